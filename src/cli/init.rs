@@ -1,0 +1,73 @@
+//! `devvault init`: creates the vault with a passphrase slot, calibrating Argon2id upward
+//! from the default to about half a second unless `--kdf-*` flags set it by hand.
+
+use anyhow::Result;
+use clap::Args;
+use devvault::Vault;
+use devvault::crypto::KdfParams;
+
+#[derive(Args, Debug)]
+pub struct Init {
+    /// Argon2id memory, e.g. 64MiB or 1GiB (floor 19MiB)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    kdf_memory: Option<u32>,
+    /// Argon2id passes (floor 2)
+    #[arg(long, value_name = "N")]
+    kdf_time: Option<u32>,
+    /// Argon2id lanes (floor 1)
+    #[arg(long, value_name = "N")]
+    kdf_parallelism: Option<u32>,
+}
+
+/// Parses `64MiB`, `1GiB`, `65536KiB` (or a bare number of KiB) into KiB.
+pub fn parse_size(s: &str) -> Result<u32, String> {
+    let lower = s.trim().to_ascii_lowercase();
+    let (num, unit) = lower
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((lower.as_str(), ""), |i| lower.split_at(i));
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size; write e.g. 64MiB"))?;
+    let kib = match unit.trim() {
+        "" | "k" | "kib" | "kb" => n,
+        "m" | "mib" | "mb" => n * 1024,
+        "g" | "gib" | "gb" => n * 1024 * 1024,
+        _ => return Err(format!("`{s}` has an unknown unit; use KiB, MiB or GiB")),
+    };
+    u32::try_from(kib).map_err(|_| format!("`{s}` is too large"))
+}
+
+impl Init {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let path = ctx.vault_path()?;
+        if path.exists() {
+            anyhow::bail!(
+                "a vault already exists at {}; use it, or pass --vault PATH to create another",
+                path.display()
+            );
+        }
+        let manual =
+            self.kdf_memory.is_some() || self.kdf_time.is_some() || self.kdf_parallelism.is_some();
+        let params = if manual {
+            let d = KdfParams::DEFAULT;
+            KdfParams {
+                m_kib: self.kdf_memory.unwrap_or(d.m_kib),
+                t: self.kdf_time.unwrap_or(d.t),
+                p: self.kdf_parallelism.unwrap_or(d.p),
+            }
+            .check()?
+        } else {
+            devvault::crypto::calibrate(std::time::Duration::from_millis(500))
+        };
+        let pass = crate::unlock::new_passphrase()?;
+        Vault::create(&path, &pass, params)?;
+        eprintln!(
+            "created {} (Argon2id m={} MiB, t={}, p={})",
+            path.display(),
+            params.m_kib / 1024,
+            params.t,
+            params.p
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,184 @@
+//! The command line: the clap `Cli`/`Command` definitions (their doc comments are the help
+//! text), the context every subcommand gets (vault path, unlock, scope resolution), and the
+//! mapping of errors to exit codes. One file per subcommand beside this one.
+
+mod completions;
+mod export;
+mod get;
+mod import;
+mod init;
+mod link;
+mod ls;
+mod output;
+mod projects;
+mod rm;
+mod run;
+mod set;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use devvault::{Scope, Vault};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// A terminal vault for developers' secrets.
+///
+/// Secrets live in one encrypted SQLite file, unlocked by a master passphrase. Give them back
+/// where they are needed with `export` and `run`.
+#[derive(Parser, Debug)]
+#[command(
+    name = "devvault",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Unlock sources, in order: DEVVAULT_PASSPHRASE_FILE (a file), \
+DEVVAULT_PASSPHRASE_COMMAND (its stdout), DEVVAULT_PASSPHRASE (for CI), then a no-echo prompt.\n\
+Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, 4 not found, 5 integrity failure."
+)]
+pub struct Cli {
+    /// The vault file [default: the platform data directory, e.g. ~/.local/share/devvault/vault.db]
+    #[arg(long, global = true, env = "DEVVAULT_VAULT", value_name = "PATH")]
+    vault: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create the vault: the passphrase is asked twice (or taken from a source), Argon2id calibrated
+    Init(init::Init),
+    /// Write .devvault.toml here so later commands need no scope (safe to commit: no secrets)
+    Link(link::Link),
+    /// List projects and their environments
+    Projects(projects::Projects),
+    /// List the keys of a scope with their dates and versions; never values
+    Ls(ls::Ls),
+    /// Set a key: the value comes from stdin or a no-echo prompt, never the command line
+    Set(set::Set),
+    /// Print one value raw, for scripts
+    Get(get::Get),
+    /// Delete a key (its last value is kept in history)
+    Rm(rm::Rm),
+    /// Load a .env file (`-` = stdin); reports added / changed / unchanged per key
+    Import(import::Import),
+    /// Print a scope as dotenv, shell, json, yaml, docker or k8s, or write it to a file
+    Export(export::Export),
+    /// Run a command with the scope's variables in its environment; no file is written
+    Run(run::Run),
+    /// Print shell completions
+    Completions(completions::Completions),
+}
+
+impl Cli {
+    /// Runs the chosen command.
+    pub fn run(&self) -> Result<ExitCode> {
+        let ctx = Ctx {
+            vault_path: self.vault.clone(),
+        };
+        match &self.command {
+            None => Err(usage(
+                "the terminal UI is not built yet; run `devvault --help` for the commands",
+            )),
+            Some(cmd) => match cmd {
+                Command::Init(c) => c.run(&ctx),
+                Command::Link(c) => c.run(&ctx),
+                Command::Projects(c) => c.run(&ctx),
+                Command::Ls(c) => c.run(&ctx),
+                Command::Set(c) => c.run(&ctx),
+                Command::Get(c) => c.run(&ctx),
+                Command::Rm(c) => c.run(&ctx),
+                Command::Import(c) => c.run(&ctx),
+                Command::Export(c) => c.run(&ctx),
+                Command::Run(c) => c.run(&ctx),
+                Command::Completions(c) => c.run(&ctx),
+            }
+            .map(|()| ExitCode::SUCCESS),
+        }
+    }
+}
+
+/// What every subcommand needs: where the vault is, how to unlock it, which scope.
+pub struct Ctx {
+    vault_path: Option<PathBuf>,
+}
+
+impl Ctx {
+    /// `--vault`, else `DEVVAULT_VAULT`, else the platform data directory.
+    pub fn vault_path(&self) -> Result<PathBuf> {
+        if let Some(p) = &self.vault_path {
+            return Ok(p.clone());
+        }
+        directories::ProjectDirs::from("", "", "devvault")
+            .map(|d| d.data_dir().join("vault.db"))
+            .ok_or_else(|| {
+                anyhow::anyhow!("cannot find a home directory for the vault; pass --vault PATH")
+            })
+    }
+
+    /// Opens and unlocks the vault through the unlock sources.
+    pub fn unlock(&self) -> Result<Vault> {
+        let path = self.vault_path()?;
+        let locked = Vault::open(&path)?;
+        let pass = crate::unlock::passphrase(&path)?;
+        Ok(locked.unlock(&pass)?)
+    }
+
+    /// The scope given, else the one in the nearest `.devvault.toml`.
+    pub fn scope(&self, given: Option<&str>) -> Result<Scope> {
+        match given {
+            Some(s) => Ok(Scope::parse(s)?),
+            None => link::find_scope(),
+        }
+    }
+}
+
+/// A usage error: exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Makes a usage error.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    UsageError(msg.into()).into()
+}
+
+/// Splits 1..=`max` positionals into an optional leading scope and the rest.
+pub fn split_scope(args: &[String], want: usize) -> (Option<&str>, &[String]) {
+    if args.len() > want {
+        (Some(args[0].as_str()), &args[1..])
+    } else {
+        (None, args)
+    }
+}
+
+/// The documented exit code of an error.
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<UsageError>().is_some() {
+        return 2;
+    }
+    if err.downcast_ref::<run::RunError>().is_some() {
+        return 127;
+    }
+    err.chain()
+        .find_map(|e| e.downcast_ref::<devvault::Error>())
+        .map(|e| e.exit_code() as u8)
+        .unwrap_or(1)
+}
+
+/// Whether the error is a closed stdout (e.g. `devvault export | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,559 @@
+//! `.env` files: parse what python-dotenv accepts (plus npm dotenv's backtick quotes) and
+//! render values so that python-dotenv and npm `dotenv` read back the same bytes.
+//!
+//! Pure: text in, values out. No I/O, no `${VAR}` interpolation (values are stored raw), and
+//! never a value in an error message: errors say `file:line: what is wrong` and how to fix it.
+
+use crate::error::{Error, Result};
+use crate::model::KeyName;
+use crate::secret::SecretValue;
+use std::collections::HashMap;
+use zeroize::Zeroizing;
+
+/// One binding read from a `.env` file.
+#[derive(Debug)]
+pub struct Entry {
+    /// The key, checked against the key-name grammar.
+    pub key: KeyName,
+    /// The value, unescaped.
+    pub value: SecretValue,
+    /// 1-based line where the binding (its key) starts.
+    pub line: usize,
+}
+
+/// Parses a `.env` file with python-dotenv's grammar plus npm dotenv's backtick quotes.
+///
+/// `origin` is the file name used in error messages ("file:line: what is wrong"). Duplicate
+/// keys: the last binding wins and the key is returned once, where it first appeared.
+pub fn parse(src: &str, origin: &str) -> Result<Vec<Entry>> {
+    let text = normalize(src);
+    let mut cur = Cursor {
+        s: &text,
+        pos: 0,
+        line: 1,
+        origin,
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    while let Some((key, value, line)) = cur.binding()? {
+        match index.get(key.as_str()) {
+            Some(&i) => {
+                entries[i].value = value;
+                entries[i].line = line;
+            }
+            None => {
+                index.insert(key.as_str().to_string(), entries.len());
+                entries.push(Entry { key, value, line });
+            }
+        }
+    }
+    Ok(entries)
+}
+
+/// Renders one value for a dotenv file: the text after `KEY=`, and whether every common
+/// parser (python-dotenv AND npm dotenv) reads it back as the same bytes.
+///
+/// When it returns `false`, the text is python-dotenv's double-quoted form (exact for
+/// python-dotenv, not for npm dotenv).
+pub fn render_value(value: &str) -> (String, bool) {
+    let mut len = 0;
+    write_value(value, &mut |s| len += s.len());
+    let mut out = String::with_capacity(len);
+    let portable = write_value(value, &mut |s| out.push_str(s));
+    (out, portable)
+}
+
+/// How a value is written; see [`write_value`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// `'value'`: no `'`, no CR, no `\\`, no trailing `\`.
+    Single,
+    /// `"value"` with CR as `\r`: no `"`, and no `\` that either parser would decode.
+    Double,
+    /// `value`: one line, no `#`, no edge whitespace, no leading quote character.
+    Bare,
+    /// python-dotenv's `"..."` with `\\`, `\"`, `\r`, `\n` escaped: npm reads it differently.
+    Python,
+}
+
+fn form(v: &str) -> Form {
+    if !v.contains(['\'', '\r']) && !v.contains("\\\\") && !v.ends_with('\\') {
+        Form::Single
+    } else if !v.contains('"') && backslashes_are_literal(v) {
+        Form::Double
+    } else if bare_ok(v) {
+        Form::Bare
+    } else {
+        Form::Python
+    }
+}
+
+/// Inside double quotes python-dotenv decodes `\` + one of `\'"abfnrtv` and npm dotenv
+/// decodes `\n` and `\r`; any other `\` is read literally by both. CR is written as `\r`.
+fn backslashes_are_literal(v: &str) -> bool {
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && matches!(
+                chars.clone().next(),
+                None | Some('\\' | '\'' | '"' | 'a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' | '\r')
+            )
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether python's `str.isspace` / regex `\s` holds (Unicode White_Space plus U+001C..U+001F).
+fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+/// Whitespace that python-dotenv strips from an unquoted value or JavaScript's `trim()` does.
+fn is_edge_space(c: char) -> bool {
+    is_py_space(c) || c == '\u{feff}'
+}
+
+fn bare_ok(v: &str) -> bool {
+    let (Some(first), Some(last)) = (v.chars().next(), v.chars().next_back()) else {
+        return false;
+    };
+    // U+2028/U+2029 are line ends for npm's multi-line `^`/`$`.
+    !v.contains(['\n', '\r', '#', '\u{2028}', '\u{2029}'])
+        && !matches!(first, '\'' | '"' | '`')
+        && !is_edge_space(first)
+        && !is_edge_space(last)
+}
+
+/// Writes the rendering of `value` piece by piece into `out` (so callers can write into a
+/// pre-sized buffer) and returns whether it is portable; see [`render_value`].
+pub(crate) fn write_value(value: &str, out: &mut dyn FnMut(&str)) -> bool {
+    let f = form(value);
+    match f {
+        Form::Single => {
+            out("'");
+            out(value);
+            out("'");
+        }
+        Form::Bare => out(value),
+        Form::Double | Form::Python => {
+            out("\"");
+            let mut start = 0;
+            for (i, c) in value.char_indices() {
+                let esc = match c {
+                    '\r' => "\\r",
+                    '\n' if f == Form::Python => "\\n",
+                    '\\' if f == Form::Python => "\\\\",
+                    '"' if f == Form::Python => "\\\"",
+                    _ => continue,
+                };
+                out(&value[start..i]);
+                out(esc);
+                start = i + c.len_utf8();
+            }
+            out(&value[start..]);
+            out("\"");
+        }
+    }
+    f != Form::Python
+}
+
+/// What python reads from a file opened in text mode: BOM dropped, CRLF and CR turned to LF.
+fn normalize(src: &str) -> Zeroizing<String> {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let mut out = Zeroizing::new(String::with_capacity(src.len()));
+    let mut chars = src.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            chars.next_if_eq(&'\n');
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+    pos: usize,
+    line: usize,
+    origin: &'a str,
+}
+
+impl Cursor<'_> {
+    fn rest(&self) -> &str {
+        &self.s[self.pos..]
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn advance(&mut self, bytes: usize) {
+        self.line += self.s[self.pos..self.pos + bytes].matches('\n').count();
+        self.pos += bytes;
+    }
+
+    fn skip_while(&mut self, f: impl Fn(char) -> bool) -> usize {
+        let n = self.rest().find(|c| !f(c)).unwrap_or(self.rest().len());
+        self.advance(n);
+        n
+    }
+
+    fn skip_inline_space(&mut self) -> usize {
+        self.skip_while(|c| c != '\n' && is_py_space(c))
+    }
+
+    fn error(&self, line: usize, what: &str, fix: &str) -> Error {
+        Error::invalid(format!("{}:{line}: {what}", self.origin), fix)
+    }
+
+    /// Reads one binding, skipping blank and comment lines; `None` at the end of the text.
+    fn binding(&mut self) -> Result<Option<(KeyName, SecretValue, usize)>> {
+        loop {
+            self.skip_while(is_py_space);
+            if self.peek().is_none() {
+                return Ok(None);
+            }
+            let line = self.line;
+            if let Some(after) = self.rest().strip_prefix("export") {
+                if after.starts_with(|c: char| c != '\n' && is_py_space(c)) {
+                    self.advance("export".len());
+                    self.skip_inline_space();
+                }
+            }
+            let Some(key) = self.key(line)? else {
+                self.end_of_line(line, "unexpected text", "start comments with `#`")?;
+                continue;
+            };
+            self.skip_inline_space();
+            if self.peek() != Some('=') {
+                self.end_of_line(line, "expected `=` after the key", "write KEY=value")?;
+                return Err(self.error(
+                    line,
+                    "a key with no `=`",
+                    "write `KEY=` for an empty value, or `KEY=value`",
+                ));
+            }
+            let key = KeyName::new(&key).map_err(|e| match e {
+                Error::InvalidInput { what, fix } => {
+                    Error::invalid(format!("{}:{line}: {what}", self.origin), fix)
+                }
+                other => other,
+            })?;
+            self.advance(1);
+            let spaced = self.skip_inline_space() > 0;
+            let value = if spaced && self.peek() == Some('#') {
+                SecretValue::new(String::new())
+            } else {
+                self.value()?
+            };
+            self.end_of_line(
+                self.line,
+                "unexpected text after the closing quote",
+                "quote the whole value, and start comments with ` #`",
+            )?;
+            return Ok(Some((key, value, line)));
+        }
+    }
+
+    /// The key, or `None` for a comment. Single-quoted keys as python-dotenv allows.
+    fn key(&mut self, line: usize) -> Result<Option<String>> {
+        match self.peek() {
+            Some('#') => Ok(None),
+            Some('\'') => match self.rest()[1..].find('\'') {
+                Some(n) if n > 0 => {
+                    let key = self.rest()[1..1 + n].to_string();
+                    self.advance(n + 2);
+                    Ok(Some(key))
+                }
+                _ => Err(self.error(
+                    line,
+                    "a quoted key with no closing `'`",
+                    "write the key unquoted: KEY=value",
+                )),
+            },
+            _ => {
+                let n = self.rest().find(|c| c == '=' || c == '#' || is_py_space(c));
+                let n = n.unwrap_or(self.rest().len());
+                if n == 0 {
+                    return Err(self.error(line, "a line with no key", "write KEY=value"));
+                }
+                let key = self.rest()[..n].to_string();
+                self.advance(n);
+                Ok(Some(key))
+            }
+        }
+    }
+
+    /// Optional inline space and `#comment`, then the end of the line (consumed).
+    fn end_of_line(&mut self, line: usize, what: &str, fix: &str) -> Result<()> {
+        self.skip_inline_space();
+        if self.peek() == Some('#') {
+            let n = self.rest().find('\n').unwrap_or(self.rest().len());
+            self.advance(n);
+        }
+        match self.peek() {
+            None => Ok(()),
+            Some('\n') => {
+                self.advance(1);
+                Ok(())
+            }
+            Some(_) => Err(self.error(line, what, fix)),
+        }
+    }
+
+    fn value(&mut self) -> Result<SecretValue> {
+        match self.peek() {
+            Some(q @ ('\'' | '"')) => self.quoted(q),
+            Some('`') => match self.backtick_end() {
+                Some(end) => {
+                    let v = self.rest()[1..end].to_string();
+                    self.advance(end + 1);
+                    Ok(SecretValue::new(v))
+                }
+                None => Ok(self.unquoted()),
+            },
+            None | Some('\n') => Ok(SecretValue::new(String::new())),
+            Some(_) => Ok(self.unquoted()),
+        }
+    }
+
+    /// A python-dotenv quoted value: `\` always takes the next character; only some pairs
+    /// decode (`\\ \'` in single quotes; also `\" \a \b \f \n \r \t \v` in double quotes).
+    fn quoted(&mut self, q: char) -> Result<SecretValue> {
+        let body = &self.rest()[1..];
+        let mut end = None;
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c == q {
+                end = Some(i);
+                break;
+            }
+            if c == '\\' && chars.next().is_none() {
+                break;
+            }
+        }
+        let Some(end) = end else {
+            return Err(self.error(
+                self.line,
+                &format!("the value's opening `{q}` has no closing `{q}`"),
+                &format!("close the quote, or write a literal `{q}` inside as `\\{q}`"),
+            ));
+        };
+        // Decoding only shortens, so this buffer never grows (no stray copies of the value).
+        let mut out = String::with_capacity(end);
+        let mut chars = body[..end].chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            // The scan above guarantees a character after every `\`.
+            let next = chars.next().unwrap_or('\\');
+            let decoded = match (q, next) {
+                (_, '\\' | '\'') => next,
+                ('"', '"') => '"',
+                ('"', 'a') => '\x07',
+                ('"', 'b') => '\x08',
+                ('"', 'f') => '\x0c',
+                ('"', 'n') => '\n',
+                ('"', 'r') => '\r',
+                ('"', 't') => '\t',
+                ('"', 'v') => '\x0b',
+                _ => {
+                    out.push('\\');
+                    next
+                }
+            };
+            out.push(decoded);
+        }
+        self.advance(end + 2);
+        Ok(SecretValue::new(out))
+    }
+
+    /// npm dotenv's backtick quotes (taken raw): the closing backtick is the last one, up to
+    /// the first backtick not preceded by `\`, that only space or a comment follows. `None`
+    /// when there is none (npm and python-dotenv then both read the line unquoted).
+    fn backtick_end(&self) -> Option<usize> {
+        let rest = self.rest();
+        let mut best = None;
+        let mut prev = '`';
+        for (i, c) in rest.char_indices().skip(1) {
+            if c == '`' {
+                let tail = rest[i + 1..].trim_start_matches(|c| c != '\n' && is_py_space(c));
+                if tail.is_empty() || tail.starts_with(['\n', '#']) {
+                    best = Some(i);
+                }
+                if prev != '\\' {
+                    break;
+                }
+            }
+            prev = c;
+        }
+        best
+    }
+
+    /// To the end of the line; from the first whitespace run followed by `#`, a comment;
+    /// trailing whitespace dropped (python-dotenv's rule).
+    fn unquoted(&mut self) -> SecretValue {
+        let n = self.rest().find('\n').unwrap_or(self.rest().len());
+        let raw = &self.rest()[..n];
+        let mut cut = raw.len();
+        let mut run_start = None;
+        for (i, c) in raw.char_indices() {
+            if is_py_space(c) {
+                run_start.get_or_insert(i);
+            } else if c == '#' && run_start.is_some() {
+                cut = run_start.unwrap_or(i);
+                break;
+            } else {
+                run_start = None;
+            }
+        }
+        let value = SecretValue::new(raw[..cut].trim_end_matches(is_py_space).to_string());
+        self.advance(n);
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn values(src: &str) -> Vec<(String, String, usize)> {
+        parse(src, ".env")
+            .unwrap()
+            .into_iter()
+            .map(|e| {
+                (
+                    e.key.to_string(),
+                    e.value.expose_secret().to_string(),
+                    e.line,
+                )
+            })
+            .collect()
+    }
+
+    fn error(src: &str) -> String {
+        parse(src, "f.env").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_the_python_dotenv_grammar() {
+        let src = "\u{feff}# comment\r\nexport A=1\r\n  B = two words  # note\n\
+                   C='single \\' \\\\ \\n'\nD=\"dq \\\" \\\\ \\n \\t \\q\" # c\n\
+                   E=\"multi\nline\"\nF=\nG= # only a comment\nH=#not a comment\n\
+                   'I'=x\nJ=`back 'tick' \"q\"`\nK=a#b\nA=last\n\n\n";
+        let got = values(src);
+        let want = [
+            ("A", "last", 14),
+            ("B", "two words", 3),
+            ("C", "single ' \\ \\n", 4),
+            ("D", "dq \" \\ \n \t \\q", 5),
+            ("E", "multi\nline", 6),
+            ("F", "", 8),
+            ("G", "", 9),
+            ("H", "#not a comment", 10),
+            ("I", "x", 11),
+            ("J", "back 'tick' \"q\"", 12),
+            ("K", "a#b", 13),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(k, v, l)| (k.to_string(), v.to_string(), *l))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn backticks_without_a_clean_close_are_unquoted() {
+        assert_eq!(values("A=`x` y\n")[0].1, "`x` y");
+        assert_eq!(values("A=`x\n")[0].1, "`x");
+        assert_eq!(values("A=`a\\` b` # c\n")[0].1, "a\\` b");
+        assert_eq!(values("A=`a\\`\n")[0].1, "a\\");
+    }
+
+    #[test]
+    fn errors_name_file_and_line_never_the_value() {
+        let cases = [
+            ("A=1\nB='canary\n", "f.env:2: the value's opening `'`"),
+            (
+                "A=\"canary\" canary\n",
+                "f.env:1: unexpected text after the closing quote",
+            ),
+            ("A=1\n=canary\n", "f.env:2: a line with no key"),
+            ("\n\nCANARY\n", "f.env:3: a key with no `=`"),
+            ("A canary\n", "f.env:1: expected `=` after the key"),
+            ("'A=canary\n", "f.env:1: a quoted key with no closing"),
+            ("A=\"canary\\\"\n", "f.env:1: the value's opening `\"`"),
+            ("export =canary\n", "f.env:1: a line with no key"),
+        ];
+        for (src, want) in cases {
+            let e = error(src);
+            assert!(e.starts_with(want), "{src:?}: {e}");
+            assert!(!e.to_lowercase().contains("canary"), "{src:?}: {e}");
+        }
+        let e = error("A=1\n1BAD=canary\n");
+        assert!(e.starts_with("f.env:2: invalid key name `1BAD`"), "{e}");
+        assert!(!e.contains("canary"), "{e}");
+        assert!(error("B\n").contains("write `KEY=` for an empty value"));
+    }
+
+    #[test]
+    fn renders_each_value_in_its_simplest_portable_form() {
+        let cases = [
+            ("", "''", true),
+            ("plain", "'plain'", true),
+            ("say \"hi\" #1 ${X}", "'say \"hi\" #1 ${X}'", true),
+            ("C:\\dir\\n", "'C:\\dir\\n'", true),
+            ("multi\nline", "'multi\nline'", true),
+            ("it's", "\"it's\"", true),
+            ("it's\r\n", "\"it's\\r\n\"", true),
+            ("a\\\\b", "a\\\\b", true),
+            ("dir\\", "dir\\", true),
+            ("it's \"x\"", "it's \"x\"", true),
+            ("\"it's\"", "\"\\\"it's\\\"\"", false),
+            (" a\\", "\" a\\\\\"", false),
+            ("x'\\n\ny", "\"x'\\\\n\\ny\"", false),
+        ];
+        for (value, want, portable) in cases {
+            assert_eq!(
+                render_value(value),
+                (want.to_string(), portable),
+                "{value:?}"
+            );
+        }
+    }
+
+    fn tricky() -> impl Strategy<Value = String> {
+        let alphabet: Vec<char> = " \t\n\r#'\"`\\=$={}abnrtvx\u{2028}\u{85}\u{feff}\u{1c}é😀"
+            .chars()
+            .collect();
+        prop::collection::vec(prop::sample::select(alphabet), 0..16)
+            .prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(src in "\\PC*", noise in tricky()) {
+            let _ = parse(&src, "p");
+            let _ = parse(&noise, "p");
+            let _ = parse(&format!("A={noise}\nB={src}"), "p");
+        }
+
+        #[test]
+        fn parse_reads_back_every_rendered_value(a in tricky(), b in any::<String>()) {
+            let (ra, _) = render_value(&a);
+            let (rb, _) = render_value(&b);
+            let file = format!("A={ra}\nB={rb}\n");
+            let got = values(&file);
+            prop_assert_eq!(got.len(), 2);
+            prop_assert_eq!(&got[0].1, &a);
+            prop_assert_eq!(&got[1].1, &b);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! The core's one error type. Messages quote the bad input (never a secret value) and say
+//! what to do next. Front ends map variants to exit codes (see `Error::exit_code`).
+
+/// Everything the core can fail with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The passphrase (or a keychain key) did not unwrap the vault key.
+    #[error("wrong passphrase for {path}: the vault key could not be unwrapped")]
+    WrongPassphrase {
+        /// The vault file.
+        path: String,
+    },
+    /// A vault, project, environment or key does not exist.
+    #[error("{what} not found{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    NotFound {
+        /// What was looked for, e.g. ``key `X` in myapp/dev``.
+        what: String,
+        /// The closest existing name.
+        suggestion: Option<String>,
+    },
+    /// Tampered or corrupt data: a ciphertext, manifest or header failed its check.
+    #[error(
+        "integrity check failed: {what}; the vault file was modified outside devvault or is corrupt (restore it from a backup)"
+    )]
+    Integrity {
+        /// What failed its check.
+        what: String,
+    },
+    /// The caller gave something the core refuses; `fix` says what to do instead.
+    #[error("{what}: {fix}")]
+    InvalidInput {
+        /// What is wrong, quoting the input.
+        what: String,
+        /// How to fix it.
+        fix: String,
+    },
+    /// The vault file exists but is unsafe to use as it is (e.g. loose permissions).
+    #[error("{what}: {fix}")]
+    Unsafe {
+        /// What is unsafe.
+        what: String,
+        /// How to fix it.
+        fix: String,
+    },
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Db(rusqlite::Error),
+    /// The file system failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::InvalidColumnType(_, name, ty) => Error::integrity(format!(
+                "column `{name}` holds a {ty} where devvault wrote another type"
+            )),
+            rusqlite::Error::FromSqlConversionFailure(_, ty, _) => {
+                Error::integrity(format!("a stored {ty} value does not convert"))
+            }
+            e if is_corruption(&e) => Error::integrity(format!("SQLite reports: {e}")),
+            e => Error::Db(e),
+        }
+    }
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Shorthand for [`Error::InvalidInput`].
+    pub fn invalid(what: impl Into<String>, fix: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            what: what.into(),
+            fix: fix.into(),
+        }
+    }
+
+    /// Shorthand for [`Error::Integrity`].
+    pub fn integrity(what: impl Into<String>) -> Self {
+        Error::Integrity { what: what.into() }
+    }
+
+    /// Shorthand for [`Error::NotFound`] with the closest of `candidates` suggested.
+    pub fn not_found<'a>(
+        what: impl Into<String>,
+        asked: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        Error::NotFound {
+            what: what.into(),
+            suggestion: closest(asked, candidates),
+        }
+    }
+
+    /// Shorthand for [`Error::Io`].
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// The documented process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::WrongPassphrase { .. } => 3,
+            Error::NotFound { .. } => 4,
+            Error::Integrity { .. } => 5,
+            _ => 1,
+        }
+    }
+}
+
+fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+/// The candidate closest to `asked` by edit distance, if any is reasonably close.
+pub fn closest<'a>(asked: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&asked.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, c)| *d <= (c.len().max(asked.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["STRIPE_KEY", "DB_PASSWORD"];
+        assert_eq!(closest("STRIPE_KY", names).as_deref(), Some("STRIPE_KEY"));
+        assert_eq!(closest("stripe_key", names).as_deref(), Some("STRIPE_KEY"));
+        assert_eq!(closest("TOTALLY_ELSE", names), None);
+    }
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        assert_eq!(Error::WrongPassphrase { path: "v".into() }.exit_code(), 3);
+        assert_eq!(Error::not_found("key `X`", "X", []).exit_code(), 4);
+        assert_eq!(Error::integrity("x").exit_code(), 5);
+        assert_eq!(Error::invalid("x", "y").exit_code(), 1);
+    }
+}

@@ -1,0 +1,497 @@
+//! Export formats: dotenv, shell, json, yaml, docker and k8s text for one scope's secrets.
+//!
+//! Pure: entries in, text out; no I/O. The text is rendered twice, once to measure it and once
+//! into a buffer of exactly that size, so no reallocation leaves copies of a secret in freed
+//! memory. Errors and warnings name keys, never values.
+
+use crate::dotenv;
+use crate::error::{Error, Result};
+use crate::model::{KeyName, Scope};
+use crate::secret::SecretValue;
+use zeroize::Zeroizing;
+
+/// The formats `devvault export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// `KEY=value` lines read back by python-dotenv and npm dotenv.
+    Dotenv,
+    /// `export KEY='value'` lines for `sh` and `bash`.
+    Shell,
+    /// A JSON object of key -> value.
+    Json,
+    /// A YAML mapping of key -> value (double-quoted scalars).
+    Yaml,
+    /// `docker run --env-file` lines (single-line values only).
+    Docker,
+    /// A Kubernetes `v1` `Secret` manifest with `stringData`.
+    K8s,
+}
+
+impl ExportFormat {
+    /// Every format, in the order help texts list them.
+    pub const ALL: [ExportFormat; 6] = [
+        ExportFormat::Dotenv,
+        ExportFormat::Shell,
+        ExportFormat::Json,
+        ExportFormat::Yaml,
+        ExportFormat::Docker,
+        ExportFormat::K8s,
+    ];
+
+    /// The name used on the command line (`dotenv`, `shell`, `json`, `yaml`, `docker`, `k8s`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Dotenv => "dotenv",
+            ExportFormat::Shell => "shell",
+            ExportFormat::Json => "json",
+            ExportFormat::Yaml => "yaml",
+            ExportFormat::Docker => "docker",
+            ExportFormat::K8s => "k8s",
+        }
+    }
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        ExportFormat::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                let names: Vec<_> = ExportFormat::ALL.iter().map(|f| f.name()).collect();
+                Error::invalid(
+                    format!("unknown export format `{}`", s.escape_debug()),
+                    format!("use one of: {}", names.join(", ")),
+                )
+            })
+    }
+}
+
+/// An export's text (zeroized on drop) and the warnings to show on stderr.
+pub struct Rendered {
+    /// The text to print or write.
+    pub text: Zeroizing<String>,
+    /// Warnings about particular keys; they name keys, never values.
+    pub warnings: Vec<String>,
+}
+
+type Entries<'a> = [(&'a KeyName, &'a SecretValue)];
+
+/// Renders `entries` (sorted here by key) in `format`. `scope` names the k8s `Secret`.
+///
+/// Fails, naming the key, when a value cannot be carried by the format: a key with `.` or
+/// `-` or a value with NUL in `shell`; a multi-line value or NUL in `docker`.
+pub fn render(
+    format: ExportFormat,
+    scope: &Scope,
+    entries: &[(&KeyName, &SecretValue)],
+) -> Result<Rendered> {
+    let mut sorted = entries.to_vec();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    let mut len = 0;
+    let warnings = emit(format, scope, &sorted, &mut |s| len += s.len())?;
+    let mut text = Zeroizing::new(String::with_capacity(len));
+    emit(format, scope, &sorted, &mut |s| text.push_str(s))?;
+    debug_assert_eq!(text.len(), len);
+    Ok(Rendered { text, warnings })
+}
+
+fn emit(
+    format: ExportFormat,
+    scope: &Scope,
+    entries: &Entries<'_>,
+    out: &mut dyn FnMut(&str),
+) -> Result<Vec<String>> {
+    match format {
+        ExportFormat::Dotenv => return Ok(dotenv_lines(entries, out)),
+        ExportFormat::Shell => shell(entries, out)?,
+        ExportFormat::Json => json(entries, out)?,
+        ExportFormat::Yaml => yaml_map(entries, "", out),
+        ExportFormat::Docker => docker(entries, out)?,
+        ExportFormat::K8s => k8s(scope, entries, out),
+    }
+    Ok(Vec::new())
+}
+
+/// Portable values first; values only python-dotenv reads exactly go last, so that npm
+/// reading one of them past its line (a value ending in `\`) cannot swallow another key.
+fn dotenv_lines(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Vec<String> {
+    let (portable, python): (Vec<_>, Vec<_>) = entries
+        .iter()
+        .partition(|(_, v)| dotenv::write_value(v.expose_secret(), &mut |_| {}));
+    for (k, v) in portable.iter().chain(&python) {
+        out(k.as_str());
+        out("=");
+        dotenv::write_value(v.expose_secret(), out);
+        out("\n");
+    }
+    python
+        .iter()
+        .map(|(k, _)| {
+            format!(
+                "`{k}`: written in python-dotenv form; npm dotenv will not read it back exactly"
+            )
+        })
+        .collect()
+}
+
+fn shell(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Result<()> {
+    for (k, v) in entries {
+        if !k.is_shell_safe() {
+            return Err(Error::invalid(
+                format!("key `{k}` cannot be a shell variable name (it holds `.` or `-`)"),
+                "export with --format dotenv, json or yaml, or rename the key",
+            ));
+        }
+        if v.expose_secret().contains('\0') {
+            return Err(nul_error(k, "a shell variable"));
+        }
+    }
+    for (k, v) in entries {
+        out("export ");
+        out(k.as_str());
+        out("='");
+        let mut parts = v.expose_secret().split('\'');
+        out(parts.next().unwrap_or_default());
+        for part in parts {
+            out("'\\''");
+            out(part);
+        }
+        out("'\n");
+    }
+    Ok(())
+}
+
+fn nul_error(key: &KeyName, what: &str) -> Error {
+    Error::invalid(
+        format!("the value of `{key}` holds a NUL byte, which {what} cannot carry"),
+        "export with --format json or yaml",
+    )
+}
+
+/// Lets serde_json write through `out`; serde_json writes whole UTF-8 pieces.
+struct Utf8Sink<'a>(&'a mut dyn FnMut(&str));
+
+impl std::io::Write for Utf8Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let s = std::str::from_utf8(buf).map_err(std::io::Error::other)?;
+        (self.0)(s);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn json(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Result<()> {
+    use serde::ser::{SerializeMap, Serializer};
+    let fail = |e: serde_json::Error| Error::io("rendering JSON", std::io::Error::other(e));
+    let mut ser = serde_json::Serializer::pretty(Utf8Sink(out));
+    let mut map = ser.serialize_map(Some(entries.len())).map_err(fail)?;
+    for (k, v) in entries {
+        map.serialize_entry(k.as_str(), v.expose_secret())
+            .map_err(fail)?;
+    }
+    map.end().map_err(fail)?;
+    out("\n");
+    Ok(())
+}
+
+/// `"KEY": "value"` lines with `indent` before each, or `{}` when there is none.
+fn yaml_map(entries: &Entries<'_>, indent: &str, out: &mut dyn FnMut(&str)) {
+    if entries.is_empty() {
+        out("{}\n");
+    }
+    for (k, v) in entries {
+        out(indent);
+        yaml_quoted(k.as_str(), out);
+        out(": ");
+        yaml_quoted(v.expose_secret(), out);
+        out("\n");
+    }
+}
+
+/// A YAML double-quoted scalar. Escapes `"`, `\`, every C0/C1 control and DEL, and the
+/// characters YAML readers treat as line breaks or drop (U+0085, U+2028, U+2029, U+FEFF),
+/// plus U+FFFE/U+FFFF, which PyYAML refuses raw.
+fn yaml_quoted(s: &str, out: &mut dyn FnMut(&str)) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out("\"");
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let mut buf = [0u8; 6];
+        let esc: &str = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\0' => "\\0",
+            '\x07' => "\\a",
+            '\x08' => "\\b",
+            '\t' => "\\t",
+            '\n' => "\\n",
+            '\x0b' => "\\v",
+            '\x0c' => "\\f",
+            '\r' => "\\r",
+            '\x1b' => "\\e",
+            '\u{85}' => "\\N",
+            '\u{2028}' => "\\L",
+            '\u{2029}' => "\\P",
+            '\u{feff}' => "\\uFEFF",
+            '\u{fffe}' => "\\uFFFE",
+            '\u{ffff}' => "\\uFFFF",
+            '\0'..='\x1f' | '\x7f'..='\u{9f}' => {
+                let b = c as usize;
+                buf[..2].copy_from_slice(b"\\x");
+                buf[2] = HEX[b >> 4];
+                buf[3] = HEX[b & 15];
+                std::str::from_utf8(&buf[..4]).unwrap_or_default()
+            }
+            _ => continue,
+        };
+        out(&s[start..i]);
+        out(esc);
+        start = i + c.len_utf8();
+    }
+    out(&s[start..]);
+    out("\"");
+}
+
+fn docker(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Result<()> {
+    for (k, v) in entries {
+        if v.expose_secret().contains(['\n', '\r']) {
+            return Err(Error::invalid(
+                format!(
+                    "the value of `{k}` spans several lines, which `docker --env-file` cannot carry"
+                ),
+                "export with --format dotenv, json or k8s",
+            ));
+        }
+        if v.expose_secret().contains('\0') {
+            return Err(nul_error(k, "a container's environment"));
+        }
+    }
+    for (k, v) in entries {
+        out(k.as_str());
+        out("=");
+        out(v.expose_secret());
+        out("\n");
+    }
+    Ok(())
+}
+
+fn k8s(scope: &Scope, entries: &Entries<'_>, out: &mut dyn FnMut(&str)) {
+    out("apiVersion: v1\nkind: Secret\nmetadata:\n  name: ");
+    out(&k8s_name(scope));
+    out("\n  labels:\n    app.kubernetes.io/managed-by: devvault\ntype: Opaque\nstringData:");
+    out(if entries.is_empty() { " " } else { "\n" });
+    yaml_map(entries, "  ", out);
+}
+
+/// `project-env` as a DNS-1123 subdomain: `_` -> `-`, each dot-separated label trimmed of
+/// `-` at its ends, empty labels dropped, at most 253 characters.
+fn k8s_name(scope: &Scope) -> String {
+    let raw = format!("{}-{}", scope.project, scope.env).replace('_', "-");
+    let labels: Vec<&str> = raw
+        .split('.')
+        .map(|l| l.trim_matches('-'))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut name = labels.join(".");
+    name.truncate(253);
+    name.trim_end_matches(['-', '.']).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run(format: ExportFormat, pairs: &[(&str, &str)]) -> Result<Rendered> {
+        let owned: Vec<(KeyName, SecretValue)> = pairs
+            .iter()
+            .map(|(k, v)| (KeyName::new(k).unwrap(), SecretValue::from(*v)))
+            .collect();
+        let refs: Vec<_> = owned.iter().map(|(k, v)| (k, v)).collect();
+        render(format, &Scope::parse("my_app/prod").unwrap(), &refs)
+    }
+
+    fn text(format: ExportFormat, pairs: &[(&str, &str)]) -> String {
+        run(format, pairs).unwrap().text.to_string()
+    }
+
+    const PAIRS: &[(&str, &str)] = &[("B", "it's \"q\"\n"), ("A", "x\u{2028}\u{1}")];
+
+    #[test]
+    fn names_parse_back_and_bad_names_are_listed() {
+        for f in ExportFormat::ALL {
+            assert_eq!(f.name().parse::<ExportFormat>().unwrap(), f);
+        }
+        let e = "toml".parse::<ExportFormat>().unwrap_err().to_string();
+        assert!(e.contains("`toml`") && e.contains("dotenv, shell, json, yaml, docker, k8s"));
+    }
+
+    #[test]
+    fn golden_outputs() {
+        use ExportFormat::*;
+        assert_eq!(
+            text(Dotenv, PAIRS),
+            "A='x\u{2028}\u{1}'\nB=\"it's \\\"q\\\"\\n\"\n"
+        );
+        assert_eq!(
+            text(Shell, PAIRS),
+            "export A='x\u{2028}\u{1}'\nexport B='it'\\''s \"q\"\n'\n"
+        );
+        assert_eq!(
+            text(Json, PAIRS),
+            "{\n  \"A\": \"x\u{2028}\\u0001\",\n  \"B\": \"it's \\\"q\\\"\\n\"\n}\n"
+        );
+        assert_eq!(
+            text(Yaml, PAIRS),
+            "\"A\": \"x\\L\\x01\"\n\"B\": \"it's \\\"q\\\"\\n\"\n"
+        );
+        assert_eq!(
+            text(Docker, &[("B", " b "), ("A", "a=1 # x")]),
+            "A=a=1 # x\nB= b \n"
+        );
+        let head = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: my-app-prod\n  labels:\n    \
+                    app.kubernetes.io/managed-by: devvault\ntype: Opaque\nstringData:";
+        assert_eq!(text(K8s, &[]), format!("{head} {{}}\n"));
+        assert_eq!(
+            text(K8s, &[("A", "\u{85}\u{feff}\x7f")]),
+            format!("{head}\n  \"A\": \"\\N\\uFEFF\\x7F\"\n")
+        );
+        assert_eq!(text(Yaml, &[]), "{}\n");
+        assert_eq!(text(Json, &[]), "{}\n");
+    }
+
+    #[test]
+    fn k8s_names_are_dns_subdomains() {
+        let name = |s: &str| k8s_name(&Scope::parse(s).unwrap());
+        assert_eq!(name("my_app/dev"), "my-app-dev");
+        assert_eq!(name("a.-b_/x."), "a.b--x");
+        assert_eq!(name("9/z"), "9-z");
+        assert_eq!(name(&format!("{}/p", "a".repeat(300))), "a".repeat(253));
+    }
+
+    #[test]
+    fn refusals_name_the_key_never_the_value() {
+        let cases = [
+            (
+                ExportFormat::Shell,
+                ("db.url", "canary"),
+                "key `db.url` cannot be a shell",
+            ),
+            (
+                ExportFormat::Shell,
+                ("NUL", "can\0ary"),
+                "the value of `NUL` holds a NUL",
+            ),
+            (
+                ExportFormat::Docker,
+                ("PEM", "canary\nline"),
+                "the value of `PEM` spans",
+            ),
+            (
+                ExportFormat::Docker,
+                ("CR", "canary\r"),
+                "the value of `CR` spans",
+            ),
+            (
+                ExportFormat::Docker,
+                ("NUL", "can\0ary"),
+                "the value of `NUL` holds a NUL",
+            ),
+        ];
+        for (f, pair, want) in cases {
+            let e = run(f, &[("OK", "fine"), pair]).err().unwrap().to_string();
+            assert!(e.starts_with(want), "{e}");
+            assert!(!e.contains("canary") && !e.contains("can\0ary"), "{e}");
+        }
+    }
+
+    #[test]
+    fn dotenv_warns_by_key_and_writes_python_only_values_last() {
+        let r = run(ExportFormat::Dotenv, &[("A", "\"end's\\"), ("B", "b")]).unwrap();
+        assert_eq!(r.text.as_str(), "B='b'\nA=\"\\\"end's\\\\\"\n");
+        assert_eq!(r.warnings.len(), 1);
+        assert!(r.warnings[0].starts_with("`A`: written in python-dotenv form"));
+        assert!(!r.warnings[0].contains("end"));
+    }
+
+    /// Reads `export K='..'\''..'` lines back the way a POSIX shell does.
+    fn unshell(line: &str) -> String {
+        let body = line.split_once("='").unwrap().1.strip_suffix('\'').unwrap();
+        body.split("'\\''").collect::<Vec<_>>().join("'")
+    }
+
+    /// Undoes `yaml_quoted` with the YAML 1.1 escape table.
+    fn unyaml(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s
+            .strip_prefix('"')
+            .unwrap()
+            .strip_suffix('"')
+            .unwrap()
+            .chars();
+        while let Some(c) = chars.next() {
+            assert!(c != '"' && !c.is_control() && !"\u{2028}\u{2029}\u{feff}".contains(c));
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let e = chars.next().unwrap();
+            let hex = |n: usize, chars: &mut std::str::Chars| {
+                let h: String = chars.by_ref().take(n).collect();
+                char::from_u32(u32::from_str_radix(&h, 16).unwrap()).unwrap()
+            };
+            out.push(match e {
+                '0' => '\0',
+                'a' => '\x07',
+                'b' => '\x08',
+                't' => '\t',
+                'n' => '\n',
+                'v' => '\x0b',
+                'f' => '\x0c',
+                'r' => '\r',
+                'e' => '\x1b',
+                'N' => '\u{85}',
+                'L' => '\u{2028}',
+                'P' => '\u{2029}',
+                'x' => hex(2, &mut chars),
+                'u' => hex(4, &mut chars),
+                '"' | '\\' => e,
+                _ => panic!("unknown escape {e:?}"),
+            });
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn every_format_reads_back(v in any::<String>(), w in "[\\x00-\\x20'\"\\\\#=$\u{85}\u{2028}\u{fffe}\u{ffff}a]{0,12}") {
+            let pairs = [("V", v.as_str()), ("W", w.as_str())];
+            let dotenv_text = text(ExportFormat::Dotenv, &pairs);
+            let back: Vec<String> = dotenv::parse(&dotenv_text, "x").unwrap().iter().map(|e| e.value.expose_secret().to_string()).collect();
+            prop_assert!(back.contains(&v) && back.contains(&w));
+
+            let json: std::collections::BTreeMap<String, String> =
+                serde_json::from_str(&text(ExportFormat::Json, &pairs)).unwrap();
+            prop_assert_eq!(&json["V"], &v);
+            prop_assert_eq!(&json["W"], &w);
+
+            let yaml = text(ExportFormat::Yaml, &pairs);
+            let lines: Vec<&str> = yaml.lines().collect();
+            prop_assert_eq!(lines.len(), 2);
+            prop_assert_eq!(unyaml(lines[0].strip_prefix("\"V\": ").unwrap()), v.clone());
+            prop_assert_eq!(unyaml(lines[1].strip_prefix("\"W\": ").unwrap()), w.clone());
+
+            if !v.contains('\0') && !w.contains('\0') {
+                let sh = text(ExportFormat::Shell, &pairs);
+                let (a, b) = sh.strip_suffix("'\n").unwrap().split_once("'\nexport W=").unwrap();
+                prop_assert_eq!(unshell(&format!("{a}'")), v);
+                prop_assert_eq!(unshell(&format!("W={b}'")), w);
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! The `devvault` binary: harden the process, parse arguments, dispatch, and map errors to
+//! the documented exit codes. Everything else lives in `cli/` and the library.
+
+mod cli;
+mod unlock;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    harden();
+    let cli = cli::Cli::parse();
+    match cli.run() {
+        Ok(code) => code,
+        Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(cli::exit_code(&err))
+        }
+    }
+}
+
+/// Files are private from the first one created; no core dump can carry a secret.
+fn harden() {
+    use rustix::process;
+    process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+    let zero = process::Rlimit {
+        current: Some(0),
+        maximum: Some(0),
+    };
+    let _ = process::setrlimit(process::Resource::Core, zero);
+    let _ = process::set_dumpable_behavior(process::DumpableBehavior::NotDumpable);
+}

@@ -1,0 +1,203 @@
+//! Validated names and plain metadata: projects, environments, scopes (`myapp/prod`) and
+//! key names. Constructors check the grammar of the command-line contract, so a value of
+//! these types is always well formed. Holds no secret and does no I/O.
+
+use crate::error::{Error, Result};
+use std::fmt;
+
+/// The environment used when a scope names only a project.
+pub const DEFAULT_ENV: &str = "dev";
+
+fn is_scope_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+}
+
+macro_rules! name_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $check:expr, $grammar:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Checks `s` against the grammar and wraps it.
+            pub fn new(s: &str) -> Result<Self> {
+                if $check(s) {
+                    Ok(Self(s.to_string()))
+                } else {
+                    Err(Error::invalid(
+                        format!("invalid {} name `{}`", $what, s.escape_debug()),
+                        concat!("use ", $grammar),
+                    ))
+                }
+            }
+
+            /// The name as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self> {
+                Self::new(s)
+            }
+        }
+    };
+}
+
+name_type!(
+    /// A project name: `[a-z0-9][a-z0-9._-]*`.
+    ProjectName, "project", is_scope_name, "lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `myapp`)"
+);
+name_type!(
+    /// An environment name: `[a-z0-9][a-z0-9._-]*`.
+    EnvName, "environment", is_scope_name, "lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `prod`)"
+);
+name_type!(
+    /// A secret's key name: `[A-Za-z_][A-Za-z0-9_.-]*`.
+    KeyName, "key", is_key_name, "letters, digits, `_`, `.` and `-`, starting with a letter or `_` (e.g. `STRIPE_KEY`)"
+);
+
+fn is_key_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+impl KeyName {
+    /// Whether a POSIX shell can carry this name as a variable (`[A-Za-z_][A-Za-z0-9_]*`).
+    pub fn is_shell_safe(&self) -> bool {
+        !self.0.contains(['.', '-'])
+    }
+}
+
+/// A project and one of its environments: `PROJECT[/ENV]`, ENV defaulting to `dev`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Scope {
+    /// The project.
+    pub project: ProjectName,
+    /// The environment.
+    pub env: EnvName,
+}
+
+impl Scope {
+    /// Parses `project` or `project/env`.
+    pub fn parse(s: &str) -> Result<Self> {
+        let (p, e) = s.split_once('/').unwrap_or((s, DEFAULT_ENV));
+        if e.contains('/') {
+            return Err(Error::invalid(
+                format!("invalid scope `{}`", s.escape_debug()),
+                "write PROJECT or PROJECT/ENV (e.g. `myapp/prod`)",
+            ));
+        }
+        Ok(Scope {
+            project: ProjectName::new(p)?,
+            env: EnvName::new(e)?,
+        })
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.project, self.env)
+    }
+}
+
+impl std::str::FromStr for Scope {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::parse(s)
+    }
+}
+
+/// What is known about a secret besides its value. Times are Unix seconds.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SecretMeta {
+    /// The key name.
+    pub key: KeyName,
+    /// When the key was first set.
+    pub created: i64,
+    /// When the value last changed.
+    pub updated: i64,
+    /// 1 for the first value, +1 for every change.
+    pub version: u32,
+}
+
+impl serde::Serialize for KeyName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// A project with its environments, as listed by `projects`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ProjectSummary {
+    /// The project name.
+    pub project: String,
+    /// Its environments, sorted, with how many keys each holds.
+    pub environments: Vec<EnvSummary>,
+}
+
+/// One environment of a project.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EnvSummary {
+    /// The environment name.
+    pub name: String,
+    /// How many keys it holds.
+    pub keys: usize,
+}
+
+/// What an import did, per key name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    /// Keys that did not exist before.
+    pub added: Vec<String>,
+    /// Keys whose value changed.
+    pub changed: Vec<String>,
+    /// Keys whose value was already the same.
+    pub unchanged: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_defaults_to_dev() {
+        let s = Scope::parse("myapp").unwrap();
+        assert_eq!(s.to_string(), "myapp/dev");
+        assert_eq!(Scope::parse("myapp/prod").unwrap().env.as_str(), "prod");
+    }
+
+    #[test]
+    fn bad_names_are_quoted_in_the_error() {
+        let e = Scope::parse("MyApp").unwrap_err().to_string();
+        assert!(e.contains("`MyApp`"), "{e}");
+        assert!(Scope::parse("a/b/c").is_err());
+        assert!(Scope::parse("/prod").is_err());
+        let e = KeyName::new("1BAD").unwrap_err().to_string();
+        assert!(
+            e.contains("`1BAD`") && e.contains("starting with a letter"),
+            "{e}"
+        );
+        assert!(KeyName::new("a.b-c_D9").is_ok());
+        assert!(KeyName::new("").is_err());
+        assert!(KeyName::new("A B").is_err());
+    }
+
+    #[test]
+    fn shell_safety() {
+        assert!(KeyName::new("A_B").unwrap().is_shell_safe());
+        assert!(!KeyName::new("a.b").unwrap().is_shell_safe());
+        assert!(!KeyName::new("a-b").unwrap().is_shell_safe());
+    }
+}

@@ -1,0 +1,157 @@
+//! The SQLite store: opening with the pragmas of the security design checked, file modes,
+//! versioned migrations, and typed access to rows. It sees only ciphertext, blind indexes
+//! and counters: it never receives a plaintext name or value, and it does no cryptography.
+
+mod rows;
+mod schema;
+
+pub use rows::{Header, Record, ScopeRow, Slot, Table};
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// An open vault database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Creates a new, empty vault file (and its directory, mode 0700). Fails if it exists.
+    pub fn create(path: &Path) -> Result<Store> {
+        if path.exists() {
+            return Err(Error::invalid(
+                format!("a vault already exists at {}", path.display()),
+                "use it, or pass --vault PATH to create another",
+            ));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        }
+        // Create the file 0600 before SQLite opens it; SQLite gives -wal/-shm the same mode.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode_0600()
+            .open(path)
+            .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+        let store = Self::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        schema::migrate(&store.conn, path)?;
+        Ok(store)
+    }
+
+    /// Opens an existing vault, refusing loose file modes, and migrates its schema.
+    pub fn open(path: &Path) -> Result<Store> {
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound {
+                what: format!(
+                    "vault {} (run `devvault init` to create one)",
+                    path.display()
+                ),
+                suggestion: None,
+            },
+            _ => Error::io(format!("cannot read {}", path.display()), e),
+        })?;
+        check_mode(path, meta.permissions().mode())?;
+        for suffix in ["-wal", "-shm"] {
+            let side = sidecar(path, suffix);
+            if let Ok(m) = std::fs::metadata(&side) {
+                check_mode(&side, m.permissions().mode())?;
+            }
+        }
+        let store = Self::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        schema::migrate(&store.conn, path)?;
+        Ok(store)
+    }
+
+    fn connect(path: &Path, flags: OpenFlags) -> Result<Store> {
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        conn.execute_batch(
+            "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
+        )?;
+        let sync: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        let sd: i64 = conn.query_row("PRAGMA secure_delete", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") || sync != 2 || fk != 1 || sd != 1 {
+            return Err(Error::Unsafe {
+                what: format!(
+                    "SQLite refused the required settings for {}",
+                    path.display()
+                ),
+                fix: "check that the file system supports WAL and file locking".into(),
+            });
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The vault file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: all of it commits, or none.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&Tx(&tx))?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` inside one read transaction, so it sees one consistent snapshot.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let out = f(&Tx(&tx))?;
+        tx.finish()?;
+        Ok(out)
+    }
+}
+
+/// A transaction on the store; row access lives in `rows.rs`.
+pub struct Tx<'a>(&'a rusqlite::Transaction<'a>);
+
+/// The path of SQLite's `-wal` or `-shm` file beside `path`.
+pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn check_mode(path: &Path, mode: u32) -> Result<()> {
+    if mode & 0o077 != 0 {
+        return Err(Error::Unsafe {
+            what: format!(
+                "{} is readable or writable by other users (mode {:o})",
+                path.display(),
+                mode & 0o777
+            ),
+            fix: format!("run `chmod 600 {}` and try again", path.display()),
+        });
+    }
+    Ok(())
+}
+
+trait Mode0600 {
+    fn mode_0600(&mut self) -> &mut Self;
+}
+
+impl Mode0600 for std::fs::OpenOptions {
+    fn mode_0600(&mut self) -> &mut Self {
+        std::os::unix::fs::OpenOptionsExt::mode(self, 0o600)
+    }
+}

@@ -1,0 +1,231 @@
+//! Typed reads and writes of the vault's rows. Every blob here is ciphertext or a MAC made
+//! by the vault; this file only moves bytes between SQLite and plain structs.
+
+use super::Tx;
+use crate::error::Result;
+use rusqlite::{OptionalExtension, params};
+
+/// The single header row.
+pub struct Header {
+    /// The schema/record format.
+    pub format: i64,
+    /// Random id bound into every ciphertext's associated data.
+    pub vault_id: Vec<u8>,
+    /// The next record id to hand out.
+    pub next_record: i64,
+    /// How many encryptions the vault key has made.
+    pub encryptions: i64,
+    /// The MAC over the list of scopes.
+    pub scopes_mac: Vec<u8>,
+}
+
+/// A key slot: the vault key wrapped under a passphrase (or another key).
+pub struct Slot {
+    /// `passphrase` or `keychain`.
+    pub kind: String,
+    /// Canonical KDF parameters (empty for a random-key slot).
+    pub kdf: String,
+    /// KDF salt.
+    pub salt: Vec<u8>,
+    /// The sealed vault key.
+    pub wrapped: Vec<u8>,
+}
+
+/// One scope row.
+pub struct ScopeRow {
+    /// Record id.
+    pub id: i64,
+    /// Blind index of the scope name.
+    pub idx: Vec<u8>,
+    /// Sealed `project/env`.
+    pub name: Vec<u8>,
+    /// MAC over the scope's current secrets.
+    pub manifest: Vec<u8>,
+    /// MAC over the scope's history.
+    pub history_mac: Vec<u8>,
+}
+
+/// A secret or history record: sealed name, value and metadata.
+pub struct Record {
+    /// Record id.
+    pub id: i64,
+    /// The owning scope.
+    pub scope_id: i64,
+    /// Blind index of the key (unique per scope for secrets).
+    pub idx: Vec<u8>,
+    /// Sealed key name.
+    pub name: Vec<u8>,
+    /// Sealed value.
+    pub value: Vec<u8>,
+    /// Sealed metadata.
+    pub meta: Vec<u8>,
+}
+
+fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
+    Ok(Record {
+        id: r.get(0)?,
+        scope_id: r.get(1)?,
+        idx: r.get(2)?,
+        name: r.get(3)?,
+        value: r.get(4)?,
+        meta: r.get(5)?,
+    })
+}
+
+fn scope(r: &rusqlite::Row<'_>) -> rusqlite::Result<ScopeRow> {
+    Ok(ScopeRow {
+        id: r.get(0)?,
+        idx: r.get(1)?,
+        name: r.get(2)?,
+        manifest: r.get(3)?,
+        history_mac: r.get(4)?,
+    })
+}
+
+/// Which table a record lives in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    /// Current values.
+    Secrets,
+    /// Earlier and deleted values.
+    History,
+}
+
+impl Table {
+    fn sql(self, tail: &str) -> String {
+        match self {
+            Table::Secrets => {
+                format!("SELECT id, scope_id, idx, name, value, meta FROM secrets {tail}")
+            }
+            Table::History => {
+                format!("SELECT id, scope_id, key_idx, name, value, meta FROM history {tail}")
+            }
+        }
+    }
+}
+
+impl Tx<'_> {
+    /// The header, if the vault has been initialised.
+    pub fn header(&self) -> Result<Option<Header>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT format, vault_id, next_record, encryptions, scopes_mac FROM header WHERE id = 1",
+                [],
+                |r| {
+                    Ok(Header {
+                        format: r.get(0)?,
+                        vault_id: r.get(1)?,
+                        next_record: r.get(2)?,
+                        encryptions: r.get(3)?,
+                        scopes_mac: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Writes the header row.
+    pub fn put_header(&self, h: &Header) -> Result<()> {
+        self.0.execute(
+            "INSERT OR REPLACE INTO header (id, format, vault_id, next_record, encryptions, scopes_mac)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+            params![h.format, h.vault_id, h.next_record, h.encryptions, h.scopes_mac],
+        )?;
+        Ok(())
+    }
+
+    /// The slot of `kind`, if any.
+    pub fn slot(&self, kind: &str) -> Result<Option<Slot>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT kind, kdf, salt, wrapped FROM slots WHERE kind = ?1",
+                [kind],
+                |r| {
+                    Ok(Slot {
+                        kind: r.get(0)?,
+                        kdf: r.get(1)?,
+                        salt: r.get(2)?,
+                        wrapped: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Writes (or replaces) a slot.
+    pub fn put_slot(&self, s: &Slot) -> Result<()> {
+        self.0.execute(
+            "INSERT OR REPLACE INTO slots (kind, kdf, salt, wrapped) VALUES (?1, ?2, ?3, ?4)",
+            params![s.kind, s.kdf, s.salt, s.wrapped],
+        )?;
+        Ok(())
+    }
+
+    /// Every scope, by id.
+    pub fn scopes(&self) -> Result<Vec<ScopeRow>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT id, idx, name, manifest, history_mac FROM scopes ORDER BY id",
+        )?;
+        Ok(st.query_map([], scope)?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Inserts or replaces a scope row.
+    pub fn put_scope(&self, s: &ScopeRow) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO scopes (id, idx, name, manifest, history_mac) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(id) DO UPDATE SET idx = excluded.idx, name = excluded.name,
+                 manifest = excluded.manifest, history_mac = excluded.history_mac",
+            )?
+            .execute(params![s.id, s.idx, s.name, s.manifest, s.history_mac])?;
+        Ok(())
+    }
+
+    /// The records of `table` in scope `scope_id`, by id.
+    pub fn records(&self, table: Table, scope_id: i64) -> Result<Vec<Record>> {
+        let mut st = self
+            .0
+            .prepare_cached(&table.sql("WHERE scope_id = ?1 ORDER BY id"))?;
+        Ok(st
+            .query_map([scope_id], record)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Number of current secrets per scope id.
+    pub fn counts(&self) -> Result<Vec<(i64, usize)>> {
+        let mut st = self
+            .0
+            .prepare_cached("SELECT scope_id, count(*) FROM secrets GROUP BY scope_id")?;
+        Ok(st
+            .query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Inserts a record of `table`, or updates a current secret in place (same id and scope).
+    pub fn put_record(&self, table: Table, r: &Record) -> Result<()> {
+        let sql = match table {
+            Table::Secrets => {
+                "INSERT INTO secrets (id, scope_id, idx, name, value, meta) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(id) DO UPDATE SET idx = excluded.idx, name = excluded.name,
+                 value = excluded.value, meta = excluded.meta"
+            }
+            Table::History => {
+                "INSERT INTO history (id, scope_id, key_idx, name, value, meta) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+            }
+        };
+        self.0
+            .prepare_cached(sql)?
+            .execute(params![r.id, r.scope_id, r.idx, r.name, r.value, r.meta])?;
+        Ok(())
+    }
+
+    /// Deletes a current secret.
+    pub fn delete_secret(&self, id: i64) -> Result<()> {
+        self.0
+            .prepare_cached("DELETE FROM secrets WHERE id = ?1")?
+            .execute([id])?;
+        Ok(())
+    }
+}

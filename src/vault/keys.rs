@@ -1,0 +1,145 @@
+//! The unlocked vault's working keys and how records are bound to them: HKDF subkeys of the
+//! vault key, associated data for every field, blind indexes for lookups, and the MACs of
+//! the scope manifests and of the list of scopes.
+
+use crate::crypto::{self, Sealer};
+use crate::error::Result;
+use crate::secret::VaultKey;
+use crate::store::{Header, Record, ScopeRow, Table};
+use hmac::Mac;
+use zeroize::Zeroizing;
+
+/// Keys derived from the vault key once per unlock.
+pub struct Keys {
+    sealer: Sealer,
+    index: VaultKey,
+    manifest: VaultKey,
+    vault_id: Vec<u8>,
+}
+
+/// A field of a record, bound into its associated data.
+#[derive(Clone, Copy)]
+pub enum Field {
+    /// The key or scope name.
+    Name,
+    /// The secret value.
+    Value,
+    /// The metadata.
+    Meta,
+}
+
+impl Field {
+    fn label(self) -> &'static [u8] {
+        match self {
+            Field::Name => b"name",
+            Field::Value => b"value",
+            Field::Meta => b"meta",
+        }
+    }
+}
+
+/// Where a sealed field lives: table, record id and owning scope.
+#[derive(Clone, Copy)]
+pub enum Place {
+    /// A scope's name.
+    Scope(i64),
+    /// A field of a record in `Table`.
+    Record(Table, i64, i64),
+}
+
+impl Keys {
+    /// Derives the working keys from the vault key.
+    pub fn new(dek: &VaultKey, vault_id: &[u8]) -> Keys {
+        Keys {
+            sealer: Sealer::new(&crypto::subkey(dek, "devvault v1 records")),
+            index: crypto::subkey(dek, "devvault v1 blind index"),
+            manifest: crypto::subkey(dek, "devvault v1 manifests"),
+            vault_id: vault_id.to_vec(),
+        }
+    }
+
+    fn aad(&self, place: Place, field: Field) -> Vec<u8> {
+        let mut a = Vec::with_capacity(48);
+        a.extend_from_slice(&self.vault_id);
+        match place {
+            Place::Scope(id) => {
+                a.extend_from_slice(b"scope");
+                a.extend_from_slice(&id.to_be_bytes());
+            }
+            Place::Record(table, id, scope) => {
+                a.extend_from_slice(match table {
+                    Table::Secrets => b"secret",
+                    Table::History => b"histry",
+                });
+                a.extend_from_slice(&id.to_be_bytes());
+                a.extend_from_slice(&scope.to_be_bytes());
+            }
+        }
+        a.extend_from_slice(field.label());
+        a
+    }
+
+    /// Seals one field for its place.
+    pub fn seal(&self, place: Place, field: Field, plain: &[u8]) -> Vec<u8> {
+        self.sealer.seal(&self.aad(place, field), plain)
+    }
+
+    /// Opens one field; a blob moved from any other place fails.
+    pub fn open(&self, place: Place, field: Field, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+        let what = match (place, field) {
+            (Place::Scope(_), _) => "a scope name",
+            (_, Field::Name) => "a key name",
+            (_, Field::Value) => "a secret value",
+            (_, Field::Meta) => "a secret's metadata",
+        };
+        self.sealer.open(&self.aad(place, field), blob, what)
+    }
+
+    /// The blind index of a scope name (`project/env`).
+    pub fn scope_index(&self, scope: &str) -> Vec<u8> {
+        crypto::mac(&self.index, &[b"scope", scope.as_bytes()]).to_vec()
+    }
+
+    /// The blind index of a key in a scope.
+    pub fn key_index(&self, scope_id: i64, key: &str) -> Vec<u8> {
+        crypto::mac(
+            &self.index,
+            &[b"key", &scope_id.to_be_bytes(), key.as_bytes()],
+        )
+        .to_vec()
+    }
+
+    /// The manifest MAC over a scope's records of one table (sorted by id).
+    pub fn records_mac(&self, table: Table, scope_id: i64, records: &[&Record]) -> Vec<u8> {
+        let mut m = crypto::new_mac(&self.manifest);
+        m.update(match table {
+            Table::Secrets => b"secrets\0",
+            Table::History => b"history\0",
+        });
+        m.update(&scope_id.to_be_bytes());
+        for r in records {
+            m.update(&r.id.to_be_bytes());
+            m.update(&crypto::digest(&r.idx));
+            m.update(&crypto::digest(&r.name));
+            m.update(&crypto::digest(&r.value));
+            m.update(&crypto::digest(&r.meta));
+        }
+        m.finalize().into_bytes().to_vec()
+    }
+
+    /// The MAC over the header's counters and the list of scopes with their manifests.
+    pub fn scopes_mac(&self, header: &Header, scopes: &[ScopeRow]) -> Vec<u8> {
+        let mut m = crypto::new_mac(&self.manifest);
+        m.update(b"scopes\0");
+        m.update(&header.format.to_be_bytes());
+        m.update(&header.next_record.to_be_bytes());
+        for s in scopes {
+            m.update(&s.id.to_be_bytes());
+            m.update(&crypto::digest(&s.idx));
+            m.update(&crypto::digest(&s.name));
+            m.update(&crypto::digest(&s.manifest));
+            m.update(&crypto::digest(&s.history_mac));
+        }
+        m.finalize().into_bytes().to_vec()
+    }
+}

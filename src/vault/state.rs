@@ -1,0 +1,170 @@
+//! Reading and changing the vault's rows with every check of the security design: the list
+//! of scopes and each scope's manifest are verified before anything is returned or
+//! changed, and recomputed in the same transaction as every write.
+
+use super::keys::{Field, Keys, Place};
+use crate::error::{Error, Result};
+use crate::model::{KeyName, Scope};
+use crate::secret::SecretValue;
+use crate::store::{Header, Record, ScopeRow, Table, Tx};
+use zeroize::Zeroizing;
+
+/// Metadata sealed beside each value.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Meta {
+    /// When the key was first set (Unix seconds).
+    pub created: i64,
+    /// When this value was set.
+    pub updated: i64,
+    /// The value's version.
+    pub version: u32,
+}
+
+/// The verified header and scope list.
+pub struct Snapshot {
+    pub header: Header,
+    pub scopes: Vec<ScopeRow>,
+}
+
+/// Loads the header and scopes and checks the MAC over them.
+pub fn snapshot(tx: &Tx<'_>, keys: &Keys) -> Result<Snapshot> {
+    let header = tx
+        .header()?
+        .ok_or_else(|| Error::integrity("the vault header is missing"))?;
+    let scopes = tx.scopes()?;
+    let expect = keys.scopes_mac(&header, &scopes);
+    if !crate::crypto::mac_eq(&expect, &header.scopes_mac) {
+        return Err(Error::integrity(
+            "the list of projects and environments does not match its manifest (a scope was added, removed or rolled back)",
+        ));
+    }
+    Ok(Snapshot { header, scopes })
+}
+
+impl Snapshot {
+    /// The position of `scope` in the list, checking its decrypted name.
+    pub fn find(&self, keys: &Keys, scope: &Scope) -> Result<Option<usize>> {
+        let idx = keys.scope_index(&scope.to_string());
+        let Some(pos) = self.scopes.iter().position(|s| s.idx == idx) else {
+            return Ok(None);
+        };
+        let row = &self.scopes[pos];
+        let name = keys.open(Place::Scope(row.id), Field::Name, &row.name)?;
+        if name.as_slice() != scope.to_string().as_bytes() {
+            return Err(Error::integrity("a scope's name does not match its index"));
+        }
+        Ok(Some(pos))
+    }
+
+    /// Every scope's decrypted name with its row.
+    pub fn names(&self, keys: &Keys) -> Result<Vec<(Scope, &ScopeRow)>> {
+        self.scopes
+            .iter()
+            .map(|row| {
+                let name = keys.open(Place::Scope(row.id), Field::Name, &row.name)?;
+                let text = std::str::from_utf8(&name)
+                    .map_err(|_| Error::integrity("a scope name is not UTF-8"))?;
+                let scope = Scope::parse(text)
+                    .map_err(|_| Error::integrity("a scope name is malformed"))?;
+                if keys.scope_index(text) != row.idx {
+                    return Err(Error::integrity("a scope's name does not match its index"));
+                }
+                Ok((scope, row))
+            })
+            .collect()
+    }
+
+    /// The scope, or a not-found error suggesting the closest existing one.
+    pub fn require(&self, keys: &Keys, scope: &Scope) -> Result<usize> {
+        match self.find(keys, scope)? {
+            Some(pos) => Ok(pos),
+            None => {
+                let names: Vec<String> = self
+                    .names(keys)?
+                    .iter()
+                    .map(|(s, _)| s.to_string())
+                    .collect();
+                let what = if names
+                    .iter()
+                    .any(|n| n.starts_with(&format!("{}/", scope.project)))
+                {
+                    format!("environment `{}` of project `{}`", scope.env, scope.project)
+                } else {
+                    format!("project `{}`", scope.project)
+                };
+                Err(Error::not_found(
+                    what,
+                    &scope.to_string(),
+                    names.iter().map(String::as_str),
+                ))
+            }
+        }
+    }
+}
+
+/// Loads a scope's records of `table` and checks them against the scope's manifest.
+pub fn records(tx: &Tx<'_>, keys: &Keys, table: Table, scope: &ScopeRow) -> Result<Vec<Record>> {
+    let recs = tx.records(table, scope.id)?;
+    let refs: Vec<&Record> = recs.iter().collect();
+    let (expect, what) = match table {
+        Table::Secrets => (&scope.manifest, "the scope's secrets"),
+        Table::History => (&scope.history_mac, "the scope's history"),
+    };
+    if !crate::crypto::mac_eq(&keys.records_mac(table, scope.id, &refs), expect) {
+        return Err(Error::integrity(format!(
+            "{what} do not match the manifest (a row was deleted, added, changed or rolled back)"
+        )));
+    }
+    Ok(recs)
+}
+
+/// A decrypted view of one record.
+pub fn open_name(keys: &Keys, table: Table, r: &Record) -> Result<KeyName> {
+    let raw = keys.open(Place::Record(table, r.id, r.scope_id), Field::Name, &r.name)?;
+    let text =
+        std::str::from_utf8(&raw).map_err(|_| Error::integrity("a key name is not UTF-8"))?;
+    if keys.key_index(r.scope_id, text) != r.idx {
+        return Err(Error::integrity("a key's name does not match its index"));
+    }
+    KeyName::new(text).map_err(|_| Error::integrity("a key name is malformed"))
+}
+
+/// The record's value.
+pub fn open_value(keys: &Keys, table: Table, r: &Record) -> Result<SecretValue> {
+    let raw = keys.open(
+        Place::Record(table, r.id, r.scope_id),
+        Field::Value,
+        &r.value,
+    )?;
+    let text = String::from_utf8(raw.to_vec())
+        .map_err(|_| Error::integrity("a secret value is not UTF-8"))?;
+    Ok(SecretValue::new(text))
+}
+
+/// The record's metadata.
+pub fn open_meta(keys: &Keys, table: Table, r: &Record) -> Result<Meta> {
+    let raw = keys.open(Place::Record(table, r.id, r.scope_id), Field::Meta, &r.meta)?;
+    serde_json::from_slice(&raw).map_err(|_| Error::integrity("a secret's metadata is malformed"))
+}
+
+/// Seals a whole record for its place.
+pub fn seal_record(
+    keys: &Keys,
+    table: Table,
+    id: i64,
+    scope_id: i64,
+    key: &KeyName,
+    value: &SecretValue,
+    meta: &Meta,
+) -> Record {
+    let place = Place::Record(table, id, scope_id);
+    let meta_json = Zeroizing::new(serde_json::to_vec(meta).unwrap_or_default());
+    Record {
+        id,
+        scope_id,
+        idx: keys.key_index(scope_id, key.as_str()),
+        name: keys.seal(place, Field::Name, key.as_str().as_bytes()),
+        value: keys.seal(place, Field::Value, value.expose_secret().as_bytes()),
+        meta: keys.seal(place, Field::Meta, &meta_json),
+    }
+}
