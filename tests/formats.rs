@@ -46,6 +46,10 @@ const TABLE: &[&str] = &[
     "emoji 😀🔑",
     "עברית RTL",
     "sep\u{2028}arator",
+    "a \u{2028} b \u{2029} c \u{85} d",
+    "\u{feff}bom \u{1c}",
+    "x\u{2028}'y\"'",
+    "\u{feff}lead'\"",
     "",
 ];
 
@@ -55,6 +59,8 @@ const NOT_PORTABLE: &[&str] = &[
     "'\"",
     " spaced\\",
     "it's \\n multi\nline",
+    "x\u{2028}'y\"'",
+    "\u{feff}lead'\"",
 ];
 
 fn python() -> PathBuf {

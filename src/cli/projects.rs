@@ -25,7 +25,7 @@ impl Projects {
             let envs: Vec<String> = p
                 .environments
                 .iter()
-                .map(|e| format!("{} ({} keys)", e.name, e.keys))
+                .map(|e| format!("{} ({} key{})", e.name, e.keys, if e.keys == 1 { "" } else { "s" }))
                 .collect();
             writeln!(out, "{}  {}", p.project, envs.join(", "))?;
         }
