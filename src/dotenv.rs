@@ -93,7 +93,11 @@ fn form(v: &str) -> Form {
 fn backslashes_are_literal(v: &str) -> bool {
     let mut chars = v.chars();
     while let Some(c) = chars.next() {
-        if c == '\\' && matches!(chars.clone().next(), None | Some('\\' | '\'' | '"' | 'a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' | '\r'))
+        if c == '\\'
+            && matches!(
+                chars.clone().next(),
+                None | Some('\\' | '\'' | '"' | 'a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' | '\r')
+            )
         {
             return false;
         }
@@ -103,7 +107,7 @@ fn backslashes_are_literal(v: &str) -> bool {
 
 /// Whether python's `str.isspace` / regex `\s` holds (Unicode White_Space plus U+001C..U+001F).
 fn is_py_space(c: char) -> bool {
-    c == ' ' || c == '\t' || ('\x1c'..='\x1f').contains(&c)
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
 }
 
 /// Whitespace that python-dotenv strips from an unquoted value or JavaScript's `trim()` does.
@@ -415,7 +419,6 @@ impl Cursor<'_> {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,7 +428,13 @@ mod tests {
         parse(src, ".env")
             .unwrap()
             .into_iter()
-            .map(|e| (e.key.to_string(), e.value.expose_secret().to_string(), e.line))
+            .map(|e| {
+                (
+                    e.key.to_string(),
+                    e.value.expose_secret().to_string(),
+                    e.line,
+                )
+            })
             .collect()
     }
 
@@ -472,7 +481,10 @@ mod tests {
     fn errors_name_file_and_line_never_the_value() {
         let cases = [
             ("A=1\nB='canary\n", "f.env:2: the value's opening `'`"),
-            ("A=\"canary\" canary\n", "f.env:1: unexpected text after the closing quote"),
+            (
+                "A=\"canary\" canary\n",
+                "f.env:1: unexpected text after the closing quote",
+            ),
             ("A=1\n=canary\n", "f.env:2: a line with no key"),
             ("\n\nCANARY\n", "f.env:3: a key with no `=`"),
             ("A canary\n", "f.env:1: expected `=` after the key"),
@@ -509,7 +521,11 @@ mod tests {
             ("x'\\n\ny", "\"x'\\\\n\\ny\"", false),
         ];
         for (value, want, portable) in cases {
-            assert_eq!(render_value(value), (want.to_string(), portable), "{value:?}");
+            assert_eq!(
+                render_value(value),
+                (want.to_string(), portable),
+                "{value:?}"
+            );
         }
     }
 

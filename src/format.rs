@@ -129,7 +129,9 @@ fn dotenv_lines(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Vec<String>
     python
         .iter()
         .map(|(k, _)| {
-            format!("`{k}`: written in python-dotenv form; npm dotenv will not read it back exactly")
+            format!(
+                "`{k}`: written in python-dotenv form; npm dotenv will not read it back exactly"
+            )
         })
         .collect()
 }
@@ -259,7 +261,9 @@ fn docker(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Result<()> {
     for (k, v) in entries {
         if v.expose_secret().contains(['\n', '\r']) {
             return Err(Error::invalid(
-                format!("the value of `{k}` spans several lines, which `docker --env-file` cannot carry"),
+                format!(
+                    "the value of `{k}` spans several lines, which `docker --env-file` cannot carry"
+                ),
                 "export with --format dotenv, json or k8s",
             ));
         }
@@ -330,7 +334,10 @@ mod tests {
     #[test]
     fn golden_outputs() {
         use ExportFormat::*;
-        assert_eq!(text(Dotenv, PAIRS), "A='x\u{2028}\u{1}'\nB=\"it's \\\"q\\\"\\n\"\n");
+        assert_eq!(
+            text(Dotenv, PAIRS),
+            "A='x\u{2028}\u{1}'\nB=\"it's \\\"q\\\"\\n\"\n"
+        );
         assert_eq!(
             text(Shell, PAIRS),
             "export A='x\u{2028}\u{1}'\nexport B='it'\\''s \"q\"\n'\n"
@@ -343,11 +350,17 @@ mod tests {
             text(Yaml, PAIRS),
             "\"A\": \"x\\L\\x01\"\n\"B\": \"it's \\\"q\\\"\\n\"\n"
         );
-        assert_eq!(text(Docker, &[("B", " b "), ("A", "a=1 # x")]), "A=a=1 # x\nB= b \n");
+        assert_eq!(
+            text(Docker, &[("B", " b "), ("A", "a=1 # x")]),
+            "A=a=1 # x\nB= b \n"
+        );
         let head = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: my-app-prod\n  labels:\n    \
                     app.kubernetes.io/managed-by: devvault\ntype: Opaque\nstringData:";
         assert_eq!(text(K8s, &[]), format!("{head} {{}}\n"));
-        assert_eq!(text(K8s, &[("A", "\u{85}\u{feff}\x7f")]), format!("{head}\n  \"A\": \"\\N\\uFEFF\\x7F\"\n"));
+        assert_eq!(
+            text(K8s, &[("A", "\u{85}\u{feff}\x7f")]),
+            format!("{head}\n  \"A\": \"\\N\\uFEFF\\x7F\"\n")
+        );
         assert_eq!(text(Yaml, &[]), "{}\n");
         assert_eq!(text(Json, &[]), "{}\n");
     }
@@ -364,11 +377,31 @@ mod tests {
     #[test]
     fn refusals_name_the_key_never_the_value() {
         let cases = [
-            (ExportFormat::Shell, ("db.url", "canary"), "key `db.url` cannot be a shell"),
-            (ExportFormat::Shell, ("NUL", "can\0ary"), "the value of `NUL` holds a NUL"),
-            (ExportFormat::Docker, ("PEM", "canary\nline"), "the value of `PEM` spans"),
-            (ExportFormat::Docker, ("CR", "canary\r"), "the value of `CR` spans"),
-            (ExportFormat::Docker, ("NUL", "can\0ary"), "the value of `NUL` holds a NUL"),
+            (
+                ExportFormat::Shell,
+                ("db.url", "canary"),
+                "key `db.url` cannot be a shell",
+            ),
+            (
+                ExportFormat::Shell,
+                ("NUL", "can\0ary"),
+                "the value of `NUL` holds a NUL",
+            ),
+            (
+                ExportFormat::Docker,
+                ("PEM", "canary\nline"),
+                "the value of `PEM` spans",
+            ),
+            (
+                ExportFormat::Docker,
+                ("CR", "canary\r"),
+                "the value of `CR` spans",
+            ),
+            (
+                ExportFormat::Docker,
+                ("NUL", "can\0ary"),
+                "the value of `NUL` holds a NUL",
+            ),
         ];
         for (f, pair, want) in cases {
             let e = run(f, &[("OK", "fine"), pair]).err().unwrap().to_string();
@@ -395,7 +428,12 @@ mod tests {
     /// Undoes `yaml_quoted` with the YAML 1.1 escape table.
     fn unyaml(s: &str) -> String {
         let mut out = String::new();
-        let mut chars = s.strip_prefix('"').unwrap().strip_suffix('"').unwrap().chars();
+        let mut chars = s
+            .strip_prefix('"')
+            .unwrap()
+            .strip_suffix('"')
+            .unwrap()
+            .chars();
         while let Some(c) = chars.next() {
             assert!(c != '"' && !c.is_control() && !"\u{2028}\u{2029}\u{feff}".contains(c));
             if c != '\\' {

@@ -2,6 +2,8 @@
 //! the documented exit codes. Everything else lives in `cli/` and the library.
 
 mod cli;
+mod keychain;
+mod session;
 mod unlock;
 
 use clap::Parser;

@@ -3,7 +3,8 @@
 //! terminal. Front-end side: the core only ever receives a [`Passphrase`].
 
 use anyhow::{Context, Result, bail};
-use devvault::Passphrase;
+use devvault::vault::KEYCHAIN_SLOT;
+use devvault::{Passphrase, Vault};
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -11,17 +12,53 @@ const SOURCES: &str = "set DEVVAULT_PASSPHRASE_FILE (a file holding it), \
 DEVVAULT_PASSPHRASE_COMMAND (a command printing it), or DEVVAULT_PASSPHRASE (for CI), \
 or run devvault in a terminal to be asked";
 
+/// Opens and unlocks the vault at `path`: a timed session unlock, then the OS keychain slot
+/// (failures there are a one-line notice, never a hang), then the passphrase sources.
+pub fn unlock(path: &Path) -> Result<Vault> {
+    let mut locked = Vault::open(path)?;
+    let id = locked.id_hex();
+    if let Some(key) = crate::session::load(&id) {
+        match locked.unlock_with_vault_key(key) {
+            Ok(v) => return Ok(v),
+            Err(_) => {
+                let _ = crate::session::forget(&id);
+                locked = Vault::open(path)?;
+            }
+        }
+    }
+    if locked.has_slot(KEYCHAIN_SLOT)? {
+        match crate::keychain::load(&id) {
+            Ok(Some(key)) => match locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key) {
+                Ok(v) => return Ok(v),
+                Err(_) => {
+                    eprintln!(
+                        "notice: the OS keychain entry does not open this vault; using the passphrase"
+                    );
+                    locked = Vault::open(path)?;
+                }
+            },
+            Ok(None) => eprintln!(
+                "notice: the OS keychain has no entry for this vault; using the passphrase (`devvault keychain enable` to restore it)"
+            ),
+            Err(e) => eprintln!("notice: OS keychain unavailable ({e:#}); using the passphrase"),
+        }
+    }
+    let pass = passphrase(path)?;
+    Ok(locked.unlock(&pass)?)
+}
+
 /// The passphrase from the first source that is set; prompts once on a terminal.
 pub fn passphrase(vault: &Path) -> Result<Passphrase> {
-    if let Some(p) = from_env()? {
+    if let Some(p) = from_env("DEVVAULT_PASSPHRASE")? {
         return Ok(p);
     }
     prompt(&format!("Passphrase for {}: ", vault.display()))
 }
 
-/// A new passphrase (for `init`): from a source, or asked twice on a terminal.
-pub fn new_passphrase() -> Result<Passphrase> {
-    let pass = match from_env()? {
+/// A new passphrase: from the sources named by `prefix` (`DEVVAULT_PASSPHRASE` for `init`,
+/// `DEVVAULT_NEW_PASSPHRASE` for `passwd`), or asked twice on a terminal.
+pub fn new_passphrase(prefix: &str) -> Result<Passphrase> {
+    let pass = match from_env(prefix)? {
         Some(p) => p,
         None => {
             let first = prompt("New passphrase: ")?;
@@ -43,36 +80,36 @@ pub fn new_passphrase() -> Result<Passphrase> {
     Ok(pass)
 }
 
-fn from_env() -> Result<Option<Passphrase>> {
-    if let Some(path) = std::env::var_os("DEVVAULT_PASSPHRASE_FILE") {
-        let bytes = Zeroizing::new(std::fs::read(&path).with_context(|| {
-            format!(
-                "cannot read DEVVAULT_PASSPHRASE_FILE {}",
-                Path::new(&path).display()
-            )
-        })?);
-        return Ok(Some(text(&bytes, "DEVVAULT_PASSPHRASE_FILE")?));
+fn from_env(prefix: &str) -> Result<Option<Passphrase>> {
+    let file_var = format!("{prefix}_FILE");
+    let cmd_var = format!("{prefix}_COMMAND");
+    if let Some(path) = std::env::var_os(&file_var) {
+        let bytes =
+            Zeroizing::new(std::fs::read(&path).with_context(|| {
+                format!("cannot read {file_var} {}", Path::new(&path).display())
+            })?);
+        return Ok(Some(text(&bytes, &file_var)?));
     }
-    if let Some(cmd) = std::env::var_os("DEVVAULT_PASSPHRASE_COMMAND") {
+    if let Some(cmd) = std::env::var_os(&cmd_var) {
         let out = std::process::Command::new("sh")
             .arg("-c")
             .arg(&cmd)
             .stdin(std::process::Stdio::null())
             .stderr(std::process::Stdio::inherit())
             .output()
-            .context("cannot run DEVVAULT_PASSPHRASE_COMMAND")?;
+            .with_context(|| format!("cannot run {cmd_var}"))?;
         let stdout = Zeroizing::new(out.stdout);
         if !out.status.success() {
             bail!(
-                "DEVVAULT_PASSPHRASE_COMMAND failed ({}); fix the command or unset it",
+                "{cmd_var} failed ({}); fix the command or unset it",
                 out.status
             );
         }
-        return Ok(Some(text(&stdout, "DEVVAULT_PASSPHRASE_COMMAND")?));
+        return Ok(Some(text(&stdout, &cmd_var)?));
     }
-    if let Some(p) = std::env::var_os("DEVVAULT_PASSPHRASE") {
+    if let Some(p) = std::env::var_os(prefix) {
         let p = Zeroizing::new(p.into_encoded_bytes());
-        return Ok(Some(text(&p, "DEVVAULT_PASSPHRASE")?));
+        return Ok(Some(text(&p, prefix)?));
     }
     Ok(None)
 }

@@ -448,20 +448,45 @@ fn the_frozen_v1_vault_still_opens() {
     // tests/data/v1.db was written by the first release's format and must open forever.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v1.db");
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1.db"), &path).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1.db"),
+        &path,
+    )
+    .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let mut v = Vault::open(&path).unwrap().unlock(&pass("devvault frozen vault v1")).unwrap();
-    assert_eq!(get(&mut v, "myapp", "STRIPE_KEY").unwrap(), "sk_live_frozen_2");
-    assert_eq!(get(&mut v, "myapp", "DB_URL").unwrap(), "postgres://u:p@localhost/db");
+    let mut v = Vault::open(&path)
+        .unwrap()
+        .unlock(&pass("devvault frozen vault v1"))
+        .unwrap();
+    assert_eq!(
+        get(&mut v, "myapp", "STRIPE_KEY").unwrap(),
+        "sk_live_frozen_2"
+    );
+    assert_eq!(
+        get(&mut v, "myapp", "DB_URL").unwrap(),
+        "postgres://u:p@localhost/db"
+    );
     assert_eq!(get(&mut v, "myapp/prod", "PEM").unwrap(), "line1\nline2");
     let meta = v.list(&scope("myapp")).unwrap();
     assert_eq!((meta[1].key.as_str(), meta[1].version), ("STRIPE_KEY", 2));
     let projects = v.projects().unwrap();
-    assert_eq!(projects.iter().map(|p| p.project.as_str()).collect::<Vec<_>>(), ["myapp", "other"]);
-    assert!(matches!(get(&mut v, "other", "OLD"), Err(Error::NotFound { .. })));
+    assert_eq!(
+        projects
+            .iter()
+            .map(|p| p.project.as_str())
+            .collect::<Vec<_>>(),
+        ["myapp", "other"]
+    );
+    assert!(matches!(
+        get(&mut v, "other", "OLD"),
+        Err(Error::NotFound { .. })
+    ));
     // And it keeps working for writes.
     set(&mut v, "myapp", "NEW", "n");
     drop(v);
-    let mut v = Vault::open(&path).unwrap().unlock(&pass("devvault frozen vault v1")).unwrap();
+    let mut v = Vault::open(&path)
+        .unwrap()
+        .unlock(&pass("devvault frozen vault v1"))
+        .unwrap();
     assert_eq!(get(&mut v, "myapp", "NEW").unwrap(), "n");
 }

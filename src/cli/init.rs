@@ -8,6 +8,13 @@ use devvault::crypto::KdfParams;
 
 #[derive(Args, Debug)]
 pub struct Init {
+    #[command(flatten)]
+    kdf: KdfArgs,
+}
+
+/// The `--kdf-*` flags of `init` and `passwd`.
+#[derive(Args, Debug)]
+pub struct KdfArgs {
     /// Argon2id memory, e.g. 64MiB or 1GiB (floor 19MiB)
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     kdf_memory: Option<u32>,
@@ -37,6 +44,26 @@ pub fn parse_size(s: &str) -> Result<u32, String> {
     u32::try_from(kib).map_err(|_| format!("`{s}` is too large"))
 }
 
+impl KdfArgs {
+    /// The parameters the flags set over `base`, checked; None when no flag was given.
+    pub fn params(&self, base: KdfParams) -> Result<Option<KdfParams>> {
+        if self.kdf_memory.is_none() && self.kdf_time.is_none() && self.kdf_parallelism.is_none() {
+            return Ok(None);
+        }
+        let params = KdfParams {
+            m_kib: self.kdf_memory.unwrap_or(base.m_kib),
+            t: self.kdf_time.unwrap_or(base.t),
+            p: self.kdf_parallelism.unwrap_or(base.p),
+        };
+        Ok(Some(params.check()?))
+    }
+}
+
+/// `m=64 MiB, t=3, p=4`.
+pub fn describe(p: KdfParams) -> String {
+    format!("m={} MiB, t={}, p={}", p.m_kib / 1024, p.t, p.p)
+}
+
 impl Init {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let path = ctx.vault_path()?;
@@ -46,28 +73,13 @@ impl Init {
                 path.display()
             );
         }
-        let manual =
-            self.kdf_memory.is_some() || self.kdf_time.is_some() || self.kdf_parallelism.is_some();
-        let params = if manual {
-            let d = KdfParams::DEFAULT;
-            KdfParams {
-                m_kib: self.kdf_memory.unwrap_or(d.m_kib),
-                t: self.kdf_time.unwrap_or(d.t),
-                p: self.kdf_parallelism.unwrap_or(d.p),
-            }
-            .check()?
-        } else {
-            devvault::crypto::calibrate(std::time::Duration::from_millis(500))
+        let params = match self.kdf.params(KdfParams::DEFAULT)? {
+            Some(p) => p,
+            None => devvault::crypto::calibrate(std::time::Duration::from_millis(500)),
         };
-        let pass = crate::unlock::new_passphrase()?;
+        let pass = crate::unlock::new_passphrase("DEVVAULT_PASSPHRASE")?;
         Vault::create(&path, &pass, params)?;
-        eprintln!(
-            "created {} (Argon2id m={} MiB, t={}, p={})",
-            path.display(),
-            params.m_kib / 1024,
-            params.t,
-            params.p
-        );
+        eprintln!("created {} (Argon2id {})", path.display(), describe(params));
         Ok(())
     }
 }

@@ -7,13 +7,17 @@ mod export;
 mod get;
 mod import;
 mod init;
+mod keychain;
 mod link;
+mod lock;
 mod ls;
 mod output;
+mod passwd;
 mod projects;
 mod rm;
 mod run;
 mod set;
+mod unlock;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -68,6 +72,14 @@ enum Command {
     Export(export::Export),
     /// Run a command with the scope's variables in its environment; no file is written
     Run(run::Run),
+    /// Change the passphrase (and optionally the Argon2id cost); atomic
+    Passwd(passwd::Passwd),
+    /// Manage the OS keychain slot: enable, disable, status
+    Keychain(keychain::Keychain),
+    /// Hold the vault key in the kernel keyring for a while (headless and SSH machines)
+    Unlock(unlock::Unlock),
+    /// Forget every cached key now (the kernel keyring's session unlock)
+    Lock(lock::Lock),
     /// Print shell completions
     Completions(completions::Completions),
 }
@@ -93,6 +105,10 @@ impl Cli {
                 Command::Import(c) => c.run(&ctx),
                 Command::Export(c) => c.run(&ctx),
                 Command::Run(c) => c.run(&ctx),
+                Command::Passwd(c) => c.run(&ctx),
+                Command::Keychain(c) => c.run(&ctx),
+                Command::Unlock(c) => c.run(&ctx),
+                Command::Lock(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
             }
             .map(|()| ExitCode::SUCCESS),
@@ -118,12 +134,22 @@ impl Ctx {
             })
     }
 
-    /// Opens and unlocks the vault through the unlock sources.
+    /// Opens and unlocks the vault: session unlock, keychain slot, then passphrase sources.
     pub fn unlock(&self) -> Result<Vault> {
+        crate::unlock::unlock(&self.vault_path()?)
+    }
+
+    /// Opens and unlocks the vault with the passphrase only (to prove who is asking).
+    pub fn unlock_with_passphrase(&self) -> Result<Vault> {
         let path = self.vault_path()?;
         let locked = Vault::open(&path)?;
         let pass = crate::unlock::passphrase(&path)?;
         Ok(locked.unlock(&pass)?)
+    }
+
+    /// Opens the vault without unlocking it.
+    pub fn open_locked(&self) -> Result<devvault::vault::LockedVault> {
+        Ok(Vault::open(&self.vault_path()?)?)
     }
 
     /// The scope given, else the one in the nearest `.devvault.toml`.

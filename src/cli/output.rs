@@ -35,6 +35,16 @@ pub fn age(secs: i64, now: i64) -> String {
     }
 }
 
+/// A duration in its largest whole unit: `90s` -> `90s`, `900` -> `15m`.
+pub fn duration(secs: u64) -> String {
+    match secs {
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
 /// Prints a value as pretty JSON on stdout.
 pub fn json(value: &impl serde::Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();

@@ -25,7 +25,14 @@ impl Projects {
             let envs: Vec<String> = p
                 .environments
                 .iter()
-                .map(|e| format!("{} ({} key{})", e.name, e.keys, if e.keys == 1 { "" } else { "s" }))
+                .map(|e| {
+                    format!(
+                        "{} ({} key{})",
+                        e.name,
+                        e.keys,
+                        if e.keys == 1 { "" } else { "s" }
+                    )
+                })
                 .collect();
             writeln!(out, "{}  {}", p.project, envs.join(", "))?;
         }

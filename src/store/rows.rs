@@ -163,6 +163,11 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Deletes the slot of `kind`; true if it existed.
+    pub fn delete_slot(&self, kind: &str) -> Result<bool> {
+        Ok(self.0.execute("DELETE FROM slots WHERE kind = ?1", [kind])? > 0)
+    }
+
     /// Every scope, by id.
     pub fn scopes(&self) -> Result<Vec<ScopeRow>> {
         let mut st = self.0.prepare_cached(

@@ -5,25 +5,26 @@
 
 mod edit;
 mod keys;
+mod slots;
 mod state;
 
 pub use edit::Outcome;
+pub use slots::KEYCHAIN_SLOT;
 
-use crate::crypto::{self, KdfParams, Sealer};
 use crate::error::{Error, Result};
 use crate::model::{EnvSummary, ImportReport, KeyName, ProjectSummary, Scope, SecretMeta};
-use crate::secret::{Passphrase, SecretValue, VaultKey};
-use crate::store::{Header, Slot, Store, Table};
+use crate::secret::{SecretValue, VaultKey};
+use crate::store::{Slot, Store, Table};
 use edit::Edit;
 use keys::Keys;
 use std::path::Path;
-
-const PASSPHRASE_SLOT: &str = "passphrase";
 
 /// An unlocked vault.
 pub struct Vault {
     store: Store,
     keys: Keys,
+    dek: VaultKey,
+    vault_id: Vec<u8>,
 }
 
 /// A vault file that is open but not yet unlocked.
@@ -31,20 +32,6 @@ pub struct LockedVault {
     store: Store,
     vault_id: Vec<u8>,
     slot: Slot,
-}
-
-fn slot_aad(vault_id: &[u8], slot: &Slot) -> Vec<u8> {
-    let mut a = b"devvault slot\0".to_vec();
-    for part in [
-        vault_id,
-        slot.kind.as_bytes(),
-        slot.kdf.as_bytes(),
-        &slot.salt,
-    ] {
-        a.extend_from_slice(&(part.len() as u32).to_be_bytes());
-        a.extend_from_slice(part);
-    }
-    a
 }
 
 /// Seconds since the Unix epoch.
@@ -56,62 +43,6 @@ pub fn now() -> i64 {
 }
 
 impl Vault {
-    /// Creates a new vault at `path` with a passphrase slot of the given Argon2id cost.
-    pub fn create(path: &Path, pass: &Passphrase, params: KdfParams) -> Result<Vault> {
-        let params = params.check()?;
-        let dek = VaultKey::generate();
-        let mut vault_id = vec![0u8; 16];
-        crypto::fill_random(&mut vault_id);
-        let mut salt = vec![0u8; 32];
-        crypto::fill_random(&mut salt);
-        let kek = crypto::derive_kek(pass, &salt, params)?;
-        let mut slot = Slot {
-            kind: PASSPHRASE_SLOT.into(),
-            kdf: params.canonical(),
-            salt,
-            wrapped: Vec::new(),
-        };
-        slot.wrapped = Sealer::new(&kek).seal(&slot_aad(&vault_id, &slot), dek.expose_secret());
-        let keys = Keys::new(&dek, &vault_id);
-        let mut header = Header {
-            format: crypto::FORMAT_VERSION as i64,
-            vault_id,
-            next_record: 1,
-            encryptions: 0,
-            scopes_mac: Vec::new(),
-        };
-        header.scopes_mac = keys.scopes_mac(&header, &[]);
-        let mut store = Store::create(path)?;
-        store.write(|tx| {
-            tx.put_slot(&slot)?;
-            tx.put_header(&header)
-        })?;
-        Ok(Vault { store, keys })
-    }
-
-    /// Opens the vault file at `path` without unlocking it.
-    pub fn open(path: &Path) -> Result<LockedVault> {
-        let mut store = Store::open(path)?;
-        let (header, slot) = store.read(|tx| Ok((tx.header()?, tx.slot(PASSPHRASE_SLOT)?)))?;
-        let (Some(header), Some(slot)) = (header, slot) else {
-            return Err(Error::integrity(format!(
-                "{} has no vault header or passphrase slot",
-                path.display()
-            )));
-        };
-        if header.format != crypto::FORMAT_VERSION as i64 {
-            return Err(Error::integrity(format!(
-                "unknown vault format {}",
-                header.format
-            )));
-        }
-        Ok(LockedVault {
-            store,
-            vault_id: header.vault_id,
-            slot,
-        })
-    }
-
     /// The vault file's path.
     pub fn path(&self) -> &Path {
         self.store.path()
@@ -267,41 +198,6 @@ impl Vault {
             edit.remove(key)?;
             edit.finish()
         })
-    }
-}
-
-impl LockedVault {
-    /// The Argon2id parameters of the passphrase slot (checked against the ceiling).
-    pub fn kdf_params(&self) -> Result<KdfParams> {
-        KdfParams::parse(&self.slot.kdf)
-    }
-
-    /// Unlocks with a passphrase. A wrong passphrase and a tampered slot give the same error.
-    pub fn unlock(self, pass: &Passphrase) -> Result<Vault> {
-        let params = self.kdf_params()?;
-        let kek = crypto::derive_kek(pass, &self.slot.salt, params)?;
-        let wrong = || Error::WrongPassphrase {
-            path: self.store.path().display().to_string(),
-        };
-        let raw = Sealer::new(&kek)
-            .open(
-                &slot_aad(&self.vault_id, &self.slot),
-                &self.slot.wrapped,
-                "the vault key",
-            )
-            .map_err(|_| wrong())?;
-        let bytes: [u8; 32] = raw.as_slice().try_into().map_err(|_| wrong())?;
-        let dek = VaultKey::from_bytes(bytes);
-        let keys = Keys::new(&dek, &self.vault_id);
-        Ok(Vault {
-            store: self.store,
-            keys,
-        })
-    }
-
-    /// The vault file's path.
-    pub fn path(&self) -> &Path {
-        self.store.path()
     }
 }
 

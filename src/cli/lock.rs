@@ -1,0 +1,26 @@
+//! `devvault lock`: forgets the session unlock held in the kernel keyring now.
+
+use anyhow::Result;
+use clap::Args;
+
+#[derive(Args, Debug)]
+pub struct Lock {}
+
+impl Lock {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let locked = ctx.open_locked()?;
+        let had = crate::session::forget(&locked.id_hex()).unwrap_or(false);
+        if had {
+            eprintln!(
+                "locked {}: the session key is gone",
+                locked.path().display()
+            );
+        } else {
+            eprintln!(
+                "{} was not unlocked for this session",
+                locked.path().display()
+            );
+        }
+        Ok(())
+    }
+}

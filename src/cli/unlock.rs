@@ -1,0 +1,25 @@
+//! `devvault unlock --for 15m`: holds the vault key in the kernel keyring so that commands
+//! in this login session need no passphrase until it expires or `devvault lock`.
+
+use anyhow::Result;
+use clap::Args;
+
+#[derive(Args, Debug)]
+pub struct Unlock {
+    /// How long: 30s, 15m, 2h, 1d (at most 7d)
+    #[arg(long = "for", value_name = "DURATION", default_value = "15m", value_parser = crate::session::parse_duration)]
+    duration: u64,
+}
+
+impl Unlock {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let vault = ctx.unlock()?;
+        crate::session::store(&vault.id_hex(), &vault.session_key(), self.duration)?;
+        eprintln!(
+            "unlocked {} for {} in this login session (`devvault lock` forgets it now)",
+            vault.path().display(),
+            super::output::duration(self.duration)
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,247 @@
+//! Unlocking without typing and changing the passphrase, through the real binary: `passwd`
+//! (old refused, new accepted, secrets intact; atomic under SIGKILL), and the timed session
+//! unlock in the kernel keyring (`unlock --for`, expiry, `lock`).
+
+use assert_cmd::Command;
+use devvault::{Passphrase, Vault};
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const OLD: &str = "old passphrase 1234";
+const NEW: &str = "new passphrase 5678";
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("devvault")
+}
+
+struct Env {
+    _dir: tempfile::TempDir,
+    vault: PathBuf,
+}
+
+impl Env {
+    fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("vault.db");
+        let e = Env { _dir: dir, vault };
+        e.cmd(Some(OLD))
+            .args([
+                "init",
+                "--kdf-memory",
+                "19MiB",
+                "--kdf-time",
+                "2",
+                "--kdf-parallelism",
+                "1",
+            ])
+            .assert()
+            .success();
+        for (k, v) in [("A", "alpha"), ("B", "beta\nmulti")] {
+            e.cmd(Some(OLD))
+                .args(["set", "app", k])
+                .write_stdin(v)
+                .assert()
+                .success();
+        }
+        e
+    }
+
+    /// The binary with `pass` as its only passphrase source (None: no source at all), run in
+    /// a new session with no controlling terminal so that nothing can prompt.
+    fn cmd(&self, pass: Option<&str>) -> Command {
+        let mut c = Command::new("setsid");
+        c.arg(bin())
+            .env("DEVVAULT_VAULT", &self.vault)
+            .env_remove("DEVVAULT_PASSPHRASE")
+            .env_remove("DEVVAULT_PASSPHRASE_FILE")
+            .env_remove("DEVVAULT_PASSPHRASE_COMMAND")
+            .env_remove("DEVVAULT_NEW_PASSPHRASE")
+            .env_remove("DEVVAULT_NEW_PASSPHRASE_FILE");
+        if let Some(p) = pass {
+            c.env("DEVVAULT_PASSPHRASE", p);
+        }
+        c
+    }
+
+    fn opens_with(&self, pass: &str) -> bool {
+        Vault::open(&self.vault)
+            .unwrap()
+            .unlock(&Passphrase::new(pass.into()))
+            .is_ok()
+    }
+}
+
+#[test]
+fn passwd_swaps_the_passphrase_and_keeps_every_secret() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .arg("passwd")
+        .env("DEVVAULT_NEW_PASSPHRASE", NEW)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("passphrase changed"));
+    e.cmd(Some(OLD)).args(["get", "app", "A"]).assert().code(3);
+    e.cmd(Some(NEW))
+        .args(["get", "app", "A"])
+        .assert()
+        .success()
+        .stdout("alpha");
+    e.cmd(Some(NEW))
+        .args(["get", "app", "B"])
+        .assert()
+        .success()
+        .stdout("beta\nmulti");
+    // The new passphrase may come from a file; the cost can be raised; the floor holds.
+    let file = e.vault.with_file_name("new.txt");
+    std::fs::write(&file, format!("{OLD}\n")).unwrap();
+    e.cmd(Some(NEW))
+        .args(["passwd", "--kdf-memory", "24MiB", "--kdf-time", "3"])
+        .env("DEVVAULT_NEW_PASSPHRASE_FILE", &file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("m=24 MiB, t=3"));
+    assert!(e.opens_with(OLD) && !e.opens_with(NEW));
+    e.cmd(Some(OLD))
+        .args(["passwd", "--kdf-time", "1"])
+        .env("DEVVAULT_NEW_PASSPHRASE", NEW)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("below the floor"));
+    assert!(e.opens_with(OLD));
+}
+
+#[test]
+fn passwd_without_a_new_source_or_terminal_changes_nothing() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .arg("passwd")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no terminal"));
+    assert!(e.opens_with(OLD));
+    e.cmd(Some("wrong"))
+        .arg("passwd")
+        .env("DEVVAULT_NEW_PASSPHRASE", NEW)
+        .assert()
+        .code(3);
+    assert!(e.opens_with(OLD) && !e.opens_with(NEW));
+}
+
+#[test]
+fn sigkill_during_passwd_leaves_exactly_one_passphrase_working() {
+    let e = Env::new();
+    let mut current = OLD;
+    let mut rng = 0x9e37_79b9_u64;
+    let mut killed_mid_way = 0;
+    for _ in 0..40 {
+        let next = if current == OLD { NEW } else { OLD };
+        let mut child = std::process::Command::new(bin())
+            .arg("passwd")
+            .env("DEVVAULT_VAULT", &e.vault)
+            .env("DEVVAULT_PASSPHRASE", current)
+            .env("DEVVAULT_NEW_PASSPHRASE", next)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        std::thread::sleep(Duration::from_micros(rng % 150_000));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let (old_ok, new_ok) = (e.opens_with(current), e.opens_with(next));
+        assert!(old_ok ^ new_ok, "old works: {old_ok}, new works: {new_ok}");
+        if new_ok {
+            current = next;
+        }
+        if !status.success() && old_ok {
+            killed_mid_way += 1;
+        }
+        let c = rusqlite::Connection::open(&e.vault).unwrap();
+        let check: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+    }
+    assert!(
+        killed_mid_way > 0,
+        "no kill landed before the commit: the test proved nothing"
+    );
+    e.cmd(Some(current))
+        .args(["get", "app", "B"])
+        .assert()
+        .success()
+        .stdout("beta\nmulti");
+}
+
+#[test]
+fn a_timed_session_unlock_expires() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "2s"])
+        .assert()
+        .success();
+    let start = Instant::now();
+    e.cmd(None)
+        .args(["get", "app", "A"])
+        .assert()
+        .success()
+        .stdout("alpha");
+    std::thread::sleep(
+        Duration::from_secs(2).saturating_sub(start.elapsed()) + Duration::from_millis(1200),
+    );
+    e.cmd(None)
+        .args(["get", "app", "A"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no passphrase"));
+}
+
+#[test]
+fn lock_forgets_the_session_key_now() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "10m"])
+        .assert()
+        .success();
+    e.cmd(None)
+        .args(["export", "app"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("A='alpha'"));
+    e.cmd(None)
+        .arg("lock")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("locked"));
+    e.cmd(None).args(["export", "app"]).assert().failure();
+    e.cmd(None)
+        .arg("lock")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("was not unlocked"));
+}
+
+#[test]
+fn a_session_key_of_another_vault_is_not_used() {
+    let a = Env::new();
+    let b = Env::new();
+    a.cmd(Some(OLD))
+        .args(["unlock", "--for", "1m"])
+        .assert()
+        .success();
+    b.cmd(None).args(["get", "app", "A"]).assert().failure();
+    a.cmd(None).arg("lock").assert().success();
+    assert!(Path::new(&a.vault).exists());
+}
+
+#[test]
+fn bad_durations_are_named() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "5y"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`5y`"));
+}
