@@ -91,9 +91,12 @@ impl Cli {
             vault_path: self.vault.clone(),
         };
         match &self.command {
-            None => Err(usage(
-                "the terminal UI is not built yet; run `devvault --help` for the commands",
-            )),
+            None => {
+                // The terminal UI will live here; until then, show the commands.
+                use clap::CommandFactory;
+                Cli::command().print_long_help()?;
+                Ok(ExitCode::SUCCESS)
+            }
             Some(cmd) => match cmd {
                 Command::Init(c) => c.run(&ctx),
                 Command::Link(c) => c.run(&ctx),
@@ -172,11 +175,6 @@ impl std::fmt::Display for UsageError {
 }
 
 impl std::error::Error for UsageError {}
-
-/// Makes a usage error.
-pub fn usage(msg: impl Into<String>) -> anyhow::Error {
-    UsageError(msg.into()).into()
-}
 
 /// Splits 1..=`max` positionals into an optional leading scope and the rest.
 pub fn split_scope(args: &[String], want: usize) -> (Option<&str>, &[String]) {

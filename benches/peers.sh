@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Whole-process benchmarks of devvault against what users would pick instead, on one
+# machine in one run (hyperfine): print a 200-key project as dotenv, and run `true` with it.
+#   cat (the plaintext floor), age -d (X25519), devvault export / run through the kernel
+#   session unlock (and through the OS keychain when a Secret Service is running), and
+#   Argon2id at m=64 MiB, t=3, p=4: devvault's unlock vs Debian's argon2 CLI.
+# Usage: bash benches/peers.sh [SECRETS]   (default 100000 secrets in the vault)
+# Needs: hyperfine age argon2 (Debian). Prints a Markdown table; commit the script, not results.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+total=${1:-100000}
+scopes=$(( total / 200 ))
+for tool in hyperfine age age-keygen argon2 python3; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install hyperfine age argon2" >&2; exit 1; }
+done
+cargo build --release -q
+bin=$PWD/target/release/devvault
+work=$(mktemp -d)
+trap 'DEVVAULT_VAULT=$work/vault.db "$bin" lock >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+export DEVVAULT_VAULT=$work/vault.db
+pass="bench passphrase 1234"
+
+echo "building a vault of $total secrets ($scopes scopes x 200 keys)..." >&2
+DEVVAULT_PASSPHRASE=$pass "$bin" init --kdf-memory 64MiB --kdf-time 3 --kdf-parallelism 4 2>/dev/null
+DEVVAULT_PASSPHRASE=$pass "$bin" unlock --for 1h 2>/dev/null
+python3 - "$work" "$scopes" <<'PY'
+import os, random, string, sys
+work, scopes = sys.argv[1], int(sys.argv[2])
+rnd = random.Random(7)
+for s in range(scopes):
+    with open(os.path.join(work, f"s{s}.env"), "w") as f:
+        for k in range(200):
+            val = "".join(rnd.choice(string.ascii_letters + string.digits) for _ in range(rnd.randint(20, 60)))
+            f.write(f"SERVICE_{k}_API_KEY='{val}'\n")
+PY
+start=$(date +%s.%N)
+for ((s = 0; s < scopes; s++)); do "$bin" import "bench/s$s" "$work/s$s.env" >/dev/null; rm "$work/s$s.env"; done
+echo "built in $(python3 -c "print(round($(date +%s.%N) - $start, 1))") s; vault $(du -h "$work/vault.db" | cut -f1)" >&2
+
+"$bin" export bench/s0 > "$work/plain.env"
+age-keygen -o "$work/key.txt" 2>/dev/null
+age -r "$(age-keygen -y "$work/key.txt")" -o "$work/plain.env.age" "$work/plain.env"
+
+cmds=(
+    -n "cat .env" "cat $work/plain.env"
+    -n "sh: set -a; . .env; true" "sh -c 'set -a; . $work/plain.env; true'"
+    -n "age -d (X25519)" "age -d -i $work/key.txt $work/plain.env.age"
+    -n "devvault export (session unlock)" "$bin export bench/s0"
+    -n "devvault run -- true (session unlock)" "$bin run bench/s0 -- true"
+)
+hyperfine -N --warmup 10 --runs "${RUNS:-200}" --export-json "$work/peers.json" "${cmds[@]}" >&2
+"$bin" lock >/dev/null 2>&1
+: > "$work/keychain.json"
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && DEVVAULT_PASSPHRASE=$pass "$bin" keychain enable >/dev/null 2>&1; then
+    hyperfine -N --warmup 10 --runs "${RUNS:-200}" --export-json "$work/keychain.json" \
+        -n "devvault export (OS keychain)" "$bin export bench/s0" >&2
+else
+    echo "no Secret Service (run under .ci/keyring-session): keychain row skipped" >&2
+fi
+hyperfine -N --warmup 2 --runs "${ARGON_RUNS:-20}" --export-json "$work/argon.json" \
+    -n "argon2 CLI (m=64MiB t=3 p=4)" "sh -c 'printf %s pass | argon2 somesaltsomesalt -id -m 16 -t 3 -p 4 -l 32 -r'" \
+    -n "devvault ls, passphrase unlock (m=64MiB t=3 p=4)" "env DEVVAULT_PASSPHRASE='$pass' $bin ls bench/s0" >&2
+
+python3 - "$work/peers.json" "$work/keychain.json" "$work/argon.json" <<'PY'
+import json, sys, platform, os
+rows = []
+for f in sys.argv[1:]:
+    if os.path.getsize(f):
+        rows += json.load(open(f))["results"]
+floor = next(r["median"] for r in rows if r["command"] == "cat .env")
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+print(f"Measured on {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}\n")
+print("| command | median | ratio to `cat` |")
+print("|---|---:|---:|")
+for r in rows:
+    print(f"| {r['command']} | {r['median'] * 1000:.2f} ms | {r['median'] / floor:.1f}x |")
+PY
