@@ -1,9 +1,311 @@
-//! OS keychain glue (placeholder until the keychain slot lands).
+//! The OS keychain side of the keychain slot (front-end side): keeps the slot's random key
+//! in the platform store through the `keyring` crate (v4, `v1` feature): the Secret Service
+//! over D-Bus on Linux and the BSDs (gnome-keyring, KeePassXC), the Keychain on macOS, the
+//! Credential Manager on Windows. The entry is service `devvault`, account
+//! `vault-<vault id hex>`, and holds a versioned text payload
+//! `devvault-keychain-v1 <vault id hex> <enabled unix secs> <key hex>`.
+//!
+//! Every call runs on a worker thread and is given up after [`TIMEOUT`], so a missing bus,
+//! a locked collection waiting for a prompt, or a hung daemon never hangs devvault: the
+//! caller gets an error and falls back to the passphrase. Buffers holding the key are
+//! zeroized. This module never sees the vault key itself, only the slot's key, and never
+//! stores a passphrase.
 
-use anyhow::Result;
+use anyhow::{Context, Result, anyhow, bail};
 use devvault::VaultKey;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+use zeroize::{Zeroize, Zeroizing};
 
-/// The keychain slot's key for this vault, if the keychain holds one.
-pub fn load(_vault_id: &str) -> Result<Option<VaultKey>> {
-    Ok(None)
+/// How long one keychain call may take before devvault gives up on it.
+pub const TIMEOUT: Duration = Duration::from_secs(2);
+/// The keychain service every devvault entry is filed under.
+pub const SERVICE: &str = "devvault";
+const MAGIC: &str = "devvault-keychain-v1";
+
+/// The keychain account of a vault: `vault-<vault id hex>`.
+pub fn account(vault_id: &str) -> String {
+    format!("vault-{vault_id}")
+}
+
+/// The name of the platform store, for messages.
+pub fn store_name() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "macOS Keychain"
+    } else if cfg!(target_os = "windows") {
+        "Windows Credential Manager"
+    } else {
+        "Secret Service (D-Bus)"
+    }
+}
+
+/// What to do when the store cannot be reached, for messages.
+pub fn how_to_fix() -> &'static str {
+    if cfg!(any(target_os = "macos", target_os = "windows")) {
+        "check that the login keychain is unlocked"
+    } else {
+        "run devvault in a desktop session with gnome-keyring or KeePassXC's Secret Service \
+         integration unlocked (on a headless machine: `dbus-run-session` with \
+         `gnome-keyring-daemon --unlock`), or use `devvault unlock --for` instead"
+    }
+}
+
+/// The keychain slot's key for this vault: `Ok(None)` when there is no entry; an error when
+/// the store is unavailable, locked, too slow, or holds an entry that is not this vault's.
+pub fn load(vault_id: &str) -> Result<Option<VaultKey>> {
+    Ok(read(vault_id)?.map(|(_, key)| key))
+}
+
+/// When the entry for this vault was stored (Unix seconds), if there is one.
+pub fn status(vault_id: &str) -> Result<Option<i64>> {
+    Ok(read(vault_id)?.map(|(at, _)| at))
+}
+
+/// Stores `key` as this vault's entry, replacing an earlier one.
+pub fn store(vault_id: &str, key: &VaultKey) -> Result<()> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let payload = encode(vault_id, now, key)?;
+    let user = account(vault_id);
+    with_timeout("storing the key", move || {
+        entry(&user)?
+            .set_password(&payload)
+            .map_err(|e| describe(e, &user))
+    })
+}
+
+/// Deletes this vault's entry; true if there was one.
+pub fn delete(vault_id: &str) -> Result<bool> {
+    let user = account(vault_id);
+    with_timeout("deleting the entry", move || {
+        match entry(&user)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(describe(e, &user)),
+        }
+    })
+}
+
+/// Reads and checks this vault's entry: (enabled at, key).
+fn read(vault_id: &str) -> Result<Option<(i64, VaultKey)>> {
+    let user = account(vault_id);
+    let payload = with_timeout("reading the entry", move || {
+        match entry(&user)?.get_password() {
+            Ok(p) => Ok(Some(Zeroizing::new(p))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(describe(e, &user)),
+        }
+    })?;
+    payload.map(|p| decode(vault_id, &p)).transpose()
+}
+
+/// The entry of `user` in the platform store, which is set up on first use.
+fn entry(user: &str) -> Result<keyring::Entry> {
+    if let Err(e) = keyring::Entry::store_status() {
+        bail!(
+            "cannot reach the {}: {}",
+            store_name(),
+            one_line(&e.to_string())
+        );
+    }
+    keyring::Entry::new(SERVICE, user).map_err(|e| describe(e, user))
+}
+
+/// A keyring error in words a user can act on, on one line.
+fn describe(e: keyring::Error, user: &str) -> anyhow::Error {
+    let detail = one_line(&e.to_string());
+    match e {
+        keyring::Error::NoStorageAccess(_) => anyhow!(
+            "the {} is locked or refused access ({detail}); unlock the login keyring",
+            store_name()
+        ),
+        keyring::Error::Ambiguous(_) => anyhow!(
+            "the {} holds several entries for service {SERVICE}, account {user}; remove them \
+             (`secret-tool clear service {SERVICE} username {user}`) and run \
+             `devvault keychain enable`",
+            store_name()
+        ),
+        keyring::Error::NoDefaultStore => anyhow!("cannot reach the {}", store_name()),
+        keyring::Error::BadEncoding(mut bytes) => {
+            bytes.zeroize();
+            anyhow!(
+                "the {} entry {SERVICE}/{user} is not a devvault entry; run `devvault keychain \
+                 enable` to replace it",
+                store_name()
+            )
+        }
+        _ => anyhow!("the {} failed: {detail}", store_name()),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs `f` on a worker thread and waits at most [`TIMEOUT`] for its answer. A worker that
+/// does not answer is left behind; whatever it sends later is dropped (and zeroized).
+fn with_timeout<T: Send + 'static>(
+    what: &'static str,
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("devvault-keychain".into())
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .context("cannot start the keychain thread")?;
+    match rx.recv_timeout(TIMEOUT) {
+        Ok(result) => result,
+        Err(RecvTimeoutError::Timeout) => bail!(
+            "the {} did not answer within {} s while {what} (a hung daemon, or a locked \
+             keyring waiting for a prompt)",
+            store_name(),
+            TIMEOUT.as_secs()
+        ),
+        Err(RecvTimeoutError::Disconnected) => {
+            bail!("the keychain thread stopped while {what}")
+        }
+    }
+}
+
+/// The payload stored for `vault_id`.
+fn encode(vault_id: &str, enabled_at: i64, key: &VaultKey) -> Result<Zeroizing<String>> {
+    if vault_id.is_empty() || !vault_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        bail!("`{vault_id}` is not a vault id");
+    }
+    let mut s = Zeroizing::new(String::with_capacity(MAGIC.len() + vault_id.len() + 88));
+    s.push_str(MAGIC);
+    s.push(' ');
+    s.push_str(vault_id);
+    s.push(' ');
+    s.push_str(&enabled_at.to_string());
+    s.push(' ');
+    for b in key.expose_secret() {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    Ok(s)
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Checks a payload read for `vault_id` and returns (enabled at, key).
+fn decode(vault_id: &str, payload: &str) -> Result<(i64, VaultKey)> {
+    let what = format!("the {} entry {SERVICE}/{}", store_name(), account(vault_id));
+    let fields: Vec<&str> = payload.split(' ').collect();
+    let [magic, id, at, key] = fields[..] else {
+        bail!(
+            "{what} is not a devvault keychain entry; run `devvault keychain enable` to replace it"
+        );
+    };
+    if magic != MAGIC {
+        bail!("{what} has an unknown format; run `devvault keychain enable` to replace it");
+    }
+    if id != vault_id {
+        bail!(
+            "{what} holds the key of another vault ({}); run `devvault keychain enable` to replace it",
+            one_line(id)
+        );
+    }
+    let at: i64 = at
+        .parse()
+        .with_context(|| format!("{what} has a malformed date"))?;
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        bail!("{what} holds a malformed key; run `devvault keychain enable` to replace it");
+    }
+    for (i, pair) in key.as_bytes().chunks_exact(2).enumerate() {
+        bytes[i] = (nibble(pair[0]) << 4) | nibble(pair[1]);
+    }
+    Ok((at, VaultKey::from_bytes(*bytes)))
+}
+
+fn nibble(b: u8) -> u8 {
+    match b {
+        b'0'..=b'9' => b - b'0',
+        b'a'..=b'f' => b - b'a' + 10,
+        b'A'..=b'F' => b - b'A' + 10,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn the_payload_round_trips_and_names_its_vault() {
+        let key = VaultKey::from_bytes([0xa5; 32]);
+        let p = encode(ID, 1_795_392_000, &key).unwrap();
+        assert_eq!(
+            p.as_str(),
+            format!("devvault-keychain-v1 {ID} 1795392000 {}", "a5".repeat(32))
+        );
+        let (at, back) = decode(ID, &p).unwrap();
+        assert_eq!(at, 1_795_392_000);
+        assert_eq!(back.expose_secret(), key.expose_secret());
+        let upper = p.to_uppercase().replace("DEVVAULT-KEYCHAIN-V1", MAGIC);
+        let upper = upper.replace(&ID.to_uppercase(), ID);
+        assert_eq!(decode(ID, &upper).unwrap().1.expose_secret(), &[0xa5; 32]);
+    }
+
+    #[test]
+    fn foreign_or_malformed_payloads_are_errors() {
+        let key = VaultKey::from_bytes([7; 32]);
+        let other = encode("ffeeddccbbaa99887766554433221100", 0, &key).unwrap();
+        let err = format!("{:#}", decode(ID, &other).unwrap_err());
+        assert!(err.contains("another vault"), "{err}");
+        let good = encode(ID, 5, &key).unwrap();
+        for bad in [
+            String::new(),
+            "hunter2".to_string(),
+            good.replace(MAGIC, "devvault-keychain-v9"),
+            good.replace(" 5 ", " five "),
+            good[..good.len() - 2].to_string(),
+            format!("{}zz", &good[..good.len() - 2]),
+            format!("{} extra", good.as_str()),
+        ] {
+            assert!(decode(ID, &bad).is_err(), "{bad:?} was accepted");
+        }
+        assert!(encode("not hex", 0, &key).is_err());
+    }
+
+    /// A keyring build without a platform store falls back to an in-memory mock; this build
+    /// must talk to the real Secret Service. Without a bus the store cannot start, and the
+    /// error must then come from the D-Bus connection, not from a missing store.
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn the_store_is_the_real_secret_service_not_a_mock() {
+        match keyring::Entry::store_status() {
+            Ok(()) => {
+                let store = keyring_core::get_default_store().expect("a default store is set");
+                let vendor = store.vendor();
+                assert!(
+                    vendor.contains("Secret Service") && !vendor.to_lowercase().contains("mock"),
+                    "the keychain store is {vendor:?}, not the Secret Service"
+                );
+            }
+            Err(e) => assert!(
+                matches!(e, keyring::Error::PlatformFailure(_)),
+                "the Secret Service store did not even try D-Bus: {e:?}"
+            ),
+        }
+        assert_eq!(store_name(), "Secret Service (D-Bus)");
+    }
+
+    #[test]
+    fn a_call_that_hangs_is_given_up_after_the_timeout() {
+        let start = std::time::Instant::now();
+        let r: Result<()> = with_timeout("testing", || {
+            std::thread::sleep(Duration::from_secs(30));
+            Ok(())
+        });
+        let err = format!("{:#}", r.unwrap_err());
+        assert!(err.contains("did not answer within 2 s"), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(3));
+    }
 }

@@ -58,7 +58,8 @@ mod tests {
     #[test]
     fn dates_and_ages() {
         assert_eq!(super::date(0), "1970-01-01 00:00");
-        assert_eq!(super::date(1_795_392_000), "2026-11-21 00:00");
+        assert_eq!(super::date(951_868_800), "2000-03-01 00:00");
+        assert_eq!(super::date(1_709_211_900), "2024-02-29 13:05");
         assert_eq!(super::age(0, 59), "59s");
         assert_eq!(super::age(0, 3 * 86_400 + 5), "3d");
     }

@@ -165,7 +165,10 @@ impl Tx<'_> {
 
     /// Deletes the slot of `kind`; true if it existed.
     pub fn delete_slot(&self, kind: &str) -> Result<bool> {
-        Ok(self.0.execute("DELETE FROM slots WHERE kind = ?1", [kind])? > 0)
+        Ok(self
+            .0
+            .execute("DELETE FROM slots WHERE kind = ?1", [kind])?
+            > 0)
     }
 
     /// Every scope, by id.
