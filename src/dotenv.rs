@@ -221,11 +221,11 @@ impl Cursor<'_> {
                 return Ok(None);
             }
             let line = self.line;
-            if let Some(after) = self.rest().strip_prefix("export") {
-                if after.starts_with(|c: char| c != '\n' && is_py_space(c)) {
-                    self.advance("export".len());
-                    self.skip_inline_space();
-                }
+            if let Some(after) = self.rest().strip_prefix("export")
+                && after.starts_with(|c: char| c != '\n' && is_py_space(c))
+            {
+                self.advance("export".len());
+                self.skip_inline_space();
             }
             let Some(key) = self.key(line)? else {
                 self.end_of_line(line, "unexpected text", "start comments with `#`")?;

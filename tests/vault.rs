@@ -349,6 +349,8 @@ fn deleted_or_rolled_back_rows_are_detected() {
     )
     .unwrap();
     assert!(is_integrity(reopen(&p3).projects()));
+    // Looking up the deleted scope itself is an integrity error, not "not found".
+    assert!(is_integrity(get(&mut reopen(&p3), "b", "K")));
 }
 
 #[test]

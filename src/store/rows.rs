@@ -15,7 +15,9 @@ pub struct Header {
     pub next_record: i64,
     /// How many encryptions the vault key has made.
     pub encryptions: i64,
-    /// The MAC over the list of scopes.
+    /// One MAC per bucket of scopes (`id % 256`), 32 bytes each.
+    pub buckets: Vec<u8>,
+    /// The MAC over the header's counters and the bucket MACs.
     pub scopes_mac: Vec<u8>,
 }
 
@@ -110,7 +112,7 @@ impl Tx<'_> {
         Ok(self
             .0
             .query_row(
-                "SELECT format, vault_id, next_record, encryptions, scopes_mac FROM header WHERE id = 1",
+                "SELECT format, vault_id, next_record, encryptions, buckets, scopes_mac FROM header WHERE id = 1",
                 [],
                 |r| {
                     Ok(Header {
@@ -118,7 +120,8 @@ impl Tx<'_> {
                         vault_id: r.get(1)?,
                         next_record: r.get(2)?,
                         encryptions: r.get(3)?,
-                        scopes_mac: r.get(4)?,
+                        buckets: r.get(4)?,
+                        scopes_mac: r.get(5)?,
                     })
                 },
             )
@@ -128,9 +131,9 @@ impl Tx<'_> {
     /// Writes the header row.
     pub fn put_header(&self, h: &Header) -> Result<()> {
         self.0.execute(
-            "INSERT OR REPLACE INTO header (id, format, vault_id, next_record, encryptions, scopes_mac)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-            params![h.format, h.vault_id, h.next_record, h.encryptions, h.scopes_mac],
+            "INSERT OR REPLACE INTO header (id, format, vault_id, next_record, encryptions, buckets, scopes_mac)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+            params![h.format, h.vault_id, h.next_record, h.encryptions, h.buckets, h.scopes_mac],
         )?;
         Ok(())
     }
@@ -177,6 +180,24 @@ impl Tx<'_> {
             "SELECT id, idx, name, manifest, history_mac FROM scopes ORDER BY id",
         )?;
         Ok(st.query_map([], scope)?.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The scopes of one bucket (`id % 256`), by id.
+    pub fn scopes_in_bucket(&self, bucket: i64) -> Result<Vec<ScopeRow>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT id, idx, name, manifest, history_mac FROM scopes WHERE id % 256 = ?1 ORDER BY id",
+        )?;
+        Ok(st
+            .query_map([bucket], scope)?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The id of the scope with blind index `idx`.
+    pub fn scope_id_by_idx(&self, idx: &[u8]) -> Result<Option<i64>> {
+        let mut st = self
+            .0
+            .prepare_cached("SELECT id FROM scopes WHERE idx = ?1")?;
+        Ok(st.query_row([idx], |r| r.get(0)).optional()?)
     }
 
     /// Inserts or replaces a scope row.

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::model::{KeyName, Scope};
 use crate::secret::SecretValue;
 use crate::store::{Record, ScopeRow, Table, Tx};
+use std::collections::HashMap;
 
 /// What a set did to one key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +27,8 @@ pub struct Edit<'a> {
     snap: Snapshot,
     pos: usize,
     secrets: Vec<Record>,
+    /// Blind index -> position in `secrets`, so a 10,000-key import is not quadratic.
+    by_idx: HashMap<Vec<u8>, usize>,
     history: Option<Vec<Record>>,
     encryptions: i64,
     now: i64,
@@ -40,9 +43,9 @@ impl<'a> Edit<'a> {
         create: bool,
         now: i64,
     ) -> Result<Self> {
-        let mut snap = state::snapshot(tx, keys)?;
+        let (mut snap, found) = state::locate(tx, keys, scope)?;
         let mut encryptions = 0;
-        let pos = match snap.find(keys, scope)? {
+        let pos = match found {
             Some(p) => p,
             None if create => {
                 let id = next_id(&mut snap);
@@ -58,15 +61,21 @@ impl<'a> Edit<'a> {
                 encryptions += 1;
                 snap.scopes.len() - 1
             }
-            None => snap.require(keys, scope)?,
+            None => {
+                // Absent and not to be created: the not-found error with its suggestion.
+                state::require(tx, keys, scope)?;
+                return Err(Error::integrity("a scope appeared while it was read"));
+            }
         };
         let secrets = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
+        let by_idx = positions(&secrets);
         Ok(Edit {
             tx,
             keys,
             snap,
             pos,
             secrets,
+            by_idx,
             history: None,
             encryptions,
             now,
@@ -79,7 +88,7 @@ impl<'a> Edit<'a> {
 
     fn find(&self, key: &KeyName) -> Result<Option<usize>> {
         let idx = self.keys.key_index(self.scope_id(), key.as_str());
-        let Some(i) = self.secrets.iter().position(|r| r.idx == idx) else {
+        let Some(&i) = self.by_idx.get(&idx) else {
             return Ok(None);
         };
         if &state::open_name(self.keys, Table::Secrets, &self.secrets[i])? != key {
@@ -128,6 +137,7 @@ impl<'a> Edit<'a> {
                 };
                 let rec = state::seal_record(self.keys, Table::Secrets, id, sid, key, value, &meta);
                 self.tx.put_record(Table::Secrets, &rec)?;
+                self.by_idx.insert(rec.idx.clone(), self.secrets.len());
                 self.secrets.push(rec);
                 self.encryptions += 3;
                 Ok(Outcome::Added)
@@ -149,6 +159,7 @@ impl<'a> Edit<'a> {
         let meta = state::open_meta(self.keys, Table::Secrets, &self.secrets[i])?;
         self.archive(key, &old, &meta)?;
         let rec = self.secrets.remove(i);
+        self.by_idx = positions(&self.secrets);
         self.tx.delete_secret(rec.id)?;
         Ok(())
     }
@@ -205,9 +216,18 @@ impl<'a> Edit<'a> {
         }
         self.tx.put_scope(&self.snap.scopes[self.pos])?;
         self.snap.header.encryptions += self.encryptions;
-        self.snap.header.scopes_mac = self.keys.scopes_mac(&self.snap.header, &self.snap.scopes);
+        self.snap
+            .reseal(self.keys, sid.rem_euclid(super::keys::BUCKETS));
         self.tx.put_header(&self.snap.header)
     }
+}
+
+fn positions(records: &[Record]) -> HashMap<Vec<u8>, usize> {
+    records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.idx.clone(), i))
+        .collect()
 }
 
 fn next_id(snap: &mut Snapshot) -> i64 {

@@ -127,12 +127,15 @@ impl Keys {
         m.finalize().into_bytes().to_vec()
     }
 
-    /// The MAC over the header's counters and the list of scopes with their manifests.
-    pub fn scopes_mac(&self, header: &Header, scopes: &[ScopeRow]) -> Vec<u8> {
+    /// The MAC over one bucket of scopes (all scopes with `id % BUCKETS == bucket`, by id).
+    pub fn bucket_mac<'r>(
+        &self,
+        bucket: i64,
+        scopes: impl Iterator<Item = &'r ScopeRow>,
+    ) -> [u8; 32] {
         let mut m = crypto::new_mac(&self.manifest);
-        m.update(b"scopes\0");
-        m.update(&header.format.to_be_bytes());
-        m.update(&header.next_record.to_be_bytes());
+        m.update(b"bucket\0");
+        m.update(&bucket.to_be_bytes());
         for s in scopes {
             m.update(&s.id.to_be_bytes());
             m.update(&crypto::digest(&s.idx));
@@ -140,6 +143,26 @@ impl Keys {
             m.update(&crypto::digest(&s.manifest));
             m.update(&crypto::digest(&s.history_mac));
         }
+        m.finalize().into_bytes().into()
+    }
+
+    /// The MAC over the header's counters and every bucket's MAC.
+    pub fn header_mac(&self, header: &Header) -> Vec<u8> {
+        let mut m = crypto::new_mac(&self.manifest);
+        m.update(b"header\0");
+        m.update(&header.format.to_be_bytes());
+        m.update(&header.next_record.to_be_bytes());
+        m.update(&header.buckets);
         m.finalize().into_bytes().to_vec()
     }
+
+    /// The bucket MACs of a vault with no scope.
+    pub fn empty_buckets(&self) -> Vec<u8> {
+        (0..BUCKETS)
+            .flat_map(|b| self.bucket_mac(b, std::iter::empty()))
+            .collect()
+    }
 }
+
+/// How many buckets the list of scopes is spread over.
+pub const BUCKETS: i64 = 256;

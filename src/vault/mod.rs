@@ -52,7 +52,7 @@ impl Vault {
     pub fn projects(&mut self) -> Result<Vec<ProjectSummary>> {
         let keys = &self.keys;
         self.store.read(|tx| {
-            let snap = state::snapshot(tx, keys)?;
+            let snap = state::snapshot_all(tx, keys)?;
             let counts: std::collections::HashMap<i64, usize> = tx.counts()?.into_iter().collect();
             let mut named: Vec<(Scope, usize)> = snap
                 .names(keys)?
@@ -82,8 +82,7 @@ impl Vault {
     pub fn list(&mut self, scope: &Scope) -> Result<Vec<SecretMeta>> {
         let keys = &self.keys;
         self.store.read(|tx| {
-            let snap = state::snapshot(tx, keys)?;
-            let pos = snap.require(keys, scope)?;
+            let (snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let mut out = recs
                 .iter()
@@ -107,8 +106,7 @@ impl Vault {
     pub fn export(&mut self, scope: &Scope) -> Result<Vec<(KeyName, SecretValue)>> {
         let keys = &self.keys;
         self.store.read(|tx| {
-            let snap = state::snapshot(tx, keys)?;
-            let pos = snap.require(keys, scope)?;
+            let (snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let mut out = recs
                 .iter()
@@ -128,8 +126,7 @@ impl Vault {
     pub fn get(&mut self, scope: &Scope, key: &KeyName) -> Result<SecretValue> {
         let keys = &self.keys;
         self.store.read(|tx| {
-            let snap = state::snapshot(tx, keys)?;
-            let pos = snap.require(keys, scope)?;
+            let (snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let idx = keys.key_index(snap.scopes[pos].id, key.as_str());
             match recs.iter().find(|r| r.idx == idx) {

@@ -74,9 +74,10 @@ impl Vault {
             vault_id: vault_id.clone(),
             next_record: 1,
             encryptions: 0,
+            buckets: keys.empty_buckets(),
             scopes_mac: Vec::new(),
         };
-        header.scopes_mac = keys.scopes_mac(&header, &[]);
+        header.scopes_mac = keys.header_mac(&header);
         let mut store = Store::create(path)?;
         store.write(|tx| {
             tx.put_slot(&slot)?;
@@ -119,7 +120,7 @@ impl Vault {
         let slot = passphrase_slot(&self.vault_id, &self.dek, new, params)?;
         let keys = &self.keys;
         self.store.write(|tx| {
-            state::snapshot(tx, keys)?;
+            state::header(tx, keys)?;
             tx.put_slot(&slot)
         })
     }
@@ -221,7 +222,7 @@ impl LockedVault {
         let keys = Keys::new(&dek, &self.vault_id);
         let path = self.store.path().display().to_string();
         self.store.read(|tx| {
-            state::snapshot(tx, &keys).map_err(|e| match e {
+            state::header(tx, &keys).map_err(|e| match e {
                 // A key that does not verify the header is the wrong key, not tampering.
                 Error::Integrity { .. } => Error::WrongPassphrase { path },
                 e => e,

@@ -2,7 +2,7 @@
 //! of scopes and each scope's manifest are verified before anything is returned or
 //! changed, and recomputed in the same transaction as every write.
 
-use super::keys::{Field, Keys, Place};
+use super::keys::{BUCKETS, Field, Keys, Place};
 use crate::error::{Error, Result};
 use crate::model::{KeyName, Scope};
 use crate::secret::SecretValue;
@@ -20,43 +20,99 @@ pub struct Meta {
     pub version: u32,
 }
 
-/// The verified header and scope list.
+/// The verified header and the scopes loaded with it: one whole bucket, or every scope.
 pub struct Snapshot {
     pub header: Header,
     pub scopes: Vec<ScopeRow>,
 }
 
-/// Loads the header and scopes and checks the MAC over them.
-pub fn snapshot(tx: &Tx<'_>, keys: &Keys) -> Result<Snapshot> {
+/// Loads the header and checks its MAC over the counters and the bucket MACs.
+pub fn header(tx: &Tx<'_>, keys: &Keys) -> Result<Header> {
     let header = tx
         .header()?
         .ok_or_else(|| Error::integrity("the vault header is missing"))?;
-    let scopes = tx.scopes()?;
-    let expect = keys.scopes_mac(&header, &scopes);
-    if !crate::crypto::mac_eq(&expect, &header.scopes_mac) {
+    if header.buckets.len() != BUCKETS as usize * 32
+        || !crate::crypto::mac_eq(&keys.header_mac(&header), &header.scopes_mac)
+    {
+        return Err(Error::integrity("the vault header does not match its MAC"));
+    }
+    Ok(header)
+}
+
+fn check_bucket(keys: &Keys, header: &Header, bucket: i64, scopes: &[ScopeRow]) -> Result<()> {
+    let expect = &header.buckets[bucket as usize * 32..][..32];
+    let rows = scopes.iter().filter(|s| s.id.rem_euclid(BUCKETS) == bucket);
+    if !crate::crypto::mac_eq(&keys.bucket_mac(bucket, rows), expect) {
         return Err(Error::integrity(
             "the list of projects and environments does not match its manifest (a scope was added, removed or rolled back)",
         ));
     }
+    Ok(())
+}
+
+/// The header and every scope, all verified (for listings and not-found suggestions).
+pub fn snapshot_all(tx: &Tx<'_>, keys: &Keys) -> Result<Snapshot> {
+    let header = header(tx, keys)?;
+    let scopes = tx.scopes()?;
+    for b in 0..BUCKETS {
+        check_bucket(keys, &header, b, &scopes)?;
+    }
     Ok(Snapshot { header, scopes })
 }
 
-impl Snapshot {
-    /// The position of `scope` in the list, checking its decrypted name.
-    pub fn find(&self, keys: &Keys, scope: &Scope) -> Result<Option<usize>> {
-        let idx = keys.scope_index(&scope.to_string());
-        let Some(pos) = self.scopes.iter().position(|s| s.idx == idx) else {
-            return Ok(None);
-        };
-        let row = &self.scopes[pos];
-        let name = keys.open(Place::Scope(row.id), Field::Name, &row.name)?;
-        if name.as_slice() != scope.to_string().as_bytes() {
-            return Err(Error::integrity("a scope's name does not match its index"));
-        }
-        Ok(Some(pos))
+/// Finds `scope` through its blind index and verifies only its bucket, so the cost does not
+/// grow with the vault. When it is absent, every scope is loaded and verified, so that a
+/// deleted scope row is an integrity error rather than "not found".
+pub fn locate(tx: &Tx<'_>, keys: &Keys, scope: &Scope) -> Result<(Snapshot, Option<usize>)> {
+    let name = scope.to_string();
+    let idx = keys.scope_index(&name);
+    let Some(id) = tx.scope_id_by_idx(&idx)? else {
+        return Ok((snapshot_all(tx, keys)?, None));
+    };
+    let header = header(tx, keys)?;
+    let bucket = id.rem_euclid(BUCKETS);
+    let scopes = tx.scopes_in_bucket(bucket)?;
+    check_bucket(keys, &header, bucket, &scopes)?;
+    let pos = scopes
+        .iter()
+        .position(|s| s.id == id && s.idx == idx)
+        .ok_or_else(|| Error::integrity("a scope moved while it was read"))?;
+    let row = &scopes[pos];
+    let plain = keys.open(Place::Scope(row.id), Field::Name, &row.name)?;
+    if plain.as_slice() != name.as_bytes() {
+        return Err(Error::integrity("a scope's name does not match its index"));
     }
+    Ok((Snapshot { header, scopes }, Some(pos)))
+}
 
-    /// Every scope's decrypted name with its row.
+/// The scope's snapshot and position, or a not-found error suggesting the closest scope.
+pub fn require(tx: &Tx<'_>, keys: &Keys, scope: &Scope) -> Result<(Snapshot, usize)> {
+    let (snap, pos) = locate(tx, keys, scope)?;
+    match pos {
+        Some(pos) => Ok((snap, pos)),
+        None => {
+            let names: Vec<String> = snap
+                .names(keys)?
+                .iter()
+                .map(|(s, _)| s.to_string())
+                .collect();
+            let prefix = format!("{}/", scope.project);
+            let what = if names.iter().any(|n| n.starts_with(&prefix)) {
+                format!("environment `{}` of project `{}`", scope.env, scope.project)
+            } else {
+                format!("project `{}`", scope.project)
+            };
+            Err(Error::not_found(
+                what,
+                &scope.to_string(),
+                names.iter().map(String::as_str),
+            ))
+        }
+    }
+}
+
+impl Snapshot {
+    /// Every loaded scope's decrypted name with its row.
     pub fn names(&self, keys: &Keys) -> Result<Vec<(Scope, &ScopeRow)>> {
         self.scopes
             .iter()
@@ -74,31 +130,16 @@ impl Snapshot {
             .collect()
     }
 
-    /// The scope, or a not-found error suggesting the closest existing one.
-    pub fn require(&self, keys: &Keys, scope: &Scope) -> Result<usize> {
-        match self.find(keys, scope)? {
-            Some(pos) => Ok(pos),
-            None => {
-                let names: Vec<String> = self
-                    .names(keys)?
-                    .iter()
-                    .map(|(s, _)| s.to_string())
-                    .collect();
-                let what = if names
-                    .iter()
-                    .any(|n| n.starts_with(&format!("{}/", scope.project)))
-                {
-                    format!("environment `{}` of project `{}`", scope.env, scope.project)
-                } else {
-                    format!("project `{}`", scope.project)
-                };
-                Err(Error::not_found(
-                    what,
-                    &scope.to_string(),
-                    names.iter().map(String::as_str),
-                ))
-            }
-        }
+    /// Recomputes the MAC of `bucket` from the loaded scopes and the header's MAC.
+    pub fn reseal(&mut self, keys: &Keys, bucket: i64) {
+        let mac = keys.bucket_mac(
+            bucket,
+            self.scopes
+                .iter()
+                .filter(|s| s.id.rem_euclid(BUCKETS) == bucket),
+        );
+        self.header.buckets[bucket as usize * 32..][..32].copy_from_slice(&mac);
+        self.header.scopes_mac = keys.header_mac(&self.header);
     }
 }
 

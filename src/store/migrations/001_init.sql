@@ -6,6 +6,7 @@ CREATE TABLE header (
     vault_id    BLOB NOT NULL,
     next_record INTEGER NOT NULL,
     encryptions INTEGER NOT NULL,
+    buckets     BLOB NOT NULL,
     scopes_mac  BLOB NOT NULL
 );
 CREATE TABLE slots (
@@ -21,6 +22,9 @@ CREATE TABLE scopes (
     manifest    BLOB NOT NULL,
     history_mac BLOB NOT NULL
 );
+-- Scopes are spread over 256 buckets (id % 256), each with a MAC in header.buckets, so that
+-- checking one scope reads its bucket, not the whole list.
+CREATE INDEX scopes_bucket ON scopes(id % 256);
 CREATE TABLE secrets (
     id       INTEGER PRIMARY KEY,
     scope_id INTEGER NOT NULL REFERENCES scopes(id),
