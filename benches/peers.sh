@@ -57,6 +57,7 @@ if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && DEVVAULT_PASSPHRASE=$pass "$bin" ke
 else
     echo "no Secret Service (run under .ci/keyring-session): keychain row skipped" >&2
 fi
+DEVVAULT_PASSPHRASE=$pass "$bin" keychain disable >/dev/null 2>&1 || true
 hyperfine -N --warmup 2 --runs "${ARGON_RUNS:-20}" --export-json "$work/argon.json" \
     -n "argon2 CLI (m=64MiB t=3 p=4)" "sh -c 'printf %s pass | argon2 somesaltsomesalt -id -m 16 -t 3 -p 4 -l 32 -r'" \
     -n "devvault ls, passphrase unlock (m=64MiB t=3 p=4)" "env DEVVAULT_PASSPHRASE='$pass' $bin ls bench/s0" >&2

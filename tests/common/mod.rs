@@ -1,0 +1,50 @@
+//! Helpers shared by the `Vault` integration tests (a vault in a temporary directory).
+#![allow(dead_code)]
+
+pub mod cli;
+
+use devvault::crypto::KdfParams;
+use devvault::{Error, KeyName, Passphrase, Scope, SecretValue, Vault};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+pub const PASS: &str = "correct horse battery staple";
+
+pub fn pass(s: &str) -> Passphrase {
+    Passphrase::new(s.to_string())
+}
+
+pub fn new_vault(dir: &Path) -> (PathBuf, Vault) {
+    let path = dir.join("sub/vault.db");
+    let v = Vault::create(&path, &pass(PASS), KdfParams::FLOOR).unwrap();
+    (path, v)
+}
+
+pub fn reopen(path: &Path) -> Vault {
+    Vault::open(path).unwrap().unlock(&pass(PASS)).unwrap()
+}
+
+pub fn scope(s: &str) -> Scope {
+    Scope::parse(s).unwrap()
+}
+
+pub fn key(s: &str) -> KeyName {
+    KeyName::new(s).unwrap()
+}
+
+pub fn set(v: &mut Vault, sc: &str, k: &str, val: &str) {
+    v.set(&scope(sc), &key(k), &SecretValue::from(val)).unwrap();
+}
+
+pub fn get(v: &mut Vault, sc: &str, k: &str) -> Result<String, Error> {
+    v.get(&scope(sc), &key(k))
+        .map(|s| s.expose_secret().to_string())
+}
+
+pub fn sql(path: &Path) -> Connection {
+    Connection::open(path).unwrap()
+}
+
+pub fn is_integrity<T>(r: Result<T, Error>) -> bool {
+    matches!(r, Err(Error::Integrity { .. }))
+}
