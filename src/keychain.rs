@@ -1,8 +1,9 @@
 //! The OS keychain side of the keychain slot (front-end side): keeps the slot's random key
-//! in the platform store through the `keyring` crate (v4, `v1` feature): the Secret Service
-//! over D-Bus on Linux and the BSDs (gnome-keyring, KeePassXC), the Keychain on macOS, the
-//! Credential Manager on Windows. The entry is service `devvault`, account
-//! `vault-<vault id hex>`, and holds a versioned text payload
+//! in the platform store: on Linux the Secret Service over D-Bus (gnome-keyring, KeePassXC)
+//! through the `secret-service` crate directly; elsewhere through the `keyring` crate (v4,
+//! `v1` feature): the Keychain on macOS, the Credential Manager on Windows, the Secret
+//! Service on the BSDs. The entry is service `devvault`, account `vault-<vault id hex>`,
+//! and holds a versioned text payload
 //! `devvault-keychain-v1 <vault id hex> <enabled unix secs> <key hex>`.
 //!
 //! Every call runs on a worker thread and is given up after [`TIMEOUT`], so a missing bus,
@@ -15,7 +16,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use devvault::VaultKey;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 /// How long one keychain call may take before devvault gives up on it.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
@@ -68,74 +69,210 @@ pub fn store(vault_id: &str, key: &VaultKey) -> Result<()> {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     let payload = encode(vault_id, now, key)?;
     let user = account(vault_id);
-    with_timeout("storing the key", move || {
-        entry(&user)?
-            .set_password(&payload)
-            .map_err(|e| describe(e, &user))
-    })
+    with_timeout("storing the key", move || platform::set(&user, &payload))
 }
 
 /// Deletes this vault's entry; true if there was one.
 pub fn delete(vault_id: &str) -> Result<bool> {
     let user = account(vault_id);
-    with_timeout("deleting the entry", move || {
-        match entry(&user)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(e) => Err(describe(e, &user)),
-        }
-    })
+    with_timeout("deleting the entry", move || platform::remove(&user))
 }
 
 /// Reads and checks this vault's entry: (enabled at, key).
 fn read(vault_id: &str) -> Result<Option<(i64, VaultKey)>> {
     let user = account(vault_id);
-    let payload = with_timeout("reading the entry", move || {
-        match entry(&user)?.get_password() {
-            Ok(p) => Ok(Some(Zeroizing::new(p))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(describe(e, &user)),
-        }
-    })?;
+    let payload = with_timeout("reading the entry", move || platform::get(&user))?;
     payload.map(|p| decode(vault_id, &p)).transpose()
 }
 
-/// The entry of `user` in the platform store, which is set up on first use.
-fn entry(user: &str) -> Result<keyring::Entry> {
-    if let Err(e) = keyring::Entry::store_status() {
-        bail!(
-            "cannot reach the {}: {}",
-            store_name(),
-            one_line(&e.to_string())
-        );
-    }
-    keyring::Entry::new(SERVICE, user).map_err(|e| describe(e, user))
+/// The entry holds several items for one account.
+fn ambiguous(user: &str) -> anyhow::Error {
+    anyhow!(
+        "the {} holds several entries for service {SERVICE}, account {user}; remove them \
+         (`secret-tool clear service {SERVICE} username {user}`) and run \
+         `devvault keychain enable`",
+        store_name()
+    )
 }
 
-/// A keyring error in words a user can act on, on one line.
-fn describe(e: keyring::Error, user: &str) -> anyhow::Error {
-    let detail = one_line(&e.to_string());
-    match e {
-        keyring::Error::NoStorageAccess(_) => anyhow!(
-            "the {} is locked or refused access ({detail}); unlock the login keyring",
-            store_name()
-        ),
-        keyring::Error::Ambiguous(_) => anyhow!(
-            "the {} holds several entries for service {SERVICE}, account {user}; remove them \
-             (`secret-tool clear service {SERVICE} username {user}`) and run \
-             `devvault keychain enable`",
-            store_name()
-        ),
-        keyring::Error::NoDefaultStore => anyhow!("cannot reach the {}", store_name()),
-        keyring::Error::BadEncoding(mut bytes) => {
-            bytes.zeroize();
+/// The entry holds bytes that are not text.
+fn not_ours(user: &str) -> anyhow::Error {
+    anyhow!(
+        "the {} entry {SERVICE}/{user} is not a devvault entry; run `devvault keychain \
+         enable` to replace it",
+        store_name()
+    )
+}
+
+/// The store is locked or refused access.
+fn locked(detail: &str) -> anyhow::Error {
+    anyhow!(
+        "the {} is locked or refused access ({detail}); unlock the login keyring",
+        store_name()
+    )
+}
+
+/// Linux: the Secret Service (gnome-keyring, KeePassXC) spoken to directly over D-Bus with
+/// the `secret-service` crate's blocking API. Each call opens its own connection and a
+/// `Plain` session: the session bus is a per-user local socket, and the secret is the
+/// slot's random key, so the Diffie-Hellman session (a 1024-bit exchange on both sides)
+/// bought nothing but milliseconds. Items are the ones the `keyring` crate (v4,
+/// zbus-secret-service-keyring-store) made: attributes `service` and `username` only, label
+/// `keyring:<account>@devvault`, created in the `default` collection and found by a
+/// search across all collections, so entries stored by earlier builds stay readable.
+#[cfg(target_os = "linux")]
+mod platform {
+    use super::{SERVICE, ambiguous, locked, not_ours, one_line, store_name};
+    use anyhow::{Result, anyhow};
+    use secret_service::blocking::{Item, SecretService};
+    use secret_service::{EncryptionType, Error};
+    use std::collections::HashMap;
+    use zeroize::{Zeroize, Zeroizing};
+
+    const CONTENT_TYPE: &str = "application/octet-stream";
+
+    /// A connection and a `Plain` session to the Secret Service of the session bus.
+    pub(super) fn connect() -> Result<SecretService<'static>> {
+        SecretService::connect(EncryptionType::Plain).map_err(|e| {
             anyhow!(
-                "the {} entry {SERVICE}/{user} is not a devvault entry; run `devvault keychain \
-                 enable` to replace it",
-                store_name()
+                "cannot reach the {}: {}",
+                store_name(),
+                one_line(&e.to_string())
             )
+        })
+    }
+
+    /// A Secret Service error in words a user can act on, on one line.
+    fn describe(e: Error) -> anyhow::Error {
+        let detail = one_line(&e.to_string());
+        match e {
+            Error::Locked | Error::NoResult | Error::Prompt => locked(&detail),
+            _ => anyhow!("the {} failed: {detail}", store_name()),
         }
-        _ => anyhow!("the {} failed: {detail}", store_name()),
+    }
+
+    fn attributes(user: &str) -> HashMap<&str, &str> {
+        HashMap::from([("service", SERVICE), ("username", user)])
+    }
+
+    /// The one item of `user` (unlocked, which may prompt), if there is one.
+    fn find<'a>(ss: &'a SecretService<'a>, user: &str) -> Result<Option<Item<'a>>> {
+        let found = ss.search_items(attributes(user)).map_err(describe)?;
+        if !found.locked.is_empty() {
+            let locked: Vec<&Item> = found.locked.iter().collect();
+            ss.unlock_all(&locked).map_err(describe)?;
+        }
+        let mut items = found.unlocked.into_iter().chain(found.locked);
+        match (items.next(), items.next()) {
+            (None, _) => Ok(None),
+            (Some(item), None) => Ok(Some(item)),
+            (Some(_), Some(_)) => Err(ambiguous(user)),
+        }
+    }
+
+    pub(super) fn get(user: &str) -> Result<Option<Zeroizing<String>>> {
+        let ss = connect()?;
+        let Some(item) = find(&ss, user)? else {
+            return Ok(None);
+        };
+        let bytes = item.get_secret().map_err(describe)?;
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Some(Zeroizing::new(text))),
+            Err(e) => {
+                e.into_bytes().zeroize();
+                Err(not_ours(user))
+            }
+        }
+    }
+
+    pub(super) fn set(user: &str, payload: &str) -> Result<()> {
+        let ss = connect()?;
+        if let Some(item) = find(&ss, user)? {
+            return item
+                .set_secret(payload.as_bytes(), CONTENT_TYPE)
+                .map_err(describe);
+        }
+        let collection = ss.get_default_collection().map_err(describe)?;
+        if collection.is_locked().map_err(describe)? {
+            collection.unlock().map_err(describe)?;
+        }
+        let label = format!("keyring:{user}@{SERVICE}");
+        collection
+            .create_item(
+                &label,
+                attributes(user),
+                payload.as_bytes(),
+                true,
+                CONTENT_TYPE,
+            )
+            .map_err(describe)?;
+        Ok(())
+    }
+
+    pub(super) fn remove(user: &str) -> Result<bool> {
+        let ss = connect()?;
+        match find(&ss, user)? {
+            Some(item) => item.delete().map_err(describe).map(|()| true),
+            None => Ok(false),
+        }
+    }
+}
+
+/// Elsewhere: the `keyring` crate's native store (Keychain, Credential Manager, the Secret
+/// Service on the BSDs), set up on first use.
+#[cfg(not(target_os = "linux"))]
+mod platform {
+    use super::{SERVICE, ambiguous, locked, not_ours, one_line, store_name};
+    use anyhow::{Result, anyhow, bail};
+    use zeroize::{Zeroize, Zeroizing};
+
+    pub(super) fn get(user: &str) -> Result<Option<Zeroizing<String>>> {
+        match entry(user)?.get_password() {
+            Ok(p) => Ok(Some(Zeroizing::new(p))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(describe(e, user)),
+        }
+    }
+
+    pub(super) fn set(user: &str, payload: &str) -> Result<()> {
+        entry(user)?
+            .set_password(payload)
+            .map_err(|e| describe(e, user))
+    }
+
+    pub(super) fn remove(user: &str) -> Result<bool> {
+        match entry(user)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(describe(e, user)),
+        }
+    }
+
+    /// The entry of `user` in the platform store, which is set up on first use.
+    fn entry(user: &str) -> Result<keyring::Entry> {
+        if let Err(e) = keyring::Entry::store_status() {
+            bail!(
+                "cannot reach the {}: {}",
+                store_name(),
+                one_line(&e.to_string())
+            );
+        }
+        keyring::Entry::new(SERVICE, user).map_err(|e| describe(e, user))
+    }
+
+    /// A keyring error in words a user can act on, on one line.
+    fn describe(e: keyring::Error, user: &str) -> anyhow::Error {
+        let detail = one_line(&e.to_string());
+        match e {
+            keyring::Error::NoStorageAccess(_) => locked(&detail),
+            keyring::Error::Ambiguous(_) => ambiguous(user),
+            keyring::Error::NoDefaultStore => anyhow!("cannot reach the {}", store_name()),
+            keyring::Error::BadEncoding(mut bytes) => {
+                bytes.zeroize();
+                not_ours(user)
+            }
+            _ => anyhow!("the {} failed: {detail}", store_name()),
+        }
     }
 }
 
@@ -274,27 +411,49 @@ mod tests {
         assert!(encode("not hex", 0, &key).is_err());
     }
 
-    /// A keyring build without a platform store falls back to an in-memory mock; this build
-    /// must talk to the real Secret Service. Without a bus the store cannot start, and the
-    /// error must then come from the D-Bus connection, not from a missing store.
-    #[cfg(all(unix, not(target_os = "macos")))]
+    /// No mock stands in for the store on Linux: every call goes over D-Bus to the Secret
+    /// Service. With a bus, a real service answers OpenSession and lists its collections
+    /// (and the `default` alias the entries are created under); without one, the error
+    /// comes from the D-Bus connection.
+    #[cfg(target_os = "linux")]
     #[test]
     fn the_store_is_the_real_secret_service_not_a_mock() {
-        match keyring::Entry::store_status() {
-            Ok(()) => {
-                let store = keyring_core::get_default_store().expect("a default store is set");
-                let vendor = store.vendor();
+        let bus = std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default();
+        let r = with_timeout("testing", || {
+            let ss = platform::connect()?;
+            let all = ss
+                .get_all_collections()
+                .map_err(|e| anyhow!("no collections: {e}"))?;
+            ss.get_default_collection()
+                .map_err(|e| anyhow!("no default collection: {e}"))?;
+            Ok(all.len())
+        });
+        match r {
+            Ok(n) => assert!(n > 0, "the Secret Service on {bus:?} has no collections"),
+            Err(e) => {
+                let e = format!("{e:#}");
                 assert!(
-                    vendor.contains("Secret Service") && !vendor.to_lowercase().contains("mock"),
-                    "the keychain store is {vendor:?}, not the Secret Service"
+                    e.starts_with("cannot reach the Secret Service (D-Bus): "),
+                    "the Secret Service on {bus:?} did not answer as one: {e}"
                 );
             }
-            Err(e) => assert!(
-                matches!(e, keyring::Error::PlatformFailure(_)),
-                "the Secret Service store did not even try D-Bus: {e:?}"
-            ),
         }
         assert_eq!(store_name(), "Secret Service (D-Bus)");
+    }
+
+    /// Elsewhere the `keyring` crate without a platform store falls back to an in-memory
+    /// mock; this build must use the native one.
+    #[cfg(not(target_os = "linux"))]
+    #[test]
+    fn the_store_is_the_native_one_not_a_mock() {
+        if keyring::Entry::store_status().is_ok() {
+            let store = keyring_core::get_default_store().expect("a default store is set");
+            let vendor = store.vendor();
+            assert!(
+                !vendor.to_lowercase().contains("mock"),
+                "the keychain store is {vendor:?}"
+            );
+        }
     }
 
     #[test]
