@@ -6,7 +6,10 @@
 //! CI runs this file inside `.ci/keyring-session`; without a D-Bus session every test fails
 //! (never skips). The tests take turns on the shared bus.
 
+mod common;
+
 use assert_cmd::Command;
+use common::cli::FAST_INIT;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -43,11 +46,7 @@ impl Env {
             vault,
             id: String::new(),
         };
-        e.cmd()
-            .args(["init", "--kdf-memory", "19MiB", "--kdf-time", "2"])
-            .args(["--kdf-parallelism", "1"])
-            .assert()
-            .success();
+        e.cmd().args(FAST_INIT).assert().success();
         e.cmd()
             .args(["set", "app", "K"])
             .write_stdin(value)

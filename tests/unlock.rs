@@ -2,7 +2,10 @@
 //! (old refused, new accepted, secrets intact; atomic under SIGKILL), and the timed session
 //! unlock in the kernel keyring (`unlock --for`, expiry, `lock`).
 
+mod common;
+
 use assert_cmd::Command;
+use common::cli::FAST_INIT;
 use devvault::{Passphrase, Vault};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
@@ -25,18 +28,7 @@ impl Env {
         let dir = tempfile::tempdir().unwrap();
         let vault = dir.path().join("vault.db");
         let e = Env { _dir: dir, vault };
-        e.cmd(Some(OLD))
-            .args([
-                "init",
-                "--kdf-memory",
-                "19MiB",
-                "--kdf-time",
-                "2",
-                "--kdf-parallelism",
-                "1",
-            ])
-            .assert()
-            .success();
+        e.cmd(Some(OLD)).args(FAST_INIT).assert().success();
         for (k, v) in [("A", "alpha"), ("B", "beta\nmulti")] {
             e.cmd(Some(OLD))
                 .args(["set", "app", k])

@@ -4,6 +4,17 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::PathBuf;
 
+/// `init` with the cheapest Argon2id the floor allows, so tests stay fast.
+pub const FAST_INIT: [&str; 7] = [
+    "init",
+    "--kdf-memory",
+    "19MiB",
+    "--kdf-time",
+    "2",
+    "--kdf-parallelism",
+    "1",
+];
+
 pub const PASS: &str = "test passphrase 1234";
 
 pub struct Env {
@@ -16,15 +27,7 @@ impl Env {
     pub fn new() -> Env {
         let env = Env::empty();
         env.cmd()
-            .args([
-                "init",
-                "--kdf-memory",
-                "19MiB",
-                "--kdf-time",
-                "2",
-                "--kdf-parallelism",
-                "1",
-            ])
+            .args(FAST_INIT)
             .assert()
             .success()
             .stderr(predicate::str::contains("created"));
