@@ -17,6 +17,6 @@ pub mod vault;
 
 pub use error::{Error, Result};
 pub use format::ExportFormat;
-pub use model::{KeyName, Scope};
+pub use model::{KeyName, Scope, SecretMeta};
 pub use secret::{Passphrase, SecretValue, VaultKey};
 pub use vault::Vault;

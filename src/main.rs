@@ -2,8 +2,11 @@
 //! the documented exit codes. Everything else lives in `cli/` and the library.
 
 mod cli;
+mod clipboard;
 mod keychain;
+mod private_file;
 mod session;
+mod tui;
 mod unlock;
 
 use clap::Parser;

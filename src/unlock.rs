@@ -3,7 +3,7 @@
 //! terminal. Front-end side: the core only ever receives a [`Passphrase`].
 
 use anyhow::{Context, Result, bail};
-use devvault::vault::KEYCHAIN_SLOT;
+use devvault::vault::{KEYCHAIN_SLOT, LockedVault};
 use devvault::{Passphrase, Vault};
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -15,11 +15,33 @@ or run devvault in a terminal to be asked";
 /// Opens and unlocks the vault at `path`: a timed session unlock, then the OS keychain slot
 /// (failures there are a one-line notice, never a hang), then the passphrase sources.
 pub fn unlock(path: &Path) -> Result<Vault> {
+    match cached(path)? {
+        Ok(vault) => Ok(vault),
+        Err(locked) => {
+            let pass = passphrase(path)?;
+            Ok(locked.unlock(&pass)?)
+        }
+    }
+}
+
+/// Like [`unlock`], but None where only a prompt would do (the TUI asks on its own screen).
+pub fn unlock_quiet(path: &Path) -> Result<Option<Vault>> {
+    match cached(path)? {
+        Ok(vault) => Ok(Some(vault)),
+        Err(locked) => match from_env("DEVVAULT_PASSPHRASE")? {
+            Some(pass) => Ok(Some(locked.unlock(&pass)?)),
+            None => Ok(None),
+        },
+    }
+}
+
+/// The vault unlocked by the session key or the keychain slot, else still locked.
+fn cached(path: &Path) -> Result<std::result::Result<Vault, LockedVault>> {
     let mut locked = Vault::open(path)?;
     let id = locked.id_hex();
     if let Some(key) = crate::session::load(&id) {
         match locked.unlock_with_vault_key(key) {
-            Ok(v) => return Ok(v),
+            Ok(v) => return Ok(Ok(v)),
             Err(_) => {
                 let _ = crate::session::forget(&id);
                 locked = Vault::open(path)?;
@@ -29,7 +51,7 @@ pub fn unlock(path: &Path) -> Result<Vault> {
     if locked.has_slot(KEYCHAIN_SLOT)? {
         match crate::keychain::load(&id) {
             Ok(Some(key)) => match locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key) {
-                Ok(v) => return Ok(v),
+                Ok(v) => return Ok(Ok(v)),
                 Err(_) => {
                     eprintln!(
                         "notice: the OS keychain entry does not open this vault; using the passphrase"
@@ -43,8 +65,7 @@ pub fn unlock(path: &Path) -> Result<Vault> {
             Err(e) => eprintln!("notice: OS keychain unavailable ({e:#}); using the passphrase"),
         }
     }
-    let pass = passphrase(path)?;
-    Ok(locked.unlock(&pass)?)
+    Ok(Err(locked))
 }
 
 /// The passphrase from the first source that is set; prompts once on a terminal.

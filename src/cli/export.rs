@@ -1,11 +1,11 @@
 //! `devvault export [SCOPE]`: prints the scope in a format, or writes it to a file with
 //! mode 0600 by atomic rename, warning when that file is not git-ignored.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use devvault::ExportFormat;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct Export {
@@ -39,8 +39,8 @@ impl Export {
                 out.flush()?;
             }
             Some(path) => {
-                write_private(path, rendered.text.as_bytes())?;
-                if is_tracked_risk(path) {
+                crate::private_file::write_private(path, rendered.text.as_bytes())?;
+                if crate::private_file::is_tracked_risk(path) {
                     eprintln!(
                         "warning: {} is not git-ignored; add it to .gitignore before it is committed",
                         path.display()
@@ -55,43 +55,4 @@ impl Export {
         }
         Ok(())
     }
-}
-
-/// Writes `bytes` to `path` through a 0600 temporary file in the same directory, then renames.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".devvault-export")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-/// True when `path` is inside a git work tree and git does not ignore it.
-fn is_tracked_risk(path: &Path) -> bool {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let Some(name) = path.file_name() else {
-        return false;
-    };
-    let status = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["check-ignore", "-q", "--"])
-        .arg(name)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status();
-    // 0: ignored; 1: not ignored; 128: not a repository (nothing to commit it to).
-    matches!(status.map(|s| s.code()), Ok(Some(1)))
 }

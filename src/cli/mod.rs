@@ -17,6 +17,7 @@ mod projects;
 mod rm;
 mod run;
 mod set;
+mod tui;
 mod unlock;
 
 use anyhow::Result;
@@ -52,6 +53,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// The terminal UI (also what `devvault` alone opens)
+    Tui(tui::Tui),
     /// Create the vault: the passphrase is asked twice (or taken from a source), Argon2id calibrated
     Init(init::Init),
     /// Write .devvault.toml here so later commands need no scope (safe to commit: no secrets)
@@ -91,13 +94,9 @@ impl Cli {
             vault_path: self.vault.clone(),
         };
         match &self.command {
-            None => {
-                // The terminal UI will live here; until then, show the commands.
-                use clap::CommandFactory;
-                Cli::command().print_long_help()?;
-                Ok(ExitCode::SUCCESS)
-            }
+            None => tui::Tui::from_env()?.run(&ctx).map(|()| ExitCode::SUCCESS),
             Some(cmd) => match cmd {
+                Command::Tui(c) => c.run(&ctx),
                 Command::Init(c) => c.run(&ctx),
                 Command::Link(c) => c.run(&ctx),
                 Command::Projects(c) => c.run(&ctx),

@@ -1,0 +1,535 @@
+//! The TUI's model and its `update`: [`App`] holds everything on screen, [`Msg`] is what
+//! happened (a key, a tick, a vault result), [`Effect`] is what the driver should do next
+//! (a vault call, the clipboard, quit). `update` does no I/O and reads no clock: time comes
+//! in with [`Msg::Tick`], so every behaviour here is tested by feeding messages.
+
+use super::catalog::Catalog;
+use super::dialog::{Confirm, Dialog, Form, FormKind};
+use super::filter::Filter;
+use super::gate::{Unlock, Welcome};
+use super::input::{Edit, SecretInput, TextInput};
+use devvault::{ExportFormat, KeyName, Passphrase, Scope, SecretMeta, SecretValue};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+#[path = "app_main.rs"]
+mod main_screen;
+
+/// Settings fixed for the session.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The vault file, as shown in the header.
+    pub vault_path: String,
+    /// A `.env` in the working directory to offer for import after creating a vault.
+    pub env_file: Option<PathBuf>,
+    /// Where that import goes (the linked scope, or one named after the directory).
+    pub import_scope: Option<Scope>,
+    /// Idle time before the vault locks itself.
+    pub lock_after: Duration,
+    /// How long a copied value stays on the clipboard.
+    pub clear_after: Duration,
+    /// How long a revealed value stays visible.
+    pub reveal_for: Duration,
+    /// Colors on (off under `NO_COLOR`).
+    pub color: bool,
+}
+
+/// Which screen is up.
+#[derive(Debug)]
+pub enum Screen {
+    /// No vault yet: create one.
+    Welcome(Welcome),
+    /// The vault is locked.
+    Unlock(Unlock),
+    /// Browsing.
+    Main,
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// Projects and environments.
+    Scopes,
+    /// The secrets table.
+    Secrets,
+}
+
+/// A value on screen, and when it hides again.
+#[derive(Debug)]
+pub struct Revealed {
+    /// Index into the catalog's secrets.
+    pub secret: usize,
+    /// The value.
+    pub value: SecretValue,
+    /// When it is hidden again.
+    pub until: Instant,
+}
+
+/// A value on the clipboard, and when it is cleared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clip {
+    /// The key copied (for the footer).
+    pub key: String,
+    /// When the clipboard is cleared.
+    pub until: Instant,
+}
+
+/// A one-line message in the footer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The text.
+    pub text: String,
+    /// Shown as an error.
+    pub error: bool,
+    /// When it goes away.
+    pub until: Instant,
+}
+
+/// The `/` filter: its query field and matches.
+#[derive(Debug, Default)]
+pub struct FilterState {
+    /// The query being typed.
+    pub input: TextInput,
+    /// Matches across every project.
+    pub filter: Filter,
+    /// Typing goes to the query (until Enter).
+    pub editing: bool,
+}
+
+/// The model: everything the view draws.
+#[derive(Debug)]
+pub struct App {
+    /// Settings.
+    pub cfg: Config,
+    /// The screen.
+    pub screen: Screen,
+    /// Scopes and key names (empty while locked).
+    pub catalog: Catalog,
+    /// The focused pane.
+    pub focus: Focus,
+    /// The selected scope.
+    pub scope_sel: usize,
+    /// The selected row of the table.
+    pub cursor: usize,
+    /// The first row drawn.
+    pub offset: usize,
+    /// The filter, when one is active.
+    pub filter: Option<FilterState>,
+    /// The revealed value, if any.
+    pub revealed: Option<Revealed>,
+    /// The clipboard countdown, if any.
+    pub clip: Option<Clip>,
+    /// The dialog over the main screen.
+    pub dialog: Option<Dialog>,
+    /// The footer message.
+    pub status: Option<Status>,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    /// The time of the last tick.
+    pub now: Instant,
+    /// Unix time of the last tick (for ages).
+    pub unix_now: i64,
+    /// The last key press or click (for auto-lock).
+    pub last_activity: Instant,
+    /// Set when the app should exit.
+    pub quit: bool,
+}
+
+/// Main-screen commands, from the keymap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Move up one row.
+    Up,
+    /// Move down one row.
+    Down,
+    /// Up one page.
+    PageUp,
+    /// Down one page.
+    PageDown,
+    /// First row.
+    Top,
+    /// Last row.
+    Bottom,
+    /// Switch pane.
+    SwitchPane,
+    /// Focus the scopes pane.
+    Left,
+    /// Focus the secrets pane.
+    Right,
+    /// Reveal or hide the selected value.
+    Reveal,
+    /// Copy the selected value.
+    Copy,
+    /// Start filtering.
+    Filter,
+    /// Add a key.
+    Add,
+    /// Edit the selected key.
+    Edit,
+    /// Delete the selected key.
+    Delete,
+    /// Rotate the selected key.
+    Rotate,
+    /// Export the scope to a file.
+    Export,
+    /// New project or environment.
+    New,
+    /// Lock the vault.
+    Lock,
+    /// Help overlay.
+    Help,
+    /// Close the filter or dialog.
+    Back,
+    /// Quit.
+    Quit,
+}
+
+/// Something that happened.
+#[derive(Debug)]
+pub enum Msg {
+    /// The clock moved: a monotonic instant and the Unix time.
+    Tick(Instant, i64),
+    /// The terminal was resized.
+    Resize(u16, u16),
+    /// A main-screen command.
+    Act(Action),
+    /// An edit to the focused text field.
+    Input(Edit),
+    /// Enter in a field.
+    Submit,
+    /// Esc in a field or dialog.
+    Cancel,
+    /// Tab / Shift-Tab between fields.
+    NextField(isize),
+    /// Show or mask the value being typed.
+    ToggleMask,
+    /// Yes to a confirmation.
+    Yes,
+    /// A click at (column, row).
+    Click(u16, u16),
+    /// The wheel at (column, row); true = down.
+    Scroll(u16, u16, bool),
+    /// The vault was created.
+    Created,
+    /// The vault was unlocked.
+    Unlocked,
+    /// The passphrase was wrong (or another unlock error).
+    UnlockFailed(String),
+    /// Every scope's listing.
+    Loaded(Vec<(Scope, Vec<SecretMeta>)>),
+    /// One scope's listing after a write; select `select` if given.
+    ScopeLoaded(Scope, Vec<SecretMeta>, Option<KeyName>),
+    /// A value to show.
+    Revealed(Scope, KeyName, SecretValue),
+    /// A value to edit.
+    EditLoaded(Scope, KeyName, SecretValue),
+    /// A value is on the clipboard.
+    Copied(KeyName),
+    /// The clipboard countdown ended; true when our value was still there and was cleared.
+    ClipboardCleared(bool),
+    /// A message for the footer.
+    Info(String),
+    /// An error for the footer.
+    Failed(String),
+}
+
+/// Why a value is saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveKind {
+    /// A new key.
+    Add,
+    /// A changed value.
+    Edit,
+}
+
+/// Where a rotated value comes from.
+#[derive(Debug)]
+pub enum RotateHow {
+    /// Generated: length and alphabet (`alnum`, `base64`, `hex`).
+    Generate {
+        /// Characters.
+        len: usize,
+        /// Alphabet name.
+        charset: &'static str,
+    },
+    /// Pasted by the user.
+    Paste(SecretValue),
+}
+
+/// What the driver should do.
+#[derive(Debug)]
+pub enum Effect {
+    /// Create the vault with this passphrase.
+    Create(Passphrase),
+    /// Unlock with this passphrase.
+    Unlock(Passphrase),
+    /// List every scope (answer: [`Msg::Loaded`]).
+    LoadAll,
+    /// Fetch a value to show (answer: [`Msg::Revealed`]).
+    Reveal(Scope, KeyName),
+    /// Fetch a value to edit (answer: [`Msg::EditLoaded`]).
+    FetchForEdit(Scope, KeyName),
+    /// Copy a value to the clipboard (answer: [`Msg::Copied`]).
+    Copy(Scope, KeyName),
+    /// Clear the clipboard if it still holds our value.
+    ClearClipboard,
+    /// Store a value (answer: [`Msg::ScopeLoaded`]).
+    Save {
+        /// Scope.
+        scope: Scope,
+        /// Key.
+        key: KeyName,
+        /// New value.
+        value: SecretValue,
+        /// Add or edit.
+        kind: SaveKind,
+    },
+    /// Give a key a new version (answer: [`Msg::ScopeLoaded`]).
+    Rotate {
+        /// Scope.
+        scope: Scope,
+        /// Key.
+        key: KeyName,
+        /// Generated or pasted.
+        how: RotateHow,
+    },
+    /// Delete a key (answer: [`Msg::ScopeLoaded`]).
+    Delete(Scope, KeyName),
+    /// Write a scope to a file, 0600.
+    Export {
+        /// Scope.
+        scope: Scope,
+        /// Format.
+        format: ExportFormat,
+        /// File.
+        path: PathBuf,
+    },
+    /// Import a `.env` file into a scope.
+    Import(Scope, PathBuf),
+    /// Show a new, empty scope (handled inside `update`; never reaches the driver).
+    AddScope(Scope),
+    /// Drop the vault key and every value.
+    Lock,
+    /// Exit.
+    Quit,
+}
+
+impl App {
+    /// A new app on `screen`, at time `now`.
+    pub fn new(cfg: Config, screen: Screen, now: Instant, unix_now: i64) -> App {
+        App {
+            cfg,
+            screen,
+            catalog: Catalog::default(),
+            focus: Focus::Secrets,
+            scope_sel: 0,
+            cursor: 0,
+            offset: 0,
+            filter: None,
+            revealed: None,
+            clip: None,
+            dialog: None,
+            status: None,
+            size: (80, 24),
+            now,
+            unix_now,
+            last_activity: now,
+            quit: false,
+        }
+    }
+
+    /// Whether keys go to a text field (so letters are typed, not commands).
+    pub fn mode(&self) -> Mode {
+        match (&self.screen, &self.dialog) {
+            (Screen::Welcome(_) | Screen::Unlock(_), _) => Mode::Text,
+            (Screen::Main, Some(Dialog::Form(_))) => Mode::Text,
+            (Screen::Main, Some(Dialog::Confirm(_))) => Mode::Confirm,
+            (Screen::Main, Some(Dialog::Help)) => Mode::Overlay,
+            (Screen::Main, None) if self.filter.as_ref().is_some_and(|f| f.editing) => Mode::Filter,
+            (Screen::Main, None) => Mode::Normal,
+        }
+    }
+
+    /// Handles one message; returns what the driver should do.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        if matches!(
+            msg,
+            Msg::Act(_)
+                | Msg::Input(_)
+                | Msg::Submit
+                | Msg::Cancel
+                | Msg::Click(..)
+                | Msg::Scroll(..)
+        ) {
+            self.last_activity = self.now;
+        }
+        match msg {
+            Msg::Tick(now, unix) => self.tick(now, unix),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.keep_cursor_visible();
+                vec![]
+            }
+            Msg::Created => self.created(),
+            Msg::Unlocked => {
+                self.screen = Screen::Main;
+                vec![Effect::LoadAll]
+            }
+            Msg::UnlockFailed(e) => self.unlock_failed(e),
+            Msg::Info(text) => self.say(text, false),
+            Msg::Failed(text) => self.say(text, true),
+            msg => match self.screen {
+                Screen::Welcome(_) | Screen::Unlock(_) => self.gate(msg),
+                Screen::Main => self.main(msg),
+            },
+        }
+    }
+
+    fn tick(&mut self, now: Instant, unix: i64) -> Vec<Effect> {
+        self.now = now;
+        self.unix_now = unix;
+        let mut fx = vec![];
+        if self.revealed.as_ref().is_some_and(|r| now >= r.until) {
+            self.revealed = None;
+        }
+        if self.status.as_ref().is_some_and(|s| now >= s.until) {
+            self.status = None;
+        }
+        if self.clip.as_ref().is_some_and(|c| now >= c.until) {
+            self.clip = None;
+            fx.push(Effect::ClearClipboard);
+        }
+        let idle = now.saturating_duration_since(self.last_activity);
+        if matches!(self.screen, Screen::Main) && idle >= self.cfg.lock_after {
+            let note = format!("locked after {} idle", human(self.cfg.lock_after));
+            fx.extend(self.lock(Some(note)));
+        }
+        fx
+    }
+
+    /// Drops every name and value and shows the unlock screen.
+    pub fn lock(&mut self, note: Option<String>) -> Vec<Effect> {
+        self.catalog = Catalog::default();
+        self.revealed = None;
+        self.filter = None;
+        self.dialog = None;
+        self.cursor = 0;
+        self.offset = 0;
+        self.screen = Screen::Unlock(Unlock::new(note));
+        vec![Effect::Lock]
+    }
+
+    /// Shows a message in the footer for a few seconds.
+    pub fn say(&mut self, text: String, error: bool) -> Vec<Effect> {
+        let until = self.now + Duration::from_secs(if error { 10 } else { 5 });
+        self.status = Some(Status { text, error, until });
+        vec![]
+    }
+
+    fn created(&mut self) -> Vec<Effect> {
+        self.screen = Screen::Main;
+        let mut fx = vec![Effect::LoadAll];
+        if let (Some(path), Some(scope)) = (&self.cfg.env_file, &self.cfg.import_scope) {
+            self.dialog = Some(Dialog::Confirm(Confirm {
+                text: format!("Import {} into {scope}?", path.display()),
+                on_yes: Effect::Import(scope.clone(), path.clone()),
+            }));
+        } else {
+            fx.extend(self.say("vault created; press a to add a key".into(), false));
+        }
+        fx
+    }
+
+    fn unlock_failed(&mut self, error: String) -> Vec<Effect> {
+        match &mut self.screen {
+            Screen::Unlock(u) => {
+                u.busy = false;
+                u.error = Some(error);
+            }
+            Screen::Welcome(w) => {
+                w.busy = false;
+                w.error = Some(error);
+            }
+            Screen::Main => return self.say(error, true),
+        }
+        vec![]
+    }
+
+    fn gate(&mut self, msg: Msg) -> Vec<Effect> {
+        match (&mut self.screen, msg) {
+            (_, Msg::Cancel) => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            (Screen::Unlock(u), Msg::Input(e)) if !u.busy => {
+                u.error = None;
+                u.pass.apply(&e);
+                vec![]
+            }
+            (Screen::Unlock(u), Msg::Submit) if !u.busy && !u.pass.is_empty() => {
+                u.busy = true;
+                u.error = None;
+                vec![Effect::Unlock(u.pass.take_passphrase())]
+            }
+            (Screen::Welcome(w), Msg::Input(e)) if !w.busy => {
+                w.error = None;
+                w.edit(&e);
+                vec![]
+            }
+            (Screen::Welcome(w), Msg::NextField(_)) => {
+                w.focus = 1 - w.focus;
+                vec![]
+            }
+            (Screen::Welcome(w), Msg::Submit) if !w.busy => {
+                if w.focus == 0 {
+                    w.focus = 1;
+                    return vec![];
+                }
+                match w.check() {
+                    Ok(()) => {
+                        w.busy = true;
+                        w.repeat.wipe();
+                        vec![Effect::Create(w.pass.take_passphrase())]
+                    }
+                    Err(e) => {
+                        w.error = Some(e);
+                        vec![]
+                    }
+                }
+            }
+            _ => vec![],
+        }
+    }
+
+    /// Opens a form.
+    pub fn open_form(&mut self, kind: FormKind, value: Option<SecretInput>) {
+        self.dialog = Some(Dialog::Form(Form::new(kind, value)));
+    }
+}
+
+/// How keys are read right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Commands.
+    Normal,
+    /// Typing the filter query.
+    Filter,
+    /// Typing into a field.
+    Text,
+    /// A yes/no question.
+    Confirm,
+    /// An overlay any key closes.
+    Overlay,
+}
+
+/// `5 min`, `30 s`: a duration as the footer and notes show it.
+pub fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 3600 && s % 3600 == 0 {
+        format!("{} h", s / 3600)
+    } else if s >= 60 && s % 60 == 0 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
+}

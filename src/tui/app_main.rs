@@ -1,0 +1,411 @@
+//! `update` for the main screen: moving through scopes and secrets, the filter, dialogs,
+//! reveal/copy, and the answers to vault calls. Part of [`App`]; no I/O.
+
+use super::super::dialog::{Confirm, Dialog, FormKind};
+use super::super::input::{Edit, SecretInput};
+use super::super::ui;
+use super::{Action, App, Clip, Effect, FilterState, Focus, Msg, Revealed};
+use devvault::{KeyName, Scope};
+
+impl App {
+    /// The number of rows in the table.
+    pub fn view_len(&self) -> usize {
+        match &self.filter {
+            Some(f) => f.filter.hits().len(),
+            None => self
+                .catalog
+                .scopes
+                .get(self.scope_sel)
+                .map_or(0, |e| e.range.len()),
+        }
+    }
+
+    /// The catalog index of table row `row`.
+    pub fn view_secret(&self, row: usize) -> Option<usize> {
+        match &self.filter {
+            Some(f) => f.filter.hits().get(row).map(|&i| i as usize),
+            None => {
+                let range = self.catalog.scopes.get(self.scope_sel)?.range.clone();
+                (row < range.len()).then_some(range.start + row)
+            }
+        }
+    }
+
+    /// The selected secret's scope and key.
+    pub fn selected(&self) -> Option<(Scope, KeyName)> {
+        let s = &self.catalog.secrets[self.view_secret(self.cursor)?];
+        let scope = self.catalog.scopes[s.scope as usize].scope.clone();
+        Some((scope, s.key.clone()))
+    }
+
+    /// The scope new keys go to: the selected one.
+    pub fn current_scope(&self) -> Option<Scope> {
+        self.catalog
+            .scopes
+            .get(self.scope_sel)
+            .map(|e| e.scope.clone())
+    }
+
+    /// Rows of secrets that fit in the table.
+    pub fn page(&self) -> usize {
+        ui::table_body_height(self.size).max(1)
+    }
+
+    /// Scrolls so the cursor row is drawn.
+    pub fn keep_cursor_visible(&mut self) {
+        let page = self.page();
+        self.cursor = self.cursor.min(self.view_len().saturating_sub(1));
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + page {
+            self.offset = self.cursor + 1 - page;
+        }
+    }
+
+    pub(super) fn main(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Act(a) if self.dialog.is_some() => self.dialog_key(Some(a)),
+            Msg::Act(a) => self.act(a),
+            Msg::Input(e) => self.input(e),
+            Msg::Submit => self.submit(),
+            Msg::Cancel => self.cancel(),
+            Msg::NextField(d) => {
+                if let Some(Dialog::Form(f)) = &mut self.dialog {
+                    f.move_focus(d);
+                }
+                vec![]
+            }
+            Msg::ToggleMask => {
+                if let Some(Dialog::Form(f)) = &mut self.dialog {
+                    f.toggle_mask();
+                }
+                vec![]
+            }
+            Msg::Yes => match self.dialog.take() {
+                Some(Dialog::Confirm(c)) => vec![c.on_yes],
+                other => {
+                    self.dialog = other;
+                    vec![]
+                }
+            },
+            Msg::Click(col, row) => self.click(col, row),
+            Msg::Scroll(col, row, down) => self.scroll(col, row, down),
+            Msg::Loaded(listing) => {
+                self.catalog = super::super::catalog::Catalog::new(listing);
+                self.scope_sel = self
+                    .scope_sel
+                    .min(self.catalog.scopes.len().saturating_sub(1));
+                self.refilter();
+                vec![]
+            }
+            Msg::ScopeLoaded(scope, metas, select) => self.scope_loaded(scope, metas, select),
+            Msg::Revealed(scope, key, value) => {
+                if self.selected() == Some((scope, key)) {
+                    let secret = self.view_secret(self.cursor).unwrap_or(0);
+                    let until = self.now + self.cfg.reveal_for;
+                    self.revealed = Some(Revealed {
+                        secret,
+                        value,
+                        until,
+                    });
+                }
+                vec![]
+            }
+            Msg::EditLoaded(scope, key, value) => {
+                let input = SecretInput::with_value(SecretInput::VALUE, &value);
+                self.open_form(FormKind::Edit(scope, key), Some(input));
+                vec![]
+            }
+            Msg::Copied(key) => {
+                let until = self.now + self.cfg.clear_after;
+                let secs = self.cfg.clear_after.as_secs();
+                self.clip = Some(Clip {
+                    key: key.to_string(),
+                    until,
+                });
+                self.say(
+                    format!("copied {key}; the clipboard clears in {secs} s"),
+                    false,
+                )
+            }
+            Msg::ClipboardCleared(ours) => {
+                let text = if ours {
+                    "clipboard cleared"
+                } else {
+                    "the clipboard holds something else now; left it alone"
+                };
+                self.say(text.into(), false)
+            }
+            _ => vec![],
+        }
+    }
+
+    fn act(&mut self, a: Action) -> Vec<Effect> {
+        use Action::*;
+        match a {
+            Up | Down | PageUp | PageDown | Top | Bottom => self.move_by(a),
+            SwitchPane => {
+                self.focus = match self.focus {
+                    Focus::Scopes => Focus::Secrets,
+                    Focus::Secrets => Focus::Scopes,
+                };
+                vec![]
+            }
+            Left => self.set_focus(Focus::Scopes),
+            Right => self.set_focus(Focus::Secrets),
+            Reveal => self.reveal(),
+            Copy => self
+                .selected()
+                .map_or_else(Vec::new, |(s, k)| vec![Effect::Copy(s, k)]),
+            Filter => {
+                let state = self.filter.get_or_insert_with(FilterState::default);
+                state.editing = true;
+                self.focus = Focus::Secrets;
+                self.refilter();
+                vec![]
+            }
+            Add => match self.current_scope() {
+                Some(scope) => {
+                    self.open_form(FormKind::Add(scope), None);
+                    vec![]
+                }
+                None => self.say("no project yet: press n to start one".into(), true),
+            },
+            Edit => self
+                .selected()
+                .map_or_else(Vec::new, |(s, k)| vec![Effect::FetchForEdit(s, k)]),
+            Rotate => {
+                if let Some((s, k)) = self.selected() {
+                    self.open_form(FormKind::Rotate(s, k), None);
+                }
+                vec![]
+            }
+            Delete => {
+                if let Some((scope, key)) = self.selected() {
+                    self.dialog = Some(Dialog::Confirm(Confirm {
+                        text: format!("Delete {key} from {scope}? Its value stays in history."),
+                        on_yes: Effect::Delete(scope, key),
+                    }));
+                }
+                vec![]
+            }
+            Export => {
+                if let Some(scope) = self.current_scope() {
+                    self.open_form(FormKind::Export(scope), None);
+                }
+                vec![]
+            }
+            New => {
+                self.open_form(FormKind::NewScope, None);
+                vec![]
+            }
+            Lock => self.lock(Some("locked".into())),
+            Help => {
+                self.dialog = Some(Dialog::Help);
+                vec![]
+            }
+            Back => {
+                self.revealed = None;
+                self.close_filter();
+                vec![]
+            }
+            Quit => {
+                self.quit = true;
+                let mut fx = vec![];
+                if self.clip.take().is_some() {
+                    fx.push(Effect::ClearClipboard);
+                }
+                fx.push(Effect::Quit);
+                fx
+            }
+        }
+    }
+
+    fn set_focus(&mut self, focus: Focus) -> Vec<Effect> {
+        self.focus = focus;
+        vec![]
+    }
+
+    fn reveal(&mut self) -> Vec<Effect> {
+        let current = self.view_secret(self.cursor);
+        if self.revealed.as_ref().map(|r| Some(r.secret)) == Some(current) {
+            self.revealed = None;
+            return vec![];
+        }
+        self.selected()
+            .map_or_else(Vec::new, |(s, k)| vec![Effect::Reveal(s, k)])
+    }
+
+    /// Moves the cursor in the focused pane; a move hides a revealed value.
+    fn move_by(&mut self, a: Action) -> Vec<Effect> {
+        self.revealed = None;
+        let page = self.page() as isize;
+        let delta = match a {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN / 2,
+            _ => isize::MAX / 2,
+        };
+        let clamp = |at: usize, len: usize| -> usize {
+            (at as isize)
+                .saturating_add(delta)
+                .clamp(0, len.saturating_sub(1) as isize) as usize
+        };
+        if self.focus == Focus::Scopes && self.filter.is_none() {
+            let sel = clamp(self.scope_sel, self.catalog.scopes.len());
+            if sel != self.scope_sel {
+                self.scope_sel = sel;
+                self.cursor = 0;
+                self.offset = 0;
+            }
+        } else {
+            self.cursor = clamp(self.cursor, self.view_len());
+            self.keep_cursor_visible();
+        }
+        vec![]
+    }
+
+    fn input(&mut self, e: Edit) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog {
+            f.edit(&e);
+        } else if let Some(state) = self.filter.as_mut().filter(|f| f.editing) {
+            state.input.apply(&e);
+            self.refilter();
+        }
+        vec![]
+    }
+
+    fn submit(&mut self) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog {
+            return match f.submit() {
+                Ok(Effect::AddScope(scope)) => {
+                    self.dialog = None;
+                    self.close_filter();
+                    self.scope_sel = self.catalog.add_scope(scope.clone());
+                    self.cursor = 0;
+                    self.offset = 0;
+                    self.say(
+                        format!("{scope} is ready; press a to add its first key"),
+                        false,
+                    )
+                }
+                Ok(fx) => {
+                    self.dialog = None;
+                    vec![fx]
+                }
+                Err(e) => {
+                    f.error = Some(e);
+                    vec![]
+                }
+            };
+        }
+        if let Some(state) = &mut self.filter {
+            state.editing = false;
+        }
+        vec![]
+    }
+
+    fn cancel(&mut self) -> Vec<Effect> {
+        if self.dialog.take().is_none() {
+            self.close_filter();
+        }
+        vec![]
+    }
+
+    /// Keys while a dialog is open (help closes on any key).
+    fn dialog_key(&mut self, _a: Option<Action>) -> Vec<Effect> {
+        if matches!(self.dialog, Some(Dialog::Help | Dialog::Confirm(_))) {
+            self.dialog = None;
+        }
+        vec![]
+    }
+
+    fn close_filter(&mut self) {
+        if self.filter.take().is_some() {
+            self.cursor = 0;
+            self.offset = 0;
+        }
+    }
+
+    /// Recomputes the filter's hits after its query or the catalog changed.
+    pub(super) fn refilter(&mut self) {
+        if let Some(state) = &mut self.filter {
+            let query = state.input.text().to_string();
+            state.filter.set_query(&query, &self.catalog);
+            self.cursor = 0;
+            self.offset = 0;
+        }
+        self.keep_cursor_visible();
+    }
+
+    fn scope_loaded(
+        &mut self,
+        scope: Scope,
+        metas: Vec<devvault::SecretMeta>,
+        select: Option<KeyName>,
+    ) -> Vec<Effect> {
+        self.revealed = None;
+        let selected = self.selected();
+        let pos = self.catalog.replace_scope(&scope, metas);
+        if self.filter.is_some() {
+            self.refilter();
+            return vec![];
+        }
+        self.scope_sel = pos;
+        let want = select.or(selected.filter(|(s, _)| *s == scope).map(|(_, k)| k));
+        let start = self.catalog.scopes[pos].range.start;
+        if let Some(i) = want.and_then(|k| self.catalog.find_secret(pos, k.as_str())) {
+            self.cursor = i - start;
+        }
+        self.keep_cursor_visible();
+        vec![]
+    }
+
+    fn click(&mut self, col: u16, row: u16) -> Vec<Effect> {
+        if self.dialog.is_some() {
+            return vec![];
+        }
+        let areas = ui::layout(self.size);
+        if areas.scopes.contains((col, row).into()) && self.filter.is_none() {
+            self.focus = super::Focus::Scopes;
+            let tree = self.catalog.tree();
+            let first = ui::tree_offset(self, &tree, areas.scopes);
+            let line = first + (row.saturating_sub(areas.scopes.y + 1)) as usize;
+            if let Some(super::super::catalog::TreeRow::Env(i)) = tree.get(line) {
+                if *i != self.scope_sel {
+                    self.scope_sel = *i;
+                    self.cursor = 0;
+                    self.offset = 0;
+                    self.revealed = None;
+                }
+            }
+        } else if areas.table.contains((col, row).into()) {
+            self.focus = super::Focus::Secrets;
+            let body_top = areas.table.y + 2;
+            if row >= body_top {
+                let at = self.offset + (row - body_top) as usize;
+                if at < self.view_len() && at != self.cursor {
+                    self.cursor = at;
+                    self.revealed = None;
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn scroll(&mut self, col: u16, row: u16, down: bool) -> Vec<Effect> {
+        let areas = ui::layout(self.size);
+        let focus = if areas.scopes.contains((col, row).into()) {
+            Focus::Scopes
+        } else {
+            Focus::Secrets
+        };
+        let saved = self.focus;
+        self.focus = focus;
+        let fx = self.move_by(if down { Action::Down } else { Action::Up });
+        self.focus = saved;
+        fx
+    }
+}

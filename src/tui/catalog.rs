@@ -1,0 +1,223 @@
+//! What the TUI knows about the vault while it is unlocked: every scope and every key name
+//! with its dates and version, never a value. Secrets sit in one vector sorted by scope and
+//! key, each scope owning a contiguous range, so a scope's list is a slice and a reload of
+//! one scope is a splice.
+
+use devvault::{KeyName, Scope, SecretMeta};
+use std::ops::Range;
+
+/// One environment of a project, as the left pane lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeEntry {
+    /// The scope.
+    pub scope: Scope,
+    /// Where its secrets are in [`Catalog::secrets`].
+    pub range: Range<usize>,
+}
+
+/// One secret's name and metadata.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secret {
+    /// Index of its scope in [`Catalog::scopes`].
+    pub scope: u32,
+    /// The key.
+    pub key: KeyName,
+    /// Unix time of the last change.
+    pub updated: i64,
+    /// The version number.
+    pub version: u32,
+}
+
+/// Every scope and secret name of the vault, sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    /// Scopes sorted by project then environment.
+    pub scopes: Vec<ScopeEntry>,
+    /// Secrets sorted by scope then key.
+    pub secrets: Vec<Secret>,
+    /// Bumped on every change, so caches (the filter index) know to rebuild.
+    pub generation: u64,
+}
+
+impl Catalog {
+    /// Builds the catalog from each scope's listing (in any order).
+    pub fn new(mut listing: Vec<(Scope, Vec<SecretMeta>)>) -> Catalog {
+        listing.sort_by(|a, b| a.0.cmp(&b.0));
+        listing.dedup_by(|a, b| a.0 == b.0);
+        let mut cat = Catalog::default();
+        for (i, (scope, metas)) in listing.into_iter().enumerate() {
+            let start = cat.secrets.len();
+            cat.secrets
+                .extend(metas.into_iter().map(|m| secret(i as u32, m)));
+            cat.secrets[start..].sort_by(|a, b| a.key.cmp(&b.key));
+            let range = start..cat.secrets.len();
+            cat.scopes.push(ScopeEntry { scope, range });
+        }
+        cat
+    }
+
+    /// The position of `scope`, if listed.
+    pub fn find_scope(&self, scope: &Scope) -> Option<usize> {
+        self.scopes.binary_search_by(|e| e.scope.cmp(scope)).ok()
+    }
+
+    /// The position of `key` in `scope`, as an index into [`Catalog::secrets`].
+    pub fn find_secret(&self, scope: usize, key: &str) -> Option<usize> {
+        let range = self.scopes.get(scope)?.range.clone();
+        let slice = &self.secrets[range.clone()];
+        slice
+            .binary_search_by(|s| s.key.as_str().cmp(key))
+            .ok()
+            .map(|i| range.start + i)
+    }
+
+    /// Adds an empty scope (a new project or environment before its first key); returns
+    /// its position.
+    pub fn add_scope(&mut self, scope: Scope) -> usize {
+        if let Some(i) = self.find_scope(&scope) {
+            return i;
+        }
+        let mut listing = self.listing();
+        listing.push((scope.clone(), Vec::new()));
+        *self = Catalog {
+            generation: self.generation + 1,
+            ..Catalog::new(listing)
+        };
+        self.find_scope(&scope).unwrap_or(0)
+    }
+
+    /// Replaces one scope's secrets (after a write), keeping the scope listed even when it
+    /// became empty. Returns the scope's position.
+    pub fn replace_scope(&mut self, scope: &Scope, metas: Vec<SecretMeta>) -> usize {
+        let Some(pos) = self.find_scope(scope) else {
+            let mut listing = self.listing();
+            listing.push((scope.clone(), metas));
+            *self = Catalog {
+                generation: self.generation + 1,
+                ..Catalog::new(listing)
+            };
+            return self.find_scope(scope).unwrap_or(0);
+        };
+        let old = self.scopes[pos].range.clone();
+        let mut fresh: Vec<Secret> = metas.into_iter().map(|m| secret(pos as u32, m)).collect();
+        fresh.sort_by(|a, b| a.key.cmp(&b.key));
+        let delta = fresh.len() as isize - old.len() as isize;
+        let new_end = old.start + fresh.len();
+        self.secrets.splice(old.clone(), fresh);
+        self.scopes[pos].range = old.start..new_end;
+        for e in &mut self.scopes[pos + 1..] {
+            e.range = shift(e.range.start, delta)..shift(e.range.end, delta);
+        }
+        self.generation += 1;
+        pos
+    }
+
+    /// Every scope's listing, for rebuilding.
+    fn listing(&self) -> Vec<(Scope, Vec<SecretMeta>)> {
+        self.scopes
+            .iter()
+            .map(|e| {
+                let metas = self.secrets[e.range.clone()]
+                    .iter()
+                    .map(|s| SecretMeta {
+                        key: s.key.clone(),
+                        created: s.updated,
+                        updated: s.updated,
+                        version: s.version,
+                    })
+                    .collect();
+                (e.scope.clone(), metas)
+            })
+            .collect()
+    }
+
+    /// Rows of the left pane: a project header, then its environments.
+    pub fn tree(&self) -> Vec<TreeRow> {
+        let mut rows = Vec::with_capacity(self.scopes.len() * 2);
+        for (i, e) in self.scopes.iter().enumerate() {
+            let new_project = i == 0 || self.scopes[i - 1].scope.project != e.scope.project;
+            if new_project {
+                rows.push(TreeRow::Project(e.scope.project.to_string()));
+            }
+            rows.push(TreeRow::Env(i));
+        }
+        rows
+    }
+}
+
+/// A row of the left pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TreeRow {
+    /// A project's name.
+    Project(String),
+    /// An environment: the index of its scope.
+    Env(usize),
+}
+
+fn secret(scope: u32, m: SecretMeta) -> Secret {
+    Secret {
+        scope,
+        key: m.key,
+        updated: m.updated,
+        version: m.version,
+    }
+}
+
+fn shift(at: usize, delta: isize) -> usize {
+    (at as isize + delta) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(key: &str, version: u32) -> SecretMeta {
+        SecretMeta {
+            key: KeyName::new(key).unwrap(),
+            created: 1,
+            updated: 2,
+            version,
+        }
+    }
+
+    fn scope(s: &str) -> Scope {
+        Scope::parse(s).unwrap()
+    }
+
+    #[test]
+    fn sorted_with_contiguous_ranges_and_splices() {
+        let mut cat = Catalog::new(vec![
+            (scope("web/prod"), vec![meta("B", 1), meta("A", 1)]),
+            (scope("api/dev"), vec![meta("X", 3)]),
+            (scope("web/dev"), vec![]),
+        ]);
+        let names: Vec<String> = cat.scopes.iter().map(|e| e.scope.to_string()).collect();
+        assert_eq!(names, ["api/dev", "web/dev", "web/prod"]);
+        assert_eq!(cat.scopes[2].range, 1..3);
+        assert_eq!(cat.find_secret(2, "B"), Some(2));
+        assert_eq!(
+            cat.tree(),
+            vec![
+                TreeRow::Project("api".into()),
+                TreeRow::Env(0),
+                TreeRow::Project("web".into()),
+                TreeRow::Env(1),
+                TreeRow::Env(2)
+            ]
+        );
+
+        let pos = cat.replace_scope(&scope("web/dev"), vec![meta("N", 1), meta("M", 1)]);
+        assert_eq!(pos, 1);
+        assert_eq!(cat.scopes[1].range, 1..3);
+        assert_eq!(cat.scopes[2].range, 3..5);
+        assert_eq!(cat.find_secret(2, "A"), Some(3));
+        assert_eq!(cat.secrets[1].key.as_str(), "M");
+
+        cat.replace_scope(&scope("api/dev"), vec![]);
+        assert_eq!(cat.scopes[0].range, 0..0);
+        assert_eq!(cat.scopes[2].range, 2..4);
+        let added = cat.add_scope(scope("aaa/dev"));
+        assert_eq!(added, 0);
+        assert_eq!(cat.find_secret(3, "B"), Some(3));
+    }
+}

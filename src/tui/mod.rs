@@ -1,0 +1,127 @@
+//! The terminal UI (`devvault` with no arguments, or `devvault tui`), in the Elm shape:
+//! `app` (model + `update`), `ui` (view), `event` (keymap), and this driver, which owns the
+//! terminal, feeds events and clock ticks to `update` and hands the effects it returns to
+//! the `runner`. A synchronous loop: rusqlite is synchronous and so is everything here.
+//!
+//! The terminal is restored on exit, on error (a guard's `Drop`) and on panic (a hook).
+
+pub mod app;
+pub mod catalog;
+pub mod dialog;
+pub mod event;
+pub mod filter;
+pub mod gate;
+pub mod input;
+pub mod runner;
+pub mod theme;
+pub mod ui;
+
+use anyhow::{Result, bail};
+use app::{App, Config, Effect, Msg, Screen};
+use ratatui::crossterm::{event as term_event, execute};
+use std::collections::VecDeque;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How the session starts.
+pub struct Options {
+    /// The vault file.
+    pub path: PathBuf,
+    /// Settings for the model.
+    pub config: Config,
+    /// Argon2id for a vault created on the welcome screen (None: calibrate).
+    pub kdf: Option<devvault::crypto::KdfParams>,
+}
+
+/// Runs the TUI until the user quits.
+pub fn run(opts: Options) -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!("the terminal UI needs a terminal; in scripts use the subcommands (devvault --help)");
+    }
+    let (screen, vault) = if opts.path.exists() {
+        match crate::unlock::unlock_quiet(&opts.path)? {
+            Some(v) => (Screen::Main, Some(v)),
+            None => (Screen::Unlock(gate::Unlock::new(None)), None),
+        }
+    } else {
+        (Screen::Welcome(gate::Welcome::default()), None)
+    };
+    let unlocked = vault.is_some();
+    let mut runner = runner::Runner::new(opts.path, vault, opts.kdf);
+    let mut app = App::new(opts.config, screen, Instant::now(), unix_now());
+    let mut queue: VecDeque<Effect> = VecDeque::new();
+    if unlocked {
+        queue.push_back(Effect::LoadAll);
+    }
+    let mut terminal = enter()?;
+    let _guard = Guard;
+    let size = terminal.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    loop {
+        terminal.draw(|f| f.render_widget(&app, f.area()))?;
+        if app.quit {
+            // Quit's effects (clearing the clipboard) still run.
+            while let Some(fx) = queue.pop_front() {
+                runner.run(fx);
+            }
+            return Ok(());
+        }
+        if let Some(fx) = queue.pop_front() {
+            for msg in runner.run(fx) {
+                queue.extend(app.update(msg));
+            }
+            continue;
+        }
+        if term_event::poll(Duration::from_millis(250))? {
+            let ev = term_event::read()?;
+            if let Some(msg) = event::to_msg(app.mode(), ev) {
+                queue.extend(app.update(Msg::Tick(Instant::now(), unix_now())));
+                queue.extend(app.update(msg));
+            }
+        }
+        queue.extend(app.update(Msg::Tick(Instant::now(), unix_now())));
+    }
+}
+
+fn unix_now() -> i64 {
+    devvault::vault::now()
+}
+
+fn enter() -> Result<ratatui::DefaultTerminal> {
+    install_panic_hook();
+    let terminal = ratatui::try_init()?;
+    execute!(
+        std::io::stdout(),
+        term_event::EnableMouseCapture,
+        term_event::EnableBracketedPaste
+    )?;
+    Ok(terminal)
+}
+
+/// Puts the terminal back: mouse and paste modes off, raw mode off, main screen.
+fn leave() {
+    let _ = execute!(
+        std::io::stdout(),
+        term_event::DisableBracketedPaste,
+        term_event::DisableMouseCapture
+    );
+    ratatui::restore();
+}
+
+/// Restores the terminal when the loop ends, by return, error or unwinding.
+struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        leave();
+    }
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+    }));
+}

@@ -1,0 +1,232 @@
+//! Runs the [`Effect`]s `update` asks for (vault calls, the clipboard, files) and turns each
+//! result into the [`Msg`]s fed back to `update`. The only part of the TUI that holds the
+//! vault key or touches the outside world.
+
+use super::app::{Effect, Msg, RotateHow, SaveKind};
+use crate::clipboard::Clipboard;
+use anyhow::{Context, Result};
+use devvault::crypto::KdfParams;
+use devvault::{Error, KeyName, Scope, SecretMeta, SecretValue, Vault};
+use std::path::{Path, PathBuf};
+
+/// The vault (when unlocked), the clipboard (once used) and where the vault lives.
+pub struct Runner {
+    path: PathBuf,
+    vault: Option<Vault>,
+    clipboard: Option<Clipboard>,
+    kdf: Option<KdfParams>,
+}
+
+impl Runner {
+    /// A runner for the vault at `path`, already unlocked or not; `kdf` sets Argon2id for a
+    /// vault created from the welcome screen (calibrated when None).
+    pub fn new(path: PathBuf, vault: Option<Vault>, kdf: Option<KdfParams>) -> Runner {
+        Runner {
+            path,
+            vault,
+            clipboard: None,
+            kdf,
+        }
+    }
+
+    /// Runs one effect; errors become a footer message (or an unlock error).
+    pub fn run(&mut self, fx: Effect) -> Vec<Msg> {
+        let unlocking = matches!(fx, Effect::Create(_) | Effect::Unlock(_));
+        match self.try_run(fx) {
+            Ok(msgs) => msgs,
+            Err(e) if unlocking => vec![Msg::UnlockFailed(unlock_error(&e))],
+            Err(e) => vec![Msg::Failed(format!("{e:#}"))],
+        }
+    }
+
+    fn vault(&mut self) -> Result<&mut Vault> {
+        self.vault
+            .as_mut()
+            .context("the vault is locked; unlock it first")
+    }
+
+    fn try_run(&mut self, fx: Effect) -> Result<Vec<Msg>> {
+        Ok(match fx {
+            Effect::Create(pass) => {
+                let params = self.kdf.unwrap_or_else(|| {
+                    devvault::crypto::calibrate(std::time::Duration::from_millis(500))
+                });
+                self.vault = Some(Vault::create(&self.path, &pass, params)?);
+                vec![Msg::Created]
+            }
+            Effect::Unlock(pass) => {
+                self.vault = Some(Vault::open(&self.path)?.unlock(&pass)?);
+                vec![Msg::Unlocked]
+            }
+            Effect::LoadAll => vec![Msg::Loaded(load_all(self.vault()?)?)],
+            Effect::Reveal(s, k) => {
+                let v = self.vault()?.get(&s, &k)?;
+                vec![Msg::Revealed(s, k, v)]
+            }
+            Effect::FetchForEdit(s, k) => {
+                let v = self.vault()?.get(&s, &k)?;
+                vec![Msg::EditLoaded(s, k, v)]
+            }
+            Effect::Copy(s, k) => {
+                let v = self.vault()?.get(&s, &k)?;
+                if self.clipboard.is_none() {
+                    self.clipboard = Some(Clipboard::open()?);
+                }
+                if let Some(c) = self.clipboard.as_mut() {
+                    c.copy(&v)?;
+                }
+                vec![Msg::Copied(k)]
+            }
+            Effect::ClearClipboard => match self.clipboard.as_mut() {
+                Some(c) => vec![Msg::ClipboardCleared(c.clear_if_ours()?)],
+                None => vec![],
+            },
+            Effect::Save {
+                scope,
+                key,
+                value,
+                kind,
+            } => self.save(scope, key, value, kind)?,
+            Effect::Rotate { scope, key, how } => {
+                let value = match how {
+                    RotateHow::Paste(v) => v,
+                    RotateHow::Generate { len, charset } => generate(len, charset)?,
+                };
+                let vault = self.vault()?;
+                vault.set(&scope, &key, &value)?;
+                let metas = vault.list(&scope)?;
+                let version = metas.iter().find(|m| m.key == key).map_or(0, |m| m.version);
+                vec![
+                    Msg::ScopeLoaded(scope, metas, Some(key.clone())),
+                    Msg::Info(format!("rotated {key}: now version {version}")),
+                ]
+            }
+            Effect::Delete(scope, key) => {
+                let vault = self.vault()?;
+                vault.remove(&scope, &key)?;
+                let metas = list_or_empty(vault, &scope)?;
+                vec![
+                    Msg::ScopeLoaded(scope.clone(), metas, None),
+                    Msg::Info(format!("deleted {key} from {scope} (kept in history)")),
+                ]
+            }
+            Effect::Export {
+                scope,
+                format,
+                path,
+            } => vec![self.export(&scope, format, &path)?],
+            Effect::Import(scope, path) => self.import(scope, &path)?,
+            Effect::Lock => {
+                if let Some(v) = self.vault.take() {
+                    let _ = crate::session::forget(&v.id_hex());
+                }
+                vec![]
+            }
+            Effect::AddScope(_) | Effect::Quit => vec![],
+        })
+    }
+
+    fn save(
+        &mut self,
+        scope: Scope,
+        key: KeyName,
+        value: SecretValue,
+        kind: SaveKind,
+    ) -> Result<Vec<Msg>> {
+        let vault = self.vault()?;
+        if kind == SaveKind::Add && vault.get(&scope, &key).is_ok() {
+            anyhow::bail!("{key} already exists in {scope}; select it and press e to edit");
+        }
+        let outcome = vault.set(&scope, &key, &value)?;
+        let metas = vault.list(&scope)?;
+        let text = match outcome {
+            devvault::vault::Outcome::Added => format!("added {key} to {scope}"),
+            devvault::vault::Outcome::Changed => format!("saved {key}"),
+            devvault::vault::Outcome::Unchanged => format!("{key} is unchanged"),
+        };
+        Ok(vec![
+            Msg::ScopeLoaded(scope, metas, Some(key)),
+            Msg::Info(text),
+        ])
+    }
+
+    fn export(
+        &mut self,
+        scope: &Scope,
+        format: devvault::ExportFormat,
+        path: &Path,
+    ) -> Result<Msg> {
+        let entries = self.vault()?.export(scope)?;
+        let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
+        let rendered = devvault::format::render(format, scope, &refs)?;
+        crate::private_file::write_private(path, rendered.text.as_bytes())?;
+        let mut text = format!("wrote {} keys to {} (0600)", entries.len(), path.display());
+        if let Some(w) = rendered.warnings.first() {
+            text.push_str(&format!("; warning: {w}"));
+        }
+        if crate::private_file::is_tracked_risk(path) {
+            return Ok(Msg::Failed(format!(
+                "{text}; it is NOT git-ignored: add it to .gitignore"
+            )));
+        }
+        Ok(Msg::Info(text))
+    }
+
+    fn import(&mut self, scope: Scope, path: &Path) -> Result<Vec<Msg>> {
+        let bytes = zeroize::Zeroizing::new(
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
+        );
+        let origin = path.display().to_string();
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| anyhow::anyhow!("{origin}: not UTF-8 text (byte {})", e.valid_up_to()))?;
+        let entries: Vec<(KeyName, SecretValue)> = devvault::dotenv::parse(text, &origin)?
+            .into_iter()
+            .map(|e| (e.key, e.value))
+            .collect();
+        let vault = self.vault()?;
+        let report = vault.import(&scope, &entries)?;
+        let metas = vault.list(&scope)?;
+        Ok(vec![
+            Msg::ScopeLoaded(scope.clone(), metas, None),
+            Msg::Info(format!(
+                "imported {origin} into {scope}: {} added, {} changed",
+                report.added.len(),
+                report.changed.len()
+            )),
+        ])
+    }
+}
+
+/// Every scope's listing, for the catalog.
+pub fn load_all(vault: &mut Vault) -> Result<Vec<(Scope, Vec<SecretMeta>)>> {
+    let mut out = Vec::new();
+    for p in vault.projects()? {
+        for e in &p.environments {
+            let scope = Scope::parse(&format!("{}/{}", p.project, e.name))?;
+            let metas = vault.list(&scope)?;
+            out.push((scope, metas));
+        }
+    }
+    Ok(out)
+}
+
+fn list_or_empty(vault: &mut Vault, scope: &Scope) -> Result<Vec<SecretMeta>> {
+    match vault.list(scope) {
+        Ok(m) => Ok(m),
+        Err(Error::NotFound { .. }) => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A generated value of `len` characters from the named alphabet.
+fn generate(len: usize, charset: &str) -> Result<SecretValue> {
+    let _ = charset;
+    Ok(devvault::crypto::random_string(len)?)
+}
+
+fn unlock_error(e: &anyhow::Error) -> String {
+    match e.downcast_ref::<Error>() {
+        Some(Error::WrongPassphrase { .. }) => "wrong passphrase; try again".into(),
+        _ => format!("{e:#}"),
+    }
+}

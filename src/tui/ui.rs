@@ -1,0 +1,300 @@
+//! The view: `impl Widget for &App` draws the whole screen from the model and reads nothing
+//! else. The secrets table is virtualised: only the rows that fit are built, so a frame
+//! costs the same at 100 secrets as at 100,000.
+
+use super::app::{App, Focus, Mode, Screen, human};
+use super::catalog::TreeRow;
+use super::event::BINDINGS;
+use super::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Widget};
+
+#[path = "ui_dialogs.rs"]
+mod dialogs;
+
+/// Where each part of the main screen goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Areas {
+    /// The top line.
+    pub header: Rect,
+    /// Projects and environments.
+    pub scopes: Rect,
+    /// The secrets table (with its border and header row).
+    pub table: Rect,
+    /// The bottom line.
+    pub footer: Rect,
+}
+
+/// The main screen's layout for a terminal of `size` (shared with `update` for clicks).
+pub fn layout(size: (u16, u16)) -> Areas {
+    let area = Rect::new(0, 0, size.0, size.1);
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let left = (size.0 / 4).clamp(16, 30);
+    let [scopes, table] =
+        Layout::horizontal([Constraint::Length(left), Constraint::Min(20)]).areas(body);
+    Areas {
+        header,
+        scopes,
+        table,
+        footer,
+    }
+}
+
+/// How many secrets the table shows at once.
+pub fn table_body_height(size: (u16, u16)) -> usize {
+    layout(size).table.height.saturating_sub(3) as usize
+}
+
+/// The first tree row drawn so that the selected scope is visible.
+pub fn tree_offset(app: &App, tree: &[TreeRow], area: Rect) -> usize {
+    let height = area.height.saturating_sub(2) as usize;
+    let sel = tree
+        .iter()
+        .position(|r| *r == TreeRow::Env(app.scope_sel))
+        .unwrap_or(0);
+    // Keep the project name above the first environment in view when possible.
+    (sel + 1).saturating_sub(height)
+}
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let theme = Theme::new(self.cfg.color);
+        match &self.screen {
+            Screen::Welcome(w) => dialogs::welcome(self, w, area, buf, theme),
+            Screen::Unlock(u) => dialogs::unlock(self, u, area, buf, theme),
+            Screen::Main => {
+                let areas = layout((area.width, area.height));
+                render_header(self, areas.header, buf, theme);
+                render_scopes(self, areas.scopes, buf, theme);
+                render_table(self, areas.table, buf, theme);
+                render_footer(self, areas.footer, buf, theme);
+                if let Some(d) = &self.dialog {
+                    dialogs::dialog(self, d, area, buf, theme);
+                }
+            }
+        }
+    }
+}
+
+/// The top line: name, vault path, lock state.
+pub fn render_header(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
+    let state = match app.screen {
+        Screen::Main => Span::styled("● unlocked", theme.ok()),
+        _ => Span::styled("○ locked", theme.dim()),
+    };
+    let line = Line::from(vec![
+        Span::styled(" devvault ", theme.title()),
+        Span::styled(app.cfg.vault_path.clone(), theme.dim()),
+        Span::raw("  "),
+        state,
+    ]);
+    line.render(area, buf);
+}
+
+fn pane_block(title: String, focused: bool, theme: Theme) -> Block<'static> {
+    let block = Block::default().borders(Borders::ALL).title(title);
+    if focused {
+        block.border_style(theme.border_focused())
+    } else {
+        block
+    }
+}
+
+fn render_scopes(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
+    let focused = app.focus == Focus::Scopes && app.filter.is_none();
+    let block = pane_block(" Projects ".into(), focused, theme);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    let tree = app.catalog.tree();
+    if tree.is_empty() {
+        Paragraph::new(Line::styled("no projects: n", theme.dim())).render(inner, buf);
+        return;
+    }
+    let first = tree_offset(app, &tree, area);
+    for (i, row) in tree
+        .iter()
+        .skip(first)
+        .take(inner.height as usize)
+        .enumerate()
+    {
+        let line_area = Rect::new(inner.x, inner.y + i as u16, inner.width, 1);
+        let line = match row {
+            TreeRow::Project(p) => Line::styled(format!("▾ {p}"), theme.header()),
+            TreeRow::Env(s) => {
+                let e = &app.catalog.scopes[*s];
+                let text = format!("  {} ({})", e.scope.env, e.range.len());
+                let style = match (*s == app.scope_sel, focused, app.filter.is_some()) {
+                    (true, true, _) => theme.selected(),
+                    (true, false, false) => theme.selected_unfocused(),
+                    _ => ratatui::style::Style::new(),
+                };
+                Line::styled(format!("{text:<w$}", w = inner.width as usize), style)
+            }
+        };
+        line.render(line_area, buf);
+    }
+}
+
+fn table_title(app: &App) -> String {
+    match &app.filter {
+        Some(f) => {
+            let cursor = if f.editing { "▏" } else { "" };
+            format!(
+                " / {}{cursor}  {} of {} ",
+                f.input.text(),
+                f.filter.hits().len(),
+                app.catalog.secrets.len()
+            )
+        }
+        None => match app.current_scope() {
+            Some(s) => match app.view_len() {
+                1 => format!(" {s} · 1 key "),
+                n => format!(" {s} · {n} keys "),
+            },
+            None => " Secrets ".into(),
+        },
+    }
+}
+
+fn render_table(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
+    let focused = app.focus == Focus::Secrets || app.filter.is_some();
+    let block = pane_block(table_title(app), focused, theme);
+    let filtering = app.filter.is_some();
+    let height = area.height.saturating_sub(3) as usize;
+    let end = (app.offset + height).min(app.view_len());
+    let rows: Vec<Row> = (app.offset..end)
+        .filter_map(|i| app.view_secret(i))
+        .map(|idx| secret_row(app, idx, filtering, theme))
+        .collect();
+    if rows.is_empty() {
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let hint = if filtering {
+            "nothing matches; Esc clears the filter"
+        } else if app.catalog.scopes.is_empty() {
+            "no secrets yet: press n for a project, then a to add a key"
+        } else {
+            "no keys here: press a to add one"
+        };
+        Paragraph::new(Line::styled(hint, theme.dim())).render(inner, buf);
+        return;
+    }
+    let mut widths = vec![Constraint::Fill(3), Constraint::Fill(3)];
+    let mut header = vec!["KEY", "VALUE"];
+    if filtering {
+        widths.insert(0, Constraint::Fill(2));
+        header.insert(0, "SCOPE");
+    }
+    widths.extend([Constraint::Length(5), Constraint::Length(4)]);
+    header.extend(["AGE", "VER"]);
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(theme.header()))
+        .block(block)
+        .column_spacing(1)
+        .row_highlight_style(if focused {
+            theme.selected()
+        } else {
+            theme.selected_unfocused()
+        });
+    let mut state = TableState::default().with_selected(Some(app.cursor - app.offset));
+    ratatui::widgets::StatefulWidget::render(table, area, buf, &mut state);
+}
+
+fn secret_row(app: &App, idx: usize, filtering: bool, theme: Theme) -> Row<'static> {
+    let s = &app.catalog.secrets[idx];
+    let value = match &app.revealed {
+        Some(r) if r.secret == idx => Cell::from(Span::styled(
+            r.value.expose_secret().replace('\n', "⏎"),
+            theme.revealed(),
+        )),
+        _ => Cell::from("••••••••"),
+    };
+    let age = devvault_age(app.unix_now - s.updated);
+    let mut cells = vec![
+        Cell::from(s.key.to_string()),
+        value,
+        Cell::from(Span::styled(age, theme.dim())),
+        Cell::from(format!("v{}", s.version)),
+    ];
+    if filtering {
+        let scope = app.catalog.scopes[s.scope as usize].scope.to_string();
+        cells.insert(0, Cell::from(Span::styled(scope, theme.dim())));
+    }
+    Row::new(cells)
+}
+
+/// `12s`, `5m`, `3h`, `40d`, `2y`: an age in a 4-character column.
+pub fn devvault_age(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m", s / 60),
+        3600..=86_399 => format!("{}h", s / 3600),
+        86_400..=31_535_999 => format!("{}d", s / 86_400),
+        _ => format!("{}y", s / 31_536_000),
+    }
+}
+
+fn render_footer(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
+    let mut right: Vec<Span> = Vec::new();
+    if let Some(c) = &app.clip {
+        let left = c.until.saturating_duration_since(app.now);
+        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        right.push(Span::styled(
+            format!(
+                "⎘ {} clears in {} ",
+                c.key,
+                human(std::time::Duration::from_secs(secs))
+            ),
+            theme.ok(),
+        ));
+    }
+    let right_w: u16 = right.iter().map(|s| s.width() as u16).sum();
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(area);
+    Line::from(right).render(right_area, buf);
+    let line = match &app.status {
+        Some(s) if s.error => Line::styled(format!(" {}", s.text), theme.error()),
+        Some(s) => Line::styled(format!(" {}", s.text), theme.ok()),
+        None => hints(app, theme),
+    };
+    line.render(left_area, buf);
+}
+
+/// The keys that work here, from the keymap table.
+fn hints(app: &App, theme: Theme) -> Line<'static> {
+    let pairs: Vec<(&str, &str)> = match app.mode() {
+        Mode::Filter => vec![
+            ("type", "filter"),
+            ("↑↓", "move"),
+            ("⏎", "done"),
+            ("Esc", "clear"),
+        ],
+        Mode::Text => vec![
+            ("Tab", "field"),
+            ("⏎", "save"),
+            ("^T", "show"),
+            ("Esc", "cancel"),
+        ],
+        Mode::Confirm => vec![("y", "yes"), ("n", "no")],
+        Mode::Overlay => vec![("any key", "close")],
+        Mode::Normal => BINDINGS
+            .iter()
+            .filter_map(|b| b.footer)
+            .filter_map(|f| f.split_once(' '))
+            .collect(),
+    };
+    let mut spans = vec![Span::raw(" ")];
+    for (k, what) in pairs {
+        spans.push(Span::styled(k.to_string(), theme.key()));
+        spans.push(Span::styled(format!(" {what}  "), theme.dim()));
+    }
+    Line::from(spans)
+}
