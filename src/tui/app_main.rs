@@ -367,7 +367,7 @@ impl App {
         if self.dialog.is_some() {
             return vec![];
         }
-        let areas = ui::layout(self.size);
+        let areas = ui::layout(self.size, self.filter.is_some());
         if areas.scopes.contains((col, row).into()) && self.filter.is_none() {
             self.focus = super::Focus::Scopes;
             let tree = self.catalog.tree();
@@ -396,7 +396,7 @@ impl App {
     }
 
     fn scroll(&mut self, col: u16, row: u16, down: bool) -> Vec<Effect> {
-        let areas = ui::layout(self.size);
+        let areas = ui::layout(self.size, self.filter.is_some());
         let focus = if areas.scopes.contains((col, row).into()) {
             Focus::Scopes
         } else {

@@ -128,7 +128,7 @@ impl Form {
                 choice("Source", ROTATE_SOURCES),
                 text("Length", "32"),
                 choice("Charset", CHARSETS),
-                secret("Value", value_field()),
+                secret("Paste", value_field()),
             ],
             FormKind::Export(scope) => vec![
                 choice("Format", FORMATS),
@@ -240,7 +240,7 @@ impl Form {
             FormKind::Rotate(scope, key) => {
                 let how = if self.choice(0) == "paste" {
                     if self.secret_is_empty(3) {
-                        return Err("paste the new value into the Value field".into());
+                        return Err("paste the new value into the Paste field".into());
                     }
                     RotateHow::Paste(self.take_secret(3))
                 } else {

@@ -125,3 +125,10 @@ fn install_panic_hook() {
         previous(info);
     }));
 }
+
+#[cfg(test)]
+mod app_tests;
+#[cfg(test)]
+mod test_support;
+#[cfg(test)]
+mod ui_tests;

@@ -28,7 +28,9 @@ pub struct Areas {
 }
 
 /// The main screen's layout for a terminal of `size` (shared with `update` for clicks).
-pub fn layout(size: (u16, u16)) -> Areas {
+/// While filtering on a narrow terminal the table takes the whole width: its hits span
+/// every project and need the room for their scope column.
+pub fn layout(size: (u16, u16), filtering: bool) -> Areas {
     let area = Rect::new(0, 0, size.0, size.1);
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -36,7 +38,10 @@ pub fn layout(size: (u16, u16)) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
-    let left = (size.0 / 4).clamp(16, 30);
+    let left = match (filtering, size.0) {
+        (true, 0..100) => 0,
+        _ => (size.0 / 4).clamp(16, 30),
+    };
     let [scopes, table] =
         Layout::horizontal([Constraint::Length(left), Constraint::Min(20)]).areas(body);
     Areas {
@@ -49,7 +54,7 @@ pub fn layout(size: (u16, u16)) -> Areas {
 
 /// How many secrets the table shows at once.
 pub fn table_body_height(size: (u16, u16)) -> usize {
-    layout(size).table.height.saturating_sub(3) as usize
+    layout(size, false).table.height.saturating_sub(3) as usize
 }
 
 /// The first tree row drawn so that the selected scope is visible.
@@ -70,7 +75,7 @@ impl Widget for &App {
             Screen::Welcome(w) => dialogs::welcome(self, w, area, buf, theme),
             Screen::Unlock(u) => dialogs::unlock(self, u, area, buf, theme),
             Screen::Main => {
-                let areas = layout((area.width, area.height));
+                let areas = layout((area.width, area.height), self.filter.is_some());
                 render_header(self, areas.header, buf, theme);
                 render_scopes(self, areas.scopes, buf, theme);
                 render_table(self, areas.table, buf, theme);

@@ -147,6 +147,9 @@ pub fn dialog(app: &App, d: &Dialog, area: Rect, buf: &mut Buffer, theme: Theme)
 }
 
 fn help(area: Rect, buf: &mut Buffer, theme: Theme) {
+    if area.height < BINDINGS.len() as u16 + 3 {
+        return help_compact(area, buf, theme);
+    }
     let mut lines: Vec<Line> = BINDINGS
         .iter()
         .map(|b| {
@@ -161,6 +164,29 @@ fn help(area: Rect, buf: &mut Buffer, theme: Theme) {
         theme.dim(),
     ));
     lines_box(area, buf, "Keys", lines, None, theme);
+}
+
+/// The same keys as one wrapped paragraph, for short terminals.
+fn help_compact(area: Rect, buf: &mut Buffer, theme: Theme) {
+    let mut spans = Vec::new();
+    for b in BINDINGS {
+        spans.push(Span::styled(b.keys.replace(' ', ""), theme.key()));
+        let what = b
+            .help
+            .split([',', '(', ':'])
+            .next()
+            .unwrap_or(b.help)
+            .trim();
+        spans.push(Span::raw(format!(" {what} · ")));
+    }
+    let line = Line::from(spans);
+    let inner_w = area.width.saturating_sub(4).max(10);
+    // Wrapping at word boundaries wastes some of each line: allow a line of slack.
+    let lines = line.width() as u16 / inner_w + 2;
+    let paragraph = Paragraph::new(line).wrap(Wrap { trim: true });
+    let h = (lines + 2).min(area.height);
+    let inner = boxed(centered(area, inner_w + 2, h), buf, "Keys", theme);
+    paragraph.render(inner, buf);
 }
 
 fn form(f: &Form, area: Rect, buf: &mut Buffer, theme: Theme) {

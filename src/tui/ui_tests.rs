@@ -1,0 +1,110 @@
+//! Render snapshots: every screen at 80x24 and at the smallest supported size, 60x15, drawn
+//! by the real view into a ratatui `TestBackend` and compared with `insta` snapshots.
+
+use super::app::{Action, App, Msg, Screen};
+use super::gate::{Unlock, Welcome};
+use super::input::Edit;
+use super::test_support::{NOW, config, render, unlocked};
+use devvault::{KeyName, SecretValue};
+use std::time::Instant;
+
+fn both_sizes(name: &str, app: &mut App) {
+    for (w, h) in [(80, 24), (60, 15)] {
+        app.update(Msg::Resize(w, h));
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(app, w, h));
+    }
+}
+
+fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Msg::Input(Edit::Char(c)));
+    }
+}
+
+#[test]
+fn welcome() {
+    let mut app = App::new(
+        config(),
+        Screen::Welcome(Welcome::default()),
+        Instant::now(),
+        NOW,
+    );
+    typed(&mut app, "correct horse");
+    both_sizes("welcome", &mut app);
+}
+
+#[test]
+fn unlock_with_a_wrong_passphrase() {
+    let mut app = App::new(
+        config(),
+        Screen::Unlock(Unlock::new(None)),
+        Instant::now(),
+        NOW,
+    );
+    typed(&mut app, "not it");
+    app.update(Msg::Submit);
+    app.update(Msg::UnlockFailed("wrong passphrase; try again".into()));
+    typed(&mut app, "agai");
+    both_sizes("unlock", &mut app);
+}
+
+#[test]
+fn main_screen_with_a_revealed_value_and_a_copy() {
+    let mut app = unlocked();
+    app.update(Msg::Act(Action::SwitchPane));
+    app.update(Msg::Act(Action::Bottom));
+    app.update(Msg::Act(Action::Up));
+    app.update(Msg::Act(Action::SwitchPane));
+    app.update(Msg::Act(Action::Down));
+    app.update(Msg::Act(Action::Down));
+    let (scope, key) = app.selected().unwrap();
+    app.update(Msg::Revealed(
+        scope,
+        key,
+        SecretValue::from("postgres://shop:pw@db/shop"),
+    ));
+    app.update(Msg::Copied(KeyName::new("DATABASE_URL").unwrap()));
+    app.status = None;
+    both_sizes("main", &mut app);
+}
+
+#[test]
+fn filter_across_projects() {
+    let mut app = unlocked();
+    app.update(Msg::Act(Action::Filter));
+    typed(&mut app, "stripe");
+    both_sizes("filter", &mut app);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = unlocked();
+    app.update(Msg::Act(Action::Help));
+    both_sizes("help", &mut app);
+}
+
+#[test]
+fn dialogs() {
+    let mut app = unlocked();
+    app.update(Msg::Act(Action::Delete));
+    both_sizes("confirm_delete", &mut app);
+    app.update(Msg::Cancel);
+    app.update(Msg::Act(Action::Add));
+    typed(&mut app, "NEW_KEY");
+    app.update(Msg::NextField(1));
+    typed(&mut app, "value");
+    both_sizes("add", &mut app);
+    app.update(Msg::Cancel);
+    app.update(Msg::Act(Action::Rotate));
+    both_sizes("rotate", &mut app);
+    app.update(Msg::Cancel);
+    app.update(Msg::Act(Action::Export));
+    both_sizes("export", &mut app);
+}
+
+#[test]
+fn empty_vault() {
+    let mut app = App::new(config(), Screen::Main, Instant::now(), NOW);
+    app.update(Msg::Loaded(vec![]));
+    both_sizes("empty", &mut app);
+}
