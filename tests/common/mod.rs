@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod tmux;
 
 use devvault::crypto::KdfParams;
 use devvault::{Error, KeyName, Passphrase, Scope, SecretValue, Vault};

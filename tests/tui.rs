@@ -1,0 +1,226 @@
+//! The terminal UI end to end in a real terminal (tmux): first run, unlock, navigate,
+//! filter, reveal, add, edit, delete, export, lock and quit, checked on the captured screen
+//! and in the vault afterwards with the CLI. Needs tmux (`apt-get install tmux`).
+
+mod common;
+
+use common::cli::{Env, FAST_INIT, PASS};
+use common::tmux::{Tmux, binary};
+use std::os::unix::fs::PermissionsExt;
+
+/// The TUI on `env`'s vault with no passphrase source: it has to ask.
+fn start(env: &Env, w: u16, h: u16) -> Tmux {
+    let home = env.dir.path().to_str().unwrap().to_string();
+    let vault = env.vault.to_str().unwrap().to_string();
+    let cmd = format!("{} tui", binary());
+    Tmux::start(
+        &cmd,
+        &env.work(),
+        &[("HOME", &home), ("DEVVAULT_VAULT", &vault)],
+        w,
+        h,
+    )
+}
+
+fn seeded() -> Env {
+    let e = Env::new();
+    e.cmd()
+        .args(["import", "shop/prod", "-"])
+        .write_stdin("STRIPE_KEY=sk_live_abc123\nDATABASE_URL=postgres://shop:pw@db/shop\n")
+        .assert()
+        .success();
+    e.cmd()
+        .args(["import", "blog/dev", "-"])
+        .write_stdin("SMTP_PASSWORD=hunter2\n")
+        .assert()
+        .success();
+    e
+}
+
+#[test]
+fn unlock_browse_filter_reveal_edit_delete_export_lock() {
+    let e = seeded();
+    let t = start(&e, 80, 24);
+    t.wait_for("Passphrase:");
+    t.type_text("not the passphrase");
+    t.keys(&["Enter"]);
+    t.wait_for("wrong passphrase");
+    t.type_text(PASS);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("blog/dev · 1 key");
+    assert!(
+        screen.contains("SMTP_PASSWORD") && screen.contains("prod (2)"),
+        "{screen}"
+    );
+    assert!(!screen.contains("hunter2"), "values are masked:\n{screen}");
+
+    // Navigate to shop/prod and reveal the first key.
+    t.keys(&["Tab", "j", "Tab"]);
+    t.wait_for("shop/prod · 2 keys");
+    t.keys(&["Enter"]);
+    t.wait_for("postgres://shop:pw@db");
+    t.keys(&["j"]);
+    t.wait_gone("postgres://shop:pw@db");
+
+    // The filter finds keys across projects.
+    t.keys(&["/"]);
+    t.type_text("smtp");
+    let screen = t.wait_for("1 of 3");
+    assert!(
+        screen.contains("blog/dev") && screen.contains("SMTP_PASSWORD"),
+        "{screen}"
+    );
+    t.keys(&["Escape"]);
+    t.wait_for("shop/prod · 2 keys");
+
+    // Add a key; the value is masked while typed.
+    t.keys(&["a"]);
+    t.wait_for("Add a key to shop/prod");
+    t.type_text("NEW_TOKEN");
+    t.keys(&["Tab"]);
+    t.type_text("tok-secret-1");
+    let screen = t.wait_for("••••••••••••");
+    assert!(
+        !screen.contains("tok-secret-1"),
+        "typed values are masked:\n{screen}"
+    );
+    t.keys(&["Enter"]);
+    t.wait_for("added NEW_TOKEN to shop/prod");
+    assert_eq!(e.get(&["shop/prod", "NEW_TOKEN"]), "tok-secret-1");
+
+    // Edit it: the field starts with the old value; Ctrl-U clears it.
+    t.keys(&["e"]);
+    t.wait_for("Edit NEW_TOKEN");
+    t.keys(&["C-u"]);
+    t.type_text("tok-secret-2");
+    t.keys(&["Enter"]);
+    t.wait_for("saved NEW_TOKEN");
+    assert_eq!(e.get(&["shop/prod", "NEW_TOKEN"]), "tok-secret-2");
+
+    // Delete it, after a confirmation.
+    t.keys(&["d"]);
+    t.wait_for("Delete NEW_TOKEN from shop/prod?");
+    t.keys(&["y"]);
+    t.wait_for("deleted NEW_TOKEN");
+    e.cmd()
+        .args(["get", "shop/prod", "NEW_TOKEN"])
+        .assert()
+        .code(4);
+
+    // Export the scope to a file as JSON.
+    t.keys(&["x"]);
+    t.wait_for("Export shop/prod to a file");
+    t.keys(&["Right", "Right", "Tab", "C-u"]);
+    t.type_text("out.json");
+    t.keys(&["Enter"]);
+    t.wait_for("wrote 2 keys to out.json (0600)");
+    let file = e.work().join("out.json");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(json["STRIPE_KEY"], "sk_live_abc123");
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    // Lock: the names are gone from the screen; Esc on the unlock screen quits.
+    t.keys(&["L"]);
+    let screen = t.wait_for("Unlock");
+    assert!(!screen.contains("STRIPE_KEY"), "{screen}");
+    t.keys(&["Escape"]);
+    t.wait_exit();
+}
+
+#[test]
+fn first_run_creates_the_vault_and_imports_the_env_file() {
+    let e = Env::empty();
+    std::fs::write(e.work().join(".env"), "API_KEY=from-dotenv\nDEBUG=1\n").unwrap();
+    let home = e.dir.path().to_str().unwrap().to_string();
+    let vault = e.vault.to_str().unwrap().to_string();
+    // The cheapest Argon2id, as the other tests use (FAST_INIT's flags after `init`).
+    let cmd = format!("{} tui {}", binary(), FAST_INIT[1..].join(" "));
+    let t = Tmux::start(
+        &cmd,
+        &e.work(),
+        &[("HOME", &home), ("DEVVAULT_VAULT", &vault)],
+        80,
+        24,
+    );
+    let screen = t.wait_for("Welcome to devvault");
+    assert!(
+        screen.contains("vault.db"),
+        "the vault's path is shown:\n{screen}"
+    );
+    t.type_text("short");
+    t.keys(&["Tab"]);
+    t.type_text("short");
+    t.keys(&["Enter"]);
+    t.wait_for("at least 12 characters");
+    t.keys(&["Tab", "C-u"]);
+    t.type_text(PASS);
+    t.keys(&["Tab", "C-u"]);
+    t.type_text(PASS);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Import");
+    assert!(screen.contains(".env into work/dev?"), "{screen}");
+    t.keys(&["y"]);
+    t.wait_for("imported");
+    t.wait_for("API_KEY");
+    t.keys(&["q"]);
+    t.wait_exit();
+    assert_eq!(e.get(&["work/dev", "API_KEY"]), "from-dotenv");
+    assert_eq!(e.get(&["work/dev", "DEBUG"]), "1");
+}
+
+#[test]
+fn small_terminal_and_restored_terminal() {
+    let e = seeded();
+    let home = e.dir.path().to_str().unwrap().to_string();
+    let vault = e.vault.to_str().unwrap().to_string();
+    // A shell runs the TUI, then records the terminal's mode once it has exited.
+    let cmd = format!("{} tui; stty -a > stty.txt; sleep 30", binary());
+    let t = Tmux::start(
+        &cmd,
+        &e.work(),
+        &[
+            ("HOME", &home),
+            ("DEVVAULT_VAULT", &vault),
+            ("DEVVAULT_PASSPHRASE", PASS),
+        ],
+        60,
+        15,
+    );
+    let screen = t.wait_for("blog/dev · 1 key");
+    let lines: Vec<&str> = screen.lines().collect();
+    assert!(
+        lines.len() <= 15 && lines.iter().all(|l| l.chars().count() <= 60),
+        "{screen}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with('└')),
+        "the bottom border fits:\n{screen}"
+    );
+    t.keys(&["?"]);
+    t.wait_for("Keys");
+    t.keys(&["Escape"]);
+    t.resize(100, 30);
+    t.wait_for("prod (2)");
+    t.keys(&["q"]);
+    let stty = e.work().join("stty.txt");
+    let start = std::time::Instant::now();
+    while !stty.exists() && start.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let modes = std::fs::read_to_string(&stty).unwrap();
+    let words: Vec<&str> = modes.split_whitespace().collect();
+    for mode in ["icanon", "echo", "isig"] {
+        assert!(
+            words.contains(&mode),
+            "raw mode left on: no `{mode}` in\n{modes}"
+        );
+    }
+    assert!(
+        !t.screen().contains("SMTP_PASSWORD"),
+        "the main screen is back"
+    );
+}
