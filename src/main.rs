@@ -2,6 +2,7 @@
 //! the documented exit codes. Everything else lives in `cli/` and the library.
 
 mod cli;
+mod clipboard;
 mod keychain;
 mod session;
 mod unlock;
