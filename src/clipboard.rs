@@ -104,27 +104,23 @@ impl Clipboard {
         reason = "the TUI's API; used here through clear_if_ours and hold"
     )]
     pub fn holds_ours(&mut self) -> bool {
-        match self.offered.take() {
-            Some(offer) => {
-                let ours = self.current_matches(&offer);
-                self.offered = Some(offer);
-                ours
-            }
+        match &self.offered {
+            Some(offer) => current_matches(&mut self.inner, offer),
             None => false,
         }
     }
 
     /// Whether the clipboard holds this value (whoever put it there).
     pub fn holds(&mut self, value: &SecretValue) -> bool {
-        let offer = Offer::new(value.expose_secret());
-        self.current_matches(&offer)
+        current_matches(&mut self.inner, &Offer::new(value.expose_secret()))
     }
+}
 
-    fn current_matches(&mut self, offer: &Offer) -> bool {
-        match self.inner.get_text() {
-            Ok(text) => offer.matches(&Zeroizing::new(text)),
-            Err(_) => false,
-        }
+/// Whether the clipboard's text is the offered value; the text read is zeroized.
+fn current_matches(inner: &mut arboard::Clipboard, offer: &Offer) -> bool {
+    match inner.get_text() {
+        Ok(text) => offer.matches(&Zeroizing::new(text)),
+        Err(_) => false,
     }
 }
 

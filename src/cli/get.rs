@@ -1,8 +1,9 @@
-//! `devvault get [SCOPE] KEY`: prints one value raw on stdout, for scripts.
+//! `devvault get [SCOPE] KEY`: prints one value raw on stdout, for scripts; with `--copy`,
+//! puts it on the clipboard instead (marked secret, cleared after a timeout if unchanged).
 
 use anyhow::Result;
 use clap::Args;
-use devvault::KeyName;
+use devvault::{KeyName, SecretValue};
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -11,8 +12,21 @@ pub struct Get {
     #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
     args: Vec<String>,
     /// Add a newline after the value (the default prints it exactly)
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', conflicts_with = "copy")]
     newline: bool,
+    /// Copy the value to the clipboard instead of printing it (marked secret for clipboard
+    /// managers; cleared after --clear-after if it is still there)
+    #[arg(long, short = 'c')]
+    copy: bool,
+    /// With --copy: clear the clipboard after this long, e.g. 30s, 2m (1s to 7d)
+    #[arg(
+        long,
+        value_name = "DURATION",
+        env = "DEVVAULT_CLIPBOARD_CLEAR",
+        default_value = "30s",
+        value_parser = crate::session::parse_duration
+    )]
+    clear_after: u64,
 }
 
 impl Get {
@@ -20,6 +34,12 @@ impl Get {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
         let key = KeyName::new(&rest[0])?;
+        if self.copy {
+            // Fail on a missing display before asking for a passphrase.
+            let mut clipboard = crate::clipboard::Clipboard::open()?;
+            let value = ctx.unlock()?.get(&scope, &key)?;
+            return self.copy(&mut clipboard, &key, &value);
+        }
         let value = ctx.unlock()?.get(&scope, &key)?;
         let mut out = std::io::stdout().lock();
         out.write_all(value.expose_secret().as_bytes())?;
@@ -29,4 +49,26 @@ impl Get {
         out.flush()?;
         Ok(())
     }
+
+    fn copy(
+        &self,
+        clipboard: &mut crate::clipboard::Clipboard,
+        key: &KeyName,
+        value: &SecretValue,
+    ) -> Result<()> {
+        super::clipboard_hold::spawn(clipboard, value, self.clear_after)?;
+        eprintln!(
+            "copied {} to the clipboard; clears in {}",
+            key.as_str(),
+            spaced(&super::output::duration(self.clear_after))
+        );
+        Ok(())
+    }
+}
+
+/// `30s` -> `30 s`, `2m` -> `2 min`.
+fn spaced(short: &str) -> String {
+    let (n, unit) = short.split_at(short.len() - 1);
+    let unit = if unit == "m" { "min" } else { unit };
+    format!("{n} {unit}")
 }

@@ -2,6 +2,7 @@
 //! text), the context every subcommand gets (vault path, unlock, scope resolution), and the
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
+mod clipboard_hold;
 mod completions;
 mod export;
 mod get;
@@ -65,7 +66,7 @@ enum Command {
     Ls(ls::Ls),
     /// Set a key: the value comes from stdin or a no-echo prompt, never the command line
     Set(set::Set),
-    /// Print one value raw, for scripts
+    /// Print one value raw, for scripts, or copy it to the clipboard (--copy)
     Get(get::Get),
     /// Delete a key (its last value is kept in history)
     Rm(rm::Rm),
@@ -85,6 +86,9 @@ enum Command {
     Lock(lock::Lock),
     /// Print shell completions
     Completions(completions::Completions),
+    /// The background process serving a `get --copy` value (internal)
+    #[command(name = "__clipboard-hold", hide = true)]
+    ClipboardHold(clipboard_hold::ClipboardHold),
 }
 
 impl Cli {
@@ -112,6 +116,7 @@ impl Cli {
                 Command::Unlock(c) => c.run(&ctx),
                 Command::Lock(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
+                Command::ClipboardHold(c) => c.run(&ctx),
             }
             .map(|()| ExitCode::SUCCESS),
         }
