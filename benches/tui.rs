@@ -160,7 +160,10 @@ fn smoke_test() {
     let mut app = large();
     let screen = frame(&app);
     let text: String = screen.content().iter().map(|c| c.symbol()).collect();
-    assert!(text.contains("aaa/big · 10000 keys"), "the big scope is shown");
+    assert!(
+        text.contains("aaa/big · 10000 keys"),
+        "the big scope is shown"
+    );
     type_query(&mut app, "webhk");
     assert_eq!(app.view_len(), 12_500, "every WEBHOOK_SECRET matches");
     eprintln!("benches/tui.rs: smoke test passed (run `cargo bench --bench tui` to measure)");

@@ -52,7 +52,6 @@ impl Clipboard {
     /// Puts the value on the clipboard, marked as secret for clipboard managers and history.
     /// The process must stay alive to serve it on X11 (the TUI does; `get --copy` uses
     /// [`Clipboard::hold`] in a background process).
-    #[allow(dead_code, reason = "the TUI's API; `get --copy` uses hold()")]
     pub fn copy(&mut self, value: &SecretValue) -> Result<()> {
         self.offered = Some(Offer::new(value.expose_secret()));
         secret_set(self.inner.set())

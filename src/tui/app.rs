@@ -90,8 +90,6 @@ pub struct Status {
 pub struct FilterState {
     /// The query being typed.
     pub input: TextInput,
-    /// Matches across every project.
-    pub filter: Filter,
     /// Typing goes to the query (until Enter).
     pub editing: bool,
 }
@@ -115,6 +113,8 @@ pub struct App {
     pub offset: usize,
     /// The filter, when one is active.
     pub filter: Option<FilterState>,
+    /// The filter's matcher and index, kept between filters until the catalog changes.
+    pub finder: Filter,
     /// The revealed value, if any.
     pub revealed: Option<Revealed>,
     /// The clipboard countdown, if any.
@@ -326,6 +326,7 @@ impl App {
             cursor: 0,
             offset: 0,
             filter: None,
+            finder: Filter::default(),
             revealed: None,
             clip: None,
             dialog: None,
@@ -412,6 +413,7 @@ impl App {
         self.catalog = Catalog::default();
         self.revealed = None;
         self.filter = None;
+        self.finder = Filter::default();
         self.dialog = None;
         self.cursor = 0;
         self.offset = 0;
@@ -525,9 +527,9 @@ pub enum Mode {
 /// `5 min`, `30 s`: a duration as the footer and notes show it.
 pub fn human(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 3600 && s % 3600 == 0 {
+    if s >= 3600 && s.is_multiple_of(3600) {
         format!("{} h", s / 3600)
-    } else if s >= 60 && s % 60 == 0 {
+    } else if s >= 60 && s.is_multiple_of(60) {
         format!("{} min", s / 60)
     } else {
         format!("{s} s")

@@ -11,7 +11,7 @@ impl App {
     /// The number of rows in the table.
     pub fn view_len(&self) -> usize {
         match &self.filter {
-            Some(f) => f.filter.hits().len(),
+            Some(_) => self.finder.hits().len(),
             None => self
                 .catalog
                 .scopes
@@ -23,7 +23,7 @@ impl App {
     /// The catalog index of table row `row`.
     pub fn view_secret(&self, row: usize) -> Option<usize> {
         match &self.filter {
-            Some(f) => f.filter.hits().get(row).map(|&i| i as usize),
+            Some(_) => self.finder.hits().get(row).map(|&i| i as usize),
             None => {
                 let range = self.catalog.scopes.get(self.scope_sel)?.range.clone();
                 (row < range.len()).then_some(range.start + row)
@@ -333,7 +333,7 @@ impl App {
     pub(super) fn refilter(&mut self) {
         if let Some(state) = &mut self.filter {
             let query = state.input.text().to_string();
-            state.filter.set_query(&query, &self.catalog);
+            self.finder.set_query(&query, &self.catalog);
             self.cursor = 0;
             self.offset = 0;
         }
@@ -373,13 +373,13 @@ impl App {
             let tree = self.catalog.tree();
             let first = ui::tree_offset(self, &tree, areas.scopes);
             let line = first + (row.saturating_sub(areas.scopes.y + 1)) as usize;
-            if let Some(super::super::catalog::TreeRow::Env(i)) = tree.get(line) {
-                if *i != self.scope_sel {
-                    self.scope_sel = *i;
-                    self.cursor = 0;
-                    self.offset = 0;
-                    self.revealed = None;
-                }
+            if let Some(super::super::catalog::TreeRow::Env(i)) = tree.get(line)
+                && *i != self.scope_sel
+            {
+                self.scope_sel = *i;
+                self.cursor = 0;
+                self.offset = 0;
+                self.revealed = None;
             }
         } else if areas.table.contains((col, row).into()) {
             self.focus = super::Focus::Secrets;

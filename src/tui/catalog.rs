@@ -137,7 +137,7 @@ impl Catalog {
         for (i, e) in self.scopes.iter().enumerate() {
             let new_project = i == 0 || self.scopes[i - 1].scope.project != e.scope.project;
             if new_project {
-                rows.push(TreeRow::Project(e.scope.project.to_string()));
+                rows.push(TreeRow::Project(i));
             }
             rows.push(TreeRow::Env(i));
         }
@@ -148,8 +148,8 @@ impl Catalog {
 /// A row of the left pane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TreeRow {
-    /// A project's name.
-    Project(String),
+    /// A project's name: that of the scope at this index (its first environment).
+    Project(usize),
     /// An environment: the index of its scope.
     Env(usize),
 }
@@ -198,9 +198,9 @@ mod tests {
         assert_eq!(
             cat.tree(),
             vec![
-                TreeRow::Project("api".into()),
+                TreeRow::Project(0),
                 TreeRow::Env(0),
-                TreeRow::Project("web".into()),
+                TreeRow::Project(1),
                 TreeRow::Env(1),
                 TreeRow::Env(2)
             ]

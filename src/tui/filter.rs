@@ -79,16 +79,25 @@ impl Filter {
             return;
         }
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+        // A query of one plain word is one fuzzy atom: a haystack must hold its characters
+        // in order, which a byte scan checks far faster than the scorer rejects it.
+        let plain = query
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-./".contains(&b));
+        let fold = !query.bytes().any(|b| b.is_ascii_uppercase());
         let pool: Vec<u32> = if narrowing {
             std::mem::take(&mut self.candidates)
         } else {
             (0..self.haystacks.len() as u32).collect()
         };
-        let mut buf = Vec::new();
         let mut scored: Vec<(u32, u32)> = Vec::with_capacity(pool.len().min(16_384));
         for i in pool {
-            let hay = Utf32Str::new(&self.haystacks[i as usize], &mut buf);
-            if let Some(score) = pattern.score(hay, &mut self.matcher) {
+            let hay = self.haystacks[i as usize].as_bytes();
+            if plain && !in_order(hay, query.as_bytes(), fold) {
+                continue;
+            }
+            // Scope and key names are ASCII (checked when they are made).
+            if let Some(score) = pattern.score(Utf32Str::Ascii(hay), &mut self.matcher) {
                 scored.push((score, i));
             }
         }
@@ -97,6 +106,20 @@ impl Filter {
         scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         self.hits = scored.into_iter().map(|(_, i)| i).collect();
     }
+}
+
+/// Whether `needle`'s bytes occur in `hay` in order (ASCII case folded when `fold`).
+fn in_order(hay: &[u8], needle: &[u8], fold: bool) -> bool {
+    let mut want = needle.iter();
+    let mut next = want.next();
+    for &b in hay {
+        let Some(&w) = next else { return true };
+        let b = if fold { b.to_ascii_lowercase() } else { b };
+        if b == w {
+            next = want.next();
+        }
+    }
+    next.is_none()
 }
 
 #[cfg(test)]

@@ -131,7 +131,10 @@ fn render_scopes(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     {
         let line_area = Rect::new(inner.x, inner.y + i as u16, inner.width, 1);
         let line = match row {
-            TreeRow::Project(p) => Line::styled(format!("▾ {p}"), theme.header()),
+            TreeRow::Project(s) => {
+                let name = &app.catalog.scopes[*s].scope.project;
+                Line::styled(format!("▾ {name}"), theme.header())
+            }
             TreeRow::Env(s) => {
                 let e = &app.catalog.scopes[*s];
                 let text = format!("  {} ({})", e.scope.env, e.range.len());
@@ -154,7 +157,7 @@ fn table_title(app: &App) -> String {
             format!(
                 " / {}{cursor}  {} of {} ",
                 f.input.text(),
-                f.filter.hits().len(),
+                app.finder.hits().len(),
                 app.catalog.secrets.len()
             )
         }
