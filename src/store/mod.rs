@@ -2,9 +2,13 @@
 //! versioned migrations, and typed access to rows. It sees only ciphertext, blind indexes
 //! and counters: it never receives a plaintext name or value, and it does no cryptography.
 
+mod audit;
+mod policies;
 mod rows;
 mod schema;
 
+pub use audit::AuditRow;
+pub use policies::PolicyRow;
 pub use rows::{Header, Record, ScopeRow, Slot, Table};
 
 use crate::error::{Error, Result};
