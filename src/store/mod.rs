@@ -122,6 +122,18 @@ impl Store {
         Ok(out)
     }
 
+    /// [`Store::write`] committed with `synchronous=NORMAL` (restored to `FULL` afterwards):
+    /// as atomic and consistent, but the commit is made durable by the next `FULL` commit
+    /// or checkpoint instead of its own fsync. For reads that only append their audit
+    /// entry (`get`, `export`, `run`): a power cut may lose the last such entries, never a
+    /// change to a secret, and never the chain's consistency.
+    pub fn write_relaxed<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let out = self.write(f);
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        out
+    }
+
     /// Runs `f` inside one read transaction, so it sees one consistent snapshot.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self

@@ -113,7 +113,7 @@ impl Vault {
         version: u64,
     ) -> Result<SecretValue> {
         let keys = &self.keys;
-        self.store.write(|tx| {
+        self.store.write_relaxed(|tx| {
             let mut edit = Edit::begin(tx, keys, scope, false, now())?;
             let versions = edit.require_versions(key)?;
             let v = pick(&versions, scope, key, version)?;

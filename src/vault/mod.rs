@@ -130,7 +130,7 @@ impl Vault {
         kind: EventKind,
     ) -> Result<Vec<(KeyName, SecretValue)>> {
         let keys = &self.keys;
-        self.store.write(|tx| {
+        self.store.write_relaxed(|tx| {
             let (mut snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let mut out = recs
@@ -165,7 +165,7 @@ impl Vault {
         kind: EventKind,
     ) -> Result<SecretValue> {
         let keys = &self.keys;
-        self.store.write(|tx| {
+        self.store.write_relaxed(|tx| {
             let (mut snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let idx = keys.key_index(snap.scopes[pos].id, key.as_str());
