@@ -151,10 +151,10 @@ pub fn parse_max_age(s: &str) -> Result<u64> {
 pub fn format_max_age(secs: u64) -> String {
     let days = secs / DAY;
     match days {
-        d if d % 30 == 0 && secs % DAY == 0 => format!("{}m", d / 30),
-        d if d % 7 == 0 && secs % DAY == 0 => format!("{}w", d / 7),
-        d if secs % DAY == 0 => format!("{d}d"),
-        _ => format!("{secs}s"),
+        _ if !secs.is_multiple_of(DAY) => format!("{secs}s"),
+        d if d.is_multiple_of(30) => format!("{}m", d / 30),
+        d if d.is_multiple_of(7) => format!("{}w", d / 7),
+        d => format!("{d}d"),
     }
 }
 

@@ -18,7 +18,7 @@ impl Stale {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let now = devvault::vault::now();
         let mut stale = ctx.unlock()?.stale(now)?;
-        stale.sort_by(|a, b| b.overdue_days.cmp(&a.overdue_days));
+        stale.sort_by_key(|s| std::cmp::Reverse(s.overdue_days));
         if self.json {
             return super::output::json(&stale);
         }

@@ -48,6 +48,9 @@ impl Origin {
     }
 }
 
+/// A scope's history records with their positions by blind index.
+pub(super) type History = (Vec<Record>, HashMap<Vec<u8>, Vec<usize>>);
+
 /// A scope being changed inside a write transaction.
 pub struct Edit<'a> {
     pub(super) tx: &'a Tx<'a>,
@@ -58,7 +61,7 @@ pub struct Edit<'a> {
     /// Blind index -> position in `secrets`, so a 10,000-key import is not quadratic.
     pub(super) by_idx: HashMap<Vec<u8>, usize>,
     /// The scope's history (loaded on first need) with blind index -> positions.
-    pub(super) history: Option<(Vec<Record>, HashMap<Vec<u8>, Vec<usize>>)>,
+    pub(super) history: Option<History>,
     /// The scope was created by this edit, so it has no history.
     fresh: bool,
     pub(super) encryptions: i64,
@@ -243,7 +246,7 @@ impl<'a> Edit<'a> {
     }
 
     /// The scope's history records and their positions by blind index, loaded once.
-    pub(super) fn history(&mut self) -> Result<&(Vec<Record>, HashMap<Vec<u8>, Vec<usize>>)> {
+    pub(super) fn history(&mut self) -> Result<&History> {
         if self.history.is_none() {
             let recs = state::records(
                 self.tx,
