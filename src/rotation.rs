@@ -147,12 +147,10 @@ pub fn parse_max_age(s: &str) -> Result<u64> {
     Ok(secs)
 }
 
-/// A maximum age in its largest whole unit of the parser: `30d`, `12w`, `6m`.
+/// A maximum age in whole days (`30d`), or weeks when it is a whole number of them (`12w`).
 pub fn format_max_age(secs: u64) -> String {
-    let days = secs / DAY;
-    match days {
+    match secs / DAY {
         _ if !secs.is_multiple_of(DAY) => format!("{secs}s"),
-        d if d.is_multiple_of(30) => format!("{}m", d / 30),
         d if d.is_multiple_of(7) => format!("{}w", d / 7),
         d => format!("{d}d"),
     }
@@ -196,11 +194,12 @@ mod tests {
     }
 
     #[test]
-    fn max_ages_print_in_their_largest_unit() {
-        assert_eq!(format_max_age(DEFAULT_MAX_AGE), "3m");
+    fn max_ages_print_in_days_or_weeks() {
+        assert_eq!(format_max_age(DEFAULT_MAX_AGE), "90d");
         assert_eq!(format_max_age(14 * DAY), "2w");
-        assert_eq!(format_max_age(10 * DAY), "10d");
+        assert_eq!(format_max_age(parse_max_age("6m").unwrap()), "180d");
         assert_eq!(format_max_age(parse_max_age("12w").unwrap()), "12w");
+        assert_eq!(format_max_age(90), "90s");
     }
 
     #[test]

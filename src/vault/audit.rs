@@ -160,9 +160,14 @@ fn verified(tx: &Tx<'_>, keys: &Keys) -> Result<Vec<AuditEvent>> {
         });
         prev.clone_from(&row.tag);
     }
-    let last = rows.len() as i64;
+    check_tail(&h, rows.len() as i64, &prev)?;
+    Ok(out)
+}
+
+/// The log must end where the header says: `last` entries, the last with tag `prev`.
+fn check_tail(h: &Header, last: i64, prev: &[u8]) -> Result<()> {
     match &h.audit {
-        None if last == 0 => Ok(out),
+        None if last == 0 => Ok(()),
         None => Err(Error::integrity(
             "audit entry #1 is not recorded in the vault header (entries were added outside devvault)",
         )),
@@ -170,7 +175,7 @@ fn verified(tx: &Tx<'_>, keys: &Keys) -> Result<Vec<AuditEvent>> {
             "audit entry #{} is missing: the header records {seq} entries, the log ends at #{last} (it was truncated)",
             last + 1
         ))),
-        Some((seq, tag)) if *seq == last && crate::crypto::mac_eq(tag, &prev) => Ok(out),
+        Some((seq, tag)) if *seq == last && crate::crypto::mac_eq(tag, prev) => Ok(()),
         Some((seq, _)) if *seq < last => Err(Error::integrity(format!(
             "audit entry #{} is not recorded in the vault header, which ends at #{seq} (entries were added outside devvault)",
             seq + 1

@@ -158,36 +158,21 @@ impl<'a> Edit<'a> {
                     return Ok((Outcome::Unchanged, meta.version));
                 }
                 self.archive(key, &old, &meta, None)?;
-                let next = Meta {
-                    created: meta.created,
-                    version: meta.version + 1,
-                    url: meta.url.clone(),
-                    rotated_at: meta.rotated_at,
-                    ..Meta::default()
-                };
+                let next = self.next_meta(&meta, meta.version + 1, origin);
                 (Outcome::Changed, next, Some(self.secrets[i].id))
             }
             None => {
                 let version = self.last_archived_version(key)? + 1;
-                let next = Meta {
+                let first = Meta {
                     created: self.now,
-                    version,
                     ..Meta::default()
                 };
-                (Outcome::Added, next, None)
+                (
+                    Outcome::Added,
+                    self.next_meta(&first, version, origin),
+                    None,
+                )
             }
-        };
-        let meta = Meta {
-            updated: self.now,
-            change: Some(origin.change),
-            from: origin.from,
-            note: origin.note.clone(),
-            url: origin.url.clone().or(meta.url),
-            rotated_at: match origin.change {
-                Change::Rotate => Some(self.now),
-                _ => meta.rotated_at,
-            },
-            ..meta
         };
         let id = id.unwrap_or_else(|| next_id(&mut self.snap));
         let rec = state::seal_record(self.keys, Table::Secrets, id, sid, key, value, &meta);
@@ -201,6 +186,25 @@ impl<'a> Edit<'a> {
             }
         }
         Ok((outcome, meta.version))
+    }
+
+    /// The metadata of a new `version` after `prev`: creation time, URL and rotation time
+    /// carried over, the rest from `origin`.
+    fn next_meta(&self, prev: &Meta, version: u32, origin: &Origin) -> Meta {
+        Meta {
+            created: prev.created,
+            updated: self.now,
+            version,
+            change: Some(origin.change),
+            from: origin.from,
+            note: origin.note.clone(),
+            url: origin.url.clone().or_else(|| prev.url.clone()),
+            rotated_at: match origin.change {
+                Change::Rotate => Some(self.now),
+                _ => prev.rotated_at,
+            },
+            removed: None,
+        }
     }
 
     /// The highest version of `key` in history (0 if none).

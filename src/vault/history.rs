@@ -189,7 +189,7 @@ fn pick<'v>(
             let list: Vec<u32> = versions.iter().map(|v| v.meta.version).collect();
             Error::NotFound {
                 what: format!(
-                    "version {want} of `{key}` in {scope} (it has versions {})",
+                    "`{key}` in {scope} has versions {}; version {want}",
                     ranges(&list)
                 ),
                 suggestion: None,
