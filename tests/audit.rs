@@ -197,3 +197,30 @@ fn an_added_entry_is_named() {
         .unwrap();
     assert_verify_names(&path, 11);
 }
+
+#[test]
+fn passwd_and_keychain_slots_are_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(dir.path());
+    v.add_key_slot(devvault::vault::KEYCHAIN_SLOT).unwrap();
+    assert!(v.remove_key_slot(devvault::vault::KEYCHAIN_SLOT).unwrap());
+    assert!(!v.remove_key_slot(devvault::vault::KEYCHAIN_SLOT).unwrap());
+    v.change_passphrase(&pass(PASS), devvault::crypto::KdfParams::FLOOR)
+        .unwrap();
+    let kinds: Vec<EventKind> = v
+        .audit_events(i64::MIN)
+        .unwrap()
+        .iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::KeychainEnable,
+            EventKind::KeychainDisable,
+            EventKind::Passwd
+        ]
+    );
+    drop(v);
+    verify(&path).assert().success();
+}
