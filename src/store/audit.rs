@@ -59,14 +59,12 @@ impl Tx<'_> {
     pub fn put_header_tail(&self, h: &Header) -> Result<()> {
         self.0
             .prepare_cached(
-                "UPDATE header SET audit_seq = ?1, audit_tag = ?2, scopes_mac = ?3,
-                 encryptions = ?4 WHERE id = 1",
+                "UPDATE header SET audit_seq = ?1, audit_tag = ?2, scopes_mac = ?3 WHERE id = 1",
             )?
             .execute(params![
                 h.audit.as_ref().map(|a| a.0),
                 h.audit.as_ref().map(|a| &a.1),
-                h.scopes_mac,
-                h.encryptions
+                h.scopes_mac
             ])?;
         Ok(())
     }

@@ -13,7 +13,8 @@ pub struct Header {
     pub vault_id: Vec<u8>,
     /// The next record id to hand out.
     pub next_record: i64,
-    /// How many encryptions the vault key has made.
+    /// How many encryptions the vault key has made for records, names and policies (each
+    /// audit entry is one more: they are counted by `audit`'s sequence number).
     pub encryptions: i64,
     /// One MAC per bucket of scopes (`id % 256`), 32 bytes each.
     pub buckets: Vec<u8>,
