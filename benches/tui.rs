@@ -31,6 +31,8 @@ mod input;
 mod theme;
 #[path = "../src/tui/ui.rs"]
 mod ui;
+#[path = "../src/tui/views.rs"]
+mod views;
 
 use app::{Action, App, Config, Msg, Screen};
 use criterion::Criterion;
@@ -61,6 +63,10 @@ fn listing(scopes: usize, per_scope: usize, first: usize) -> Vec<(Scope, Vec<Sec
                 created: 1_700_000_000,
                 updated: 1_700_000_000 + i as i64,
                 version: 1 + (i % 5) as u32,
+                rotated_at: None,
+                url: None,
+                max_age: 90 * 86_400,
+                overdue_days: (i % 7 == 0).then_some(3),
             })
             .collect()
     };

@@ -6,11 +6,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod crypto;
 pub mod dotenv;
 pub mod error;
 pub mod format;
+pub mod generate;
 pub mod model;
+pub mod rotation;
 pub mod secret;
 mod store;
 pub mod vault;

@@ -130,6 +130,14 @@ pub struct SecretMeta {
     pub updated: i64,
     /// 1 for the first value, +1 for every change.
     pub version: u32,
+    /// When the key was last changed by `rotate`.
+    pub rotated_at: Option<i64>,
+    /// Where the key is issued and revoked (set with `rotate --url`).
+    pub url: Option<String>,
+    /// The maximum age in force (seconds): the key's policy, its scope's, or 90 days.
+    pub max_age: u64,
+    /// Whole days past the maximum age, or `None` when the value is not yet due.
+    pub overdue_days: Option<u64>,
 }
 
 impl serde::Serialize for KeyName {

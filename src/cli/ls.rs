@@ -1,4 +1,5 @@
-//! `devvault ls [SCOPE]`: the keys of a scope with version, dates and age; never values.
+//! `devvault ls [SCOPE]`: the keys of a scope with version, dates, age and rotation status
+//! (`due in 78d`, `overdue 12d`); never values.
 
 use anyhow::Result;
 use clap::Args;
@@ -30,13 +31,20 @@ impl Ls {
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
-            "{:width$}  {:>7}  {:16}  {:16}  AGE",
-            "KEY", "VERSION", "CREATED", "UPDATED"
+            "{:width$}  {:>7}  {:16}  {:16}  {:>5}  ROTATION",
+            "KEY", "VERSION", "CREATED", "UPDATED", "AGE"
         )?;
         for k in &keys {
+            let status = match k.overdue_days {
+                Some(d) => format!("overdue {d}d"),
+                None => {
+                    let left = (k.updated + k.max_age as i64 - now).max(0);
+                    format!("due in {}d", left / 86_400)
+                }
+            };
             writeln!(
                 out,
-                "{:width$}  {:>7}  {:16}  {:16}  {}",
+                "{:width$}  {:>7}  {:16}  {:16}  {:>5}  {status}",
                 k.key.as_str(),
                 k.version,
                 super::output::date(k.created),

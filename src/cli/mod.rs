@@ -2,10 +2,13 @@
 //! text), the context every subcommand gets (vault path, unlock, scope resolution), and the
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
+mod audit;
 mod clipboard_hold;
 mod completions;
 mod export;
+mod generator;
 mod get;
+mod history;
 mod import;
 mod init;
 mod keychain;
@@ -14,10 +17,14 @@ mod lock;
 mod ls;
 mod output;
 mod passwd;
+mod policy;
 mod projects;
 mod rm;
+mod rollback;
+mod rotate;
 mod run;
 mod set;
+mod stale;
 mod tui;
 mod unlock;
 
@@ -62,13 +69,13 @@ enum Command {
     Link(link::Link),
     /// List projects and their environments
     Projects(projects::Projects),
-    /// List the keys of a scope with their dates and versions; never values
+    /// List the keys of a scope with their dates, versions and rotation status; never values
     Ls(ls::Ls),
     /// Set a key: the value comes from stdin or a no-echo prompt, never the command line
     Set(set::Set),
     /// Print one value raw, for scripts, or copy it to the clipboard (--copy)
     Get(get::Get),
-    /// Delete a key (its last value is kept in history)
+    /// Delete a key (its versions are kept in history until --purge)
     Rm(rm::Rm),
     /// Load a .env file (`-` = stdin); reports added / changed / unchanged per key
     Import(import::Import),
@@ -76,6 +83,18 @@ enum Command {
     Export(export::Export),
     /// Run a command with the scope's variables in its environment; no file is written
     Run(run::Run),
+    /// Rotate a key: a new version from stdin, a prompt or --generate; the old one is kept
+    Rotate(rotate::Rotate),
+    /// List a key's versions with dates and what made them; values only with --reveal
+    History(history::History),
+    /// Restore an earlier version of a key as a new version
+    Rollback(rollback::Rollback),
+    /// List every secret past its maximum age, across all projects
+    Stale(stale::Stale),
+    /// Show or set the maximum age of a scope's or a key's secrets (default 90d)
+    Policy(policy::Policy),
+    /// Show the tamper-evident audit log (never values); `audit verify` checks the chain
+    Audit(audit::Audit),
     /// Change the passphrase (and optionally the Argon2id cost); atomic
     Passwd(passwd::Passwd),
     /// Manage the OS keychain slot: enable, disable, status
@@ -111,6 +130,12 @@ impl Cli {
                 Command::Import(c) => c.run(&ctx),
                 Command::Export(c) => c.run(&ctx),
                 Command::Run(c) => c.run(&ctx),
+                Command::Rotate(c) => c.run(&ctx),
+                Command::History(c) => c.run(&ctx),
+                Command::Rollback(c) => c.run(&ctx),
+                Command::Stale(c) => c.run(&ctx),
+                Command::Policy(c) => c.run(&ctx),
+                Command::Audit(c) => c.run(&ctx),
                 Command::Passwd(c) => c.run(&ctx),
                 Command::Keychain(c) => c.run(&ctx),
                 Command::Unlock(c) => c.run(&ctx),

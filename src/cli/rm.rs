@@ -1,4 +1,5 @@
-//! `devvault rm [SCOPE] KEY`: deletes a key; its last value stays in history.
+//! `devvault rm [SCOPE] KEY`: deletes a key; its versions stay in history, until
+//! `--purge` deletes the key with its whole history.
 
 use anyhow::Result;
 use clap::Args;
@@ -9,6 +10,9 @@ pub struct Rm {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
     args: Vec<String>,
+    /// Also delete every earlier version (and the key's policy); cannot be undone
+    #[arg(long)]
+    purge: bool,
 }
 
 impl Rm {
@@ -16,8 +20,15 @@ impl Rm {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
         let key = KeyName::new(&rest[0])?;
+        if self.purge {
+            let n = ctx.unlock()?.purge(&scope, &key)?;
+            eprintln!("purged {key} from {scope}: {n} versions deleted");
+            return Ok(());
+        }
         ctx.unlock()?.remove(&scope, &key)?;
-        eprintln!("removed {key} from {scope} (its last value is kept in history)");
+        eprintln!(
+            "removed {key} from {scope} (its versions are kept in history; `rm --purge` deletes them)"
+        );
         Ok(())
     }
 }

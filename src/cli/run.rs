@@ -17,7 +17,9 @@ pub struct Run {
 impl Run {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
-        let entries = ctx.unlock()?.export(&scope)?;
+        let entries = ctx
+            .unlock()?
+            .export_for(&scope, devvault::audit::EventKind::Run)?;
         let mut cmd = std::process::Command::new(&self.cmd[0]);
         cmd.args(&self.cmd[1..]);
         for (key, value) in &entries {

@@ -1,5 +1,6 @@
 //! `devvault set [SCOPE] KEY`: the value comes from stdin (one trailing newline dropped
-//! unless `--raw`), a no-echo prompt on a terminal, or `--generate`. Never from argv.
+//! unless `--raw`), a no-echo prompt on a terminal, or `--generate` (with `--charset`).
+//! Never from argv.
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -13,9 +14,8 @@ pub struct Set {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=3, required = true, value_name = "ARGS")]
     args: Vec<String>,
-    /// Generate a random value of LEN characters (letters and digits) instead of reading one
-    #[arg(long, value_name = "LEN", num_args = 0..=1, default_missing_value = "32")]
-    generate: Option<usize>,
+    #[command(flatten)]
+    generate: super::generator::GenArgs,
     /// Keep stdin exactly, trailing newline included
     #[arg(long)]
     raw: bool,
@@ -28,8 +28,8 @@ type it at the prompt, or use --generate";
 impl Set {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, key) = scope_and_key(ctx, &self.args)?;
-        let value = match self.generate {
-            Some(len) => devvault::crypto::random_string(len)?,
+        let value = match self.generate.value()? {
+            Some(v) => v,
             None => read_value(&key, self.raw)?,
         };
         let outcome = ctx.unlock()?.set(&scope, &key, &value)?;

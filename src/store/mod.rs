@@ -2,9 +2,13 @@
 //! versioned migrations, and typed access to rows. It sees only ciphertext, blind indexes
 //! and counters: it never receives a plaintext name or value, and it does no cryptography.
 
+mod audit;
+mod policies;
 mod rows;
 mod schema;
 
+pub use audit::AuditRow;
+pub use policies::PolicyRow;
 pub use rows::{Header, Record, ScopeRow, Slot, Table};
 
 use crate::error::{Error, Result};
@@ -116,6 +120,18 @@ impl Store {
         let out = f(&Tx(&tx))?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// [`Store::write`] committed with `synchronous=NORMAL` (restored to `FULL` afterwards):
+    /// as atomic and consistent, but the commit is made durable by the next `FULL` commit
+    /// or checkpoint instead of its own fsync. For reads that only append their audit
+    /// entry (`get`, `export`, `run`): a power cut may lose the last such entries, never a
+    /// change to a secret, and never the chain's consistency.
+    pub fn write_relaxed<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let out = self.write(f);
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        out
     }
 
     /// Runs `f` inside one read transaction, so it sees one consistent snapshot.

@@ -13,12 +13,17 @@ pub struct Header {
     pub vault_id: Vec<u8>,
     /// The next record id to hand out.
     pub next_record: i64,
-    /// How many encryptions the vault key has made.
+    /// How many encryptions the vault key has made for records, names and policies (each
+    /// audit entry is one more: they are counted by `audit`'s sequence number).
     pub encryptions: i64,
     /// One MAC per bucket of scopes (`id % 256`), 32 bytes each.
     pub buckets: Vec<u8>,
-    /// The MAC over the header's counters and the bucket MACs.
+    /// The MAC over the header's counters, the bucket MACs and the two fields below.
     pub scopes_mac: Vec<u8>,
+    /// The last audit entry's sequence number and tag (None before the first entry).
+    pub audit: Option<(i64, Vec<u8>)>,
+    /// The MAC over every policy row (None before the first policy).
+    pub policies_mac: Option<Vec<u8>>,
 }
 
 /// A key slot: the vault key wrapped under a passphrase (or another key).
@@ -112,9 +117,12 @@ impl Tx<'_> {
         Ok(self
             .0
             .query_row(
-                "SELECT format, vault_id, next_record, encryptions, buckets, scopes_mac FROM header WHERE id = 1",
+                "SELECT format, vault_id, next_record, encryptions, buckets, scopes_mac,
+                 audit_seq, audit_tag, policies_mac FROM header WHERE id = 1",
                 [],
                 |r| {
+                    let seq: Option<i64> = r.get(6)?;
+                    let tag: Option<Vec<u8>> = r.get(7)?;
                     Ok(Header {
                         format: r.get(0)?,
                         vault_id: r.get(1)?,
@@ -122,6 +130,12 @@ impl Tx<'_> {
                         encryptions: r.get(3)?,
                         buckets: r.get(4)?,
                         scopes_mac: r.get(5)?,
+                        // A half-present tail keeps `Some` with an empty tag: its MAC fails.
+                        audit: match (seq, tag) {
+                            (None, None) => None,
+                            (s, t) => Some((s.unwrap_or(-1), t.unwrap_or_default())),
+                        },
+                        policies_mac: r.get(8)?,
                     })
                 },
             )
@@ -131,9 +145,20 @@ impl Tx<'_> {
     /// Writes the header row.
     pub fn put_header(&self, h: &Header) -> Result<()> {
         self.0.execute(
-            "INSERT OR REPLACE INTO header (id, format, vault_id, next_record, encryptions, buckets, scopes_mac)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
-            params![h.format, h.vault_id, h.next_record, h.encryptions, h.buckets, h.scopes_mac],
+            "INSERT OR REPLACE INTO header (id, format, vault_id, next_record, encryptions, buckets,
+             scopes_mac, audit_seq, audit_tag, policies_mac)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                h.format,
+                h.vault_id,
+                h.next_record,
+                h.encryptions,
+                h.buckets,
+                h.scopes_mac,
+                h.audit.as_ref().map(|a| a.0),
+                h.audit.as_ref().map(|a| &a.1),
+                h.policies_mac
+            ],
         )?;
         Ok(())
     }

@@ -170,6 +170,12 @@ pub enum Action {
     Delete,
     /// Rotate the selected key.
     Rotate,
+    /// The selected key's history.
+    History,
+    /// Roll back to the selected version (in the history view).
+    Rollback,
+    /// The audit log.
+    Audit,
     /// Export the scope to a file.
     Export,
     /// New project or environment.
@@ -227,6 +233,12 @@ pub enum Msg {
     Copied(KeyName),
     /// The clipboard countdown ended; true when our value was still there and was cleared.
     ClipboardCleared(bool),
+    /// A key's versions.
+    HistoryLoaded(Scope, KeyName, Vec<devvault::rotation::VersionInfo>),
+    /// An old version's value to show.
+    VersionRevealed(u32, SecretValue),
+    /// Recent audit events.
+    AuditLoaded(Vec<devvault::audit::AuditEvent>),
     /// A message for the footer.
     Info(String),
     /// An error for the footer.
@@ -245,13 +257,8 @@ pub enum SaveKind {
 /// Where a rotated value comes from.
 #[derive(Debug)]
 pub enum RotateHow {
-    /// Generated: length and alphabet (`alnum`, `base64`, `hex`).
-    Generate {
-        /// Characters.
-        len: usize,
-        /// Alphabet name.
-        charset: &'static str,
-    },
+    /// Generated, to a checked spec.
+    Generate(devvault::generate::Generator),
     /// Pasted by the user.
     Paste(SecretValue),
 }
@@ -293,6 +300,14 @@ pub enum Effect {
         /// Generated or pasted.
         how: RotateHow,
     },
+    /// List a key's versions (answer: [`Msg::HistoryLoaded`]).
+    LoadHistory(Scope, KeyName),
+    /// Fetch an old version's value (answer: [`Msg::VersionRevealed`]).
+    RevealVersion(Scope, KeyName, u32),
+    /// Restore a version as a new one (answer: [`Msg::ScopeLoaded`]).
+    Rollback(Scope, KeyName, u32),
+    /// The audit events of the last N days (answer: [`Msg::AuditLoaded`]).
+    LoadAudit(u32),
     /// Delete a key (answer: [`Msg::ScopeLoaded`]).
     Delete(Scope, KeyName),
     /// Write a scope to a file, 0600.
@@ -346,6 +361,7 @@ impl App {
             (Screen::Main, Some(Dialog::Form(_))) => Mode::Text,
             (Screen::Main, Some(Dialog::Confirm(_))) => Mode::Confirm,
             (Screen::Main, Some(Dialog::Help)) => Mode::Overlay,
+            (Screen::Main, Some(Dialog::History(_) | Dialog::Audit(_))) => Mode::List,
             (Screen::Main, None) if self.filter.as_ref().is_some_and(|f| f.editing) => Mode::Filter,
             (Screen::Main, None) => Mode::Normal,
         }
@@ -522,6 +538,8 @@ pub enum Mode {
     Confirm,
     /// An overlay any key closes.
     Overlay,
+    /// A list over the main screen (history, audit).
+    List,
 }
 
 /// `5 min`, `30 s`: a duration as the footer and notes show it.

@@ -4,7 +4,11 @@
 use super::super::dialog::{Confirm, Dialog, FormKind};
 use super::super::input::{Edit, SecretInput};
 use super::super::ui;
+use super::super::views::{AuditView, HistoryView, step};
 use super::{Action, App, Clip, Effect, FilterState, Focus, Msg, Revealed};
+
+/// How many days back the audit view goes.
+pub const AUDIT_DAYS: u32 = 30;
 use devvault::{KeyName, Scope};
 
 impl App {
@@ -35,7 +39,7 @@ impl App {
     pub fn selected(&self) -> Option<(Scope, KeyName)> {
         let s = &self.catalog.secrets[self.view_secret(self.cursor)?];
         let scope = self.catalog.scopes[s.scope as usize].scope.clone();
-        Some((scope, s.key.clone()))
+        Some((scope, s.meta.key.clone()))
     }
 
     /// The scope new keys go to: the selected one.
@@ -64,7 +68,7 @@ impl App {
 
     pub(super) fn main(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
-            Msg::Act(a) if self.dialog.is_some() => self.dialog_key(Some(a)),
+            Msg::Act(a) if self.dialog.is_some() => self.dialog_key(a),
             Msg::Act(a) => self.act(a),
             Msg::Input(e) => self.input(e),
             Msg::Submit => self.submit(),
@@ -128,6 +132,21 @@ impl App {
                     false,
                 )
             }
+            Msg::HistoryLoaded(scope, key, versions) => {
+                let view = HistoryView::new(scope, key, versions);
+                self.dialog = Some(Dialog::History(view));
+                vec![]
+            }
+            Msg::VersionRevealed(version, value) => {
+                if let Some(Dialog::History(h)) = &mut self.dialog {
+                    h.revealed = Some((version, value));
+                }
+                vec![]
+            }
+            Msg::AuditLoaded(events) => {
+                self.dialog = Some(Dialog::Audit(AuditView::new(events, AUDIT_DAYS)));
+                vec![]
+            }
             Msg::ClipboardCleared(ours) => {
                 let text = if ours {
                     "clipboard cleared"
@@ -180,6 +199,11 @@ impl App {
                 }
                 vec![]
             }
+            History => self
+                .selected()
+                .map_or_else(Vec::new, |(s, k)| vec![Effect::LoadHistory(s, k)]),
+            Audit => vec![Effect::LoadAudit(AUDIT_DAYS)],
+            Rollback => vec![],
             Delete => {
                 if let Some((scope, key)) = self.selected() {
                     self.dialog = Some(Dialog::Confirm(Confirm {
@@ -314,12 +338,59 @@ impl App {
         vec![]
     }
 
-    /// Keys while a dialog is open (help closes on any key).
-    fn dialog_key(&mut self, _a: Option<Action>) -> Vec<Effect> {
-        if matches!(self.dialog, Some(Dialog::Help | Dialog::Confirm(_))) {
-            self.dialog = None;
+    /// Keys while a dialog is open: lists move; help and questions close.
+    fn dialog_key(&mut self, a: Action) -> Vec<Effect> {
+        let page = self.page() as isize;
+        let delta = match a {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN / 2,
+            Action::Bottom => isize::MAX / 2,
+            _ => 0,
+        };
+        match &mut self.dialog {
+            Some(Dialog::History(h)) => {
+                if delta != 0 {
+                    h.sel = step(h.sel, delta, h.versions.len());
+                    h.revealed = None;
+                    return vec![];
+                }
+                let Some(v) = h.selected() else { return vec![] };
+                let (scope, key, version, current) =
+                    (h.scope.clone(), h.key.clone(), v.version, v.current);
+                match a {
+                    Action::Reveal if h.revealed.as_ref().is_some_and(|r| r.0 == version) => {
+                        h.revealed = None;
+                        vec![]
+                    }
+                    Action::Reveal => vec![Effect::RevealVersion(scope, key, version)],
+                    Action::Rollback if current => {
+                        self.say(format!("v{version} is already the current value"), true)
+                    }
+                    Action::Rollback => {
+                        self.dialog = Some(Dialog::Confirm(Confirm {
+                            text: format!(
+                                "Roll {key} back to v{version}? Its value becomes a new version."
+                            ),
+                            on_yes: Effect::Rollback(scope, key, version),
+                        }));
+                        vec![]
+                    }
+                    _ => vec![],
+                }
+            }
+            Some(Dialog::Audit(v)) => {
+                v.sel = step(v.sel, delta, v.events.len());
+                vec![]
+            }
+            Some(Dialog::Help | Dialog::Confirm(_)) => {
+                self.dialog = None;
+                vec![]
+            }
+            _ => vec![],
         }
-        vec![]
     }
 
     fn close_filter(&mut self) {

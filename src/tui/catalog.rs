@@ -3,7 +3,7 @@
 //! key, each scope owning a contiguous range, so a scope's list is a slice and a reload of
 //! one scope is a splice.
 
-use devvault::{KeyName, Scope, SecretMeta};
+use devvault::{Scope, SecretMeta};
 use std::ops::Range;
 
 /// One environment of a project, as the left pane lists it.
@@ -20,12 +20,8 @@ pub struct ScopeEntry {
 pub struct Secret {
     /// Index of its scope in [`Catalog::scopes`].
     pub scope: u32,
-    /// The key.
-    pub key: KeyName,
-    /// Unix time of the last change.
-    pub updated: i64,
-    /// The version number.
-    pub version: u32,
+    /// Its name, dates, version and rotation status.
+    pub meta: SecretMeta,
 }
 
 /// Every scope and secret name of the vault, sorted.
@@ -49,7 +45,7 @@ impl Catalog {
             let start = cat.secrets.len();
             cat.secrets
                 .extend(metas.into_iter().map(|m| secret(i as u32, m)));
-            cat.secrets[start..].sort_by(|a, b| a.key.cmp(&b.key));
+            cat.secrets[start..].sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
             let range = start..cat.secrets.len();
             cat.scopes.push(ScopeEntry { scope, range });
         }
@@ -66,7 +62,7 @@ impl Catalog {
         let range = self.scopes.get(scope)?.range.clone();
         let slice = &self.secrets[range.clone()];
         slice
-            .binary_search_by(|s| s.key.as_str().cmp(key))
+            .binary_search_by(|s| s.meta.key.as_str().cmp(key))
             .ok()
             .map(|i| range.start + i)
     }
@@ -100,7 +96,7 @@ impl Catalog {
         };
         let old = self.scopes[pos].range.clone();
         let mut fresh: Vec<Secret> = metas.into_iter().map(|m| secret(pos as u32, m)).collect();
-        fresh.sort_by(|a, b| a.key.cmp(&b.key));
+        fresh.sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
         let delta = fresh.len() as isize - old.len() as isize;
         let new_end = old.start + fresh.len();
         self.secrets.splice(old.clone(), fresh);
@@ -119,12 +115,7 @@ impl Catalog {
             .map(|e| {
                 let metas = self.secrets[e.range.clone()]
                     .iter()
-                    .map(|s| SecretMeta {
-                        key: s.key.clone(),
-                        created: s.updated,
-                        updated: s.updated,
-                        version: s.version,
-                    })
+                    .map(|s| s.meta.clone())
                     .collect();
                 (e.scope.clone(), metas)
             })
@@ -154,13 +145,8 @@ pub enum TreeRow {
     Env(usize),
 }
 
-fn secret(scope: u32, m: SecretMeta) -> Secret {
-    Secret {
-        scope,
-        key: m.key,
-        updated: m.updated,
-        version: m.version,
-    }
+fn secret(scope: u32, meta: SecretMeta) -> Secret {
+    Secret { scope, meta }
 }
 
 fn shift(at: usize, delta: isize) -> usize {
@@ -170,6 +156,7 @@ fn shift(at: usize, delta: isize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use devvault::KeyName;
 
     fn meta(key: &str, version: u32) -> SecretMeta {
         SecretMeta {
@@ -177,6 +164,10 @@ mod tests {
             created: 1,
             updated: 2,
             version,
+            rotated_at: None,
+            url: None,
+            max_age: 90 * 86_400,
+            overdue_days: None,
         }
     }
 
@@ -211,7 +202,7 @@ mod tests {
         assert_eq!(cat.scopes[1].range, 1..3);
         assert_eq!(cat.scopes[2].range, 3..5);
         assert_eq!(cat.find_secret(2, "A"), Some(3));
-        assert_eq!(cat.secrets[1].key.as_str(), "M");
+        assert_eq!(cat.secrets[1].meta.key.as_str(), "M");
 
         cat.replace_scope(&scope("api/dev"), vec![]);
         assert_eq!(cat.scopes[0].range, 0..0);

@@ -5,6 +5,7 @@
 
 use super::app::{Effect, RotateHow, SaveKind};
 use super::input::{Edit, SecretInput, TextInput};
+use devvault::generate::{Charset, Generator};
 use devvault::{ExportFormat, KeyName, Scope};
 use std::path::PathBuf;
 
@@ -17,6 +18,10 @@ pub enum Dialog {
     Confirm(Confirm),
     /// A form.
     Form(Form),
+    /// A key's versions.
+    History(super::views::HistoryView),
+    /// The audit log.
+    Audit(super::views::AuditView),
 }
 
 /// A yes/no question and what "yes" does.
@@ -91,7 +96,7 @@ pub const FORMATS: &[&str] = &["dotenv", "shell", "json", "yaml", "docker", "k8s
 /// How a rotation gets its value.
 pub const ROTATE_SOURCES: &[&str] = &["generate", "paste"];
 /// Generator alphabets.
-pub const CHARSETS: &[&str] = &["alnum", "base64", "hex"];
+pub const CHARSETS: &[&str] = &["alnum", "base64", "hex", "words"];
 
 fn text(label: &'static str, init: &str) -> Field {
     Field {
@@ -126,7 +131,7 @@ impl Form {
             FormKind::Edit(..) => vec![secret("Value", value_field())],
             FormKind::Rotate(..) => vec![
                 choice("Source", ROTATE_SOURCES),
-                text("Length", "32"),
+                text("Length", ""),
                 choice("Charset", CHARSETS),
                 secret("Paste", value_field()),
             ],
@@ -244,11 +249,16 @@ impl Form {
                     }
                     RotateHow::Paste(self.take_secret(3))
                 } else {
-                    let len = parse_length(self.text(1))?;
-                    RotateHow::Generate {
-                        len,
-                        charset: self.choice(2),
-                    }
+                    let len = match self.text(1) {
+                        "" => None,
+                        s => Some(s.parse::<usize>().map_err(|_| {
+                            format!("`{s}` is not a length; type a number, or leave it empty")
+                        })?),
+                    };
+                    let charset = Charset::parse(self.choice(2)).map_err(|e| e.to_string())?;
+                    let generator = Generator::new(charset, len);
+                    generator.check(false).map_err(|e| e.to_string())?;
+                    RotateHow::Generate(generator)
                 };
                 Ok(Effect::Rotate { scope, key, how })
             }
@@ -270,18 +280,5 @@ impl Form {
                 Ok(Effect::AddScope(scope))
             }
         }
-    }
-}
-
-/// A generated value's length: 16 to 4096 characters.
-fn parse_length(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(n) if (16..=4096).contains(&n) => Ok(n),
-        Ok(n) if n < 16 => Err(format!(
-            "a length of {n} is too weak; generate at least 16 characters"
-        )),
-        _ => Err(format!(
-            "`{s}` is not a length; type a number from 16 to 4096"
-        )),
     }
 }

@@ -73,6 +73,13 @@ pub const BINDINGS: &[Binding] = &[
         Some("r rotate"),
     ),
     b(
+        "h",
+        Action::History,
+        "history: versions, reveal (Enter), roll back (b)",
+        Some("h hist"),
+    ),
+    b("A", Action::Audit, "the audit log (last 30 days)", None),
+    b(
         "d",
         Action::Delete,
         "delete the key (kept in history)",
@@ -134,6 +141,17 @@ fn key(mode: Mode, k: KeyEvent) -> Option<Msg> {
     match mode {
         Mode::Normal => normal(k.code, ctrl).map(Msg::Act),
         Mode::Overlay => Some(Msg::Cancel),
+        Mode::List => match k.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(Msg::Act(Action::Up)),
+            KeyCode::Down | KeyCode::Char('j') => Some(Msg::Act(Action::Down)),
+            KeyCode::PageUp => Some(Msg::Act(Action::PageUp)),
+            KeyCode::PageDown => Some(Msg::Act(Action::PageDown)),
+            KeyCode::Home | KeyCode::Char('g') => Some(Msg::Act(Action::Top)),
+            KeyCode::End | KeyCode::Char('G') => Some(Msg::Act(Action::Bottom)),
+            KeyCode::Enter | KeyCode::Char(' ') => Some(Msg::Act(Action::Reveal)),
+            KeyCode::Char('b') => Some(Msg::Act(Action::Rollback)),
+            _ => Some(Msg::Cancel),
+        },
         Mode::Confirm => match k.code {
             KeyCode::Char('y' | 'Y') => Some(Msg::Yes),
             KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => Some(Msg::Cancel),
@@ -180,6 +198,8 @@ fn normal(code: KeyCode, ctrl: bool) -> Option<Action> {
         KeyCode::Char('a') => Add,
         KeyCode::Char('e') => Edit,
         KeyCode::Char('r') => Rotate,
+        KeyCode::Char('h') => History,
+        KeyCode::Char('A') => Audit,
         KeyCode::Char('d') => Delete,
         KeyCode::Char('x') => Export,
         KeyCode::Char('n') => New,
@@ -249,7 +269,7 @@ mod tests {
                 KeyCode::Esc,
             ]
             .into_iter()
-            .chain("c/aerdxnL?q".chars().map(KeyCode::Char))
+            .chain("c/aerhAdxnL?q".chars().map(KeyCode::Char))
             .any(|code| normal(code, false) == Some(b.action));
             assert!(reachable, "{} has no key", b.keys);
         }

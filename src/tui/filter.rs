@@ -62,7 +62,7 @@ impl Filter {
                 .iter()
                 .map(|s| {
                     let scope = &cat.scopes[s.scope as usize].scope;
-                    format!("{scope} {}", s.key).into_boxed_str()
+                    format!("{scope} {}", s.meta.key).into_boxed_str()
                 })
                 .collect();
             self.generation = Some(cat.generation);
@@ -133,6 +133,10 @@ mod tests {
             created: 0,
             updated: 0,
             version: 1,
+            rotated_at: None,
+            url: None,
+            max_age: 90 * 86_400,
+            overdue_days: None,
         };
         Catalog::new(vec![
             (
@@ -147,7 +151,7 @@ mod tests {
     }
 
     fn keys(f: &Filter, cat: &Catalog) -> Vec<String> {
-        let name = |&i: &u32| cat.secrets[i as usize].key.to_string();
+        let name = |&i: &u32| cat.secrets[i as usize].meta.key.to_string();
         f.hits().iter().map(name).collect()
     }
 

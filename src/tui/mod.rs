@@ -15,6 +15,7 @@ pub mod input;
 pub mod runner;
 pub mod theme;
 pub mod ui;
+pub mod views;
 
 use anyhow::{Result, bail};
 use app::{App, Config, Effect, Msg, Screen};

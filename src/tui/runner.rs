@@ -5,6 +5,7 @@
 use super::app::{Effect, Msg, RotateHow, SaveKind};
 use crate::clipboard::Clipboard;
 use anyhow::{Context, Result};
+use devvault::audit::EventKind;
 use devvault::crypto::KdfParams;
 use devvault::{Error, KeyName, Scope, SecretMeta, SecretValue, Vault};
 use std::path::{Path, PathBuf};
@@ -60,18 +61,19 @@ impl Runner {
             }
             Effect::LoadAll => vec![Msg::Loaded(load_all(self.vault()?)?)],
             Effect::Reveal(s, k) => {
-                let v = self.vault()?.get(&s, &k)?;
+                let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
                 vec![Msg::Revealed(s, k, v)]
             }
             Effect::FetchForEdit(s, k) => {
-                let v = self.vault()?.get(&s, &k)?;
+                let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
                 vec![Msg::EditLoaded(s, k, v)]
             }
             Effect::Copy(s, k) => {
-                let v = self.vault()?.get(&s, &k)?;
                 if self.clipboard.is_none() {
                     self.clipboard = Some(Clipboard::open()?);
                 }
+                // The clipboard first: no display, no value read (and no audit entry).
+                let v = self.vault()?.get_for(&s, &k, EventKind::Copy)?;
                 if let Some(c) = self.clipboard.as_mut() {
                     c.copy(&v)?;
                 }
@@ -90,16 +92,36 @@ impl Runner {
             Effect::Rotate { scope, key, how } => {
                 let value = match how {
                     RotateHow::Paste(v) => v,
-                    RotateHow::Generate { len, charset } => generate(len, charset)?,
+                    RotateHow::Generate(generator) => generator.generate(),
                 };
                 let vault = self.vault()?;
-                vault.set(&scope, &key, &value)?;
+                let version = vault.rotate(&scope, &key, &value, None)?;
                 let metas = vault.list(&scope)?;
-                let version = metas.iter().find(|m| m.key == key).map_or(0, |m| m.version);
                 vec![
                     Msg::ScopeLoaded(scope, metas, Some(key.clone())),
                     Msg::Info(format!("rotated {key}: now version {version}")),
                 ]
+            }
+            Effect::LoadHistory(s, k) => {
+                let versions = self.vault()?.history(&s, &k)?;
+                vec![Msg::HistoryLoaded(s, k, versions)]
+            }
+            Effect::RevealVersion(s, k, version) => {
+                let value = self.vault()?.history_value(&s, &k, u64::from(version))?;
+                vec![Msg::VersionRevealed(version, value)]
+            }
+            Effect::Rollback(scope, key, version) => {
+                let vault = self.vault()?;
+                let new = vault.rollback(&scope, &key, u64::from(version))?;
+                let metas = vault.list(&scope)?;
+                vec![
+                    Msg::ScopeLoaded(scope, metas, Some(key.clone())),
+                    Msg::Info(format!("rolled {key} back to v{version}: now v{new}")),
+                ]
+            }
+            Effect::LoadAudit(days) => {
+                let since = devvault::vault::now() - i64::from(days) * 86_400;
+                vec![Msg::AuditLoaded(self.vault()?.audit_events(since)?)]
             }
             Effect::Delete(scope, key) => {
                 let vault = self.vault()?;
@@ -156,7 +178,7 @@ impl Runner {
         format: devvault::ExportFormat,
         path: &Path,
     ) -> Result<Msg> {
-        let entries = self.vault()?.export(scope)?;
+        let entries = self.vault()?.export_for(scope, EventKind::Export)?;
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
         let rendered = devvault::format::render(format, scope, &refs)?;
         crate::private_file::write_private(path, rendered.text.as_bytes())?;
@@ -216,12 +238,6 @@ fn list_or_empty(vault: &mut Vault, scope: &Scope) -> Result<Vec<SecretMeta>> {
         Err(Error::NotFound { .. }) => Ok(Vec::new()),
         Err(e) => Err(e.into()),
     }
-}
-
-/// A generated value of `len` characters from the named alphabet.
-fn generate(len: usize, charset: &str) -> Result<SecretValue> {
-    let _ = charset;
-    Ok(devvault::crypto::random_string(len)?)
 }
 
 fn unlock_error(e: &anyhow::Error) -> String {

@@ -27,6 +27,10 @@ fn meta(key: &str, days_old: i64, version: u32) -> SecretMeta {
         created: NOW - days_old * 86_400 - 3600,
         updated: NOW - days_old * 86_400,
         version,
+        rotated_at: (version > 1).then_some(NOW - days_old * 86_400),
+        url: None,
+        max_age: 90 * 86_400,
+        overdue_days: (days_old > 90).then(|| days_old as u64 - 90),
     }
 }
 
@@ -73,4 +77,17 @@ pub fn render(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| f.render_widget(app, f.area())).unwrap();
     terminal.backend().to_string()
+}
+
+/// A version of a key as `history` lists it.
+pub fn version(v: u32, current: bool) -> devvault::rotation::VersionInfo {
+    devvault::rotation::VersionInfo {
+        version: v,
+        created: NOW - i64::from(10 - v) * 86_400,
+        change: devvault::rotation::Change::Rotate,
+        restored_from: None,
+        note: Some(format!("note {v}")),
+        current,
+        removed_at: None,
+    }
 }

@@ -4,6 +4,7 @@
 
 use super::app::{App, Focus, Mode, Screen, human};
 use super::catalog::TreeRow;
+use super::dialog::Dialog;
 use super::event::BINDINGS;
 use super::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -13,6 +14,8 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, 
 
 #[path = "ui_dialogs.rs"]
 mod dialogs;
+#[path = "ui_views.rs"]
+mod views;
 
 /// Where each part of the main screen goes.
 #[derive(Debug, Clone, Copy)]
@@ -80,8 +83,11 @@ impl Widget for &App {
                 render_scopes(self, areas.scopes, buf, theme);
                 render_table(self, areas.table, buf, theme);
                 render_footer(self, areas.footer, buf, theme);
-                if let Some(d) = &self.dialog {
-                    dialogs::dialog(self, d, area, buf, theme);
+                match &self.dialog {
+                    Some(Dialog::History(h)) => views::history(self, h, area, buf, theme),
+                    Some(Dialog::Audit(v)) => views::audit(self, v, area, buf, theme),
+                    Some(d) => dialogs::dialog(self, d, area, buf, theme),
+                    None => {}
                 }
             }
         }
@@ -200,8 +206,12 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         widths.insert(0, Constraint::Fill(2));
         header.insert(0, "SCOPE");
     }
-    widths.extend([Constraint::Length(5), Constraint::Length(4)]);
-    header.extend(["AGE", "VER"]);
+    widths.extend([
+        Constraint::Length(5),
+        Constraint::Length(4),
+        Constraint::Length(6),
+    ]);
+    header.extend(["AGE", "VER", "DUE"]);
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.header()))
         .block(block)
@@ -224,12 +234,16 @@ fn secret_row(app: &App, idx: usize, filtering: bool, theme: Theme) -> Row<'stat
         )),
         _ => Cell::from("••••••••"),
     };
-    let age = devvault_age(app.unix_now - s.updated);
+    let age = devvault_age(app.unix_now - s.meta.updated);
     let mut cells = vec![
-        Cell::from(s.key.to_string()),
+        Cell::from(s.meta.key.to_string()),
         value,
         Cell::from(Span::styled(age, theme.dim())),
-        Cell::from(format!("v{}", s.version)),
+        Cell::from(format!("v{}", s.meta.version)),
+        match s.meta.overdue_days {
+            Some(d) => Cell::from(Span::styled(format!("⚠ {d}d"), theme.error())),
+            None => Cell::from(""),
+        },
     ];
     if filtering {
         let scope = app.catalog.scopes[s.scope as usize].scope.to_string();
@@ -293,6 +307,7 @@ fn hints(app: &App, theme: Theme) -> Line<'static> {
         ],
         Mode::Confirm => vec![("y", "yes"), ("n", "no")],
         Mode::Overlay => vec![("any key", "close")],
+        Mode::List => vec![("↑↓", "move"), ("⏎", "reveal"), ("Esc", "close")],
         Mode::Normal => BINDINGS
             .iter()
             .filter_map(|b| b.footer)

@@ -143,6 +143,7 @@ pub fn dialog(app: &App, d: &Dialog, area: Rect, buf: &mut Buffer, theme: Theme)
             lines_box(area, buf, "Confirm", lines, None, theme);
         }
         Dialog::Form(f) => form(f, area, buf, theme),
+        Dialog::History(_) | Dialog::Audit(_) => {}
     }
 }
 

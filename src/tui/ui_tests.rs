@@ -4,7 +4,7 @@
 use super::app::{Action, App, Msg, Screen};
 use super::gate::{Unlock, Welcome};
 use super::input::Edit;
-use super::test_support::{NOW, config, render, unlocked};
+use super::test_support::{NOW, config, render, unlocked, version};
 use devvault::{KeyName, SecretValue};
 use std::time::Instant;
 
@@ -100,6 +100,41 @@ fn dialogs() {
     app.update(Msg::Cancel);
     app.update(Msg::Act(Action::Export));
     both_sizes("export", &mut app);
+}
+
+#[test]
+fn history_and_audit_views() {
+    use devvault::audit::{AuditEvent, EventKind};
+    let mut app = unlocked();
+    let (scope, key) = app.selected().unwrap();
+    let versions = vec![version(1, false), version(2, false), version(3, true)];
+    app.update(Msg::HistoryLoaded(scope, key, versions));
+    app.update(Msg::Act(Action::Down));
+    app.update(Msg::VersionRevealed(
+        2,
+        SecretValue::from("ghp_old_value_2"),
+    ));
+    both_sizes("history", &mut app);
+    app.update(Msg::Cancel);
+    let events = [
+        EventKind::Set,
+        EventKind::Copy,
+        EventKind::Export,
+        EventKind::UnlockFailed,
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, kind)| AuditEvent {
+        seq: i as u64 + 1,
+        at: NOW - 3600 + i as i64 * 60,
+        kind,
+        scope: (kind != EventKind::UnlockFailed).then(|| "shop/prod".to_string()),
+        key: (kind == EventKind::Copy).then(|| "DATABASE_URL".to_string()),
+        detail: (kind == EventKind::UnlockFailed).then(|| "1 attempt".to_string()),
+    })
+    .collect();
+    app.update(Msg::AuditLoaded(events));
+    both_sizes("audit", &mut app);
 }
 
 #[test]

@@ -1,10 +1,13 @@
 //! One write to one scope: load and verify, apply sets and removals (moving replaced values
-//! to history), then write the rows, the scope's manifests and the list's MAC together.
+//! to history), then write the rows, the scope's manifests, the audit entry and the list's
+//! MAC together. Version lookups, purges and URL changes live in `versions.rs`.
 
 use super::keys::{Field, Keys, Place};
 use super::state::{self, Meta, Snapshot};
+use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::model::{KeyName, Scope};
+use crate::rotation::Change;
 use crate::secret::SecretValue;
 use crate::store::{Record, ScopeRow, Table, Tx};
 use std::collections::HashMap;
@@ -20,18 +23,49 @@ pub enum Outcome {
     Unchanged,
 }
 
+/// Where a new value comes from and what to keep beside it.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// The command.
+    pub change: Change,
+    /// For a rollback: the version restored.
+    pub from: Option<u32>,
+    /// A note for this version.
+    pub note: Option<String>,
+    /// A new provider URL (None keeps the current one).
+    pub url: Option<String>,
+}
+
+impl Origin {
+    /// A plain origin with no note or URL.
+    pub fn of(change: Change) -> Self {
+        Origin {
+            change,
+            from: None,
+            note: None,
+            url: None,
+        }
+    }
+}
+
+/// A scope's history records with their positions by blind index.
+pub(super) type History = (Vec<Record>, HashMap<Vec<u8>, Vec<usize>>);
+
 /// A scope being changed inside a write transaction.
 pub struct Edit<'a> {
-    tx: &'a Tx<'a>,
-    keys: &'a Keys,
-    snap: Snapshot,
-    pos: usize,
-    secrets: Vec<Record>,
+    pub(super) tx: &'a Tx<'a>,
+    pub(super) keys: &'a Keys,
+    pub(super) snap: Snapshot,
+    pub(super) pos: usize,
+    pub(super) secrets: Vec<Record>,
     /// Blind index -> position in `secrets`, so a 10,000-key import is not quadratic.
-    by_idx: HashMap<Vec<u8>, usize>,
-    history: Option<Vec<Record>>,
-    encryptions: i64,
-    now: i64,
+    pub(super) by_idx: HashMap<Vec<u8>, usize>,
+    /// The scope's history (loaded on first need) with blind index -> positions.
+    pub(super) history: Option<History>,
+    /// The scope was created by this edit, so it has no history.
+    fresh: bool,
+    pub(super) encryptions: i64,
+    pub(super) now: i64,
 }
 
 impl<'a> Edit<'a> {
@@ -77,16 +111,18 @@ impl<'a> Edit<'a> {
             secrets,
             by_idx,
             history: None,
+            fresh: encryptions > 0,
             encryptions,
             now,
         })
     }
 
-    fn scope_id(&self) -> i64 {
+    pub(super) fn scope_id(&self) -> i64 {
         self.snap.scopes[self.pos].id
     }
 
-    fn find(&self, key: &KeyName) -> Result<Option<usize>> {
+    /// The position of `key` among the current secrets, its name checked.
+    pub(super) fn find(&self, key: &KeyName) -> Result<Option<usize>> {
         let idx = self.keys.key_index(self.scope_id(), key.as_str());
         let Some(&i) = self.by_idx.get(&idx) else {
             return Ok(None);
@@ -105,44 +141,85 @@ impl<'a> Edit<'a> {
             .collect()
     }
 
-    /// Sets `key` to `value`.
-    pub fn set(&mut self, key: &KeyName, value: &SecretValue) -> Result<Outcome> {
+    /// Writes `value` as the next version of `key` (the old value goes to history) and
+    /// returns what happened with the key's version afterwards.
+    pub fn put(
+        &mut self,
+        key: &KeyName,
+        value: &SecretValue,
+        origin: &Origin,
+    ) -> Result<(Outcome, u32)> {
         let sid = self.scope_id();
-        match self.find(key)? {
+        let (outcome, meta, id) = match self.find(key)? {
             Some(i) => {
                 let old = state::open_value(self.keys, Table::Secrets, &self.secrets[i])?;
-                if old.expose_secret() == value.expose_secret() {
-                    return Ok(Outcome::Unchanged);
-                }
                 let meta = state::open_meta(self.keys, Table::Secrets, &self.secrets[i])?;
-                self.archive(key, &old, &meta)?;
-                let new_meta = Meta {
-                    updated: self.now,
-                    version: meta.version + 1,
-                    ..meta
-                };
-                let id = self.secrets[i].id;
-                self.secrets[i] =
-                    state::seal_record(self.keys, Table::Secrets, id, sid, key, value, &new_meta);
-                self.tx.put_record(Table::Secrets, &self.secrets[i])?;
-                self.encryptions += 3;
-                Ok(Outcome::Changed)
+                if old.expose_secret() == value.expose_secret() {
+                    return Ok((Outcome::Unchanged, meta.version));
+                }
+                self.archive(key, &old, &meta, None)?;
+                let next = self.next_meta(&meta, meta.version + 1, origin);
+                (Outcome::Changed, next, Some(self.secrets[i].id))
             }
             None => {
-                let id = next_id(&mut self.snap);
-                let meta = Meta {
+                let version = self.last_archived_version(key)? + 1;
+                let first = Meta {
                     created: self.now,
-                    updated: self.now,
-                    version: 1,
+                    ..Meta::default()
                 };
-                let rec = state::seal_record(self.keys, Table::Secrets, id, sid, key, value, &meta);
-                self.tx.put_record(Table::Secrets, &rec)?;
+                (
+                    Outcome::Added,
+                    self.next_meta(&first, version, origin),
+                    None,
+                )
+            }
+        };
+        let id = id.unwrap_or_else(|| next_id(&mut self.snap));
+        let rec = state::seal_record(self.keys, Table::Secrets, id, sid, key, value, &meta);
+        self.tx.put_record(Table::Secrets, &rec)?;
+        self.encryptions += 3;
+        match self.by_idx.get(&rec.idx) {
+            Some(&i) => self.secrets[i] = rec,
+            None => {
                 self.by_idx.insert(rec.idx.clone(), self.secrets.len());
                 self.secrets.push(rec);
-                self.encryptions += 3;
-                Ok(Outcome::Added)
             }
         }
+        Ok((outcome, meta.version))
+    }
+
+    /// The metadata of a new `version` after `prev`: creation time, URL and rotation time
+    /// carried over, the rest from `origin`.
+    fn next_meta(&self, prev: &Meta, version: u32, origin: &Origin) -> Meta {
+        Meta {
+            created: prev.created,
+            updated: self.now,
+            version,
+            change: Some(origin.change),
+            from: origin.from,
+            note: origin.note.clone(),
+            url: origin.url.clone().or_else(|| prev.url.clone()),
+            rotated_at: match origin.change {
+                Change::Rotate => Some(self.now),
+                _ => prev.rotated_at,
+            },
+            removed: None,
+        }
+    }
+
+    /// The highest version of `key` in history (0 if none).
+    fn last_archived_version(&mut self, key: &KeyName) -> Result<u32> {
+        if self.fresh {
+            return Ok(0);
+        }
+        let keys = self.keys;
+        let idx = keys.key_index(self.scope_id(), key.as_str());
+        let (recs, by_idx) = self.history()?;
+        let mut last = 0;
+        for &i in by_idx.get(&idx).into_iter().flatten() {
+            last = last.max(state::open_meta(keys, Table::History, &recs[i])?.version);
+        }
+        Ok(last)
     }
 
     /// Removes `key`, keeping its last value in history.
@@ -157,14 +234,14 @@ impl<'a> Edit<'a> {
         };
         let old = state::open_value(self.keys, Table::Secrets, &self.secrets[i])?;
         let meta = state::open_meta(self.keys, Table::Secrets, &self.secrets[i])?;
-        self.archive(key, &old, &meta)?;
+        self.archive(key, &old, &meta, Some(self.now))?;
         let rec = self.secrets.remove(i);
         self.by_idx = positions(&self.secrets);
         self.tx.delete_secret(rec.id)?;
         Ok(())
     }
 
-    fn scope_label(&self) -> Result<String> {
+    pub(super) fn scope_label(&self) -> Result<String> {
         let row = &self.snap.scopes[self.pos];
         let raw = self
             .keys
@@ -172,19 +249,38 @@ impl<'a> Edit<'a> {
         Ok(String::from_utf8_lossy(&raw).into_owned())
     }
 
-    fn archive(&mut self, key: &KeyName, value: &SecretValue, meta: &Meta) -> Result<()> {
+    /// The scope's history records and their positions by blind index, loaded once.
+    pub(super) fn history(&mut self) -> Result<&History> {
         if self.history.is_none() {
-            let h = state::records(
+            let recs = state::records(
                 self.tx,
                 self.keys,
                 Table::History,
                 &self.snap.scopes[self.pos],
             )?;
-            self.history = Some(h);
+            let mut by_idx: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+            for (i, r) in recs.iter().enumerate() {
+                by_idx.entry(r.idx.clone()).or_default().push(i);
+            }
+            self.history = Some((recs, by_idx));
         }
+        match &self.history {
+            Some(h) => Ok(h),
+            None => Err(Error::integrity("the scope's history did not load")),
+        }
+    }
+
+    fn archive(
+        &mut self,
+        key: &KeyName,
+        value: &SecretValue,
+        meta: &Meta,
+        removed: Option<i64>,
+    ) -> Result<()> {
+        self.history()?;
         let id = next_id(&mut self.snap);
         let ended = Meta {
-            updated: meta.updated,
+            removed,
             ..meta.clone()
         };
         let rec = state::seal_record(
@@ -198,10 +294,22 @@ impl<'a> Edit<'a> {
         );
         self.tx.put_record(Table::History, &rec)?;
         self.encryptions += 3;
-        if let Some(h) = self.history.as_mut() {
-            h.push(rec);
+        if let Some((recs, by_idx)) = self.history.as_mut() {
+            by_idx.entry(rec.idx.clone()).or_default().push(recs.len());
+            recs.push(rec);
         }
         Ok(())
+    }
+
+    /// Appends `event` to the audit chain in this transaction (before [`Self::finish`]).
+    pub fn record(&mut self, event: &Event) -> Result<()> {
+        super::audit::append_with_pending(
+            self.tx,
+            self.keys,
+            &mut self.snap.header,
+            event,
+            self.now,
+        )
     }
 
     /// Writes the manifests and the header; the caller commits the transaction.
@@ -209,7 +317,7 @@ impl<'a> Edit<'a> {
         let sid = self.scope_id();
         let refs: Vec<&Record> = self.secrets.iter().collect();
         self.snap.scopes[self.pos].manifest = self.keys.records_mac(Table::Secrets, sid, &refs);
-        if let Some(h) = &self.history {
+        if let Some((h, _)) = &self.history {
             let refs: Vec<&Record> = h.iter().collect();
             self.snap.scopes[self.pos].history_mac =
                 self.keys.records_mac(Table::History, sid, &refs);
@@ -222,7 +330,7 @@ impl<'a> Edit<'a> {
     }
 }
 
-fn positions(records: &[Record]) -> HashMap<Vec<u8>, usize> {
+pub(super) fn positions(records: &[Record]) -> HashMap<Vec<u8>, usize> {
     records
         .iter()
         .enumerate()
@@ -230,7 +338,7 @@ fn positions(records: &[Record]) -> HashMap<Vec<u8>, usize> {
         .collect()
 }
 
-fn next_id(snap: &mut Snapshot) -> i64 {
+pub(super) fn next_id(snap: &mut Snapshot) -> i64 {
     let id = snap.header.next_record;
     snap.header.next_record += 1;
     id

@@ -14,6 +14,7 @@ pub struct Keys {
     sealer: Sealer,
     index: VaultKey,
     manifest: VaultKey,
+    audit: VaultKey,
     vault_id: Vec<u8>,
 }
 
@@ -45,6 +46,10 @@ pub enum Place {
     Scope(i64),
     /// A field of a record in `Table`.
     Record(Table, i64, i64),
+    /// An audit entry, by sequence number.
+    Audit(i64),
+    /// A policy row: its id and scope.
+    Policy(i64, i64),
 }
 
 impl Keys {
@@ -54,6 +59,7 @@ impl Keys {
             sealer: Sealer::new(&crypto::subkey(dek, "devvault v1 records")),
             index: crypto::subkey(dek, "devvault v1 blind index"),
             manifest: crypto::subkey(dek, "devvault v1 manifests"),
+            audit: crypto::subkey(dek, "devvault v1 audit chain"),
             vault_id: vault_id.to_vec(),
         }
     }
@@ -74,6 +80,15 @@ impl Keys {
                 a.extend_from_slice(&id.to_be_bytes());
                 a.extend_from_slice(&scope.to_be_bytes());
             }
+            Place::Audit(seq) => {
+                a.extend_from_slice(b"audit\0");
+                a.extend_from_slice(&seq.to_be_bytes());
+            }
+            Place::Policy(id, scope) => {
+                a.extend_from_slice(b"policy");
+                a.extend_from_slice(&id.to_be_bytes());
+                a.extend_from_slice(&scope.to_be_bytes());
+            }
         }
         a.extend_from_slice(field.label());
         a
@@ -88,6 +103,8 @@ impl Keys {
     pub fn open(&self, place: Place, field: Field, blob: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         let what = match (place, field) {
             (Place::Scope(_), _) => "a scope name",
+            (Place::Audit(_), _) => "an audit entry",
+            (Place::Policy(..), _) => "a rotation policy",
             (_, Field::Name) => "a key name",
             (_, Field::Value) => "a secret value",
             (_, Field::Meta) => "a secret's metadata",
@@ -153,6 +170,37 @@ impl Keys {
         m.update(&header.format.to_be_bytes());
         m.update(&header.next_record.to_be_bytes());
         m.update(&header.buckets);
+        // Absent in a v1 vault until its first audit entry or policy, so its MAC still holds.
+        if let Some((seq, tag)) = &header.audit {
+            m.update(b"audit\0");
+            m.update(&seq.to_be_bytes());
+            m.update(&(tag.len() as u64).to_be_bytes());
+            m.update(tag);
+        }
+        if let Some(p) = &header.policies_mac {
+            m.update(b"policies\0");
+            m.update(&(p.len() as u64).to_be_bytes());
+            m.update(p);
+        }
+        m.finalize().into_bytes().to_vec()
+    }
+
+    /// The chain tag of audit entry `seq`: an HMAC over the previous tag, the sequence
+    /// number and the sealed body.
+    pub fn audit_tag(&self, seq: i64, prev: &[u8], body: &[u8]) -> [u8; 32] {
+        crypto::mac(&self.audit, &[b"entry", &seq.to_be_bytes(), prev, body])
+    }
+
+    /// The MAC over every policy row (sorted by id).
+    pub fn policies_mac(&self, rows: &[crate::store::PolicyRow]) -> Vec<u8> {
+        let mut m = crypto::new_mac(&self.manifest);
+        m.update(b"policies\0");
+        for p in rows {
+            m.update(&p.id.to_be_bytes());
+            m.update(&p.scope_id.to_be_bytes());
+            m.update(&crypto::digest(&p.key_idx));
+            m.update(&crypto::digest(&p.body));
+        }
         m.finalize().into_bytes().to_vec()
     }
 

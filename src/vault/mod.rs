@@ -1,16 +1,22 @@
 //! [`Vault`]: the only entry point the front ends use. It opens and unlocks the store,
 //! keeps the derived keys, and offers the operations of the command line (list, get, set,
-//! import, remove, export) with every integrity check applied. It never prompts, prints or
-//! reads the environment: front ends pass passphrases and values in.
+//! import, remove, export; rotation and history in `history.rs`, policies in `policy.rs`,
+//! the audit log in `audit.rs`) with every integrity check applied. It never prompts, prints
+//! or reads the environment: front ends pass passphrases and values in.
 
+mod audit;
 mod edit;
+mod history;
 mod keys;
+mod policy;
 mod slots;
 mod state;
+mod versions;
 
 pub use edit::Outcome;
 pub use slots::KEYCHAIN_SLOT;
 
+use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
 use crate::model::{EnvSummary, ImportReport, KeyName, ProjectSummary, Scope, SecretMeta};
 use crate::secret::{SecretValue, VaultKey};
@@ -78,22 +84,30 @@ impl Vault {
         })
     }
 
-    /// The keys of a scope with their metadata, sorted by key; never values.
+    /// The keys of a scope with their metadata and rotation status, sorted by key; never
+    /// values.
     pub fn list(&mut self, scope: &Scope) -> Result<Vec<SecretMeta>> {
         let keys = &self.keys;
+        let now = now();
         self.store.read(|tx| {
             let (snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
+            let policies = policy::Policies::load(tx, keys, &snap.header)?;
             let mut out = recs
                 .iter()
                 .map(|r| {
                     let key = state::open_name(keys, Table::Secrets, r)?;
                     let m = state::open_meta(keys, Table::Secrets, r)?;
+                    let max_age = policies.get(r.scope_id, &r.idx).max_age;
                     Ok(SecretMeta {
                         key,
                         created: m.created,
                         updated: m.updated,
                         version: m.version,
+                        rotated_at: m.rotated_at,
+                        url: m.url,
+                        max_age,
+                        overdue_days: crate::rotation::overdue_days(m.updated, max_age, now),
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -102,11 +116,22 @@ impl Vault {
         })
     }
 
-    /// Every key and value of a scope, sorted by key, after one manifest check.
+    /// Every key and value of a scope, sorted by key, after one manifest check; recorded
+    /// in the audit log as an export.
     pub fn export(&mut self, scope: &Scope) -> Result<Vec<(KeyName, SecretValue)>> {
+        self.export_for(scope, EventKind::Export)
+    }
+
+    /// [`Vault::export`] recorded as `kind` (e.g. [`EventKind::Run`]), in the same
+    /// transaction as the read.
+    pub fn export_for(
+        &mut self,
+        scope: &Scope,
+        kind: EventKind,
+    ) -> Result<Vec<(KeyName, SecretValue)>> {
         let keys = &self.keys;
-        self.store.read(|tx| {
-            let (snap, pos) = state::require(tx, keys, scope)?;
+        self.store.write_relaxed(|tx| {
+            let (mut snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let mut out = recs
                 .iter()
@@ -118,15 +143,30 @@ impl Vault {
                 })
                 .collect::<Result<Vec<_>>>()?;
             out.sort_by(|a, b| a.0.cmp(&b.0));
+            let event = Event::new(kind).scope(scope);
+            let n = out.len();
+            let event = event.detail(format!("{n} key{}", if n == 1 { "" } else { "s" }));
+            audit::record(tx, keys, &mut snap.header, &event)?;
             Ok(out)
         })
     }
 
-    /// One value.
+    /// One value; recorded in the audit log as a get.
     pub fn get(&mut self, scope: &Scope, key: &KeyName) -> Result<SecretValue> {
+        self.get_for(scope, key, EventKind::Get)
+    }
+
+    /// [`Vault::get`] recorded as `kind` (e.g. [`EventKind::Copy`] or
+    /// [`EventKind::Reveal`]), in the same transaction as the read.
+    pub fn get_for(
+        &mut self,
+        scope: &Scope,
+        key: &KeyName,
+        kind: EventKind,
+    ) -> Result<SecretValue> {
         let keys = &self.keys;
-        self.store.read(|tx| {
-            let (snap, pos) = state::require(tx, keys, scope)?;
+        self.store.write_relaxed(|tx| {
+            let (mut snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let idx = keys.key_index(snap.scopes[pos].id, key.as_str());
             match recs.iter().find(|r| r.idx == idx) {
@@ -134,7 +174,10 @@ impl Vault {
                     if &state::open_name(keys, Table::Secrets, r)? != key {
                         return Err(Error::integrity("a key's name does not match its index"));
                     }
-                    state::open_value(keys, Table::Secrets, r)
+                    let value = state::open_value(keys, Table::Secrets, r)?;
+                    let event = Event::new(kind).scope(scope).key(key);
+                    audit::record(tx, keys, &mut snap.header, &event)?;
+                    Ok(value)
                 }
                 None => {
                     let names = recs
@@ -156,8 +199,11 @@ impl Vault {
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut edit = Edit::begin(tx, keys, scope, true, now())?;
-            let out = edit.set(key, value)?;
+            let origin = edit::Origin::of(crate::rotation::Change::Set);
+            let (out, version) = edit.put(key, value, &origin)?;
             if out != Outcome::Unchanged {
+                let event = Event::new(EventKind::Set).scope(scope).key(key);
+                edit.record(&event.detail(format!("version {version}")))?;
                 edit.finish()?;
             }
             Ok(out)
@@ -174,25 +220,34 @@ impl Vault {
         self.store.write(|tx| {
             let mut edit = Edit::begin(tx, keys, scope, true, now())?;
             let mut report = ImportReport::default();
+            let origin = edit::Origin::of(crate::rotation::Change::Import);
             for (key, value) in entries {
-                let list = match edit.set(key, value)? {
+                let list = match edit.put(key, value, &origin)?.0 {
                     Outcome::Added => &mut report.added,
                     Outcome::Changed => &mut report.changed,
                     Outcome::Unchanged => &mut report.unchanged,
                 };
                 list.push(key.to_string());
             }
+            let detail = format!(
+                "{} added, {} changed, {} unchanged",
+                report.added.len(),
+                report.changed.len(),
+                report.unchanged.len()
+            );
+            edit.record(&Event::new(EventKind::Import).scope(scope).detail(detail))?;
             edit.finish()?;
             Ok(report)
         })
     }
 
-    /// Removes one key; its last value stays in history.
+    /// Removes one key; its versions stay in history (until [`Vault::purge`]).
     pub fn remove(&mut self, scope: &Scope, key: &KeyName) -> Result<()> {
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut edit = Edit::begin(tx, keys, scope, false, now())?;
             edit.remove(key)?;
+            edit.record(&Event::new(EventKind::Rm).scope(scope).key(key))?;
             edit.finish()
         })
     }

@@ -3,7 +3,8 @@
 //! kept in the OS keychain. Changing the passphrase rewraps one row in one transaction.
 
 use super::keys::Keys;
-use super::{LockedVault, Vault, state};
+use super::{LockedVault, Vault, audit, state};
+use crate::audit::{Event, EventKind};
 use crate::crypto::{self, KdfParams, Sealer};
 use crate::error::{Error, Result};
 use crate::secret::{Passphrase, VaultKey};
@@ -76,6 +77,8 @@ impl Vault {
             encryptions: 0,
             buckets: keys.empty_buckets(),
             scopes_mac: Vec::new(),
+            audit: None,
+            policies_mac: None,
         };
         header.scopes_mac = keys.header_mac(&header);
         let mut store = Store::create(path)?;
@@ -120,8 +123,10 @@ impl Vault {
         let slot = passphrase_slot(&self.vault_id, &self.dek, new, params)?;
         let keys = &self.keys;
         self.store.write(|tx| {
-            state::header(tx, keys)?;
-            tx.put_slot(&slot)
+            let mut h = state::header(tx, keys)?;
+            tx.put_slot(&slot)?;
+            audit::record(tx, keys, &mut h, &Event::new(EventKind::Passwd))?;
+            Ok(())
         })
     }
 
@@ -150,7 +155,13 @@ impl Vault {
         };
         slot.wrapped =
             Sealer::new(&key).seal(&slot_aad(&self.vault_id, &slot), self.dek.expose_secret());
-        self.store.write(|tx| tx.put_slot(&slot))?;
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut h = state::header(tx, keys)?;
+            tx.put_slot(&slot)?;
+            let event = Event::new(EventKind::KeychainEnable).detail(format!("{kind} slot"));
+            audit::record(tx, keys, &mut h, &event)
+        })?;
         Ok(key)
     }
 
@@ -162,7 +173,16 @@ impl Vault {
                 "it cannot be removed",
             ));
         }
-        self.store.write(|tx| tx.delete_slot(kind))
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut h = state::header(tx, keys)?;
+            let removed = tx.delete_slot(kind)?;
+            if removed {
+                let event = Event::new(EventKind::KeychainDisable).detail(format!("{kind} slot"));
+                audit::record(tx, keys, &mut h, &event)?;
+            }
+            Ok(removed)
+        })
     }
 
     /// This vault's random id, as hex: names its keychain and session entries.
@@ -196,10 +216,19 @@ impl LockedVault {
         Ok(self.store.read(|tx| tx.slot(kind))?.is_some())
     }
 
-    /// Unlocks with a passphrase. A wrong passphrase and a tampered slot give the same error.
-    pub fn unlock(self, pass: &Passphrase) -> Result<Vault> {
+    /// Unlocks with a passphrase. A wrong passphrase and a tampered slot give the same
+    /// error, and are recorded (when, never the passphrase) for the audit log.
+    pub fn unlock(mut self, pass: &Passphrase) -> Result<Vault> {
         let kek = crypto::derive_kek(pass, &self.slot.salt, self.kdf_params()?)?;
-        let dek = unwrap_slot(&self.vault_id, &self.slot, &kek, self.store.path())?;
+        let dek = match unwrap_slot(&self.vault_id, &self.slot, &kek, self.store.path()) {
+            Ok(dek) => dek,
+            Err(e) => {
+                // Best effort: a vault that cannot be written still reports the wrong
+                // passphrase rather than a storage error.
+                let _ = audit::record_failure(&mut self.store);
+                return Err(e);
+            }
+        };
         self.finish(dek)
     }
 
@@ -228,6 +257,7 @@ impl LockedVault {
                 e => e,
             })
         })?;
+        audit::fold_at_unlock(&mut self.store, &keys)?;
         Ok(Vault {
             store: self.store,
             keys,
@@ -237,8 +267,10 @@ impl LockedVault {
     }
 
     /// A slot's AEAD tag already proved `dek`; operations verify the data as they read it.
-    fn finish(self, dek: VaultKey) -> Result<Vault> {
+    /// Failed attempts since the last unlock are chained into the audit log now.
+    fn finish(mut self, dek: VaultKey) -> Result<Vault> {
         let keys = Keys::new(&dek, &self.vault_id);
+        audit::fold_at_unlock(&mut self.store, &keys)?;
         Ok(Vault {
             store: self.store,
             keys,

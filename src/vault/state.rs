@@ -9,8 +9,9 @@ use crate::secret::SecretValue;
 use crate::store::{Header, Record, ScopeRow, Table, Tx};
 use zeroize::Zeroizing;
 
-/// Metadata sealed beside each value.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+/// Metadata sealed beside each value. The optional fields were added with rotation; a
+/// record written before them reads them as absent (and is shown as made by `set`).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     /// When the key was first set (Unix seconds).
     pub created: i64,
@@ -18,6 +19,24 @@ pub struct Meta {
     pub updated: i64,
     /// The value's version.
     pub version: u32,
+    /// What made this version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<crate::rotation::Change>,
+    /// For a rollback: the version restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<u32>,
+    /// A note given with this version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The provider URL of the key (carried to later versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// When the key was last rotated with `rotate` (carried to later versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotated_at: Option<i64>,
+    /// In history: when `rm` removed the key while this was its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<i64>,
 }
 
 /// The verified header and the scopes loaded with it: one whole bucket, or every scope.

@@ -1,6 +1,7 @@
 //! Helpers shared by the `Vault` integration tests (a vault in a temporary directory).
 #![allow(dead_code)]
 
+pub mod audit;
 pub mod cli;
 pub mod tmux;
 

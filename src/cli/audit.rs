@@ -1,0 +1,85 @@
+//! `devvault audit [--since 7d]`: the tamper-evident log of what happened (never values),
+//! after checking the whole chain; `devvault audit verify` only checks it (exit 5 naming
+//! the first bad entry when it was tampered with).
+
+use super::output::date;
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use devvault::rotation::parse_max_age;
+use std::io::Write;
+
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Audit {
+    #[command(subcommand)]
+    action: Option<Action>,
+    /// Only events this recent: e.g. 7d, 2w, 1m (months of 30 days)
+    #[arg(long, value_name = "AGE", value_parser = parse_age)]
+    since: Option<u64>,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Action {
+    /// Check the whole chain: every entry present, in order and unchanged (exit 5 if not)
+    Verify {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn parse_age(s: &str) -> Result<u64, String> {
+    parse_max_age(s).map_err(|e| e.to_string())
+}
+
+impl Audit {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let mut vault = ctx.unlock()?;
+        if let Some(Action::Verify { json }) = self.action {
+            let report = vault.audit_verify()?;
+            if json {
+                return super::output::json(&report);
+            }
+            let span = match (report.first, report.last) {
+                (Some(a), Some(b)) => format!(", {} to {} UTC", date(a), date(b)),
+                _ => String::new(),
+            };
+            println!("audit log intact: {} entries{span}", report.entries);
+            return Ok(());
+        }
+        let since = self
+            .since
+            .map_or(i64::MIN, |s| devvault::vault::now() - s as i64);
+        let events = vault.audit_events(since)?;
+        if self.json {
+            return super::output::json(&events);
+        }
+        let col = |f: fn(&devvault::audit::AuditEvent) -> usize, min: usize| {
+            events.iter().map(f).max().unwrap_or(min).max(min)
+        };
+        let sw = col(|e| e.scope.as_deref().map_or(1, str::len), 5);
+        let kw = col(|e| e.key.as_deref().map_or(1, str::len), 3);
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "{:>5}  {:16}  {:16}  {:sw$}  {:kw$}  DETAIL",
+            "SEQ", "TIME (UTC)", "EVENT", "SCOPE", "KEY"
+        )?;
+        for e in &events {
+            let line = format!(
+                "{:>5}  {:16}  {:16}  {:sw$}  {:kw$}  {}",
+                e.seq,
+                date(e.at),
+                e.kind.as_str(),
+                e.scope.as_deref().unwrap_or("-"),
+                e.key.as_deref().unwrap_or("-"),
+                e.detail.as_deref().unwrap_or("")
+            );
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+}

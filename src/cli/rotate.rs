@@ -1,0 +1,44 @@
+//! `devvault rotate [SCOPE] KEY`: a new version of an existing key from stdin, a no-echo
+//! prompt or `--generate`; the old version is kept in history. `--note` and `--url` keep
+//! why it was rotated and where the old value is revoked.
+
+use anyhow::Result;
+use clap::Args;
+use devvault::rotation::Rotation;
+
+#[derive(Args, Debug)]
+pub struct Rotate {
+    /// [PROJECT[/ENV]] KEY
+    #[arg(num_args = 1..=3, required = true, value_name = "ARGS")]
+    args: Vec<String>,
+    #[command(flatten)]
+    generate: super::generator::GenArgs,
+    /// Keep stdin exactly, trailing newline included
+    #[arg(long)]
+    raw: bool,
+    /// A note kept with the new version (e.g. "old key revoked in the dashboard")
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+    /// Where this key is issued and revoked, kept for later versions
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+}
+
+impl Rotate {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let (scope, key) = super::set::scope_and_key(ctx, &self.args)?;
+        let value = match self.generate.value()? {
+            Some(v) => v,
+            None => super::set::read_value(&key, self.raw)?,
+        };
+        let options = Rotation {
+            note: self.note.clone(),
+            url: self.url.clone(),
+        };
+        let version = ctx.unlock()?.rotate_with(&scope, &key, &value, &options)?;
+        eprintln!(
+            "{key}: rotated in {scope}, now version {version} (the previous one is kept in history)"
+        );
+        Ok(())
+    }
+}
