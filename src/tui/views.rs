@@ -24,7 +24,7 @@ pub struct HistoryView {
 impl HistoryView {
     /// A view of `versions`, newest first.
     pub fn new(scope: Scope, key: KeyName, mut versions: Vec<VersionInfo>) -> Self {
-        versions.sort_by(|a, b| b.version.cmp(&a.version));
+        versions.sort_by_key(|v| std::cmp::Reverse(v.version));
         HistoryView {
             scope,
             key,
@@ -54,7 +54,7 @@ pub struct AuditView {
 impl AuditView {
     /// A view of `events`, newest first.
     pub fn new(mut events: Vec<AuditEvent>, days: u32) -> Self {
-        events.sort_by(|a, b| b.seq.cmp(&a.seq));
+        events.sort_by_key(|e| std::cmp::Reverse(e.seq));
         AuditView {
             events,
             sel: 0,
