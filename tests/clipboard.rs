@@ -6,9 +6,9 @@
 mod common;
 
 use common::cli::Env;
+use common::x11::{other_program_copies, paste, require_display};
 use predicates::prelude::*;
-use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -20,25 +20,8 @@ const VALUE: &str = "pa ss  wörd ✓ 🔑 — \"quoted\" $HOME";
 /// The X display, or a failure saying how to get one.
 fn x_display() -> MutexGuard<'static, ()> {
     let guard = CLIPBOARD.lock().unwrap_or_else(|e| e.into_inner());
-    let display = std::env::var("DISPLAY").unwrap_or_default();
-    assert!(
-        !display.is_empty(),
-        "DISPLAY is not set: run the clipboard tests under a private X server, \
-         `.ci/x-session cargo test --test clipboard` (apt-get install xvfb xauth xclip)"
-    );
-    let xclip = Command::new("xclip").arg("-version").output();
-    assert!(xclip.is_ok(), "xclip not found: apt-get install xclip");
+    require_display();
     guard
-}
-
-/// What another program pasting now would get (empty when nobody owns the clipboard).
-fn paste() -> String {
-    let out = Command::new("xclip")
-        .args(["-o", "-selection", "clipboard"])
-        .stderr(Stdio::null())
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap()
 }
 
 fn wait_for(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
@@ -161,17 +144,7 @@ fn another_programs_clipboard_is_left_alone_and_the_holder_exits() {
     assert_eq!(paste(), VALUE);
 
     // Another program copies: xclip in the foreground (-quiet), killed at the end.
-    let mut xclip = Command::new("xclip")
-        .args(["-quiet", "-selection", "clipboard", "-i"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = xclip.stdin.take().unwrap();
-    stdin.write_all(b"someone else's text").unwrap();
-    drop(stdin);
-    cleanup.xclip = Some(xclip);
+    cleanup.xclip = Some(other_program_copies("someone else's text"));
     assert!(wait_for(Duration::from_secs(2), || paste() == "someone else's text"));
     assert!(
         wait_for(Duration::from_secs(1), || !alive(holder)),

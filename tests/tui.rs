@@ -224,3 +224,55 @@ fn small_terminal_and_restored_terminal() {
         "the main screen is back"
     );
 }
+
+#[test]
+fn copy_clears_after_the_timeout_only_if_still_ours() {
+    use common::x11::{other_program_copies, paste, require_display};
+    require_display();
+    let e = seeded();
+    let home = e.dir.path().to_str().unwrap().to_string();
+    let vault = e.vault.to_str().unwrap().to_string();
+    let display = std::env::var("DISPLAY").unwrap();
+    let xauth = std::env::var("XAUTHORITY").unwrap_or_default();
+    let cmd = format!("{} tui --clear-after 2s", binary());
+    let env = [
+        ("HOME", home.as_str()),
+        ("DEVVAULT_VAULT", vault.as_str()),
+        ("DEVVAULT_PASSPHRASE", PASS),
+        ("DISPLAY", display.as_str()),
+        ("XAUTHORITY", xauth.as_str()),
+    ];
+    let t = Tmux::start(&cmd, &e.work(), &env, 80, 24);
+    t.wait_for("SMTP_PASSWORD");
+    t.keys(&["c"]);
+    let screen = t.wait_for("copied SMTP_PASSWORD");
+    assert!(
+        screen.contains("clears in"),
+        "the footer counts down:\n{screen}"
+    );
+    assert_eq!(paste(), "hunter2");
+    t.wait_for("clipboard cleared");
+    assert_eq!(paste(), "", "cleared after 2 s");
+
+    // Another program copies after us: its text is left alone.
+    t.keys(&["c"]);
+    t.wait_for("copied SMTP_PASSWORD");
+    assert_eq!(paste(), "hunter2");
+    let mut other = other_program_copies("someone else's text");
+    let start = std::time::Instant::now();
+    while paste() != "someone else's text" && start.elapsed().as_secs() < 5 {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    t.wait_for("holds something else now");
+    assert_eq!(paste(), "someone else's text");
+    let _ = other.kill();
+    let _ = other.wait();
+
+    // Quitting with a copy pending clears it.
+    t.keys(&["c"]);
+    t.wait_for("copied SMTP_PASSWORD");
+    assert_eq!(paste(), "hunter2");
+    t.keys(&["q"]);
+    t.wait_exit();
+    assert_eq!(paste(), "");
+}

@@ -179,7 +179,16 @@ fn table_title(app: &App) -> String {
 
 fn render_table(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let focused = app.focus == Focus::Secrets || app.filter.is_some();
-    let block = pane_block(table_title(app), focused, theme);
+    let mut block = pane_block(table_title(app), focused, theme);
+    // A revealed value in full along the bottom border, where the column cannot hold it.
+    if let Some(r) = &app.revealed {
+        let key = &app.catalog.secrets[r.secret].meta.key;
+        block = block.title_bottom(Line::from(vec![
+            Span::raw(format!(" {key} = ")),
+            Span::styled(r.value.expose_secret().replace('\n', "⏎"), theme.revealed()),
+            Span::raw(" "),
+        ]));
+    }
     let filtering = app.filter.is_some();
     let height = area.height.saturating_sub(3) as usize;
     let end = (app.offset + height).min(app.view_len());

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod cli;
 pub mod tmux;
+pub mod x11;
 
 use devvault::crypto::KdfParams;
 use devvault::{Error, KeyName, Passphrase, Scope, SecretValue, Vault};
