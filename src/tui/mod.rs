@@ -130,6 +130,8 @@ fn install_panic_hook() {
 #[cfg(test)]
 mod app_tests;
 #[cfg(test)]
+mod svg;
+#[cfg(test)]
 mod test_support;
 #[cfg(test)]
 mod ui_tests;

@@ -280,7 +280,7 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
         right.push(Span::styled(
             format!(
-                "⎘ {} clears in {} ",
+                "clipboard: {} clears in {} ",
                 c.key,
                 human(std::time::Duration::from_secs(secs))
             ),

@@ -143,3 +143,46 @@ fn empty_vault() {
     app.update(Msg::Loaded(vec![]));
     both_sizes("empty", &mut app);
 }
+
+/// The README's screenshot is the real view: this test fails when `assets/screenshot.svg`
+/// no longer matches it. Regenerate with
+/// `DEVVAULT_UPDATE_ASSETS=1 cargo test --bin devvault screenshot`.
+#[test]
+fn screenshot() {
+    use ratatui::widgets::Widget;
+    let mut app = unlocked();
+    app.cfg.color = true;
+    app.update(Msg::Resize(100, 26));
+    for a in [
+        Action::SwitchPane,
+        Action::Bottom,
+        Action::Up,
+        Action::SwitchPane,
+    ] {
+        app.update(Msg::Act(a));
+    }
+    app.update(Msg::Act(Action::Down));
+    app.update(Msg::Act(Action::Down));
+    let (scope, key) = app.selected().unwrap();
+    app.update(Msg::Revealed(
+        scope,
+        key,
+        SecretValue::from("postgres://shop:s3cr3t@db.internal/shop"),
+    ));
+    app.update(Msg::Copied(KeyName::new("STRIPE_SECRET_KEY").unwrap()));
+    app.status = None;
+    let area = ratatui::layout::Rect::new(0, 0, 100, 26);
+    let mut buf = ratatui::buffer::Buffer::empty(area);
+    (&app).render(area, &mut buf);
+    let svg = super::svg::render(&buf);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/screenshot.svg");
+    if std::env::var_os("DEVVAULT_UPDATE_ASSETS").is_some() {
+        std::fs::write(path, &svg).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == svg,
+        "assets/screenshot.svg is out of date; regenerate it with \
+         `DEVVAULT_UPDATE_ASSETS=1 cargo test --bin devvault screenshot`"
+    );
+}
