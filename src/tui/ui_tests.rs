@@ -186,3 +186,45 @@ fn screenshot() {
          `DEVVAULT_UPDATE_ASSETS=1 cargo test --bin devvault screenshot`"
     );
 }
+
+/// Below the supported size nothing panics: every screen draws into what there is.
+#[test]
+fn tiny_terminals_do_not_panic() {
+    for (w, h) in [(1, 1), (10, 3), (20, 5), (40, 10), (59, 14)] {
+        let mut app = unlocked();
+        app.update(Msg::Resize(w, h));
+        render(&app, w, h);
+        for a in [
+            Action::Help,
+            Action::Delete,
+            Action::Add,
+            Action::Rotate,
+            Action::Export,
+        ] {
+            app.update(Msg::Act(a));
+            render(&app, w, h);
+            app.update(Msg::Cancel);
+        }
+        let (scope, key) = app.selected().unwrap();
+        app.update(Msg::HistoryLoaded(scope, key, vec![version(1, true)]));
+        render(&app, w, h);
+        app.update(Msg::Cancel);
+        app.update(Msg::Act(Action::Filter));
+        typed(&mut app, "zz");
+        render(&app, w, h);
+        let welcome = App::new(
+            config(),
+            Screen::Welcome(Welcome::default()),
+            Instant::now(),
+            NOW,
+        );
+        render(&welcome, w, h);
+        let unlock = App::new(
+            config(),
+            Screen::Unlock(Unlock::new(Some("locked".into()))),
+            Instant::now(),
+            NOW,
+        );
+        render(&unlock, w, h);
+    }
+}
