@@ -176,6 +176,8 @@ pub enum Action {
     Rollback,
     /// The audit log.
     Audit,
+    /// Read the vault again (another process may have changed it).
+    Reload,
     /// Export the scope to a file.
     Export,
     /// New project or environment.

@@ -95,11 +95,7 @@ impl App {
             Msg::Click(col, row) => self.click(col, row),
             Msg::Scroll(col, row, down) => self.scroll(col, row, down),
             Msg::Loaded(listing) => {
-                self.catalog = super::super::catalog::Catalog::new(listing);
-                self.scope_sel = self
-                    .scope_sel
-                    .min(self.catalog.scopes.len().saturating_sub(1));
-                self.refilter();
+                self.loaded(listing);
                 vec![]
             }
             Msg::ScopeLoaded(scope, metas, select) => self.scope_loaded(scope, metas, select),
@@ -203,6 +199,10 @@ impl App {
                 .selected()
                 .map_or_else(Vec::new, |(s, k)| vec![Effect::LoadHistory(s, k)]),
             Audit => vec![Effect::LoadAudit(AUDIT_DAYS)],
+            Reload => {
+                self.revealed = None;
+                vec![Effect::LoadAll]
+            }
             Rollback => vec![],
             Delete => {
                 if let Some((scope, key)) = self.selected() {
@@ -409,6 +409,23 @@ impl App {
             self.offset = 0;
         }
         self.keep_cursor_visible();
+    }
+
+    /// A fresh listing of the whole vault; the selected scope and key stay selected.
+    fn loaded(&mut self, listing: Vec<(Scope, Vec<devvault::SecretMeta>)>) {
+        let (scope, key) = (self.current_scope(), self.selected());
+        let generation = self.catalog.generation + 1;
+        self.catalog = super::super::catalog::Catalog::new(listing);
+        self.catalog.generation = generation;
+        self.scope_sel = scope.and_then(|s| self.catalog.find_scope(&s)).unwrap_or(0);
+        let found = key.and_then(|(s, k)| {
+            let pos = self.catalog.find_scope(&s)?;
+            Some(self.catalog.find_secret(pos, k.as_str())? - self.catalog.scopes[pos].range.start)
+        });
+        if self.filter.is_none() {
+            self.cursor = found.unwrap_or(0);
+        }
+        self.refilter();
     }
 
     fn scope_loaded(

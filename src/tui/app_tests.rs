@@ -430,3 +430,26 @@ fn audit_view_lists_newest_first() {
     app.update(Msg::Cancel);
     assert!(app.dialog.is_none());
 }
+
+#[test]
+fn reload_keeps_the_selection_and_refreshes_the_filter() {
+    let mut app = unlocked();
+    app.update(Msg::Act(Action::Down)); // blog/prod SMTP_PASSWORD
+    let fx = app.update(Msg::Act(Action::Reload));
+    assert!(matches!(fx.as_slice(), [Effect::LoadAll]));
+    let mut listing = super::test_support::listing();
+    let added = devvault::SecretMeta {
+        key: KeyName::new("ADDED_ELSEWHERE").unwrap(),
+        ..listing[3].1[0].clone()
+    };
+    listing[3].1.push(added);
+    app.update(Msg::Loaded(listing.clone()));
+    assert_eq!(selected_key(&app), "SMTP_PASSWORD");
+    assert_eq!(app.view_len(), 3);
+    app.update(Msg::Act(Action::Filter));
+    typed(&mut app, "elsewhere");
+    assert_eq!(app.view_len(), 1);
+    listing[3].1.pop();
+    app.update(Msg::Loaded(listing));
+    assert_eq!(app.view_len(), 0, "the filter sees the new listing");
+}

@@ -80,6 +80,12 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b("A", Action::Audit, "the audit log (last 30 days)", None),
     b(
+        "R / F5",
+        Action::Reload,
+        "read the vault again (changes made elsewhere)",
+        None,
+    ),
+    b(
         "d",
         Action::Delete,
         "delete the key (kept in history)",
@@ -200,6 +206,7 @@ fn normal(code: KeyCode, ctrl: bool) -> Option<Action> {
         KeyCode::Char('r') => Rotate,
         KeyCode::Char('h') => History,
         KeyCode::Char('A') => Audit,
+        KeyCode::Char('R') | KeyCode::F(5) => Reload,
         KeyCode::Char('d') => Delete,
         KeyCode::Char('x') => Export,
         KeyCode::Char('n') => New,
@@ -269,7 +276,7 @@ mod tests {
                 KeyCode::Esc,
             ]
             .into_iter()
-            .chain("c/aerhAdxnL?q".chars().map(KeyCode::Char))
+            .chain("c/aerhARdxnL?q".chars().map(KeyCode::Char))
             .any(|code| normal(code, false) == Some(b.action));
             assert!(reachable, "{} has no key", b.keys);
         }

@@ -161,7 +161,7 @@ fn help(area: Rect, buf: &mut Buffer, theme: Theme) {
         })
         .collect();
     lines.push(Line::styled(
-        "In forms: Tab next field, Ctrl-T show/hide the value, Enter save, Esc cancel",
+        "Forms: Tab next field · Ctrl-T show/hide · Enter save · Esc cancel",
         theme.dim(),
     ));
     lines_box(area, buf, "Keys", lines, None, theme);
