@@ -459,7 +459,7 @@ impl App {
         if areas.scopes.contains((col, row).into()) && self.filter.is_none() {
             self.focus = super::Focus::Scopes;
             let tree = self.catalog.tree();
-            let first = ui::tree_offset(self, &tree, areas.scopes);
+            let first = ui::tree_offset(self, areas.scopes);
             let line = first + (row.saturating_sub(areas.scopes.y + 1)) as usize;
             if let Some(super::super::catalog::TreeRow::Env(i)) = tree.get(line)
                 && *i != self.scope_sel

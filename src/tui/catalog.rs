@@ -33,6 +33,10 @@ pub struct Catalog {
     pub secrets: Vec<Secret>,
     /// Bumped on every change, so caches (the filter index) know to rebuild.
     pub generation: u64,
+    /// Rows of the left pane, built once per listing (a frame only slices it).
+    tree: Vec<TreeRow>,
+    /// For each scope, its row in `tree`.
+    tree_row: Vec<usize>,
 }
 
 impl Catalog {
@@ -49,6 +53,7 @@ impl Catalog {
             let range = start..cat.secrets.len();
             cat.scopes.push(ScopeEntry { scope, range });
         }
+        cat.build_tree();
         cat
     }
 
@@ -123,16 +128,26 @@ impl Catalog {
     }
 
     /// Rows of the left pane: a project header, then its environments.
-    pub fn tree(&self) -> Vec<TreeRow> {
-        let mut rows = Vec::with_capacity(self.scopes.len() * 2);
+    pub fn tree(&self) -> &[TreeRow] {
+        &self.tree
+    }
+
+    /// The row of scope `i` in [`Catalog::tree`].
+    pub fn tree_row(&self, i: usize) -> usize {
+        self.tree_row.get(i).copied().unwrap_or(0)
+    }
+
+    fn build_tree(&mut self) {
+        self.tree.clear();
+        self.tree_row.clear();
         for (i, e) in self.scopes.iter().enumerate() {
             let new_project = i == 0 || self.scopes[i - 1].scope.project != e.scope.project;
             if new_project {
-                rows.push(TreeRow::Project(i));
+                self.tree.push(TreeRow::Project(i));
             }
-            rows.push(TreeRow::Env(i));
+            self.tree_row.push(self.tree.len());
+            self.tree.push(TreeRow::Env(i));
         }
-        rows
     }
 }
 
@@ -187,7 +202,7 @@ mod tests {
         assert_eq!(cat.scopes[2].range, 1..3);
         assert_eq!(cat.find_secret(2, "B"), Some(2));
         assert_eq!(
-            cat.tree(),
+            cat.tree().to_vec(),
             vec![
                 TreeRow::Project(0),
                 TreeRow::Env(0),

@@ -61,12 +61,9 @@ pub fn table_body_height(size: (u16, u16)) -> usize {
 }
 
 /// The first tree row drawn so that the selected scope is visible.
-pub fn tree_offset(app: &App, tree: &[TreeRow], area: Rect) -> usize {
+pub fn tree_offset(app: &App, area: Rect) -> usize {
     let height = area.height.saturating_sub(2) as usize;
-    let sel = tree
-        .iter()
-        .position(|r| *r == TreeRow::Env(app.scope_sel))
-        .unwrap_or(0);
+    let sel = app.catalog.tree_row(app.scope_sel);
     // Keep the project name above the first environment in view when possible.
     (sel + 1).saturating_sub(height)
 }
@@ -128,7 +125,7 @@ fn render_scopes(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         Paragraph::new(Line::styled("no projects: n", theme.dim())).render(inner, buf);
         return;
     }
-    let first = tree_offset(app, &tree, area);
+    let first = tree_offset(app, area);
     for (i, row) in tree
         .iter()
         .skip(first)
