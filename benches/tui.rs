@@ -27,6 +27,8 @@ mod filter;
 mod gate;
 #[path = "../src/tui/input.rs"]
 mod input;
+#[path = "../src/tui/msg.rs"]
+mod msg;
 #[path = "../src/tui/theme.rs"]
 mod theme;
 #[path = "../src/tui/ui.rs"]

@@ -7,13 +7,17 @@ use super::catalog::Catalog;
 use super::dialog::{Confirm, Dialog, Form, FormKind};
 use super::filter::Filter;
 use super::gate::{Unlock, Welcome};
-use super::input::{Edit, SecretInput, TextInput};
-use devvault::{ExportFormat, KeyName, Passphrase, Scope, SecretMeta, SecretValue};
+use super::input::{SecretInput, TextInput};
+use devvault::{Scope, SecretValue};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+#[path = "app_dialogs.rs"]
+mod dialog_keys;
 #[path = "app_main.rs"]
 mod main_screen;
+
+pub use super::msg::{Action, Effect, Msg, RotateHow, SaveKind};
 
 /// Settings fixed for the session.
 #[derive(Debug, Clone)]
@@ -133,202 +137,6 @@ pub struct App {
     pub last_activity: Instant,
     /// Set when the app should exit.
     pub quit: bool,
-}
-
-/// Main-screen commands, from the keymap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Move up one row.
-    Up,
-    /// Move down one row.
-    Down,
-    /// Up one page.
-    PageUp,
-    /// Down one page.
-    PageDown,
-    /// First row.
-    Top,
-    /// Last row.
-    Bottom,
-    /// Switch pane.
-    SwitchPane,
-    /// Focus the scopes pane.
-    Left,
-    /// Focus the secrets pane.
-    Right,
-    /// Reveal or hide the selected value.
-    Reveal,
-    /// Copy the selected value.
-    Copy,
-    /// Start filtering.
-    Filter,
-    /// Add a key.
-    Add,
-    /// Edit the selected key.
-    Edit,
-    /// Delete the selected key.
-    Delete,
-    /// Rotate the selected key.
-    Rotate,
-    /// The selected key's history.
-    History,
-    /// Roll back to the selected version (in the history view).
-    Rollback,
-    /// The audit log.
-    Audit,
-    /// Read the vault again (another process may have changed it).
-    Reload,
-    /// Export the scope to a file.
-    Export,
-    /// New project or environment.
-    New,
-    /// Lock the vault.
-    Lock,
-    /// Help overlay.
-    Help,
-    /// Close the filter or dialog.
-    Back,
-    /// Quit.
-    Quit,
-}
-
-/// Something that happened.
-#[derive(Debug)]
-pub enum Msg {
-    /// The clock moved: a monotonic instant and the Unix time.
-    Tick(Instant, i64),
-    /// The terminal was resized.
-    Resize(u16, u16),
-    /// A main-screen command.
-    Act(Action),
-    /// An edit to the focused text field.
-    Input(Edit),
-    /// Enter in a field.
-    Submit,
-    /// Esc in a field or dialog.
-    Cancel,
-    /// Tab / Shift-Tab between fields.
-    NextField(isize),
-    /// Show or mask the value being typed.
-    ToggleMask,
-    /// Yes to a confirmation.
-    Yes,
-    /// A click at (column, row).
-    Click(u16, u16),
-    /// The wheel at (column, row); true = down.
-    Scroll(u16, u16, bool),
-    /// The vault was created.
-    Created,
-    /// The vault was unlocked.
-    Unlocked,
-    /// The passphrase was wrong (or another unlock error).
-    UnlockFailed(String),
-    /// Every scope's listing.
-    Loaded(Vec<(Scope, Vec<SecretMeta>)>),
-    /// One scope's listing after a write; select `select` if given.
-    ScopeLoaded(Scope, Vec<SecretMeta>, Option<KeyName>),
-    /// A value to show.
-    Revealed(Scope, KeyName, SecretValue),
-    /// A value to edit.
-    EditLoaded(Scope, KeyName, SecretValue),
-    /// A value is on the clipboard.
-    Copied(KeyName),
-    /// The clipboard countdown ended; true when our value was still there and was cleared.
-    ClipboardCleared(bool),
-    /// A key's versions.
-    HistoryLoaded(Scope, KeyName, Vec<devvault::rotation::VersionInfo>),
-    /// An old version's value to show.
-    VersionRevealed(u32, SecretValue),
-    /// Recent audit events.
-    AuditLoaded(Vec<devvault::audit::AuditEvent>),
-    /// A message for the footer.
-    Info(String),
-    /// An error for the footer.
-    Failed(String),
-}
-
-/// Why a value is saved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SaveKind {
-    /// A new key.
-    Add,
-    /// A changed value.
-    Edit,
-}
-
-/// Where a rotated value comes from.
-#[derive(Debug)]
-pub enum RotateHow {
-    /// Generated, to a checked spec.
-    Generate(devvault::generate::Generator),
-    /// Pasted by the user.
-    Paste(SecretValue),
-}
-
-/// What the driver should do.
-#[derive(Debug)]
-pub enum Effect {
-    /// Create the vault with this passphrase.
-    Create(Passphrase),
-    /// Unlock with this passphrase.
-    Unlock(Passphrase),
-    /// List every scope (answer: [`Msg::Loaded`]).
-    LoadAll,
-    /// Fetch a value to show (answer: [`Msg::Revealed`]).
-    Reveal(Scope, KeyName),
-    /// Fetch a value to edit (answer: [`Msg::EditLoaded`]).
-    FetchForEdit(Scope, KeyName),
-    /// Copy a value to the clipboard (answer: [`Msg::Copied`]).
-    Copy(Scope, KeyName),
-    /// Clear the clipboard if it still holds our value.
-    ClearClipboard,
-    /// Store a value (answer: [`Msg::ScopeLoaded`]).
-    Save {
-        /// Scope.
-        scope: Scope,
-        /// Key.
-        key: KeyName,
-        /// New value.
-        value: SecretValue,
-        /// Add or edit.
-        kind: SaveKind,
-    },
-    /// Give a key a new version (answer: [`Msg::ScopeLoaded`]).
-    Rotate {
-        /// Scope.
-        scope: Scope,
-        /// Key.
-        key: KeyName,
-        /// Generated or pasted.
-        how: RotateHow,
-    },
-    /// List a key's versions (answer: [`Msg::HistoryLoaded`]).
-    LoadHistory(Scope, KeyName),
-    /// Fetch an old version's value (answer: [`Msg::VersionRevealed`]).
-    RevealVersion(Scope, KeyName, u32),
-    /// Restore a version as a new one (answer: [`Msg::ScopeLoaded`]).
-    Rollback(Scope, KeyName, u32),
-    /// The audit events of the last N days (answer: [`Msg::AuditLoaded`]).
-    LoadAudit(u32),
-    /// Delete a key (answer: [`Msg::ScopeLoaded`]).
-    Delete(Scope, KeyName),
-    /// Write a scope to a file, 0600.
-    Export {
-        /// Scope.
-        scope: Scope,
-        /// Format.
-        format: ExportFormat,
-        /// File.
-        path: PathBuf,
-    },
-    /// Import a `.env` file into a scope.
-    Import(Scope, PathBuf),
-    /// Show a new, empty scope (handled inside `update`; never reaches the driver).
-    AddScope(Scope),
-    /// Drop the vault key and every value.
-    Lock,
-    /// Exit.
-    Quit,
 }
 
 impl App {

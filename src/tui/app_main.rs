@@ -260,23 +260,25 @@ impl App {
             .map_or_else(Vec::new, |(s, k)| vec![Effect::Reveal(s, k)])
     }
 
-    /// Moves the cursor in the focused pane; a move hides a revealed value.
-    fn move_by(&mut self, a: Action) -> Vec<Effect> {
-        self.revealed = None;
+    /// How many rows a movement key moves (0 for any other action).
+    pub(super) fn delta(&self, a: Action) -> isize {
         let page = self.page() as isize;
-        let delta = match a {
+        match a {
             Action::Up => -1,
             Action::Down => 1,
             Action::PageUp => -page,
             Action::PageDown => page,
             Action::Top => isize::MIN / 2,
-            _ => isize::MAX / 2,
-        };
-        let clamp = |at: usize, len: usize| -> usize {
-            (at as isize)
-                .saturating_add(delta)
-                .clamp(0, len.saturating_sub(1) as isize) as usize
-        };
+            Action::Bottom => isize::MAX / 2,
+            _ => 0,
+        }
+    }
+
+    /// Moves the cursor in the focused pane; a move hides a revealed value.
+    pub(super) fn move_by(&mut self, a: Action) -> Vec<Effect> {
+        self.revealed = None;
+        let delta = self.delta(a);
+        let clamp = |at: usize, len: usize| step(at, delta, len);
         if self.focus == Focus::Scopes && self.filter.is_none() {
             let sel = clamp(self.scope_sel, self.catalog.scopes.len());
             if sel != self.scope_sel {
@@ -338,61 +340,6 @@ impl App {
         vec![]
     }
 
-    /// Keys while a dialog is open: lists move; help and questions close.
-    fn dialog_key(&mut self, a: Action) -> Vec<Effect> {
-        let page = self.page() as isize;
-        let delta = match a {
-            Action::Up => -1,
-            Action::Down => 1,
-            Action::PageUp => -page,
-            Action::PageDown => page,
-            Action::Top => isize::MIN / 2,
-            Action::Bottom => isize::MAX / 2,
-            _ => 0,
-        };
-        match &mut self.dialog {
-            Some(Dialog::History(h)) => {
-                if delta != 0 {
-                    h.sel = step(h.sel, delta, h.versions.len());
-                    h.revealed = None;
-                    return vec![];
-                }
-                let Some(v) = h.selected() else { return vec![] };
-                let (scope, key, version, current) =
-                    (h.scope.clone(), h.key.clone(), v.version, v.current);
-                match a {
-                    Action::Reveal if h.revealed.as_ref().is_some_and(|r| r.0 == version) => {
-                        h.revealed = None;
-                        vec![]
-                    }
-                    Action::Reveal => vec![Effect::RevealVersion(scope, key, version)],
-                    Action::Rollback if current => {
-                        self.say(format!("v{version} is already the current value"), true)
-                    }
-                    Action::Rollback => {
-                        self.dialog = Some(Dialog::Confirm(Confirm {
-                            text: format!(
-                                "Roll {key} back to v{version}? Its value becomes a new version."
-                            ),
-                            on_yes: Effect::Rollback(scope, key, version),
-                        }));
-                        vec![]
-                    }
-                    _ => vec![],
-                }
-            }
-            Some(Dialog::Audit(v)) => {
-                v.sel = step(v.sel, delta, v.events.len());
-                vec![]
-            }
-            Some(Dialog::Help | Dialog::Confirm(_)) => {
-                self.dialog = None;
-                vec![]
-            }
-            _ => vec![],
-        }
-    }
-
     fn close_filter(&mut self) {
         if self.filter.take().is_some() {
             self.cursor = 0;
@@ -449,51 +396,5 @@ impl App {
         }
         self.keep_cursor_visible();
         vec![]
-    }
-
-    fn click(&mut self, col: u16, row: u16) -> Vec<Effect> {
-        if self.dialog.is_some() {
-            return vec![];
-        }
-        let areas = ui::layout(self.size, self.filter.is_some());
-        if areas.scopes.contains((col, row).into()) && self.filter.is_none() {
-            self.focus = super::Focus::Scopes;
-            let tree = self.catalog.tree();
-            let first = ui::tree_offset(self, areas.scopes);
-            let line = first + (row.saturating_sub(areas.scopes.y + 1)) as usize;
-            if let Some(super::super::catalog::TreeRow::Env(i)) = tree.get(line)
-                && *i != self.scope_sel
-            {
-                self.scope_sel = *i;
-                self.cursor = 0;
-                self.offset = 0;
-                self.revealed = None;
-            }
-        } else if areas.table.contains((col, row).into()) {
-            self.focus = super::Focus::Secrets;
-            let body_top = areas.table.y + 2;
-            if row >= body_top {
-                let at = self.offset + (row - body_top) as usize;
-                if at < self.view_len() && at != self.cursor {
-                    self.cursor = at;
-                    self.revealed = None;
-                }
-            }
-        }
-        vec![]
-    }
-
-    fn scroll(&mut self, col: u16, row: u16, down: bool) -> Vec<Effect> {
-        let areas = ui::layout(self.size, self.filter.is_some());
-        let focus = if areas.scopes.contains((col, row).into()) {
-            Focus::Scopes
-        } else {
-            Focus::Secrets
-        };
-        let saved = self.focus;
-        self.focus = focus;
-        let fx = self.move_by(if down { Action::Down } else { Action::Up });
-        self.focus = saved;
-        fx
     }
 }

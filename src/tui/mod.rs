@@ -12,6 +12,7 @@ pub mod event;
 pub mod filter;
 pub mod gate;
 pub mod input;
+pub mod msg;
 pub mod runner;
 pub mod theme;
 pub mod ui;
@@ -129,6 +130,8 @@ fn install_panic_hook() {
 
 #[cfg(test)]
 mod app_tests;
+#[cfg(test)]
+mod app_views_tests;
 #[cfg(test)]
 mod svg;
 #[cfg(test)]
