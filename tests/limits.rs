@@ -104,3 +104,69 @@ fn a_full_disk_fails_the_write_clearly_and_changes_nothing() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("5000 added"));
     assert_eq!(env.get(&["app", "KEEP"]), "kept value");
 }
+
+/// `devvault ARGS` under `/usr/bin/time`: its output and its peak resident memory in MB.
+fn measured(env: &Env, args: &[&str], stdin: &[u8]) -> (Output, u64) {
+    let mut c = Command::new("/usr/bin/time");
+    c.args(["-f", "peak-rss-kb %M"]).arg(bin()).args(args);
+    let out = run(env, c, stdin);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let kb: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-rss-kb "))
+        .unwrap_or_else(|| panic!("no peak from /usr/bin/time: {stderr}"))
+        .trim()
+        .parse()
+        .unwrap();
+    (out, kb / 1024)
+}
+
+fn assert_too_large(out: &Output, what: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let want = format!("{what} is larger than 64 MiB, the most devvault reads at once");
+    assert!(stderr.contains(&want), "unclear error: {stderr}");
+}
+
+#[test]
+fn a_100_mb_env_is_refused_clearly_with_bounded_memory() {
+    let env = Env::new();
+    env.set(&["app", "KEEP"], "kept value");
+    let before = snapshot(&env);
+    let line = format!("BIG={}\n", "y".repeat(10_000_000));
+    let big = line.repeat(10);
+    std::fs::write(env.work().join("huge.env"), &big).unwrap();
+    let (out, mb) = measured(&env, &["import", "app", "huge.env"], b"");
+    assert_too_large(&out, "huge.env");
+    assert!(mb < 64, "a refused file took {mb} MB");
+    let (out, stdin_mb) = measured(&env, &["import", "app", "-"], big.as_bytes());
+    assert_too_large(&out, "stdin");
+    assert!(stdin_mb < 200, "a refused stdin took {stdin_mb} MB");
+    assert_eq!(snapshot(&env), before);
+    eprintln!("limits: 100 MB .env refused, peak {mb} MB (file), {stdin_mb} MB (stdin)");
+}
+
+#[test]
+fn a_10_mb_value_works_and_a_70_mb_one_is_refused() {
+    let env = Env::new();
+    let value: String = (0..10_000_000u32)
+        .map(|i| char::from(b'a' + (i % 26) as u8))
+        .collect();
+    let (out, mb) = measured(&env, &["set", "app", "BIG"], value.as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(mb < 150, "a 10 MB value took {mb} MB");
+    assert!(
+        env.get(&["app", "BIG"]) == value,
+        "the 10 MB value came back changed"
+    );
+    let huge = vec![b'z'; 70 << 20];
+    let (out, huge_mb) = measured(&env, &["set", "app", "HUGE"], &huge);
+    assert_too_large(&out, "the value for HUGE on stdin");
+    assert!(huge_mb < 200, "a refused 70 MB value took {huge_mb} MB");
+    eprintln!("limits: 10 MB value stored, peak {mb} MB; 70 MB value refused, peak {huge_mb} MB");
+}
