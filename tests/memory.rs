@@ -88,4 +88,8 @@ fn a_locked_tui_keeps_neither_the_passphrase_nor_a_revealed_value_in_memory() {
         !contains(&locked, PASSPHRASE),
         "the passphrase outlived the lock"
     );
+    eprintln!(
+        "memory: locked TUI core of {} bytes: no canary, no passphrase",
+        locked.len()
+    );
 }
