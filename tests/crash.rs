@@ -69,6 +69,56 @@ fn loop_span(env: &Env) -> std::time::Duration {
     duration(c) * 3
 }
 
+/// The scope's current values by key name (none when the scope does not exist yet).
+fn values_of(v: &mut devvault::Vault, s: &str) -> BTreeMap<String, String> {
+    match v.export(&scope(s)) {
+        Ok(e) => e
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.expose_secret().to_string()))
+            .collect(),
+        Err(Error::NotFound { .. }) => BTreeMap::new(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// Checks one key of `app/w` after a kill: its history grew by every write acknowledged
+/// for it (`acked`), plus at most the write in flight; its value is the newest of those.
+/// `state` holds per key the versions seen so far and the current value. Returns how many
+/// unacknowledged versions landed (0 or 1).
+fn check_key(
+    v: &mut devvault::Vault,
+    name: &str,
+    acked: &[usize],
+    flying: Option<usize>,
+    values: &BTreeMap<String, String>,
+    state: &mut BTreeMap<String, (usize, String)>,
+) -> usize {
+    let (seen, current) = state.get(name).cloned().unwrap_or((0, String::new()));
+    let history = match v.history(&scope("app/w"), &key(name)) {
+        Ok(h) => h.len(),
+        Err(Error::NotFound { .. }) => 0,
+        Err(e) => panic!("{e}"),
+    };
+    let at_least = seen + acked.len();
+    let extra = history.checked_sub(at_least).unwrap_or_else(|| {
+        panic!("{name}: {history} versions, {at_least} acknowledged: a write was lost")
+    });
+    assert!(
+        extra == 0 || (extra == 1 && flying.is_some()),
+        "{name}: {extra} unknown versions"
+    );
+    let expected = match (extra, flying, acked.last()) {
+        (1, Some(f), _) => format!("v{f}"),
+        (_, _, Some(i)) => format!("v{i}"),
+        _ => current,
+    };
+    if history > 0 {
+        assert_eq!(values.get(name), Some(&expected), "{name}: wrong value");
+        state.insert(name.to_string(), (history, expected));
+    }
+    extra
+}
+
 /// A `sh` loop of `devvault OP app/w K<i mod keys>` writing the value `v<i>`, printing `i`
 /// after each success; killed at random instants and checked against its acknowledgements.
 fn write_loop(op: &str, keys: usize, precreate: bool, seed: u64) {
@@ -101,43 +151,14 @@ fn write_loop(op: &str, keys: usize, precreate: bool, seed: u64) {
         let in_flight = next + acks.len();
         assert_sound(&env.vault);
         let mut v = reopen(&env.vault, PASS);
-        let values: BTreeMap<String, String> = match v.export(&scope("app/w")) {
-            Ok(e) => e
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.expose_secret().to_string()))
-                .collect(),
-            Err(Error::NotFound { .. }) => BTreeMap::new(),
-            Err(e) => panic!("{e}"),
-        };
+        let values = values_of(&mut v, "app/w");
         for (j, name) in names.iter().enumerate() {
             let acked: Vec<usize> = acks.iter().copied().filter(|i| i % keys == j).collect();
-            let (seen, current) = state.get(name).cloned().unwrap_or((0, String::new()));
-            let history = match v.history(&scope("app/w"), &key(name)) {
-                Ok(h) => h.len(),
-                Err(Error::NotFound { .. }) => 0,
-                Err(e) => panic!("{e}"),
-            };
-            let at_least = seen + acked.len();
-            let extra = history.checked_sub(at_least).unwrap_or_else(|| {
-                panic!("{name}: {history} versions, {at_least} acknowledged: a write was lost")
-            });
-            let flying = in_flight % keys == j;
-            assert!(
-                extra == 0 || (extra == 1 && flying),
-                "{name}: {extra} unknown versions"
-            );
-            let expected = match (extra, acked.last()) {
-                (1, _) => format!("v{in_flight}"),
-                (_, Some(i)) => format!("v{i}"),
-                _ => current,
-            };
-            if flying {
+            let flying = (in_flight % keys == j).then_some(in_flight);
+            let extra = check_key(&mut v, name, &acked, flying, &values, &mut state);
+            if flying.is_some() {
                 t.interrupted += usize::from(extra == 0);
                 t.finished += extra;
-            }
-            if history > 0 {
-                assert_eq!(values.get(name), Some(&expected), "{name}: wrong value");
-                state.insert(name.clone(), (history, expected));
             }
         }
         t.kills += 1;
