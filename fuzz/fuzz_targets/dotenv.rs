@@ -1,5 +1,5 @@
-//! The .env parser on arbitrary text: it returns entries or a `file:line` error, never
-//! panics; whatever it accepts renders and parses back to the same values.
+//! The .env parser on arbitrary text: it returns entries with valid key names or a
+//! `file:line` error, and never panics (round trips are a proptest in `src/dotenv_tests.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
