@@ -43,6 +43,12 @@ pub enum Error {
         /// How to fix it.
         fix: String,
     },
+    /// The vault could not be written or read: a full disk, a file size limit, a failing
+    /// disk. The transaction was rolled back.
+    #[error(
+        "vault storage failed ({0}): the disk is full, a file size limit was reached or the disk failed; nothing was changed: free some space and try again"
+    )]
+    Storage(rusqlite::Error),
     /// SQLite failed.
     #[error("database error: {0}")]
     Db(rusqlite::Error),
@@ -67,6 +73,13 @@ impl From<rusqlite::Error> for Error {
                 Error::integrity(format!("a stored {ty} value does not convert"))
             }
             e if is_corruption(&e) => Error::integrity(format!("SQLite reports: {e}")),
+            e if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure)
+            ) =>
+            {
+                Error::Storage(e)
+            }
             e => Error::Db(e),
         }
     }

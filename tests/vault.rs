@@ -1,5 +1,5 @@
 //! The `Vault` API on a real SQLite file in a temporary directory: round trips, reports,
-//! suggestions, file modes and the frozen v1 vault.
+//! suggestions, file modes and the frozen vaults (v1, and schema 2 with audit and history).
 
 mod common;
 
@@ -178,4 +178,45 @@ fn the_frozen_v1_vault_still_opens() {
         .unlock(&pass("devvault frozen vault v1"))
         .unwrap();
     assert_eq!(get(&mut v, "myapp", "NEW").unwrap(), "n");
+}
+
+#[test]
+fn the_frozen_schema_2_vault_still_opens() {
+    // tests/data/v2.db (made by make-v2.sh) holds an audit log, policies and version
+    // history; it must open forever, its history and audit chain intact.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.db");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v2.db"),
+        &path,
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut v = Vault::open(&path)
+        .unwrap()
+        .unlock(&pass("devvault frozen vault v2"))
+        .unwrap();
+    assert!(v.audit_verify().unwrap().entries >= 10);
+    assert_eq!(get(&mut v, "myapp", "STRIPE_KEY").unwrap(), "sk_live_one");
+    assert_eq!(get(&mut v, "myapp/prod", "PEM").unwrap(), "line1\nline2");
+    let h = v.history(&scope("myapp"), &key("STRIPE_KEY")).unwrap();
+    let versions: Vec<_> = h.iter().map(|i| (i.version, i.current)).collect();
+    assert_eq!(versions, [(1, false), (2, false), (3, true)]);
+    assert_eq!(h[1].note.as_deref(), Some("old key revoked"));
+    assert_eq!(h[2].restored_from, Some(1));
+    let old = v
+        .history_value(&scope("myapp"), &key("STRIPE_KEY"), 2)
+        .unwrap();
+    assert_eq!(old.expose_secret(), "sk_live_two");
+    let days = |p: devvault::rotation::Policy| p.max_age / 86_400;
+    assert_eq!(days(v.policy(&scope("myapp"), None).unwrap()), 30);
+    let stripe = v.policy(&scope("myapp"), Some(&key("STRIPE_KEY"))).unwrap();
+    assert_eq!(days(stripe), 84);
+    assert!(matches!(
+        get(&mut v, "other", "OLD"),
+        Err(Error::NotFound { .. })
+    ));
+    assert_eq!(v.history(&scope("other"), &key("OLD")).unwrap().len(), 1);
+    set(&mut v, "myapp", "NEW", "n");
+    v.audit_verify().unwrap();
 }

@@ -1,11 +1,11 @@
 //! `devvault import [SCOPE] FILE`: loads a .env file (`-` = stdin) in one transaction and
 //! reports, per key name, what was added, changed or already the same.
 
+use super::set::{MAX_INPUT, read_capped, too_large};
 use anyhow::{Context, Result};
 use clap::Args;
 use devvault::{KeyName, SecretValue};
-use std::io::{Read, Write};
-use zeroize::Zeroizing;
+use std::io::Write;
 
 #[derive(Args, Debug)]
 pub struct Import {
@@ -22,15 +22,15 @@ impl Import {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
         let file = &rest[0];
-        let mut bytes = Zeroizing::new(Vec::new());
-        if file == "-" {
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .context("cannot read stdin")?;
+        let bytes = if file == "-" {
+            read_capped(std::io::stdin().lock(), "stdin")?
         } else {
-            *bytes = std::fs::read(file).with_context(|| format!("cannot read {file}"))?;
-        }
+            let f = std::fs::File::open(file).with_context(|| format!("cannot read {file}"))?;
+            if f.metadata().is_ok_and(|m| m.len() > MAX_INPUT) {
+                anyhow::bail!(too_large(file));
+            }
+            read_capped(f, file)?
+        };
         let origin = if file == "-" {
             "<stdin>"
         } else {

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod cli;
+pub mod crash;
 pub mod tmux;
 pub mod x11;
 

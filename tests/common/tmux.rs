@@ -120,6 +120,20 @@ impl Tmux {
         std::thread::sleep(Duration::from_millis(100));
     }
 
+    /// The process id of the program in the window (the first one when the pane's
+    /// shell started it as a child).
+    pub fn program_pid(&self) -> u32 {
+        let out = self.tmux(&["display-message", "-p", "-t", "0", "#{pane_pid}"]);
+        let pane: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        let comm = std::fs::read_to_string(format!("/proc/{pane}/comm")).unwrap_or_default();
+        if comm.trim() != "sh" {
+            return pane;
+        }
+        let children =
+            std::fs::read_to_string(format!("/proc/{pane}/task/{pane}/children")).unwrap();
+        children.split_whitespace().next().unwrap().parse().unwrap()
+    }
+
     /// Waits until the command in the window has exited (the session is gone).
     pub fn wait_exit(&self) {
         let start = Instant::now();
