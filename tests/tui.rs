@@ -276,3 +276,29 @@ fn copy_clears_after_the_timeout_only_if_still_ours() {
     t.wait_exit();
     assert_eq!(paste(), "");
 }
+
+#[test]
+fn a_change_made_by_the_cli_shows_on_reload() {
+    let e = seeded();
+    let home = e.dir.path().to_str().unwrap().to_string();
+    let vault = e.vault.to_str().unwrap().to_string();
+    let cmd = format!("{} tui", binary());
+    let env = [
+        ("HOME", home.as_str()),
+        ("DEVVAULT_VAULT", vault.as_str()),
+        ("DEVVAULT_PASSPHRASE", PASS),
+    ];
+    let t = Tmux::start(&cmd, &e.work(), &env, 80, 24);
+    t.wait_for("blog/dev · 1 key");
+    // The CLI writes while the TUI holds the vault open.
+    e.set(&["blog/dev", "FROM_THE_CLI"], "x");
+    e.set(&["newproj/dev", "ELSEWHERE"], "y");
+    t.keys(&["R"]);
+    let screen = t.wait_for("blog/dev · 2 keys");
+    assert!(
+        screen.contains("FROM_THE_CLI") && screen.contains("newproj"),
+        "{screen}"
+    );
+    t.keys(&["q"]);
+    t.wait_exit();
+}
