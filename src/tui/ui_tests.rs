@@ -115,6 +115,13 @@ fn history_and_audit_views() {
         SecretValue::from("ghp_old_value_2"),
     ));
     both_sizes("history", &mut app);
+    app.update(Msg::Act(Action::Up)); // hides the old value: the provider's URL shows instead
+    app.catalog.secrets[0].meta.url = Some("https://github.com/settings/tokens".into());
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("revoke old values at https://github.com/settings/tokens"),
+        "{screen}"
+    );
     app.update(Msg::Cancel);
     let events = [
         EventKind::Set,

@@ -94,7 +94,21 @@ pub fn history(app: &App, h: &HistoryView, area: Rect, buf: &mut Buffer, theme: 
             Span::raw(format!("v{v}: ")),
             Span::styled(value.expose_secret().replace('\n', "⏎"), theme.revealed()),
         ]),
-        None => Line::styled("values stay hidden until you press Enter", theme.dim()),
+        None => {
+            // Where the key is issued and revoked (`rotate --url`), if known.
+            let url = app
+                .catalog
+                .find_scope(&h.scope)
+                .and_then(|pos| app.catalog.find_secret(pos, h.key.as_str()))
+                .and_then(|i| app.catalog.secrets[i].meta.url.clone());
+            match url {
+                Some(url) => Line::from(vec![
+                    Span::styled("revoke old values at ", theme.dim()),
+                    Span::styled(url, theme.key()),
+                ]),
+                None => Line::styled("values stay hidden until you press Enter", theme.dim()),
+            }
+        }
     };
     Paragraph::new(value).render(value_area, buf);
     Line::styled(
