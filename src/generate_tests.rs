@@ -1,3 +1,6 @@
+//! Unit tests of the value generator: lengths, alphabets, word lists, the weak-spec refusal
+//! and that values differ.
+
 use super::*;
 
 fn value(g: &Generator) -> String {

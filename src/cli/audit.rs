@@ -58,7 +58,7 @@ impl Audit {
             return super::output::json(&events);
         }
         let col = |f: fn(&devvault::audit::AuditEvent) -> usize, min: usize| {
-            events.iter().map(f).max().unwrap_or(min).max(min)
+            super::output::width(events.iter().map(f), min)
         };
         let sw = col(|e| e.scope.as_deref().map_or(1, str::len), 5);
         let kw = col(|e| e.key.as_deref().map_or(1, str::len), 3);

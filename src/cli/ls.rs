@@ -22,12 +22,7 @@ impl Ls {
             return super::output::json(&keys);
         }
         let now = devvault::vault::now();
-        let width = keys
-            .iter()
-            .map(|k| k.key.as_str().len())
-            .max()
-            .unwrap_or(3)
-            .max(3);
+        let width = super::output::width(keys.iter().map(|k| k.key.as_str().len()), 3);
         let mut out = std::io::stdout().lock();
         writeln!(
             out,

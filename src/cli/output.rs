@@ -53,6 +53,11 @@ pub fn json(value: &impl serde::Serialize) -> Result<()> {
     Ok(())
 }
 
+/// The width of a text column: its longest cell, at least `header` wide.
+pub fn width(cells: impl Iterator<Item = usize>, header: usize) -> usize {
+    cells.max().unwrap_or(0).max(header)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -26,18 +26,8 @@ impl Stale {
             eprintln!("no secret is past its maximum age");
             return Ok(());
         }
-        let sw = stale
-            .iter()
-            .map(|s| s.scope.to_string().len())
-            .max()
-            .unwrap_or(5)
-            .max(5);
-        let kw = stale
-            .iter()
-            .map(|s| s.key.as_str().len())
-            .max()
-            .unwrap_or(3)
-            .max(3);
+        let sw = super::output::width(stale.iter().map(|s| s.scope.to_string().len()), 5);
+        let kw = super::output::width(stale.iter().map(|s| s.key.as_str().len()), 3);
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
