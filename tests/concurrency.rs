@@ -1,14 +1,15 @@
-//! Concurrent writers: 4 processes each run `DEVVAULT_CONCURRENCY_OPS` (400 by default)
+//! Concurrent writers: 4 processes each run `DEVVAULT_CONCURRENCY_OPS` (500 by default)
 //! alternating `set` and `rotate` calls on 8 keys they share, all at once. Every call must
 //! exit 0 without "database is locked" (or any error) on stderr, and afterwards each key's
 //! history holds exactly its initial value plus one version per acknowledged write,
 //! numbered 1..n with the newest current and holding an acknowledged value; one key's
-//! versions are all revealed and must be exactly the values written to it.
+//! versions are all revealed and must be exactly the values written to it. The workers
+//! unlock through a timed session (`devvault unlock`), as a developer's shell would.
 
 mod common;
 
 use common::cli::{Env, PASS};
-use common::crash::{bin, devvault};
+use common::crash::{Session, bin, devvault};
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -21,7 +22,7 @@ fn ops() -> usize {
         Ok(s) => s
             .parse()
             .unwrap_or_else(|_| panic!("DEVVAULT_CONCURRENCY_OPS={s:?} is not a count")),
-        Err(_) => 400,
+        Err(_) => 500,
     }
 }
 
@@ -51,6 +52,7 @@ fn four_writers_lose_no_update_and_never_see_a_locked_database() {
         env.set(&["app", &format!("K{k}")], "init");
     }
     let n = ops();
+    let session = Session::start(&env.vault);
     let start = Instant::now();
     let children: Vec<_> = (0..WORKERS)
         .map(|w| {
@@ -73,6 +75,7 @@ fn four_writers_lose_no_update_and_never_see_a_locked_database() {
         .map(|c| c.wait_with_output().unwrap())
         .collect();
     let elapsed = start.elapsed();
+    drop(session);
     let mut acked: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (w, out) in outputs.iter().enumerate() {
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -76,8 +76,11 @@ impl Store {
     }
 
     fn connect(path: &Path, flags: OpenFlags) -> Result<Store> {
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-        conn.busy_timeout(Duration::from_secs(10))?;
+        let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        // Another process holds the write lock: short sleeps (SQLite's default grows them to
+        // 100 ms, so a waiting writer idled long after the lock was free), about 10 s in all
+        // before `database is locked` reaches the user.
+        conn.busy_handler(Some(wait_for_lock))?;
         // Keep -wal and -shm between runs (emptied, mode 0600): creating and deleting them
         // was most of a short command's kernel time.
         conn.file_control(
@@ -177,4 +180,16 @@ impl Mode0600 for std::fs::OpenOptions {
     fn mode_0600(&mut self) -> &mut Self {
         std::os::unix::fs::OpenOptionsExt::mode(self, 0o600)
     }
+}
+
+/// Sleeps 1 ms for the first 10 tries, 2 ms to the 50th, then 5 ms: about 10 s in all.
+fn wait_for_lock(attempt: i32) -> bool {
+    let ms = match attempt {
+        0..10 => 1,
+        10..50 => 2,
+        50..2030 => 5,
+        _ => return false,
+    };
+    std::thread::sleep(Duration::from_millis(ms));
+    true
 }

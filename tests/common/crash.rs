@@ -131,6 +131,61 @@ pub fn reopen(vault: &Path, pass: &str) -> Vault {
         .unwrap_or_else(|e| panic!("the vault does not unlock after a kill: {e}"))
 }
 
+/// Reopens a vault after each crash: the passphrase (Argon2id) the first time, then the
+/// vault key the last opening had, checked against the vault's MAC like a session unlock.
+pub struct Opener {
+    path: PathBuf,
+    key: Option<devvault::VaultKey>,
+}
+
+impl Opener {
+    pub fn new(vault: &Path) -> Opener {
+        Opener {
+            path: vault.to_path_buf(),
+            key: None,
+        }
+    }
+
+    /// The vault, freshly opened and unlocked (it must open).
+    pub fn open(&mut self) -> Vault {
+        let v = match self.key.take() {
+            None => reopen(&self.path, PASS),
+            Some(key) => Vault::open(&self.path)
+                .unwrap()
+                .unlock_with_vault_key(key)
+                .unwrap_or_else(|e| panic!("the vault does not unlock after a kill: {e}")),
+        };
+        self.key = Some(v.session_key());
+        v
+    }
+}
+
+/// A timed session unlock (`devvault unlock`) for the children, so each spends no time in
+/// Argon2id; `devvault lock` when dropped.
+pub struct Session(PathBuf);
+
+impl Session {
+    pub fn start(vault: &Path) -> Session {
+        let out = devvault(vault, PASS)
+            .args(["unlock", "--for", "1h"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Session(vault.to_path_buf())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = devvault(&self.0, PASS).arg("lock").output();
+    }
+}
+
 /// Whether `pass` unlocks the vault.
 pub fn opens_with(vault: &Path, pass: &str) -> bool {
     Vault::open(vault)
