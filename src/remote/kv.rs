@@ -72,8 +72,12 @@ impl<'a> Client<'a> {
         let mut tls = ureq::tls::TlsConfig::builder().disable_verification(access.skip_verify);
         if let Some(path) = &access.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
-                fail(remote, None, format!("cannot read the CA file {} ({e})", path.display()),
-                    "set VAULT_CACERT to a readable PEM file of the server's CA".into())
+                fail(
+                    remote,
+                    None,
+                    format!("cannot read the CA file {} ({e})", path.display()),
+                    "set VAULT_CACERT to a readable PEM file of the server's CA".into(),
+                )
             })?;
             let certs: Vec<_> = ureq::tls::parse_pem(&pem)
                 .filter_map(|item| match item {
@@ -82,8 +86,12 @@ impl<'a> Client<'a> {
                 })
                 .collect();
             if certs.is_empty() {
-                return Err(fail(remote, None, format!("{} holds no PEM certificate", path.display()),
-                    "set VAULT_CACERT to a PEM file of the server's CA".into()));
+                return Err(fail(
+                    remote,
+                    None,
+                    format!("{} holds no PEM certificate", path.display()),
+                    "set VAULT_CACERT to a PEM file of the server's CA".into(),
+                ));
             }
             tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
         }
@@ -106,15 +114,27 @@ impl<'a> Client<'a> {
     }
 
     fn namespace(&self) -> Option<&str> {
-        self.remote.namespace.as_deref().or(self.access.namespace.as_deref())
+        self.remote
+            .namespace
+            .as_deref()
+            .or(self.access.namespace.as_deref())
     }
 
     /// Sends one request; returns the status and the body (zeroized on drop).
-    fn send(&self, method: &str, url: &str, body: Option<&[u8]>, op: &str) -> Result<(u16, Zeroizing<Vec<u8>>)> {
+    fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<&[u8]>,
+        op: &str,
+    ) -> Result<(u16, Zeroizing<Vec<u8>>)> {
         let token = self.access.token.expose_secret();
         let result = match body {
             Some(b) => {
-                let mut req = self.agent.post(url).header("X-Vault-Token", token)
+                let mut req = self
+                    .agent
+                    .post(url)
+                    .header("X-Vault-Token", token)
                     .content_type("application/json");
                 if let Some(ns) = self.namespace() {
                     req = req.header("X-Vault-Namespace", ns);
@@ -156,8 +176,16 @@ impl<'a> Client<'a> {
                 let version = data.metadata.map_or(0, |m| m.version);
                 let entries = match data.data {
                     Some(map) => Some(payload::entries(map).map_err(|why| {
-                        fail(self.remote, Some(200), format!("the entry at {}/data/{path} cannot be read: {why}", self.remote.mount),
-                            "fix the entry on the server (e.g. `bao kv put`) or pull another scope".into())
+                        fail(
+                            self.remote,
+                            Some(200),
+                            format!(
+                                "the entry at {}/data/{path} cannot be read: {why}",
+                                self.remote.mount
+                            ),
+                            "fix the entry on the server (e.g. `bao kv put`) or pull another scope"
+                                .into(),
+                        )
                     })?),
                     None => None,
                 };
@@ -180,8 +208,8 @@ impl<'a> Client<'a> {
         let (status, answer) = self.send("POST", &self.url("data", path), Some(&body), &op)?;
         match status {
             200 | 204 => {
-                let w: WriteResponse = serde_json::from_slice(&answer)
-                    .map_err(|_| bad_answer(self.remote, &op))?;
+                let w: WriteResponse =
+                    serde_json::from_slice(&answer).map_err(|_| bad_answer(self.remote, &op))?;
                 Ok(Some(w.data.version))
             }
             400 if messages(&answer).contains("check-and-set") => Ok(None),
@@ -194,7 +222,9 @@ impl<'a> Client<'a> {
     pub fn scopes(&self) -> Result<Vec<String>> {
         let mut out = Vec::new();
         for project in self.list(&self.remote.prefix)? {
-            let Some(project) = project.strip_suffix('/') else { continue };
+            let Some(project) = project.strip_suffix('/') else {
+                continue;
+            };
             let under = join(&self.remote.prefix, project);
             for env in self.list(&under)? {
                 let scope = format!("{project}/{env}");
@@ -233,7 +263,11 @@ impl<'a> Client<'a> {
 }
 
 fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") }
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}/{name}")
+    }
 }
 
 fn fail(remote: &RemoteConfig, status: Option<u16>, what: String, fix: String) -> Error {
@@ -248,38 +282,75 @@ fn fail(remote: &RemoteConfig, status: Option<u16>, what: String, fix: String) -
 
 fn messages(body: &[u8]) -> String {
     let errs: Errors = serde_json::from_slice(body).unwrap_or_default();
-    errs.errors.join("; ").split_whitespace().collect::<Vec<_>>().join(" ")
+    errs.errors
+        .join("; ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn bad_answer(remote: &RemoteConfig, op: &str) -> Error {
-    fail(remote, None, format!("could not {op}: the server's answer is not a KV v2 answer"),
-        format!("check that `{}` is a KV version 2 mount (`bao secrets enable -version=2 -path={} kv`)", remote.mount, remote.mount))
+    fail(
+        remote,
+        None,
+        format!("could not {op}: the server's answer is not a KV v2 answer"),
+        format!(
+            "check that `{}` is a KV version 2 mount (`bao secrets enable -version=2 -path={} kv`)",
+            remote.mount, remote.mount
+        ),
+    )
 }
 
 /// An HTTP error status in words a user can act on.
 fn refused(remote: &RemoteConfig, status: u16, body: &[u8], op: &str) -> Error {
     let said = messages(body);
-    let said = if said.is_empty() { String::new() } else { format!(" ({said})") };
+    let said = if said.is_empty() {
+        String::new()
+    } else {
+        format!(" ({said})")
+    };
     let name = &remote.name;
     let fix = match status {
         401 | 403 => format!(
             "the token expired, was revoked, or its policy does not allow this: run `devvault remote login {name}` with a token whose policy grants read, create, update and list on {}/data/{}* and {}/metadata/{}*",
-            remote.mount, slash(&remote.prefix), remote.mount, slash(&remote.prefix)
+            remote.mount,
+            slash(&remote.prefix),
+            remote.mount,
+            slash(&remote.prefix)
         ),
-        404 => format!("check the mount: `devvault remote add {name} {} --mount MOUNT` with a KV version 2 mount", remote.url),
-        429 | 500..=599 => "the server is sealed, overloaded or failing: try again later, or ask its operator".to_string(),
+        404 => format!(
+            "check the mount: `devvault remote add {name} {} --mount MOUNT` with a KV version 2 mount",
+            remote.url
+        ),
+        429 | 500..=599 => {
+            "the server is sealed, overloaded or failing: try again later, or ask its operator"
+                .to_string()
+        }
         _ => "check the remote's settings (`devvault remote ls`)".to_string(),
     };
-    fail(remote, Some(status), format!("could not {op}: HTTP {status}{said}"), fix)
+    fail(
+        remote,
+        Some(status),
+        format!("could not {op}: HTTP {status}{said}"),
+        fix,
+    )
 }
 
 fn slash(prefix: &str) -> String {
-    if prefix.is_empty() { String::new() } else { format!("{prefix}/") }
+    if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}/")
+    }
 }
 
 /// A failure before any HTTP status: unreachable, TLS, timeout.
 fn transport(remote: &RemoteConfig, op: &str, e: &ureq::Error) -> Error {
-    let detail = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+    let detail = e
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let (what, fix) = match e {
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => (
             format!("TLS failed while trying to {op} ({detail})"),

@@ -158,8 +158,14 @@ mod tests {
 
     #[test]
     fn settings_are_checked_and_normalised() {
-        let r = RemoteConfig::new("team", "https://v.example:8200/", "/secret/", "devvault/", None)
-            .unwrap();
+        let r = RemoteConfig::new(
+            "team",
+            "https://v.example:8200/",
+            "/secret/",
+            "devvault/",
+            None,
+        )
+        .unwrap();
         assert_eq!(r.url, "https://v.example:8200");
         let scope = Scope::parse("myapp/prod").unwrap();
         assert_eq!(r.path(&scope), "devvault/myapp/prod");
@@ -175,7 +181,10 @@ mod tests {
             ("team", "https://v", "secret", "a/../b"),
             ("team", "https://v", "sec ret", ""),
         ] {
-            assert!(RemoteConfig::new(name, url, mount, prefix, None).is_err(), "{name} {url} {mount} {prefix}");
+            assert!(
+                RemoteConfig::new(name, url, mount, prefix, None).is_err(),
+                "{name} {url} {mount} {prefix}"
+            );
         }
     }
 

@@ -188,7 +188,10 @@ mod tests {
 
     #[test]
     fn round_trip_with_metadata() {
-        let body = write_body(&[entry("B", "two\n\"q\"", None), entry("A", "one", Some("n"))], 3);
+        let body = write_body(
+            &[entry("B", "two\n\"q\"", None), entry("A", "one", Some("n"))],
+            3,
+        );
         let back = entries(data_of(&body)).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(back[0].key.as_str(), "A");
@@ -199,8 +202,7 @@ mod tests {
 
     #[test]
     fn foreign_entries_and_bad_fields() {
-        let plain: BTreeMap<String, Field> =
-            serde_json::from_str(r#"{"API_KEY": "v"}"#).unwrap();
+        let plain: BTreeMap<String, Field> = serde_json::from_str(r#"{"API_KEY": "v"}"#).unwrap();
         let got = entries(plain).unwrap();
         assert_eq!(got[0].meta, KeyMeta::default());
         for (json, want) in [

@@ -214,6 +214,38 @@ impl std::fmt::Display for KeyDiff {
     }
 }
 
+/// What a push or pull did to one scope.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SyncReport {
+    /// The scope.
+    pub scope: String,
+    /// The state found before acting.
+    pub state: State,
+    /// What was done: `pushed`, `pulled`, `kept-ours`, `up-to-date`, `local-ahead`.
+    pub action: &'static str,
+    /// The remote's KV version afterwards (0: no entry).
+    pub version: u64,
+    /// Keys added locally by a pull.
+    pub added: Vec<String>,
+    /// Keys whose value a pull changed (the old values are in history).
+    pub changed: Vec<String>,
+    /// Keys a pull removed (kept in history).
+    pub removed: Vec<String>,
+}
+
+/// One scope's standing against a remote, for `remote status`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ScopeStatus {
+    /// The scope.
+    pub scope: String,
+    /// Where it stands.
+    pub state: State,
+    /// The remote entry's current version (0: none).
+    pub remote_version: u64,
+    /// The version last synced, if any.
+    pub synced_version: Option<u64>,
+}
+
 #[cfg(test)]
 #[path = "sync_tests.rs"]
 mod tests;

@@ -26,14 +26,26 @@ fn never_synced() {
 fn after_a_sync() {
     let b = base(4, 1);
     assert_eq!(state(Some(&b), Some(d(1)), Some((4, d(1)))), State::InSync);
-    assert_eq!(state(Some(&b), Some(d(2)), Some((4, d(1)))), State::LocalAhead);
-    assert_eq!(state(Some(&b), Some(d(1)), Some((5, d(3)))), State::RemoteAhead);
-    assert_eq!(state(Some(&b), Some(d(2)), Some((5, d(3)))), State::Diverged);
+    assert_eq!(
+        state(Some(&b), Some(d(2)), Some((4, d(1)))),
+        State::LocalAhead
+    );
+    assert_eq!(
+        state(Some(&b), Some(d(1)), Some((5, d(3)))),
+        State::RemoteAhead
+    );
+    assert_eq!(
+        state(Some(&b), Some(d(2)), Some((5, d(3)))),
+        State::Diverged
+    );
     // Both sides made the same change.
     assert_eq!(state(Some(&b), Some(d(2)), Some((5, d(2)))), State::InSync);
     // The remote wrote a new version with the same content: nothing to pull.
     assert_eq!(state(Some(&b), Some(d(1)), Some((5, d(1)))), State::InSync);
-    assert_eq!(state(Some(&b), Some(d(2)), Some((5, d(1)))), State::LocalAhead);
+    assert_eq!(
+        state(Some(&b), Some(d(2)), Some((5, d(1)))),
+        State::LocalAhead
+    );
 }
 
 #[test]
@@ -46,8 +58,14 @@ fn remote_entry_deleted_after_a_sync() {
 #[test]
 fn push_in_each_state() {
     assert_eq!(push_action(State::InSync, 4), PushAction::Record);
-    assert_eq!(push_action(State::LocalAhead, 4), PushAction::Write { cas: 4 });
-    assert_eq!(push_action(State::LocalAhead, 0), PushAction::Write { cas: 0 });
+    assert_eq!(
+        push_action(State::LocalAhead, 4),
+        PushAction::Write { cas: 4 }
+    );
+    assert_eq!(
+        push_action(State::LocalAhead, 0),
+        PushAction::Write { cas: 0 }
+    );
     assert_eq!(push_action(State::RemoteAhead, 5), PushAction::Refuse);
     assert_eq!(push_action(State::Diverged, 5), PushAction::Refuse);
 }
@@ -57,12 +75,24 @@ fn pull_in_each_state() {
     use Resolution::{Ours, Theirs};
     assert_eq!(pull_action(State::InSync, None), PullAction::Record);
     assert_eq!(pull_action(State::RemoteAhead, None), PullAction::Apply);
-    assert_eq!(pull_action(State::RemoteAhead, Some(Ours)), PullAction::Apply);
+    assert_eq!(
+        pull_action(State::RemoteAhead, Some(Ours)),
+        PullAction::Apply
+    );
     assert_eq!(pull_action(State::LocalAhead, None), PullAction::Nothing);
-    assert_eq!(pull_action(State::LocalAhead, Some(Theirs)), PullAction::Apply);
+    assert_eq!(
+        pull_action(State::LocalAhead, Some(Theirs)),
+        PullAction::Apply
+    );
     assert_eq!(pull_action(State::Diverged, None), PullAction::Refuse);
-    assert_eq!(pull_action(State::Diverged, Some(Theirs)), PullAction::Apply);
-    assert_eq!(pull_action(State::Diverged, Some(Ours)), PullAction::KeepOurs);
+    assert_eq!(
+        pull_action(State::Diverged, Some(Theirs)),
+        PullAction::Apply
+    );
+    assert_eq!(
+        pull_action(State::Diverged, Some(Ours)),
+        PullAction::KeepOurs
+    );
 }
 
 #[test]
@@ -83,7 +113,10 @@ fn diff_names_keys_never_values() {
         KeyName::new("B").unwrap(),
         KeyName::new("C").unwrap(),
     );
-    let (v1, v2) = (SecretValue::from("s3cret-one"), SecretValue::from("s3cret-two"));
+    let (v1, v2) = (
+        SecretValue::from("s3cret-one"),
+        SecretValue::from("s3cret-two"),
+    );
     let diff = KeyDiff::between(&[(&a, &v1), (&b, &v1)], &[(&a, &v2), (&c, &v1)]);
     assert_eq!(diff.changed, ["A"]);
     assert_eq!(diff.only_local, ["B"]);
@@ -91,5 +124,8 @@ fn diff_names_keys_never_values() {
     let text = diff.to_string();
     assert!(text.contains("changed on both sides: A") && text.contains("only on the remote: C"));
     assert!(!text.contains("s3cret"));
-    assert_eq!(KeyDiff::between(&[(&a, &v1)], &[(&a, &v1)]).to_string(), "same keys and values");
+    assert_eq!(
+        KeyDiff::between(&[(&a, &v1)], &[(&a, &v1)]).to_string(),
+        "same keys and values"
+    );
 }
