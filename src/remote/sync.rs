@@ -198,7 +198,7 @@ impl std::fmt::Display for KeyDiff {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut parts = Vec::new();
         for (what, list) in [
-            ("changed on both sides", &self.changed),
+            ("different values", &self.changed),
             ("only here", &self.only_local),
             ("only on the remote", &self.only_remote),
         ] {

@@ -122,7 +122,7 @@ fn diff_names_keys_never_values() {
     assert_eq!(diff.only_local, ["B"]);
     assert_eq!(diff.only_remote, ["C"]);
     let text = diff.to_string();
-    assert!(text.contains("changed on both sides: A") && text.contains("only on the remote: C"));
+    assert!(text.contains("different values: A") && text.contains("only on the remote: C"));
     assert!(!text.contains("s3cret"));
     assert_eq!(
         KeyDiff::between(&[(&a, &v1)], &[(&a, &v1)]).to_string(),

@@ -279,6 +279,18 @@ impl Vault {
             .read(|tx| Ok(Remotes::load(tx, keys, &state::header(tx, keys)?)?.configs()))
     }
 
+    /// Checks that `access` opens the remote (`auth/token/lookup-self`) and returns its
+    /// settings.
+    pub fn check_remote_access(
+        &mut self,
+        remote: Option<&str>,
+        access: &Access,
+    ) -> Result<RemoteConfig> {
+        let config = self.remote(remote)?;
+        Client::new(&config, access)?.check_token()?;
+        Ok(config)
+    }
+
     /// The remote named `name`, or the only one configured when `name` is None.
     pub fn remote(&mut self, name: Option<&str>) -> Result<RemoteConfig> {
         let keys = &self.keys;

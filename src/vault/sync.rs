@@ -71,10 +71,10 @@ fn conflict(
 ) -> Error {
     Error::Conflict {
         what: format!(
-            "{scope} and remote `{}` ({}) are {}: {diff}",
+            "{scope} stopped: {} against remote `{}` ({}); keys that differ: {diff}",
+            state.as_str(),
             remote.name,
-            remote.location(scope),
-            state.as_str()
+            remote.location(scope)
         ),
         fix,
     }
