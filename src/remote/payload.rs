@@ -1,9 +1,12 @@
 //! How a scope maps to one KV v2 entry. The entry's `data` holds every key as a string
-//! (so `vault kv get` and applications read it as usual) plus one reserved field,
-//! `devvault:meta` (a name no devvault key can have), an object
+//! field (so `vault kv get` and applications read it as usual) plus one reserved field,
+//! `devvault:meta` (a name no devvault key can have): a JSON text
 //! `{"format": 1, "keys": {KEY: {version, created, updated, change, rotated_at, note, url}}}`
-//! carrying each key's rotation metadata and notes alongside the values. An entry written
-//! by other tools (no reserved field) is read with empty metadata. Pure: no I/O.
+//! carrying each key's rotation metadata and notes alongside the values. A scope of more
+//! than [`FLAT_MAX`] keys is packed instead: its values go in one reserved field,
+//! `devvault:values`, a JSON text of `{KEY: value}`, because OpenBao refuses a request body
+//! of more than 1,000 JSON strings by default (`max_request_json_strings`). An entry
+//! written by other tools (no reserved field) is read with empty metadata. Pure: no I/O.
 
 use crate::model::KeyName;
 use crate::rotation::Change;
@@ -15,6 +18,10 @@ use zeroize::Zeroizing;
 
 /// The reserved data field holding devvault's metadata.
 pub const META_KEY: &str = "devvault:meta";
+/// The reserved data field holding a packed scope's values.
+pub const VALUES_KEY: &str = "devvault:values";
+/// The most keys written as one field each; larger scopes are packed.
+pub const FLAT_MAX: usize = 400;
 const FORMAT: u32 = 1;
 
 /// What travels beside a value: its version, dates, origin, rotation time, note and URL.
@@ -75,10 +82,6 @@ struct Data<'a>(&'a [Entry]);
 
 impl Serialize for Data<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len() + 1))?;
-        for e in self.0 {
-            map.serialize_entry(e.key.as_str(), e.value.expose_secret())?;
-        }
         let meta = MetaField {
             format: FORMAT,
             keys: self
@@ -87,6 +90,23 @@ impl Serialize for Data<'_> {
                 .map(|e| (e.key.to_string(), e.meta.clone()))
                 .collect(),
         };
+        let meta = serde_json::to_string(&meta).map_err(serde::ser::Error::custom)?;
+        let packed = self.0.len() > FLAT_MAX;
+        let mut map = s.serialize_map(Some(if packed { 2 } else { self.0.len() + 1 }))?;
+        if packed {
+            let values: BTreeMap<&str, &str> = self
+                .0
+                .iter()
+                .map(|e| (e.key.as_str(), e.value.expose_secret()))
+                .collect();
+            let text =
+                Zeroizing::new(serde_json::to_string(&values).map_err(serde::ser::Error::custom)?);
+            map.serialize_entry(VALUES_KEY, text.as_str())?;
+        } else {
+            for e in self.0 {
+                map.serialize_entry(e.key.as_str(), e.value.expose_secret())?;
+            }
+        }
         map.serialize_entry(META_KEY, &meta)?;
         map.end()
     }
@@ -121,34 +141,31 @@ pub fn entries(data: BTreeMap<String, Field>) -> Result<Vec<Entry>, String> {
     let mut metas = BTreeMap::new();
     let mut values = Vec::with_capacity(data.len());
     for (name, field) in data {
-        match (name == META_KEY, field) {
-            (true, Field::Json(json)) => {
-                let meta: MetaField = serde_json::from_value(json)
-                    .map_err(|_| format!("the `{META_KEY}` field is malformed"))?;
-                if meta.format > FORMAT {
-                    return Err(format!(
-                        "the entry was written by a newer devvault (format {}); upgrade devvault",
-                        meta.format
-                    ));
-                }
-                metas = meta.keys;
-            }
-            (true, Field::Text(_)) => return Err(format!("the `{META_KEY}` field is malformed")),
-            (false, Field::Json(_)) => {
+        let Field::Text(text) = field else {
+            return Err(format!(
+                "the field `{}` is not a string",
+                name.escape_debug()
+            ));
+        };
+        if name == META_KEY {
+            let meta: MetaField = serde_json::from_str(&text)
+                .map_err(|_| format!("the `{META_KEY}` field is malformed"))?;
+            if meta.format > FORMAT {
                 return Err(format!(
-                    "the field `{}` is not a string",
-                    name.escape_debug()
+                    "the entry was written by a newer devvault (format {}); upgrade devvault",
+                    meta.format
                 ));
             }
-            (false, Field::Text(text)) => {
-                let key = KeyName::new(&name).map_err(|_| {
-                    format!(
-                        "the field `{}` is not a valid devvault key name",
-                        name.escape_debug()
-                    )
-                })?;
-                values.push((key, SecretValue::from(text)));
+            metas = meta.keys;
+        } else if name == VALUES_KEY {
+            let text = Zeroizing::new(text);
+            let packed: BTreeMap<String, String> = serde_json::from_str(&text)
+                .map_err(|_| format!("the `{VALUES_KEY}` field is malformed"))?;
+            for (k, v) in packed {
+                values.push((key_name(&k)?, SecretValue::from(v)));
             }
+        } else {
+            values.push((key_name(&name)?, SecretValue::from(text)));
         }
     }
     let mut out: Vec<Entry> = values
@@ -159,7 +176,19 @@ pub fn entries(data: BTreeMap<String, Field>) -> Result<Vec<Entry>, String> {
         })
         .collect();
     out.sort_by(|a, b| a.key.cmp(&b.key));
+    if out.windows(2).any(|w| w[0].key == w[1].key) {
+        return Err("a key is both packed and a field of its own".into());
+    }
     Ok(out)
+}
+
+fn key_name(name: &str) -> Result<KeyName, String> {
+    KeyName::new(name).map_err(|_| {
+        format!(
+            "the field `{}` is not a valid devvault key name",
+            name.escape_debug()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -201,6 +230,21 @@ mod tests {
     }
 
     #[test]
+    fn large_scopes_are_packed_in_few_json_strings() {
+        let many: Vec<Entry> = (0..=FLAT_MAX)
+            .map(|i| entry(&format!("K{i}"), &format!("v{i}"), None))
+            .collect();
+        let body = write_body(&many, 3);
+        let data = data_of(&body);
+        assert_eq!(data.len(), 2);
+        let back = entries(data).unwrap();
+        assert_eq!(back.len(), FLAT_MAX + 1);
+        assert_eq!(back[0].meta.change, Some(Change::Rotate));
+        let flat = write_body(&many[..FLAT_MAX], 3);
+        assert_eq!(data_of(&flat).len(), FLAT_MAX + 1);
+    }
+
+    #[test]
     fn foreign_entries_and_bad_fields() {
         let plain: BTreeMap<String, Field> = serde_json::from_str(r#"{"API_KEY": "v"}"#).unwrap();
         let got = entries(plain).unwrap();
@@ -208,7 +252,8 @@ mod tests {
         for (json, want) in [
             (r#"{"bad key": "v"}"#, "not a valid devvault key name"),
             (r#"{"N": 3}"#, "not a string"),
-            (r#"{"devvault:meta": {"format": 9}}"#, "newer devvault"),
+            (r#"{"devvault:meta": "{\"format\": 9}"}"#, "newer devvault"),
+            (r#"{"devvault:meta": {"format": 1}}"#, "not a string"),
         ] {
             let err = entries(serde_json::from_str(json).unwrap()).unwrap_err();
             assert!(err.contains(want), "{err}");
