@@ -352,18 +352,32 @@ fn transport(remote: &RemoteConfig, op: &str, e: &ureq::Error) -> Error {
         .collect::<Vec<_>>()
         .join(" ");
     let (what, fix) = match e {
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => (
-            format!("TLS failed while trying to {op} ({detail})"),
-            "check the address, or trust the server's CA with VAULT_CACERT=PATH (VAULT_SKIP_VERIFY=1 only for testing)".to_string(),
-        ),
+        // rustls reports handshake and certificate failures as invalid-data I/O errors.
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => tls(op, &detail),
+        ureq::Error::Io(io)
+            if io.kind() == std::io::ErrorKind::InvalidData
+                && remote.url.starts_with("https://") =>
+        {
+            tls(op, &detail)
+        }
         ureq::Error::Timeout(_) => (
             format!("timed out while trying to {op}"),
             "check that the server is up and reachable, then try again".to_string(),
         ),
         _ => (
             format!("cannot reach the server to {op} ({detail})"),
-            format!("check that the server is up and that {} is its address (`devvault remote ls`); export and run keep working from the local copy", remote.url),
+            format!(
+                "check that the server is up and that {} is its address (`devvault remote ls`); export and run keep working from the local copy",
+                remote.url
+            ),
         ),
     };
     fail(remote, None, what, fix)
+}
+
+fn tls(op: &str, detail: &str) -> (String, String) {
+    (
+        format!("TLS failed while trying to {op} ({detail})"),
+        "check the address (https:// for a TLS listener), or trust the server's CA with VAULT_CACERT=PATH (VAULT_SKIP_VERIFY=1 only for testing)".to_string(),
+    )
 }
