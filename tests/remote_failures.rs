@@ -232,3 +232,29 @@ fn missing_scope_and_missing_remote_are_not_found() {
     assert!(err.contains("devvault remote add"), "{err}");
     assert_eq!(dev.ok(&["remote", "ls", "--json"]).trim(), "[]");
 }
+
+#[test]
+fn tampered_remote_settings_are_detected() {
+    // No server needed: the sealed rows and their MAC in the header are local.
+    let env = common::cli::Env::new();
+    let add = |url: &str| {
+        env.cmd()
+            .args(["remote", "add", "team", url])
+            .assert()
+            .success();
+    };
+    add("https://one.example");
+    let db = common::sql(&env.vault);
+    let old: Vec<u8> = db
+        .query_row("SELECT body FROM remotes", [], |r| r.get(0))
+        .unwrap();
+    add("https://two.example");
+    // Putting back the older copy of the row (e.g. to point pushes at another server).
+    db.execute("UPDATE remotes SET body = ?1", [&old]).unwrap();
+    let out = env.cmd().args(["remote", "ls"]).assert().code(5);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("remotes and their sync states"), "{err}");
+    // Deleting it is caught the same way.
+    db.execute("DELETE FROM remotes", []).unwrap();
+    env.cmd().args(["remote", "ls"]).assert().code(5);
+}

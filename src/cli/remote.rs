@@ -168,11 +168,13 @@ fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
         None => match home_token() {
             Some(t) => t,
             None if std::io::stdin().is_terminal() => {
-                let t = rpassword::prompt_password(format!(
-                    "token for {} ({}): ",
-                    config.name, config.url
-                ))
-                .context("cannot read the token from the terminal")?;
+                let t = zeroize::Zeroizing::new(
+                    rpassword::prompt_password(format!(
+                        "token for {} ({}): ",
+                        config.name, config.url
+                    ))
+                    .context("cannot read the token from the terminal")?,
+                );
                 Token::new(&t)
             }
             None => bail!(
@@ -197,10 +199,8 @@ fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
 }
 
 fn env_token() -> Option<Token> {
-    std::env::var("VAULT_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty())
-        .map(|t| Token::new(&t))
+    let t = zeroize::Zeroizing::new(std::env::var("VAULT_TOKEN").ok()?);
+    (!t.trim().is_empty()).then(|| Token::new(&t))
 }
 
 fn home_token() -> Option<Token> {
