@@ -233,6 +233,26 @@ pub struct SyncReport {
     pub removed: Vec<String>,
 }
 
+impl SyncReport {
+    /// A report of `action` with no key changed.
+    pub fn new(
+        scope: &crate::model::Scope,
+        state: State,
+        action: &'static str,
+        version: u64,
+    ) -> Self {
+        SyncReport {
+            scope: scope.to_string(),
+            state,
+            action,
+            version,
+            added: Vec::new(),
+            changed: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
+}
+
 /// One scope's standing against a remote, for `remote status`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ScopeStatus {

@@ -62,13 +62,16 @@ fn local(tx: &Tx<'_>, keys: &super::keys::Keys, scope: &Scope) -> Result<Option<
     }
 }
 
+/// The conflict error of `scope`: what differs between `ours` and `theirs`, by key name.
 fn conflict(
     remote: &RemoteConfig,
     scope: &Scope,
     state: State,
-    diff: &KeyDiff,
+    ours: &[Entry],
+    theirs: Option<&Vec<Entry>>,
     fix: String,
 ) -> Error {
+    let diff = KeyDiff::between(&pairs(ours), &pairs(theirs.map_or(&[][..], |e| e)));
     Error::Conflict {
         what: format!(
             "{scope} stopped: {} against remote `{}` ({}); keys that differ: {diff}",
@@ -128,16 +131,10 @@ impl Vault {
         };
         let version = match action {
             PushAction::Refuse => {
-                let diff = KeyDiff::between(&pairs(&local), &pairs(live.map_or(&[][..], |e| e)));
-                return Err(conflict(
-                    &config,
-                    scope,
-                    st,
-                    &diff,
-                    format!(
-                        "someone pushed since your last sync: run `devvault pull {scope}` first (--theirs or --ours to choose), then push"
-                    ),
-                ));
+                let fix = format!(
+                    "someone pushed since your last sync: run `devvault pull {scope}` first (--theirs or --ours to choose), then push"
+                );
+                return Err(conflict(&config, scope, st, &local, live, fix));
             }
             PushAction::Record => rversion,
             PushAction::Write { cas } => match client.write(&path, &local, cas)? {
@@ -145,16 +142,16 @@ impl Vault {
                 None => {
                     let now_there = client.read(&path)?;
                     let theirs = now_there.as_ref().and_then(|r| r.entries.as_ref());
-                    let diff =
-                        KeyDiff::between(&pairs(&local), &pairs(theirs.map_or(&[][..], |e| e)));
+                    let fix = format!(
+                        "someone pushed while you did (check-and-set failed): run `devvault pull {scope}`, then push again"
+                    );
                     return Err(conflict(
                         &config,
                         scope,
                         State::Diverged,
-                        &diff,
-                        format!(
-                            "someone pushed while you did (check-and-set failed): run `devvault pull {scope}`, then push again"
-                        ),
+                        &local,
+                        theirs,
+                        fix,
                     ));
                 }
             },
@@ -175,15 +172,8 @@ impl Vault {
                 ))
             }),
         )?;
-        Ok(SyncReport {
-            scope: scope.to_string(),
-            state: st,
-            action: if pushed { "pushed" } else { "up-to-date" },
-            version,
-            added: Vec::new(),
-            changed: Vec::new(),
-            removed: Vec::new(),
-        })
+        let action = if pushed { "pushed" } else { "up-to-date" };
+        Ok(SyncReport::new(scope, st, action, version))
     }
 
     /// Remembers `base` for (remote, scope), with an audit entry when `event` is given.
@@ -239,15 +229,7 @@ impl Vault {
         let rdigest = sync::digest(&pairs(&theirs));
         let ldigest = local.as_ref().map(|l| sync::digest(&pairs(l)));
         let st = sync::state(base.as_ref(), ldigest, Some((version, rdigest)));
-        let mut report = SyncReport {
-            scope: scope.to_string(),
-            state: st,
-            action: "up-to-date",
-            version,
-            added: Vec::new(),
-            changed: Vec::new(),
-            removed: Vec::new(),
-        };
+        let mut report = SyncReport::new(scope, st, "up-to-date", version);
         match sync::pull_action(st, resolution) {
             PullAction::Nothing => report.action = "local-ahead",
             PullAction::Record => self.record_base(
@@ -275,17 +257,11 @@ impl Vault {
                 )?;
             }
             PullAction::Refuse => {
-                let diff =
-                    KeyDiff::between(&pairs(local.as_deref().unwrap_or(&[])), &pairs(&theirs));
-                return Err(conflict(
-                    &config,
-                    scope,
-                    st,
-                    &diff,
-                    format!(
-                        "you have changes not pushed: push them after `devvault pull {scope} --ours`, or take the remote's with `devvault pull {scope} --theirs` (your values stay in history)"
-                    ),
-                ));
+                let fix = format!(
+                    "you have changes not pushed: push them after `devvault pull {scope} --ours`, or take the remote's with `devvault pull {scope} --theirs` (your values stay in history)"
+                );
+                let ours = local.as_deref().unwrap_or(&[]);
+                return Err(conflict(&config, scope, st, ours, Some(&theirs), fix));
             }
             PullAction::Apply => {
                 report.action = "pulled";
