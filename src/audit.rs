@@ -44,6 +44,12 @@ pub enum EventKind {
     KeychainDisable,
     /// The passphrase was changed.
     Passwd,
+    /// A team remote was added or removed.
+    Remote,
+    /// A scope was pushed to a team remote.
+    Push,
+    /// A scope was pulled from a team remote.
+    Pull,
 }
 
 impl EventKind {
@@ -66,6 +72,9 @@ impl EventKind {
             EventKind::KeychainEnable => "keychain-enable",
             EventKind::KeychainDisable => "keychain-disable",
             EventKind::Passwd => "passwd",
+            EventKind::Remote => "remote",
+            EventKind::Push => "push",
+            EventKind::Pull => "pull",
         }
     }
 }

@@ -49,6 +49,30 @@ pub enum Error {
         "vault storage failed ({0}): the disk is full, a file size limit was reached or the disk failed; nothing was changed: free some space and try again"
     )]
     Storage(rusqlite::Error),
+    /// A team remote (HashiCorp Vault / OpenBao) could not be used: unreachable, TLS,
+    /// refused (HTTP status), or an unexpected answer. The local vault was not changed.
+    #[error("remote `{remote}` ({url}): {what}; {fix}")]
+    Remote {
+        /// The remote's name.
+        remote: String,
+        /// The remote's address.
+        url: String,
+        /// The HTTP status, when the server answered.
+        status: Option<u16>,
+        /// What failed (never a value or a token).
+        what: String,
+        /// How to fix it.
+        fix: String,
+    },
+    /// A push or pull stopped because the other side changed too; `what` names the keys
+    /// that differ (never values) and `fix` says what to run.
+    #[error("{what}; {fix}")]
+    Conflict {
+        /// What differs, by key name.
+        what: String,
+        /// What to run next.
+        fix: String,
+    },
     /// SQLite failed.
     #[error("database error: {0}")]
     Db(rusqlite::Error),
@@ -128,6 +152,8 @@ impl Error {
             Error::WrongPassphrase { .. } => 3,
             Error::NotFound { .. } => 4,
             Error::Integrity { .. } => 5,
+            Error::Remote { .. } => 6,
+            Error::Conflict { .. } => 7,
             _ => 1,
         }
     }
@@ -173,5 +199,18 @@ mod tests {
         assert_eq!(Error::not_found("key `X`", "X", []).exit_code(), 4);
         assert_eq!(Error::integrity("x").exit_code(), 5);
         assert_eq!(Error::invalid("x", "y").exit_code(), 1);
+        let remote = Error::Remote {
+            remote: "team".into(),
+            url: "https://v".into(),
+            status: Some(403),
+            what: "x".into(),
+            fix: "y".into(),
+        };
+        assert_eq!(remote.exit_code(), 6);
+        let conflict = Error::Conflict {
+            what: "x".into(),
+            fix: "y".into(),
+        };
+        assert_eq!(conflict.exit_code(), 7);
     }
 }

@@ -10,7 +10,9 @@
 //! a locked collection waiting for a prompt, or a hung daemon never hangs devvault: the
 //! caller gets an error and falls back to the passphrase. Buffers holding the key are
 //! zeroized. This module never sees the vault key itself, only the slot's key, and never
-//! stores a passphrase.
+//! stores a passphrase. It also keeps team remotes' tokens (`devvault remote login`): service
+//! `devvault`, account `remote-<vault id hex>-<remote name>`, payload
+//! `devvault-token-v1 <token>`.
 
 use anyhow::{Context, Result, anyhow, bail};
 use devvault::VaultKey;
@@ -76,6 +78,42 @@ pub fn store(vault_id: &str, key: &VaultKey) -> Result<()> {
 pub fn delete(vault_id: &str) -> Result<bool> {
     let user = account(vault_id);
     with_timeout("deleting the entry", move || platform::remove(&user))
+}
+
+const TOKEN_MAGIC: &str = "devvault-token-v1 ";
+
+/// The keychain account of a remote's token: `remote-<vault id hex>-<remote name>`.
+pub fn token_account(vault_id: &str, remote: &str) -> String {
+    format!("remote-{vault_id}-{remote}")
+}
+
+/// Stores the token of `remote`, replacing an earlier one.
+pub fn store_token(vault_id: &str, remote: &str, token: &str) -> Result<()> {
+    let mut payload = Zeroizing::new(String::with_capacity(TOKEN_MAGIC.len() + token.len()));
+    payload.push_str(TOKEN_MAGIC);
+    payload.push_str(token);
+    let user = token_account(vault_id, remote);
+    with_timeout("storing the token", move || platform::set(&user, &payload))
+}
+
+/// The token of `remote`, if one is stored.
+pub fn load_token(vault_id: &str, remote: &str) -> Result<Option<Zeroizing<String>>> {
+    let user = token_account(vault_id, remote);
+    let shown = user.clone();
+    let payload = with_timeout("reading the token", move || platform::get(&user))?;
+    match payload {
+        None => Ok(None),
+        Some(p) => match p.strip_prefix(TOKEN_MAGIC) {
+            Some(token) => Ok(Some(Zeroizing::new(token.to_string()))),
+            None => Err(not_ours(&shown)),
+        },
+    }
+}
+
+/// Deletes the token of `remote`; true if there was one.
+pub fn delete_token(vault_id: &str, remote: &str) -> Result<bool> {
+    let user = token_account(vault_id, remote);
+    with_timeout("deleting the token", move || platform::remove(&user))
 }
 
 /// Reads and checks this vault's entry: (enabled at, key).

@@ -13,6 +13,7 @@ pub mod error;
 pub mod format;
 pub mod generate;
 pub mod model;
+pub mod remote;
 pub mod rotation;
 pub mod secret;
 mod store;

@@ -25,6 +25,8 @@ pub enum Change {
     Rotate,
     /// `rollback` to an earlier version.
     Rollback,
+    /// `pull` from a team remote (a rotation pulled keeps `rotate`).
+    Pull,
 }
 
 impl Change {
@@ -35,6 +37,7 @@ impl Change {
             Change::Import => "import",
             Change::Rotate => "rotate",
             Change::Rollback => "rollback",
+            Change::Pull => "pull",
         }
     }
 }

@@ -19,6 +19,9 @@ mod output;
 mod passwd;
 mod policy;
 mod projects;
+mod pull;
+mod push;
+mod remote;
 mod rm;
 mod rollback;
 mod rotate;
@@ -48,7 +51,8 @@ use std::process::ExitCode;
 #[command(
     after_help = "Unlock sources, in order: DEVVAULT_PASSPHRASE_FILE (a file), \
 DEVVAULT_PASSPHRASE_COMMAND (its stdout), DEVVAULT_PASSPHRASE (for CI), then a no-echo prompt.\n\
-Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, 4 not found, 5 integrity failure."
+Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, 4 not found, 5 integrity failure, \
+6 remote error (unreachable, TLS, refused), 7 sync conflict (pull, or --theirs/--ours)."
 )]
 pub struct Cli {
     /// The vault file [default: the platform data directory, e.g. ~/.local/share/devvault/vault.db]
@@ -103,6 +107,12 @@ enum Command {
     Unlock(unlock::Unlock),
     /// Forget every cached key now (the kernel keyring's session unlock)
     Lock(lock::Lock),
+    /// Team remotes on HashiCorp Vault / OpenBao KV v2: add, ls, rm, login, logout, status
+    Remote(remote::Remote),
+    /// Write a scope to a team remote (check-and-set; stops if someone pushed since)
+    Push(push::Push),
+    /// Bring a team remote's changes in (old values kept in history); --all for every scope
+    Pull(pull::Pull),
     /// Print shell completions
     Completions(completions::Completions),
     /// The background process serving a `get --copy` value (internal)
@@ -140,6 +150,9 @@ impl Cli {
                 Command::Keychain(c) => c.run(&ctx),
                 Command::Unlock(c) => c.run(&ctx),
                 Command::Lock(c) => c.run(&ctx),
+                Command::Remote(c) => c.run(&ctx),
+                Command::Push(c) => c.run(&ctx),
+                Command::Pull(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
                 Command::ClipboardHold(c) => c.run(&ctx),
             }

@@ -4,11 +4,13 @@
 
 mod audit;
 mod policies;
+mod remotes;
 mod rows;
 mod schema;
 
 pub use audit::AuditRow;
 pub use policies::PolicyRow;
+pub use remotes::RemoteRow;
 pub use rows::{Header, Record, ScopeRow, Slot, Table};
 
 use crate::error::{Error, Result};

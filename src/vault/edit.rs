@@ -34,6 +34,9 @@ pub struct Origin {
     pub note: Option<String>,
     /// A new provider URL (None keeps the current one).
     pub url: Option<String>,
+    /// When the key was rotated, when it comes from elsewhere (a pull); None: now for a
+    /// rotation, else the previous version's.
+    pub rotated_at: Option<i64>,
 }
 
 impl Origin {
@@ -44,6 +47,7 @@ impl Origin {
             from: None,
             note: None,
             url: None,
+            rotated_at: None,
         }
     }
 }
@@ -199,8 +203,9 @@ impl<'a> Edit<'a> {
             from: origin.from,
             note: origin.note.clone(),
             url: origin.url.clone().or_else(|| prev.url.clone()),
-            rotated_at: match origin.change {
-                Change::Rotate => Some(self.now),
+            rotated_at: match (origin.rotated_at, origin.change) {
+                (Some(at), _) => Some(at),
+                (None, Change::Rotate) => Some(self.now),
                 _ => prev.rotated_at,
             },
             removed: None,

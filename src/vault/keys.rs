@@ -50,6 +50,8 @@ pub enum Place {
     Audit(i64),
     /// A policy row: its id and scope.
     Policy(i64, i64),
+    /// A remote row (a remote's configuration or a scope's sync state), by id.
+    Remote(i64),
 }
 
 impl Keys {
@@ -84,6 +86,10 @@ impl Keys {
                 a.extend_from_slice(b"audit\0");
                 a.extend_from_slice(&seq.to_be_bytes());
             }
+            Place::Remote(id) => {
+                a.extend_from_slice(b"remote");
+                a.extend_from_slice(&id.to_be_bytes());
+            }
             Place::Policy(id, scope) => {
                 a.extend_from_slice(b"policy");
                 a.extend_from_slice(&id.to_be_bytes());
@@ -105,6 +111,7 @@ impl Keys {
             (Place::Scope(_), _) => "a scope name",
             (Place::Audit(_), _) => "an audit entry",
             (Place::Policy(..), _) => "a rotation policy",
+            (Place::Remote(..), _) => "a remote's settings or sync state",
             (_, Field::Name) => "a key name",
             (_, Field::Value) => "a secret value",
             (_, Field::Meta) => "a secret's metadata",
@@ -181,6 +188,22 @@ impl Keys {
             m.update(b"policies\0");
             m.update(&(p.len() as u64).to_be_bytes());
             m.update(p);
+        }
+        if let Some(r) = &header.remotes_mac {
+            m.update(b"remotes\0");
+            m.update(&(r.len() as u64).to_be_bytes());
+            m.update(r);
+        }
+        m.finalize().into_bytes().to_vec()
+    }
+
+    /// The MAC over every remote row (sorted by id).
+    pub fn remotes_mac(&self, rows: &[crate::store::RemoteRow]) -> Vec<u8> {
+        let mut m = crypto::new_mac(&self.manifest);
+        m.update(b"remotes\0");
+        for r in rows {
+            m.update(&r.id.to_be_bytes());
+            m.update(&crypto::digest(&r.body));
         }
         m.finalize().into_bytes().to_vec()
     }

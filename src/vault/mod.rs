@@ -1,16 +1,19 @@
 //! [`Vault`]: the only entry point the front ends use. It opens and unlocks the store,
 //! keeps the derived keys, and offers the operations of the command line (list, get, set,
 //! import, remove, export; rotation and history in `history.rs`, policies in `policy.rs`,
-//! the audit log in `audit.rs`) with every integrity check applied. It never prompts, prints
-//! or reads the environment: front ends pass passphrases and values in.
+//! the audit log in `audit.rs`, team remotes in `remote.rs` and `sync.rs`) with every
+//! integrity check applied. It never prompts, prints or reads the environment: front ends
+//! pass passphrases, values and remote tokens in.
 
 mod audit;
 mod edit;
 mod history;
 mod keys;
 mod policy;
+mod remote;
 mod slots;
 mod state;
+mod sync;
 mod versions;
 
 pub use edit::Outcome;

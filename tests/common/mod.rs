@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod audit;
+pub mod bao;
 pub mod cli;
 pub mod crash;
 pub mod tmux;

@@ -1,0 +1,43 @@
+//! `devvault push [SCOPE]`: writes a scope to a team remote with check-and-set; a remote
+//! that changed since the last sync stops it with the differing key names (never values).
+
+use anyhow::Result;
+use clap::Args;
+
+#[derive(Args, Debug)]
+pub struct Push {
+    /// PROJECT[/ENV] (default: the linked scope)
+    scope: Option<String>,
+    /// The remote (optional with one remote)
+    #[arg(long)]
+    remote: Option<String>,
+    /// Print the result as JSON
+    #[arg(long)]
+    json: bool,
+}
+
+impl Push {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let scope = ctx.scope(self.scope.as_deref())?;
+        let mut vault = ctx.unlock()?;
+        let config = vault.remote(self.remote.as_deref())?;
+        let access = super::remote::access(&vault, &config)?;
+        let report = vault.push(Some(&config.name), &scope, &access)?;
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else if report.action == "pushed" {
+            eprintln!(
+                "pushed {scope} to {} ({}, version {})",
+                config.name,
+                config.location(&scope),
+                report.version
+            );
+        } else {
+            eprintln!(
+                "{scope} is in sync with {} (version {})",
+                config.name, report.version
+            );
+        }
+        Ok(())
+    }
+}

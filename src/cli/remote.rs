@@ -1,0 +1,253 @@
+//! `devvault remote add|ls|rm|login|logout|status`: team remotes on HashiCorp Vault /
+//! OpenBao KV v2, and how a command reaches one ([`access`]: the token from `VAULT_TOKEN` or
+//! the OS keychain, and `VAULT_NAMESPACE`, `VAULT_CACERT`, `VAULT_SKIP_VERIFY` as the vault
+//! CLI reads them). Tokens live only in the OS keychain, never in the vault file.
+
+use crate::keychain::{self, how_to_fix, store_name, token_account};
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Subcommand};
+use devvault::Vault;
+use devvault::remote::{Access, RemoteConfig, Token};
+use std::io::IsTerminal;
+
+#[derive(Args, Debug)]
+pub struct Remote {
+    #[command(subcommand)]
+    action: Action,
+}
+
+#[derive(Subcommand, Debug)]
+enum Action {
+    /// Add a remote (or change one): NAME and the server's address (default: VAULT_ADDR)
+    Add {
+        /// A name for the remote, e.g. `team`
+        name: String,
+        /// The server's address, e.g. https://vault.example.com:8200 [default: $VAULT_ADDR]
+        url: Option<String>,
+        /// The KV version 2 mount
+        #[arg(long, default_value = "secret")]
+        mount: String,
+        /// The path under the mount where scopes live (<mount>/data/<prefix>/<project>/<env>)
+        #[arg(long, default_value = "devvault")]
+        prefix: String,
+        /// The namespace (X-Vault-Namespace) [default: $VAULT_NAMESPACE when pushing]
+        #[arg(long)]
+        namespace: Option<String>,
+    },
+    /// List the remotes
+    Ls {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a remote, what was synced with it, and its token in the OS keychain
+    Rm {
+        /// The remote's name
+        name: String,
+    },
+    /// Store a token for a remote in the OS keychain (from VAULT_TOKEN, ~/.vault-token or a prompt)
+    Login {
+        /// The remote's name (optional with one remote)
+        name: Option<String>,
+    },
+    /// Delete a remote's token from the OS keychain
+    Logout {
+        /// The remote's name (optional with one remote)
+        name: Option<String>,
+    },
+    /// Per scope: in sync, local ahead, remote ahead or diverged
+    Status {
+        /// The remote (optional with one remote)
+        #[arg(long)]
+        remote: Option<String>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl Remote {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let mut vault = ctx.unlock()?;
+        match &self.action {
+            Action::Add {
+                name,
+                url,
+                mount,
+                prefix,
+                namespace,
+            } => {
+                let url = match url {
+                    Some(u) => u.clone(),
+                    None => std::env::var("VAULT_ADDR").map_err(|_| {
+                        super::UsageError("give the server's address (or set VAULT_ADDR)".into())
+                    })?,
+                };
+                let config = RemoteConfig::new(name, &url, mount, prefix, namespace.as_deref())?;
+                vault.add_remote(&config)?;
+                eprintln!(
+                    "remote {name}: {} (scopes at {}/data/{}); next: `devvault remote login {name}`",
+                    config.url, config.mount, config.prefix
+                );
+                Ok(())
+            }
+            Action::Ls { json } => ls(&mut vault, *json),
+            Action::Rm { name } => {
+                vault.remove_remote(name)?;
+                let token = match keychain::delete_token(&vault.id_hex(), name) {
+                    Ok(true) => "; its token was deleted from the OS keychain",
+                    _ => "",
+                };
+                eprintln!("remote {name} removed{token}");
+                Ok(())
+            }
+            Action::Login { name } => login(&mut vault, name.as_deref()),
+            Action::Logout { name } => {
+                let config = vault.remote(name.as_deref())?;
+                let gone = keychain::delete_token(&vault.id_hex(), &config.name)?;
+                let what = if gone { "deleted from" } else { "was not in" };
+                eprintln!(
+                    "the token of remote {} {what} the {}",
+                    config.name,
+                    store_name()
+                );
+                Ok(())
+            }
+            Action::Status { remote, json } => status(&mut vault, remote.as_deref(), *json),
+        }
+    }
+}
+
+fn ls(vault: &mut Vault, json: bool) -> Result<()> {
+    let remotes = vault.remotes()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&remotes)?);
+        return Ok(());
+    }
+    if remotes.is_empty() {
+        eprintln!(
+            "no remote; add one with `devvault remote add NAME URL --mount secret --prefix devvault`"
+        );
+    }
+    for r in remotes {
+        let ns = r
+            .namespace
+            .map(|n| format!(" namespace {n}"))
+            .unwrap_or_default();
+        println!("{}  {}  {}/data/{}{ns}", r.name, r.url, r.mount, r.prefix);
+    }
+    Ok(())
+}
+
+fn status(vault: &mut Vault, remote: Option<&str>, json: bool) -> Result<()> {
+    let config = vault.remote(remote)?;
+    let list = vault.remote_status(Some(&config.name), &access(vault, &config)?)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&list)?);
+        return Ok(());
+    }
+    let width = list.iter().map(|s| s.scope.len()).max().unwrap_or(5).max(5);
+    println!("{:width$}  {:12}  REMOTE  SYNCED", "SCOPE", "STATE");
+    for s in list {
+        let synced = s.synced_version.map_or("-".to_string(), |v| v.to_string());
+        println!(
+            "{:width$}  {:12}  {:>6}  {:>6}",
+            s.scope,
+            s.state.as_str(),
+            s.remote_version,
+            synced
+        );
+    }
+    Ok(())
+}
+
+fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
+    let config = vault.remote(name)?;
+    let token = match env_token() {
+        Some(t) => t,
+        None => match home_token() {
+            Some(t) => t,
+            None if std::io::stdin().is_terminal() => {
+                let t = zeroize::Zeroizing::new(
+                    rpassword::prompt_password(format!(
+                        "token for {} ({}): ",
+                        config.name, config.url
+                    ))
+                    .context("cannot read the token from the terminal")?,
+                );
+                Token::new(&t)
+            }
+            None => bail!(
+                "no token: set VAULT_TOKEN, write ~/.vault-token (`bao login`), or run in a terminal to be asked"
+            ),
+        },
+    };
+    let mut access = transport();
+    access.token = token;
+    vault.check_remote_access(Some(&config.name), &access)?;
+    let id = vault.id_hex();
+    keychain::store_token(&id, &config.name, access.token.expose_secret()).map_err(|e| {
+        anyhow!("the token works but was not stored: {e:#}. To fix: {} (or set VAULT_TOKEN for each command)", how_to_fix())
+    })?;
+    eprintln!(
+        "token for remote {} checked and stored in the {} (service devvault, account {})",
+        config.name,
+        store_name(),
+        token_account(&id, &config.name)
+    );
+    Ok(())
+}
+
+fn env_token() -> Option<Token> {
+    let t = zeroize::Zeroizing::new(std::env::var("VAULT_TOKEN").ok()?);
+    (!t.trim().is_empty()).then(|| Token::new(&t))
+}
+
+fn home_token() -> Option<Token> {
+    let home = std::env::var_os("HOME")?;
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(std::path::Path::new(&home).join(".vault-token")).ok()?,
+    );
+    (!text.trim().is_empty()).then(|| Token::new(&text))
+}
+
+/// The transport options of the vault CLI's environment, with an empty token.
+fn transport() -> Access {
+    let mut access = Access::new(Token::new(""));
+    access.namespace = std::env::var("VAULT_NAMESPACE")
+        .ok()
+        .filter(|n| !n.is_empty());
+    access.ca_cert = std::env::var_os("VAULT_CACERT")
+        .filter(|p| !p.is_empty())
+        .map(Into::into);
+    access.skip_verify = std::env::var("VAULT_SKIP_VERIFY").is_ok_and(|v| {
+        !matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "" | "0" | "false" | "f" | "no"
+        )
+    });
+    access
+}
+
+/// How to reach `config`: `VAULT_TOKEN`, else the token `remote login` stored in the OS
+/// keychain; and the vault CLI's transport variables.
+pub fn access(vault: &Vault, config: &RemoteConfig) -> Result<Access> {
+    let mut access = transport();
+    access.token = match env_token() {
+        Some(t) => t,
+        None => match keychain::load_token(&vault.id_hex(), &config.name) {
+            Ok(Some(t)) => Token::new(&t),
+            Ok(None) => bail!(
+                "no token for remote {}: run `devvault remote login {}` or set VAULT_TOKEN",
+                config.name,
+                config.name
+            ),
+            Err(e) => bail!(
+                "no token for remote {}: the OS keychain failed ({e:#}); set VAULT_TOKEN, or {}",
+                config.name,
+                how_to_fix()
+            ),
+        },
+    };
+    Ok(access)
+}

@@ -1,0 +1,1 @@
+-- reserved for 003 (onboarding), replaced at merge

