@@ -44,6 +44,14 @@ pub enum EventKind {
     KeychainDisable,
     /// The passphrase was changed.
     Passwd,
+    /// Scopes were written into an encrypted bundle (`share`).
+    Share,
+    /// A bundle was imported (`receive`).
+    Receive,
+    /// The vault's age identity was created.
+    Identity,
+    /// Every value was read to search files for leaks (`scan`).
+    Scan,
 }
 
 impl EventKind {
@@ -66,6 +74,10 @@ impl EventKind {
             EventKind::KeychainEnable => "keychain-enable",
             EventKind::KeychainDisable => "keychain-disable",
             EventKind::Passwd => "passwd",
+            EventKind::Share => "share",
+            EventKind::Receive => "receive",
+            EventKind::Identity => "identity",
+            EventKind::Scan => "scan",
         }
     }
 }

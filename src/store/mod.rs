@@ -3,11 +3,13 @@
 //! and counters: it never receives a plaintext name or value, and it does no cryptography.
 
 mod audit;
+mod extras;
 mod policies;
 mod rows;
 mod schema;
 
 pub use audit::AuditRow;
+pub use extras::ExtraRow;
 pub use policies::PolicyRow;
 pub use rows::{Header, Record, ScopeRow, Slot, Table};
 

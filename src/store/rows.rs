@@ -24,6 +24,8 @@ pub struct Header {
     pub audit: Option<(i64, Vec<u8>)>,
     /// The MAC over every policy row (None before the first policy).
     pub policies_mac: Option<Vec<u8>>,
+    /// The MAC over every extra record (None before the first one).
+    pub extras_mac: Option<Vec<u8>>,
 }
 
 /// A key slot: the vault key wrapped under a passphrase (or another key).
@@ -118,7 +120,7 @@ impl Tx<'_> {
             .0
             .query_row(
                 "SELECT format, vault_id, next_record, encryptions, buckets, scopes_mac,
-                 audit_seq, audit_tag, policies_mac FROM header WHERE id = 1",
+                 audit_seq, audit_tag, policies_mac, extras_mac FROM header WHERE id = 1",
                 [],
                 |r| {
                     let seq: Option<i64> = r.get(6)?;
@@ -136,6 +138,7 @@ impl Tx<'_> {
                             (s, t) => Some((s.unwrap_or(-1), t.unwrap_or_default())),
                         },
                         policies_mac: r.get(8)?,
+                        extras_mac: r.get(9)?,
                     })
                 },
             )
@@ -146,8 +149,8 @@ impl Tx<'_> {
     pub fn put_header(&self, h: &Header) -> Result<()> {
         self.0.execute(
             "INSERT OR REPLACE INTO header (id, format, vault_id, next_record, encryptions, buckets,
-             scopes_mac, audit_seq, audit_tag, policies_mac)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             scopes_mac, audit_seq, audit_tag, policies_mac, extras_mac)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 h.format,
                 h.vault_id,
@@ -157,7 +160,8 @@ impl Tx<'_> {
                 h.scopes_mac,
                 h.audit.as_ref().map(|a| a.0),
                 h.audit.as_ref().map(|a| &a.1),
-                h.policies_mac
+                h.policies_mac,
+                h.extras_mac
             ],
         )?;
         Ok(())

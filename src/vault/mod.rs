@@ -5,15 +5,20 @@
 //! or reads the environment: front ends pass passphrases and values in.
 
 mod audit;
+mod bundle;
 mod edit;
+mod extras;
 mod history;
 mod keys;
 mod policy;
+mod scan;
 mod slots;
 mod state;
 mod versions;
 
+pub use bundle::Preview;
 pub use edit::Outcome;
+pub use extras::ExportRecord;
 pub use slots::KEYCHAIN_SLOT;
 
 use crate::audit::{Event, EventKind};

@@ -79,6 +79,7 @@ impl Vault {
             scopes_mac: Vec::new(),
             audit: None,
             policies_mac: None,
+            extras_mac: None,
         };
         header.scopes_mac = keys.header_mac(&header);
         let mut store = Store::create(path)?;

@@ -1,0 +1,152 @@
+//! `devvault doctor`: checks for the ways secrets leak around the vault: `.env` files under
+//! the current directory that git does not ignore, loose file modes (the vault, its
+//! directory, -wal/-shm, backups, exports), plaintext exports still on disk (and whether git
+//! ignores them), and the keychain slot's health. Exit 1 when anything needs fixing.
+
+use anyhow::{Result, bail};
+use clap::Args;
+use serde::Serialize;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub struct Doctor {
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Check {
+    /// `problem` or `ok`.
+    status: &'static str,
+    what: String,
+    fix: Option<String>,
+}
+
+fn problem(what: String, fix: String) -> Check {
+    Check { status: "problem", what, fix: Some(fix) }
+}
+
+fn ok(what: String) -> Check {
+    Check { status: "ok", what, fix: None }
+}
+
+fn mode_check(path: &Path, want: u32, out: &mut Vec<Check>) {
+    if let Ok(m) = std::fs::metadata(path) {
+        let mode = m.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            out.push(problem(
+                format!("{} has mode {mode:o}: other users can read it", path.display()),
+                format!("chmod {want:o} {}", path.display()),
+            ));
+        }
+    }
+}
+
+fn env_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() && !matches!(name.as_str(), ".git" | "node_modules" | "target") {
+            env_files(&e.path(), out);
+        } else if ft.is_file()
+            && (name == ".env" || name.starts_with(".env."))
+            && ![".env.example", ".env.sample", ".env.template", ".env.dist"].contains(&name.as_str())
+        {
+            out.push(e.path());
+        }
+    }
+}
+
+impl Doctor {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let mut checks = Vec::new();
+        let path = ctx.vault_path()?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            mode_check(dir, 0o700, &mut checks);
+        }
+        for suffix in ["", "-wal", "-shm", ".bak-v1", ".bak-v2"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            mode_check(Path::new(&p), 0o600, &mut checks);
+        }
+        let mut envs = Vec::new();
+        env_files(Path::new("."), &mut envs);
+        for f in envs {
+            if crate::private_file::is_tracked_risk(&f) {
+                checks.push(problem(
+                    format!("{} is not git-ignored", f.display()),
+                    format!("add {} to .gitignore (and `git rm --cached` it if committed)", f.display()),
+                ));
+            }
+            mode_check(&f, 0o600, &mut checks);
+        }
+        let no_problem_yet = checks.iter().all(|c| c.status == "ok");
+        let mut vault = ctx.unlock()?;
+        for e in vault.exports()? {
+            if !e.path.exists() {
+                continue;
+            }
+            let ignored = !crate::private_file::is_tracked_risk(&e.path);
+            let when = super::output::date(e.at);
+            let what = format!(
+                "plaintext export of {} still at {} (written {when} UTC; {})",
+                e.scope,
+                e.path.display(),
+                if ignored { "git-ignored" } else { "NOT git-ignored" }
+            );
+            checks.push(problem(what, format!("delete it when done: rm {}", e.path.display())));
+            mode_check(&e.path, 0o600, &mut checks);
+        }
+        drop(vault);
+        checks.push(keychain_check(ctx));
+        if no_problem_yet && checks.iter().all(|c| c.status == "ok") {
+            checks.insert(0, ok(format!("vault {} and its files are private", path.display())));
+        }
+        self.print(&checks)?;
+        let n = checks.iter().filter(|c| c.status == "problem").count();
+        if n > 0 {
+            bail!("doctor found {n} problem(s)");
+        }
+        Ok(())
+    }
+
+    fn print(&self, checks: &[Check]) -> Result<()> {
+        if self.json {
+            return super::output::json(&checks);
+        }
+        for c in checks {
+            match &c.fix {
+                Some(fix) => println!("problem: {}\n  fix: {fix}", c.what),
+                None => println!("ok: {}", c.what),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn keychain_check(ctx: &super::Ctx) -> Check {
+    use devvault::vault::KEYCHAIN_SLOT;
+    let Ok(mut locked) = ctx.open_locked() else {
+        return ok("keychain: not checked".into());
+    };
+    if !locked.has_slot(KEYCHAIN_SLOT).unwrap_or(false) {
+        return ok("keychain slot: disabled (the passphrase unlocks the vault)".into());
+    }
+    let id = locked.id_hex();
+    match crate::keychain::load(&id) {
+        Ok(Some(key)) if locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key).is_ok() => {
+            ok(format!("keychain slot: enabled, the {} entry opens the vault", crate::keychain::store_name()))
+        }
+        Ok(_) => problem(
+            "keychain slot: enabled, but its keychain entry is missing or does not open the vault".into(),
+            "devvault keychain enable".into(),
+        ),
+        Err(e) => problem(
+            format!("keychain slot: the {} does not answer ({e:#})", crate::keychain::store_name()),
+            crate::keychain::how_to_fix().to_string(),
+        ),
+    }
+}
