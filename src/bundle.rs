@@ -134,9 +134,13 @@ impl Recipient {
 pub enum Lock<'a> {
     /// To one or more recipients.
     Recipients(&'a [Recipient]),
-    /// With an scrypt passphrase.
-    Passphrase(SecretString),
+    /// With an scrypt passphrase; the work factor (log2 N) is calibrated to about one
+    /// second when `None`.
+    Passphrase(SecretString, Option<u8>),
 }
+
+/// The lowest scrypt work factor (log2 N) accepted for a passphrase bundle.
+pub const MIN_SCRYPT_WORK: u8 = 10;
 
 /// Encodes `bundle` as the JSON payload (zeroized on drop).
 pub fn encode(bundle: &Bundle) -> Result<Zeroizing<Vec<u8>>> {
@@ -229,7 +233,13 @@ pub fn decode(plain: &[u8], file: &str) -> Result<Bundle> {
 /// Encrypts a payload; `armor` writes the ASCII-armored (PEM) form.
 pub fn encrypt(plain: &[u8], lock: Lock<'_>, armor: bool) -> Result<Vec<u8>> {
     let enc = match lock {
-        Lock::Passphrase(p) => age::Encryptor::with_user_passphrase(p),
+        Lock::Passphrase(p, None) => age::Encryptor::with_user_passphrase(p),
+        Lock::Passphrase(p, Some(log_n)) => {
+            let mut r = age::scrypt::Recipient::new(p);
+            r.set_work_factor(log_n.clamp(MIN_SCRYPT_WORK, 30));
+            age::Encryptor::with_recipients(std::iter::once(&r as &dyn age::Recipient))
+                .map_err(|e| Error::invalid("the passphrase", format!("{e}")))?
+        }
         Lock::Recipients(rs) => age::Encryptor::with_recipients(rs.iter().map(|r| r.as_dyn()))
             .map_err(|e| Error::invalid("these recipients", format!("{e}")))?,
     };

@@ -56,7 +56,7 @@ impl Share {
         let b = ctx.unlock()?.bundle(&scopes)?;
         let plain = bundle::encode(&b)?;
         let lock = match lock_with {
-            Some(p) => Lock::Passphrase(p),
+            Some(p) => Lock::Passphrase(p, scrypt_work()?),
             None => Lock::Recipients(&recipients),
         };
         let to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
@@ -102,5 +102,17 @@ impl Share {
             }
         }
         Ok(out)
+    }
+}
+
+/// `DEVVAULT_BUNDLE_SCRYPT_WORK=N` sets scrypt's work factor to 2^N (at least 2^10), for
+/// tests; unset, age calibrates it to about one second on this machine.
+fn scrypt_work() -> Result<Option<u8>> {
+    match std::env::var("DEVVAULT_BUNDLE_SCRYPT_WORK") {
+        Err(_) => Ok(None),
+        Ok(v) => match v.parse::<u8>() {
+            Ok(n) if (devvault::bundle::MIN_SCRYPT_WORK..=30).contains(&n) => Ok(Some(n)),
+            _ => bail!("DEVVAULT_BUNDLE_SCRYPT_WORK must be a number from 10 to 30"),
+        },
     }
 }
