@@ -84,6 +84,14 @@ impl Doctor {
             mode_check(&f, 0o600, &mut checks);
         }
         let no_problem_yet = checks.iter().all(|c| c.status == "ok");
+        if !no_problem_yet && crate::unlock::unlock(&path).is_err() {
+            // Loose modes keep the vault shut: report what was found and stop there.
+            checks.push(problem(
+                "exports and keychain not checked: the vault did not open".into(),
+                "fix the problems above and run `devvault doctor` again".into(),
+            ));
+            return self.finish(&checks);
+        }
         let mut vault = ctx.unlock()?;
         for e in vault.exports()? {
             if !e.path.exists() {
@@ -105,7 +113,11 @@ impl Doctor {
         if no_problem_yet && checks.iter().all(|c| c.status == "ok") {
             checks.insert(0, ok(format!("vault {} and its files are private", path.display())));
         }
-        self.print(&checks)?;
+        self.finish(&checks)
+    }
+
+    fn finish(&self, checks: &[Check]) -> Result<()> {
+        self.print(checks)?;
         let n = checks.iter().filter(|c| c.status == "problem").count();
         if n > 0 {
             bail!("doctor found {n} problem(s)");
