@@ -108,7 +108,10 @@ impl Recipient {
         let s = s.trim();
         if s.starts_with("age1") {
             return s.parse().map(Recipient::X25519).map_err(|e| {
-                Error::invalid(format!("invalid age recipient `{s}` ({e})"), "give the `age1...` line printed by `devvault identity` or `age-keygen`")
+                Error::invalid(
+                    format!("invalid age recipient `{s}` ({e})"),
+                    "give the `age1...` line printed by `devvault identity` or `age-keygen`",
+                )
             });
         }
         s.parse::<age::ssh::Recipient>()
@@ -295,7 +298,10 @@ pub fn decrypt(data: &[u8], key: Key<'_>, file: &str) -> Result<Zeroizing<Vec<u8
         .read_to_end(&mut out)
         .map_err(|e| decrypt_error(age::DecryptError::Io(e), file))?;
     if out.len() as u64 > MAX_PLAINTEXT {
-        return Err(Error::invalid(format!("{file} holds more than 64 MiB"), "split the bundle"));
+        return Err(Error::invalid(
+            format!("{file} holds more than 64 MiB"),
+            "split the bundle",
+        ));
     }
     Ok(out)
 }

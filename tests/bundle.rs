@@ -24,12 +24,19 @@ fn pair() -> (Env, Env) {
 
 fn identity(e: &Env) -> String {
     let out = e.cmd().arg("identity").assert().success();
-    String::from_utf8(out.get_output().stdout.clone()).unwrap().trim().to_string()
+    String::from_utf8(out.get_output().stdout.clone())
+        .unwrap()
+        .trim()
+        .to_string()
 }
 
 fn run(cmd: &mut Command) -> std::process::Output {
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{cmd:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -94,7 +101,9 @@ fn x25519_round_trip_keeps_replaced_values_in_history() {
 fn ssh_ed25519_round_trip_and_wrong_recipient() {
     let (a, b) = pair();
     let key = a.work().join("id_ed25519");
-    run(Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-C", "t", "-f"]).arg(&key));
+    run(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "t", "-f"])
+        .arg(&key));
     let bundle = a.work().join("s.age");
     a.cmd()
         .args(["share", "myapp/dev", "--to-ssh"])
@@ -109,7 +118,9 @@ fn ssh_ed25519_round_trip_and_wrong_recipient() {
         .arg(&bundle)
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("s.age is not encrypted to this vault"));
+        .stderr(predicate::str::contains(
+            "s.age is not encrypted to this vault",
+        ));
     nothing_imported(&b);
     b.cmd()
         .args(["receive", "-y", "-i"])
@@ -156,7 +167,11 @@ fn age_cli_decrypts_share_and_encrypts_for_receive() {
     let out = run(Command::new("age-keygen").arg("-y").arg(&keyfile));
     let recipient = String::from_utf8(out.stdout).unwrap();
     // stdout, not a terminal: binary; --armor: PEM.
-    let bin = a.cmd().args(["share", "myapp/dev", "--to", recipient.trim()]).assert().success();
+    let bin = a
+        .cmd()
+        .args(["share", "myapp/dev", "--to", recipient.trim()])
+        .assert()
+        .success();
     let bin = bin.get_output().stdout.clone();
     assert!(bin.starts_with(b"age-encryption.org/v1\n"));
     let armored = a
@@ -169,7 +184,11 @@ fn age_cli_decrypts_share_and_encrypts_for_receive() {
     for (name, data) in [("bin.age", bin), ("armored.age", armored)] {
         let f = a.work().join(name);
         std::fs::write(&f, data).unwrap();
-        let out = run(Command::new("age").arg("-d").arg("-i").arg(&keyfile).arg(&f));
+        let out = run(Command::new("age")
+            .arg("-d")
+            .arg("-i")
+            .arg(&keyfile)
+            .arg(&f));
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(json["devvault_bundle"], 1);
         assert_eq!(json["scopes"][0]["scope"], "myapp/dev");
@@ -184,7 +203,10 @@ fn age_cli_decrypts_share_and_encrypts_for_receive() {
     )
     .unwrap();
     let enc = b.work().join("from-age.age");
-    run(Command::new("age").args(["-r", &identity(&b), "-o"]).arg(&enc).arg(&payload));
+    run(Command::new("age")
+        .args(["-r", &identity(&b), "-o"])
+        .arg(&enc)
+        .arg(&payload));
     b.cmd().args(["receive", "-y"]).arg(&enc).assert().success();
     assert_eq!(b.get(&["myapp/dev", "FROM_AGE"]), "made-by-the-age-cli");
 }
@@ -225,13 +247,22 @@ fn damaged_and_unknown_bundles_import_nothing() {
     let v2 = a.work().join("v2.age");
     let payload = a.work().join("v2.json");
     std::fs::write(&payload, r#"{"devvault_bundle":2,"scopes":[]}"#).unwrap();
-    run(Command::new("age").args(["-r", &r, "-o"]).arg(&v2).arg(&payload));
+    run(Command::new("age")
+        .args(["-r", &r, "-o"])
+        .arg(&v2)
+        .arg(&payload));
     b.cmd()
         .args(["receive", "-y"])
         .arg(&v2)
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("format version 2").and(predicate::str::contains("upgrade devvault")));
-    b.cmd().args(["receive", "-y", "missing.age"]).assert().code(4);
+        .stderr(
+            predicate::str::contains("format version 2")
+                .and(predicate::str::contains("upgrade devvault")),
+        );
+    b.cmd()
+        .args(["receive", "-y", "missing.age"])
+        .assert()
+        .code(4);
     nothing_imported(&b);
 }

@@ -13,14 +13,23 @@ fn example_lists_keys_and_comments_never_values() {
     let e = Env::new();
     e.set(&["myapp/dev", "API_KEY"], "value-never-shown-1");
     e.cmd()
-        .args(["rotate", "myapp/dev", "API_KEY", "--url", "https://dash.example.com/keys"])
+        .args([
+            "rotate",
+            "myapp/dev",
+            "API_KEY",
+            "--url",
+            "https://dash.example.com/keys",
+        ])
         .write_stdin("value-never-shown-2")
         .assert()
         .success();
     e.set(&["myapp/dev", "DB_URL"], "value-never-shown-3");
     let out = e.cmd().args(["example", "myapp/dev"]).assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("# issued at https://dash.example.com/keys\nAPI_KEY=\n"), "{text}");
+    assert!(
+        text.contains("# issued at https://dash.example.com/keys\nAPI_KEY=\n"),
+        "{text}"
+    );
     assert!(text.contains("\nDB_URL=\n"), "{text}");
     assert!(!text.contains("never-shown"), "{text}");
     // What example writes, onboard reads back.
@@ -80,7 +89,11 @@ fn doctor_finds_exports_env_files_and_loose_modes() {
     let e = Env::new();
     e.set(&["myapp/dev", "API_KEY"], "doctor-value-123");
     git_init(&e.work());
-    e.cmd().arg("doctor").assert().success().stdout(predicate::str::contains("ok: vault"));
+    e.cmd()
+        .arg("doctor")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok: vault"));
     e.cmd()
         .args(["export", "myapp/dev", "-o", "exported.env"])
         .assert()
@@ -90,7 +103,10 @@ fn doctor_finds_exports_env_files_and_loose_modes() {
     std::fs::write(e.work().join(".env.example"), "X=\n").unwrap();
     let out = e.cmd().arg("doctor").assert().code(1);
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("plaintext export of myapp/dev still at"), "{text}");
+    assert!(
+        text.contains("plaintext export of myapp/dev still at"),
+        "{text}"
+    );
     assert!(text.contains("exported.env (written"), "{text}");
     assert!(text.contains("NOT git-ignored"), "{text}");
     assert!(text.contains("./.env is not git-ignored"), "{text}");
@@ -103,7 +119,10 @@ fn doctor_finds_exports_env_files_and_loose_modes() {
     let out = e.cmd().args(["doctor", "--json"]).assert().code(1);
     let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let what = json[0]["what"].as_str().unwrap();
-    assert!(what.contains("git-ignored") && !what.contains("NOT"), "{json}");
+    assert!(
+        what.contains("git-ignored") && !what.contains("NOT"),
+        "{json}"
+    );
     std::fs::remove_file(e.work().join("exported.env")).unwrap();
     e.cmd().arg("doctor").assert().success();
     // A loose vault file is named with the chmod that fixes it.
@@ -111,7 +130,10 @@ fn doctor_finds_exports_env_files_and_loose_modes() {
     e.cmd()
         .arg("doctor")
         .assert()
-        .stdout(predicate::str::contains(format!("chmod 600 {}", e.vault.display())));
+        .stdout(predicate::str::contains(format!(
+            "chmod 600 {}",
+            e.vault.display()
+        )));
 }
 
 #[test]
@@ -134,8 +156,11 @@ fn the_vaults_own_records_are_under_its_integrity_check() {
         .unwrap();
     assert_eq!(rows.len(), 2);
     let set = |id: i64, body: &[u8]| {
-        db.execute("UPDATE extras SET body = ?1 WHERE id = ?2", rusqlite::params![body, id])
-            .unwrap()
+        db.execute(
+            "UPDATE extras SET body = ?1 WHERE id = ?2",
+            rusqlite::params![body, id],
+        )
+        .unwrap()
     };
     set(rows[0].0, &rows[1].1);
     set(rows[1].0, &rows[0].1);
@@ -143,7 +168,8 @@ fn the_vaults_own_records_are_under_its_integrity_check() {
     set(rows[0].0, &rows[0].1);
     set(rows[1].0, &rows[1].1);
     assert_eq!(common::reopen(&path).age_recipient().unwrap(), r);
-    db.execute("DELETE FROM extras WHERE id = ?1", [rows[1].0]).unwrap();
+    db.execute("DELETE FROM extras WHERE id = ?1", [rows[1].0])
+        .unwrap();
     assert!(common::is_integrity(common::reopen(&path).exports()));
     // No plaintext identity in the file.
     let bytes = std::fs::read(&path).unwrap();
@@ -155,7 +181,11 @@ fn frozen_vaults_migrate_to_schema_3_and_get_an_identity() {
     for name in ["v1.db", "v2.db"] {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
-        std::fs::copy(format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR")), &path).unwrap();
+        std::fs::copy(
+            format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR")),
+            &path,
+        )
+        .unwrap();
         std::fs::set_permissions(&path, PermissionsExt::from_mode(0o600)).unwrap();
         let version: i64 = common::sql(&path)
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -167,9 +197,12 @@ fn frozen_vaults_migrate_to_schema_3_and_get_an_identity() {
             .unlock(&common::pass(&pass))
             .unwrap();
         let r = v.age_recipient().unwrap();
-        assert!(v.projects().unwrap().len() > 0);
+        assert!(!v.projects().unwrap().is_empty());
         drop(v);
-        let mut v = devvault::Vault::open(&path).unwrap().unlock(&common::pass(&pass)).unwrap();
+        let mut v = devvault::Vault::open(&path)
+            .unwrap()
+            .unlock(&common::pass(&pass))
+            .unwrap();
         assert_eq!(v.age_recipient().unwrap(), r);
         let version: i64 = common::sql(&path)
             .query_row("PRAGMA user_version", [], |r| r.get(0))

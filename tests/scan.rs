@@ -25,7 +25,12 @@ fn git(dir: &Path, args: &[&str]) -> std::process::Output {
         .arg("-C")
         .arg(dir)
         .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .env("HOME", dir)
         .output()
@@ -50,10 +55,22 @@ fn files_with_every_encoded_form_are_found_never_printing_the_value() {
     std::fs::write(w.join("blob.bin"), bin).unwrap();
     let out = e.cmd().arg("scan").arg(&w).assert().code(1);
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(stdout.contains("src/raw.txt:3: GITHUB_TOKEN (myapp/dev)"), "{stdout}");
-    assert!(stdout.contains("src/deep/k8s.yaml:2: GITHUB_TOKEN (myapp/dev) [base64]"), "{stdout}");
-    assert!(stdout.contains("url.txt:1: GITHUB_TOKEN (myapp/dev) [url-encoded]"), "{stdout}");
-    assert!(stdout.contains("conf.json:1: GITHUB_TOKEN (myapp/dev)"), "{stdout}");
+    assert!(
+        stdout.contains("src/raw.txt:3: GITHUB_TOKEN (myapp/dev)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("src/deep/k8s.yaml:2: GITHUB_TOKEN (myapp/dev) [base64]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("url.txt:1: GITHUB_TOKEN (myapp/dev) [url-encoded]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("conf.json:1: GITHUB_TOKEN (myapp/dev)"),
+        "{stdout}"
+    );
     for absent in ["short.txt", ".git/config", "blob.bin", VALUE] {
         assert!(!stdout.contains(absent), "{absent} in {stdout}");
     }
@@ -79,12 +96,19 @@ fn files_with_every_encoded_form_are_found_never_printing_the_value() {
         .arg(&esc)
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("a.json:1: QUOTED (myapp/dev) [json-escaped]"));
+        .stdout(predicate::str::contains(
+            "a.json:1: QUOTED (myapp/dev) [json-escaped]",
+        ));
     // Clean and missing paths.
     let clean = e.work().join("clean");
     std::fs::create_dir(&clean).unwrap();
     std::fs::write(clean.join("ok.txt"), "nothing here\n").unwrap();
-    e.cmd().arg("scan").arg(&clean).assert().success().stdout("");
+    e.cmd()
+        .arg("scan")
+        .arg(&clean)
+        .assert()
+        .success()
+        .stdout("");
     e.cmd().args(["scan", "does/not/exist"]).assert().code(4);
 }
 
@@ -104,11 +128,19 @@ fn git_history_finds_a_leak_in_an_old_commit() {
     git(&repo, &["rm", "-q", "config.env", "secret.b64"]);
     assert!(git(&repo, &["commit", "-qm", "remove"]).status.success());
     e.cmd().arg("scan").arg(&repo).assert().success();
-    let out = e.cmd().args(["scan", "--git-history"]).arg(&repo).assert().code(1);
+    let out = e
+        .cmd()
+        .args(["scan", "--git-history"])
+        .arg(&repo)
+        .assert()
+        .code(1);
     let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
     let want = format!("{}:config.env:2: GITHUB_TOKEN (myapp/dev)", first.trim());
     assert!(stdout.contains(&want), "{stdout}");
-    let want = format!("{}:secret.b64:1: GITHUB_TOKEN (myapp/dev) [base64]", first.trim());
+    let want = format!(
+        "{}:secret.b64:1: GITHUB_TOKEN (myapp/dev) [base64]",
+        first.trim()
+    );
     assert!(stdout.contains(&want), "{stdout}");
     assert!(!stdout.contains(VALUE));
 }
@@ -132,19 +164,35 @@ fn the_pre_commit_hook_blocks_a_commit_that_adds_a_vault_value() {
         Command::new("git")
             .arg("-C")
             .arg(&repo)
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", msg])
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-qm",
+                msg,
+            ])
             .env("DEVVAULT_PASSPHRASE", common::cli::PASS)
             .output()
             .unwrap()
     };
     let out = commit("clean");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::write(repo.join("leak.py"), format!("TOKEN = '{VALUE}'\n")).unwrap();
     git(&repo, &["add", "leak.py"]);
     let out = commit("leak");
     assert!(!out.status.success(), "the commit went through");
-    let said = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
-    assert!(said.contains("leak.py:1: GITHUB_TOKEN (myapp/dev)"), "{said}");
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("leak.py:1: GITHUB_TOKEN (myapp/dev)"),
+        "{said}"
+    );
     assert!(!said.contains(VALUE));
     let log = String::from_utf8(git(&repo, &["log", "--oneline"]).stdout).unwrap();
     assert_eq!(log.lines().count(), 1, "{log}");

@@ -25,11 +25,19 @@ struct Check {
 }
 
 fn problem(what: String, fix: String) -> Check {
-    Check { status: "problem", what, fix: Some(fix) }
+    Check {
+        status: "problem",
+        what,
+        fix: Some(fix),
+    }
 }
 
 fn ok(what: String) -> Check {
-    Check { status: "ok", what, fix: None }
+    Check {
+        status: "ok",
+        what,
+        fix: None,
+    }
 }
 
 fn mode_check(path: &Path, want: u32, out: &mut Vec<Check>) {
@@ -37,7 +45,10 @@ fn mode_check(path: &Path, want: u32, out: &mut Vec<Check>) {
         let mode = m.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             out.push(problem(
-                format!("{} has mode {mode:o}: other users can read it", path.display()),
+                format!(
+                    "{} has mode {mode:o}: other users can read it",
+                    path.display()
+                ),
                 format!("chmod {want:o} {}", path.display()),
             ));
         }
@@ -45,7 +56,9 @@ fn mode_check(path: &Path, want: u32, out: &mut Vec<Check>) {
 }
 
 fn env_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let Ok(ft) = e.file_type() else { continue };
@@ -53,7 +66,8 @@ fn env_files(dir: &Path, out: &mut Vec<PathBuf>) {
             env_files(&e.path(), out);
         } else if ft.is_file()
             && (name == ".env" || name.starts_with(".env."))
-            && ![".env.example", ".env.sample", ".env.template", ".env.dist"].contains(&name.as_str())
+            && ![".env.example", ".env.sample", ".env.template", ".env.dist"]
+                .contains(&name.as_str())
         {
             out.push(e.path());
         }
@@ -78,7 +92,10 @@ impl Doctor {
             if crate::private_file::is_tracked_risk(&f) {
                 checks.push(problem(
                     format!("{} is not git-ignored", f.display()),
-                    format!("add {} to .gitignore (and `git rm --cached` it if committed)", f.display()),
+                    format!(
+                        "add {} to .gitignore (and `git rm --cached` it if committed)",
+                        f.display()
+                    ),
                 ));
             }
             mode_check(&f, 0o600, &mut checks);
@@ -103,15 +120,28 @@ impl Doctor {
                 "plaintext export of {} still at {} (written {when} UTC; {})",
                 e.scope,
                 e.path.display(),
-                if ignored { "git-ignored" } else { "NOT git-ignored" }
+                if ignored {
+                    "git-ignored"
+                } else {
+                    "NOT git-ignored"
+                }
             );
-            checks.push(problem(what, format!("delete it when done: rm {}", e.path.display())));
+            checks.push(problem(
+                what,
+                format!("delete it when done: rm {}", e.path.display()),
+            ));
             mode_check(&e.path, 0o600, &mut checks);
         }
         drop(vault);
         checks.push(keychain_check(ctx));
         if no_problem_yet && checks.iter().all(|c| c.status == "ok") {
-            checks.insert(0, ok(format!("vault {} and its files are private", path.display())));
+            checks.insert(
+                0,
+                ok(format!(
+                    "vault {} and its files are private",
+                    path.display()
+                )),
+            );
         }
         self.finish(&checks)
     }
@@ -149,15 +179,20 @@ fn keychain_check(ctx: &super::Ctx) -> Check {
     }
     let id = locked.id_hex();
     match crate::keychain::load(&id) {
-        Ok(Some(key)) if locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key).is_ok() => {
-            ok(format!("keychain slot: enabled, the {} entry opens the vault", crate::keychain::store_name()))
-        }
+        Ok(Some(key)) if locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key).is_ok() => ok(format!(
+            "keychain slot: enabled, the {} entry opens the vault",
+            crate::keychain::store_name()
+        )),
         Ok(_) => problem(
-            "keychain slot: enabled, but its keychain entry is missing or does not open the vault".into(),
+            "keychain slot: enabled, but its keychain entry is missing or does not open the vault"
+                .into(),
             "devvault keychain enable".into(),
         ),
         Err(e) => problem(
-            format!("keychain slot: the {} does not answer ({e:#})", crate::keychain::store_name()),
+            format!(
+                "keychain slot: the {} does not answer ({e:#})",
+                crate::keychain::store_name()
+            ),
             crate::keychain::how_to_fix().to_string(),
         ),
     }

@@ -16,7 +16,10 @@ impl Example {
         let scope = ctx.scope(self.scope.as_deref())?;
         let keys = ctx.unlock()?.example(&scope)?;
         let mut out = std::io::stdout().lock();
-        writeln!(out, "# Keys this project needs; no values (made by `devvault example`).")?;
+        writeln!(
+            out,
+            "# Keys this project needs; no values (made by `devvault example`)."
+        )?;
         writeln!(out, "# Fill them in your vault with `devvault onboard`.")?;
         for (key, comments) in keys {
             writeln!(out)?;

@@ -64,7 +64,9 @@ impl Receive {
         }
         let done = vault.receive(&b)?;
         let (a, c, u) = done.counts();
-        eprintln!("imported {name}: {a} added, {c} changed (old values kept in history), {u} unchanged");
+        eprintln!(
+            "imported {name}: {a} added, {c} changed (old values kept in history), {u} unchanged"
+        );
         Ok(())
     }
 }
@@ -89,7 +91,10 @@ fn load_identities(path: &PathBuf) -> Result<Vec<Box<dyn age::Identity>>> {
             "{}: an encrypted or unsupported SSH key; decrypt a copy (`ssh-keygen -p`) or use an age identity",
             path.display()
         ),
-        Err(_) => bail!("{} is neither an age identity file nor an SSH private key", path.display()),
+        Err(_) => bail!(
+            "{} is neither an age identity file nor an SSH private key",
+            path.display()
+        ),
     }
 }
 
@@ -114,7 +119,8 @@ fn print_preview(p: &Preview) -> Result<()> {
 fn confirm() -> Result<bool> {
     if !std::io::stdin().is_terminal() {
         bail!(super::UsageError(
-            "not a terminal to confirm on: pass --yes to import, or --dry-run to only preview".into()
+            "not a terminal to confirm on: pass --yes to import, or --dry-run to only preview"
+                .into()
         ));
     }
     eprint!("Import? [y/N] ");
@@ -122,4 +128,3 @@ fn confirm() -> Result<bool> {
     std::io::stdin().read_line(&mut line)?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))
 }
-

@@ -4,8 +4,8 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::bundle::{self, Lock, Recipient};
 use devvault::Scope;
+use devvault::bundle::{self, Lock, Recipient};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -43,7 +43,9 @@ impl Share {
             .collect::<devvault::Result<Vec<_>>>()?;
         let lock_with = if self.passphrase {
             let p = crate::unlock::new_passphrase("DEVVAULT_BUNDLE_PASSPHRASE")?;
-            Some(age::secrecy::SecretString::from(p.expose_secret().to_string()))
+            Some(age::secrecy::SecretString::from(
+                p.expose_secret().to_string(),
+            ))
         } else {
             None
         };
@@ -65,7 +67,11 @@ impl Share {
         match &self.output {
             Some(path) => {
                 crate::private_file::write_private(path, &data)?;
-                eprintln!("wrote {n} keys of {} scope(s) to {} (mode 0600)", scopes.len(), path.display());
+                eprintln!(
+                    "wrote {n} keys of {} scope(s) to {} (mode 0600)",
+                    scopes.len(),
+                    path.display()
+                );
             }
             None => {
                 let mut out = std::io::stdout().lock();
@@ -91,7 +97,11 @@ impl Share {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             let before = out.len();
-            for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
                 match Recipient::parse(line) {
                     Ok(r) => out.push(r),
                     Err(e) => eprintln!("warning: {}:{}: skipped: {e}", path.display(), n + 1),

@@ -42,8 +42,14 @@ fn each_blob(dir: &Path, ids: Vec<String>, mut f: impl FnMut(&str, &[u8])) -> Re
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| Error::io("cannot run git cat-file", e))?;
-    let mut stdin = child.stdin.take().ok_or_else(|| Error::invalid("git", "no stdin"))?;
-    let stdout = child.stdout.take().ok_or_else(|| Error::invalid("git", "no stdout"))?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| Error::invalid("git", "no stdin"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::invalid("git", "no stdout"))?;
     let feeder = std::thread::spawn(move || {
         for id in &ids {
             if writeln!(stdin, "{id}").is_err() {
@@ -61,7 +67,9 @@ fn each_blob(dir: &Path, ids: Vec<String>, mut f: impl FnMut(&str, &[u8])) -> Re
             break;
         }
         let parts: Vec<&str> = header.split_whitespace().collect();
-        let [id, kind, size] = parts[..] else { continue };
+        let [id, kind, size] = parts[..] else {
+            continue;
+        };
         let size: usize = size.parse().unwrap_or(0);
         buf.resize(size + 1, 0);
         r.read_exact(&mut buf).map_err(io)?;
@@ -81,12 +89,22 @@ pub fn scan_history(matcher: &Matcher, dir: &Path) -> Result<Vec<Finding>> {
     let mut paths: HashMap<String, String> = HashMap::new();
     for line in String::from_utf8_lossy(&objects).lines() {
         if let Some((id, path)) = line.split_once(' ') {
-            paths.entry(id.to_string()).or_insert_with(|| path.to_string());
+            paths
+                .entry(id.to_string())
+                .or_insert_with(|| path.to_string());
         }
     }
     let log = git(
         dir,
-        &["log", "--all", "--root", "--no-renames", "--raw", "--no-abbrev", "--format=C %H"],
+        &[
+            "log",
+            "--all",
+            "--root",
+            "--no-renames",
+            "--raw",
+            "--no-abbrev",
+            "--format=C %H",
+        ],
     )?;
     let mut added: HashMap<String, (String, String)> = HashMap::new();
     let mut commit = String::new();
@@ -122,7 +140,16 @@ pub fn scan_history(matcher: &Matcher, dir: &Path) -> Result<Vec<Finding>> {
 /// The staged (index) content of every file added, copied, modified or renamed in the
 /// next commit.
 pub fn scan_staged(matcher: &Matcher, dir: &Path) -> Result<Vec<Finding>> {
-    let names = git(dir, &["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR"])?;
+    let names = git(
+        dir,
+        &[
+            "diff",
+            "--cached",
+            "--name-only",
+            "-z",
+            "--diff-filter=ACMR",
+        ],
+    )?;
     let staged: Vec<String> = names
         .split(|&b| b == 0)
         .filter(|n| !n.is_empty())

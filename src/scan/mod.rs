@@ -90,7 +90,7 @@ fn forms(value: &str) -> Vec<(Zeroizing<String>, Form)> {
         let mut prefixed = Zeroizing::new(vec![0u8; k]);
         prefixed.extend_from_slice(bytes);
         let skip = [0, 2, 3][k];
-        let cut_end = usize::from((k + bytes.len()) % 3 != 0);
+        let cut_end = usize::from(!(k + bytes.len()).is_multiple_of(3));
         for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
             let enc = Zeroizing::new(engine.encode(&prefixed[..]));
             if enc.len() > skip + cut_end {
@@ -198,7 +198,10 @@ impl Matcher {
         let mut out: Vec<(usize, usize, Form)> = Vec::new();
         let (mut line, mut counted) = (1usize, 0usize);
         for m in ac.find_overlapping_iter(data) {
-            line += data[counted..m.start()].iter().filter(|&&b| b == b'\n').count();
+            line += data[counted..m.start()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
             counted = m.start();
             let (owner, form) = self.patterns[m.pattern().as_usize()];
             if !out.iter().any(|&(l, o, _)| l == line && o == owner) {

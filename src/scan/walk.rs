@@ -20,8 +20,8 @@ pub struct Walked {
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| Error::io(format!("cannot read {}", dir.display()), e))?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(format!("cannot read {}", dir.display()), e))?;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(format!("cannot read {}", dir.display()), e))?;
         let Ok(ft) = entry.file_type() else { continue };
@@ -69,7 +69,9 @@ pub fn scan_path(matcher: &Matcher, root: &Path) -> Result<Walked> {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
                     // An unreadable file (gone, no permission) is skipped, not fatal.
-                    let Ok(data) = std::fs::read(path) else { continue };
+                    let Ok(data) = std::fs::read(path) else {
+                        continue;
+                    };
                     bytes.fetch_add(data.len(), Ordering::Relaxed);
                     if !is_binary(&data) {
                         local.extend(matcher.findings(&data, &shown(path), None));

@@ -4,6 +4,7 @@
 //! values kept in history. The age encryption itself lives in [`crate::bundle`].
 
 use super::edit::{Edit, Origin, Outcome};
+use super::keys::Keys;
 use super::policy::Policies;
 use super::{Vault, audit, now, state};
 use crate::audit::{Event, EventKind};
@@ -12,7 +13,6 @@ use crate::error::Result;
 use crate::model::{KeyName, Scope};
 use crate::rotation::Change;
 use crate::store::{Table, Tx};
-use super::keys::Keys;
 
 /// What receiving a bundle does (or did) to each key of each scope.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,7 +24,10 @@ pub struct Preview {
 impl Preview {
     /// How many keys are added, changed and unchanged.
     pub fn counts(&self) -> (usize, usize, usize) {
-        let all = self.scopes.iter().flat_map(|(_, ks)| ks.iter().map(|(_, o)| *o));
+        let all = self
+            .scopes
+            .iter()
+            .flat_map(|(_, ks)| ks.iter().map(|(_, o)| *o));
         all.fold((0, 0, 0), |(a, c, u), o| match o {
             Outcome::Added => (a + 1, c, u),
             Outcome::Changed => (a, c + 1, u),
@@ -85,7 +88,8 @@ impl Vault {
                 scopes: Vec::new(),
             };
             for scope in scopes {
-                out.scopes.push((scope.clone(), read_scope(tx, keys, scope, true)?));
+                out.scopes
+                    .push((scope.clone(), read_scope(tx, keys, scope, true)?));
             }
             let mut h = state::header(tx, keys)?;
             for (scope, secrets) in &out.scopes {
