@@ -74,6 +74,62 @@ fn onboard_lists_then_fills_the_missing_keys() {
         .stderr(predicate::str::contains("bad.example:2"));
 }
 
+/// Drives `devvault onboard` in a pseudo-terminal (Python's `pty`): answers each no-echo
+/// prompt once it is shown, and returns everything the terminal displayed.
+const PTY_DRIVER: &str = r#"
+import os, pty, sys, termios, time
+answers = sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "onboard"])
+seen = b""
+def read():
+    global seen
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        return False
+    seen += chunk
+    return bool(chunk)
+for i, a in enumerate(answers):
+    while seen.count(b"empty skips): ") <= i and read():
+        pass
+    # rpassword shows the prompt, then turns echo off: type only once it is off.
+    deadline = time.time() + 10
+    while termios.tcgetattr(fd)[3] & termios.ECHO and time.time() < deadline:
+        time.sleep(0.01)
+    os.write(fd, a.encode() + b"\n")
+while read():
+    pass
+os.waitpid(pid, 0)
+sys.stdout.write(seen.decode(errors="replace"))
+"#;
+
+#[test]
+fn onboard_prompts_without_echo_on_a_terminal() {
+    let e = Env::new();
+    e.cmd().args(["link", "myapp"]).assert().success();
+    std::fs::write(e.work().join(".env.example"), "TYPED_KEY=\nLEFT_OUT=\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("devvault");
+    let out = std::process::Command::new("python3")
+        .args(["-c", PTY_DRIVER])
+        .arg(&bin)
+        .args(["typed-secret-value", ""])
+        .current_dir(e.work())
+        .env("DEVVAULT_VAULT", &e.vault)
+        .env("DEVVAULT_PASSPHRASE", common::cli::PASS)
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        screen.contains("TYPED_KEY (hidden, empty skips):"),
+        "{screen}"
+    );
+    assert!(screen.contains("1 added, 1 skipped"), "{screen}");
+    assert!(!screen.contains("typed-secret-value"), "echoed: {screen}");
+    assert_eq!(e.get(&["TYPED_KEY"]), "typed-secret-value");
+}
+
 fn git_init(dir: &std::path::Path) {
     let ok = std::process::Command::new("git")
         .args(["init", "-q"])

@@ -55,6 +55,26 @@ fn mode_check(path: &Path, want: u32, out: &mut Vec<Check>) {
     }
 }
 
+/// The migration backups beside the vault (`vault.db.bak-vN`).
+fn backups(vault: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (vault.parent(), vault.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!("{}.bak-", name.to_string_lossy());
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect()
+}
+
 fn env_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -81,10 +101,13 @@ impl Doctor {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             mode_check(dir, 0o700, &mut checks);
         }
-        for suffix in ["", "-wal", "-shm", ".bak-v1", ".bak-v2"] {
+        for suffix in ["", "-wal", "-shm"] {
             let mut p = path.as_os_str().to_owned();
             p.push(suffix);
             mode_check(Path::new(&p), 0o600, &mut checks);
+        }
+        for backup in backups(&path) {
+            mode_check(&backup, 0o600, &mut checks);
         }
         let mut envs = Vec::new();
         env_files(Path::new("."), &mut envs);
