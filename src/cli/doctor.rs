@@ -96,75 +96,27 @@ fn env_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 impl Doctor {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let mut checks = Vec::new();
         let path = ctx.vault_path()?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            mode_check(dir, 0o700, &mut checks);
-        }
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            mode_check(Path::new(&p), 0o600, &mut checks);
-        }
-        for backup in backups(&path) {
-            mode_check(&backup, 0o600, &mut checks);
-        }
-        let mut envs = Vec::new();
-        env_files(Path::new("."), &mut envs);
-        for f in envs {
-            if crate::private_file::is_tracked_risk(&f) {
-                checks.push(problem(
-                    format!("{} is not git-ignored", f.display()),
-                    format!(
-                        "add {} to .gitignore (and `git rm --cached` it if committed)",
-                        f.display()
-                    ),
-                ));
-            }
-            mode_check(&f, 0o600, &mut checks);
-        }
+        let mut checks = file_checks(&path);
         let no_problem_yet = checks.iter().all(|c| c.status == "ok");
-        if !no_problem_yet && crate::unlock::unlock(&path).is_err() {
+        let mut vault = match ctx.unlock() {
+            Ok(v) => v,
             // Loose modes keep the vault shut: report what was found and stop there.
-            checks.push(problem(
-                "exports and keychain not checked: the vault did not open".into(),
-                "fix the problems above and run `devvault doctor` again".into(),
-            ));
-            return self.finish(&checks);
-        }
-        let mut vault = ctx.unlock()?;
-        for e in vault.exports()? {
-            if !e.path.exists() {
-                continue;
+            Err(_) if !no_problem_yet => {
+                checks.push(problem(
+                    "exports and keychain not checked: the vault did not open".into(),
+                    "fix the problems above and run `devvault doctor` again".into(),
+                ));
+                return self.finish(&checks);
             }
-            let ignored = !crate::private_file::is_tracked_risk(&e.path);
-            let when = super::output::date(e.at);
-            let what = format!(
-                "plaintext export of {} still at {} (written {when} UTC; {})",
-                e.scope,
-                e.path.display(),
-                if ignored {
-                    "git-ignored"
-                } else {
-                    "NOT git-ignored"
-                }
-            );
-            checks.push(problem(
-                what,
-                format!("delete it when done: rm {}", e.path.display()),
-            ));
-            mode_check(&e.path, 0o600, &mut checks);
-        }
+            Err(e) => return Err(e),
+        };
+        checks.extend(export_checks(&mut vault)?);
         drop(vault);
         checks.push(keychain_check(ctx));
         if no_problem_yet && checks.iter().all(|c| c.status == "ok") {
-            checks.insert(
-                0,
-                ok(format!(
-                    "vault {} and its files are private",
-                    path.display()
-                )),
-            );
+            let what = format!("vault {} and its files are private", path.display());
+            checks.insert(0, ok(what));
         }
         self.finish(&checks)
     }
@@ -189,6 +141,74 @@ impl Doctor {
             }
         }
         Ok(())
+    }
+}
+
+/// Modes of the vault's files and directory; `.env` files here that git does not ignore.
+fn file_checks(path: &Path) -> Vec<Check> {
+    let mut checks = Vec::new();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        mode_check(dir, 0o700, &mut checks);
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        mode_check(Path::new(&p), 0o600, &mut checks);
+    }
+    for backup in backups(path) {
+        mode_check(&backup, 0o600, &mut checks);
+    }
+    let mut envs = Vec::new();
+    env_files(Path::new("."), &mut envs);
+    for f in envs {
+        if crate::private_file::is_tracked_risk(&f) {
+            let fix = format!(
+                "add {} to .gitignore (and `git rm --cached` it if committed)",
+                f.display()
+            );
+            checks.push(problem(format!("{} is not git-ignored", f.display()), fix));
+        }
+        mode_check(&f, 0o600, &mut checks);
+    }
+    checks
+}
+
+/// Plaintext exports recorded by `export -o` that are still on disk.
+fn export_checks(vault: &mut devvault::Vault) -> Result<Vec<Check>> {
+    let mut checks = Vec::new();
+    for e in vault.exports()? {
+        if !e.path.exists() {
+            continue;
+        }
+        let ignored = git_ignore_state(&e.path);
+        let when = super::output::date(e.at);
+        let what = format!(
+            "plaintext export of {} still at {} (written {when} UTC; {ignored})",
+            e.scope,
+            e.path.display(),
+        );
+        let fix = format!("delete it when done: rm {}", e.path.display());
+        checks.push(problem(what, fix));
+        mode_check(&e.path, 0o600, &mut checks);
+    }
+    Ok(checks)
+}
+
+/// Whether git ignores `path`: `git check-ignore` exits 0 (ignored), 1 (not), 128 (no repo).
+fn git_ignore_state(path: &Path) -> &'static str {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["check-ignore", "-q", "--"])
+        .arg(path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    match status.map(|s| s.code()) {
+        Ok(Some(0)) => "git-ignored",
+        Ok(Some(1)) => "NOT git-ignored",
+        _ => "not in a git repository",
     }
 }
 

@@ -7,6 +7,7 @@ use clap::Args;
 use devvault::{KeyName, SecretValue};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
+use zeroize::Zeroizing;
 
 #[derive(Args, Debug)]
 pub struct Onboard {
@@ -61,37 +62,43 @@ impl Onboard {
             eprintln!("{scope} has every key of {name}");
             return Ok(());
         }
-        let mut values = Vec::new();
-        if self.stdin {
-            let mut lines = std::io::stdin().lock().lines();
-            for key in &missing {
-                let line = lines.next().transpose()?.unwrap_or_default();
-                let v = line.strip_suffix('\r').unwrap_or(&line).to_string();
-                if !v.is_empty() {
-                    values.push(((*key).clone(), SecretValue::new(v)));
-                }
-            }
-        } else if std::io::stdin().is_terminal() {
-            eprintln!("{} key(s) of {name} missing from {scope}:", missing.len());
-            for key in &missing {
-                let v = rpassword::prompt_password(format!("{key} (hidden, empty skips): "))
-                    .context("cannot read from the terminal")?;
-                if !v.is_empty() {
-                    values.push(((*key).clone(), SecretValue::new(v)));
-                }
-            }
-        } else {
-            for key in &missing {
-                println!("{key}");
-            }
-            bail!(
-                "{} key(s) of {name} missing from {scope}; run `devvault onboard` in a terminal, or pipe the values in with --stdin",
-                missing.len()
-            );
-        }
+        let what = format!("{} key(s) of {name} missing from {scope}", missing.len());
+        let values = self.values(&missing, &what)?;
         let report = vault.import(&scope, &values)?;
         let skipped = missing.len() - values.len();
         eprintln!("{scope}: {} added, {skipped} skipped", report.added.len());
         Ok(())
+    }
+
+    /// The values typed (no echo) or piped in for `missing`; an empty one skips its key.
+    fn values(&self, missing: &[&KeyName], what: &str) -> Result<Vec<(KeyName, SecretValue)>> {
+        let mut values = Vec::new();
+        let mut keep = |key: &KeyName, v: &str| {
+            if !v.is_empty() {
+                values.push((key.clone(), SecretValue::new(v.to_string())));
+            }
+        };
+        if self.stdin {
+            let mut lines = std::io::stdin().lock().lines();
+            for key in missing {
+                let line = Zeroizing::new(lines.next().transpose()?.unwrap_or_default());
+                keep(key, line.strip_suffix('\r').unwrap_or(&line));
+            }
+        } else if std::io::stdin().is_terminal() {
+            eprintln!("{what}:");
+            for key in missing {
+                let v = rpassword::prompt_password(format!("{key} (hidden, empty skips): "))
+                    .context("cannot read from the terminal")?;
+                keep(key, &Zeroizing::new(v));
+            }
+        } else {
+            for key in missing {
+                println!("{key}");
+            }
+            bail!(
+                "{what}; run `devvault onboard` in a terminal, or pipe the values in with --stdin"
+            );
+        }
+        Ok(values)
     }
 }
