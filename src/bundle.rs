@@ -114,12 +114,25 @@ impl Recipient {
                 )
             });
         }
+        if s.to_ascii_uppercase().starts_with("AGE-SECRET-KEY") || s.contains("PRIVATE KEY") {
+            return Err(Error::invalid(
+                "that is a private key, not a recipient (it is not repeated here)",
+                "give the public part: `age-keygen -y KEYFILE`, or the `.pub` file of an SSH key",
+            ));
+        }
         s.parse::<age::ssh::Recipient>()
             .map(|r| Recipient::Ssh(Box::new(r)))
             .map_err(|e| {
-                let short: String = s.chars().take(40).collect();
+                // Only the key type is quoted: never more of what may be a key.
+                let kind: String = s
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(24)
+                    .collect();
                 Error::invalid(
-                    format!("unsupported recipient `{short}` ({e:?})"),
+                    format!("unsupported recipient of type `{kind}` ({e:?})"),
                     "give an `age1...` recipient, or an ssh-ed25519 or ssh-rsa public key",
                 )
             })

@@ -1,6 +1,7 @@
 //! Bundle import never panics (security.md, test 13): every truncation, bit flips across a
 //! valid bundle (binary and armored), random bytes, and arbitrary payload text all end in
-//! an error (or, for an untouched bundle, the original contents), never a panic.
+//! an error (or, for an untouched bundle, the original contents), never a panic. A private
+//! key given as a recipient is refused without being echoed.
 
 use devvault::bundle::{self, Bundle, BundleSecret, Key, Lock, Recipient};
 use devvault::{KeyName, Scope, SecretValue};
@@ -68,6 +69,26 @@ fn truncations_and_flips_of_a_bundle_are_errors() {
             }
         }
     }
+}
+
+#[test]
+fn a_private_key_given_as_a_recipient_is_refused_without_echoing_it() {
+    use age::secrecy::ExposeSecret;
+    let secret = age::x25519::Identity::generate().to_string();
+    let e = Recipient::parse(secret.expose_secret())
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("private key"), "{e}");
+    assert!(!e.contains(&secret.expose_secret()[16..40]), "{e}");
+    let e = Recipient::parse("ecdsa-sha2-nistp256 AAAAE2VjZHNh host")
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("`ecdsa-sha2-nistp256`") && !e.contains("AAAA"),
+        "{e}"
+    );
 }
 
 proptest! {
