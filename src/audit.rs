@@ -50,6 +50,14 @@ pub enum EventKind {
     Push,
     /// A scope was pulled from a team remote.
     Pull,
+    /// Scopes were written into an encrypted bundle (`share`).
+    Share,
+    /// A bundle was imported (`receive`).
+    Receive,
+    /// The vault's age identity was created.
+    Identity,
+    /// Every value was read to search files for leaks (`scan`).
+    Scan,
 }
 
 impl EventKind {
@@ -75,6 +83,10 @@ impl EventKind {
             EventKind::Remote => "remote",
             EventKind::Push => "push",
             EventKind::Pull => "pull",
+            EventKind::Share => "share",
+            EventKind::Receive => "receive",
+            EventKind::Identity => "identity",
+            EventKind::Scan => "scan",
         }
     }
 }

@@ -76,6 +76,16 @@ pub enum Error {
     /// SQLite failed.
     #[error("database error: {0}")]
     Db(rusqlite::Error),
+    /// A bundle (`receive`) could not be opened or read; nothing was imported.
+    #[error("{what}: {fix}")]
+    Bundle {
+        /// Why it failed (sets the exit code).
+        kind: BundleFailure,
+        /// What failed, naming the file.
+        what: String,
+        /// How to fix it.
+        fix: String,
+    },
     /// The file system failed.
     #[error("{context}: {source}")]
     Io {
@@ -154,9 +164,27 @@ impl Error {
             Error::Integrity { .. } => 5,
             Error::Remote { .. } => 6,
             Error::Conflict { .. } => 7,
+            Error::Bundle { kind, .. } => match kind {
+                BundleFailure::NotForYou | BundleFailure::WrongPassphrase => 3,
+                BundleFailure::Corrupt => 5,
+                BundleFailure::UnknownVersion => 1,
+            },
             _ => 1,
         }
     }
+}
+
+/// Why a bundle could not be opened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BundleFailure {
+    /// Encrypted to someone else (exit 3).
+    NotForYou,
+    /// The bundle passphrase is wrong (exit 3).
+    WrongPassphrase,
+    /// Truncated, tampered or not a bundle (exit 5).
+    Corrupt,
+    /// A format version this build does not read (exit 1).
+    UnknownVersion,
 }
 
 fn is_corruption(e: &rusqlite::Error) -> bool {

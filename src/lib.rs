@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod bundle;
 pub mod crypto;
 pub mod dotenv;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod generate;
 pub mod model;
 pub mod remote;
 pub mod rotation;
+pub mod scan;
 pub mod secret;
 mod store;
 pub mod vault;

@@ -101,6 +101,15 @@ pub fn new_passphrase(prefix: &str) -> Result<Passphrase> {
     Ok(pass)
 }
 
+/// A passphrase from the sources named by `prefix` (`X`, `X_FILE`, `X_COMMAND`), else asked
+/// once on a terminal with `question` (e.g. a bundle's passphrase on `receive`).
+pub fn passphrase_from(prefix: &str, question: &str) -> Result<Passphrase> {
+    match from_env(prefix)? {
+        Some(p) => Ok(p),
+        None => prompt(question),
+    }
+}
+
 fn from_env(prefix: &str) -> Result<Option<Passphrase>> {
     let file_var = format!("{prefix}_FILE");
     let cmd_var = format!("{prefix}_COMMAND");

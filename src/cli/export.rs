@@ -26,7 +26,8 @@ fn parse_format(s: &str) -> Result<ExportFormat, String> {
 impl Export {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
-        let entries = ctx.unlock()?.export(&scope)?;
+        let mut vault = ctx.unlock()?;
+        let entries = vault.export(&scope)?;
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
         let rendered = devvault::format::render(self.format, &scope, &refs)?;
         for w in &rendered.warnings {
@@ -40,6 +41,8 @@ impl Export {
             }
             Some(path) => {
                 crate::private_file::write_private(path, rendered.text.as_bytes())?;
+                // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
+                vault.record_export(path, &scope)?;
                 if crate::private_file::is_tracked_risk(path) {
                     eprintln!(
                         "warning: {} is not git-ignored; add it to .gitignore before it is committed",

@@ -5,28 +5,35 @@
 mod audit;
 mod clipboard_hold;
 mod completions;
+mod doctor;
+mod example;
 mod export;
 mod generator;
 mod get;
 mod history;
+mod identity;
 mod import;
 mod init;
 mod keychain;
 mod link;
 mod lock;
 mod ls;
+mod onboard;
 mod output;
 mod passwd;
 mod policy;
 mod projects;
 mod pull;
 mod push;
+mod receive;
 mod remote;
 mod rm;
 mod rollback;
 mod rotate;
 mod run;
+mod scan;
 mod set;
+mod share;
 mod stale;
 mod tui;
 mod unlock;
@@ -113,6 +120,20 @@ enum Command {
     Push(push::Push),
     /// Bring a team remote's changes in (old values kept in history); --all for every scope
     Pull(pull::Pull),
+    /// Print a .env.example for the scope: keys and comments, no values
+    Example(example::Example),
+    /// Fill the keys of the repository's .env.example that the scope lacks (no-echo prompts)
+    Onboard(onboard::Onboard),
+    /// Write scopes into an age-encrypted bundle for a teammate
+    Share(share::Share),
+    /// Preview and import a bundle made by `share` (in one transaction)
+    Receive(receive::Receive),
+    /// Print this vault's age recipient (age1...), for teammates who share with you
+    Identity(identity::Identity),
+    /// Find the vault's values in files and git history (file:line, key, scope; never values)
+    Scan(scan::Scan),
+    /// Check for leaks around the vault: .env files, file modes, plaintext exports, keychain
+    Doctor(doctor::Doctor),
     /// Print shell completions
     Completions(completions::Completions),
     /// The background process serving a `get --copy` value (internal)
@@ -153,6 +174,13 @@ impl Cli {
                 Command::Remote(c) => c.run(&ctx),
                 Command::Push(c) => c.run(&ctx),
                 Command::Pull(c) => c.run(&ctx),
+                Command::Example(c) => c.run(&ctx),
+                Command::Onboard(c) => c.run(&ctx),
+                Command::Share(c) => c.run(&ctx),
+                Command::Receive(c) => c.run(&ctx),
+                Command::Identity(c) => c.run(&ctx),
+                Command::Scan(c) => c.run(&ctx),
+                Command::Doctor(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
                 Command::ClipboardHold(c) => c.run(&ctx),
             }

@@ -26,6 +26,8 @@ pub struct Header {
     pub policies_mac: Option<Vec<u8>>,
     /// The MAC over every remote row (None before the first remote).
     pub remotes_mac: Option<Vec<u8>>,
+    /// The MAC over every extra record (None before the first one).
+    pub extras_mac: Option<Vec<u8>>,
 }
 
 /// A key slot: the vault key wrapped under a passphrase (or another key).
@@ -120,7 +122,8 @@ impl Tx<'_> {
             .0
             .query_row(
                 "SELECT format, vault_id, next_record, encryptions, buckets, scopes_mac,
-                 audit_seq, audit_tag, policies_mac, remotes_mac FROM header WHERE id = 1",
+                 audit_seq, audit_tag, policies_mac, remotes_mac, extras_mac
+                 FROM header WHERE id = 1",
                 [],
                 |r| {
                     let seq: Option<i64> = r.get(6)?;
@@ -139,6 +142,7 @@ impl Tx<'_> {
                         },
                         policies_mac: r.get(8)?,
                         remotes_mac: r.get(9)?,
+                        extras_mac: r.get(10)?,
                     })
                 },
             )
@@ -149,8 +153,8 @@ impl Tx<'_> {
     pub fn put_header(&self, h: &Header) -> Result<()> {
         self.0.execute(
             "INSERT OR REPLACE INTO header (id, format, vault_id, next_record, encryptions, buckets,
-             scopes_mac, audit_seq, audit_tag, policies_mac, remotes_mac)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             scopes_mac, audit_seq, audit_tag, policies_mac, remotes_mac, extras_mac)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 h.format,
                 h.vault_id,
@@ -161,7 +165,8 @@ impl Tx<'_> {
                 h.audit.as_ref().map(|a| a.0),
                 h.audit.as_ref().map(|a| &a.1),
                 h.policies_mac,
-                h.remotes_mac
+                h.remotes_mac,
+                h.extras_mac
             ],
         )?;
         Ok(())

@@ -9,7 +9,7 @@ use std::path::Path;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/001_init.sql"),
     include_str!("migrations/002_audit_policy.sql"),
-    include_str!("migrations/003_placeholder.sql"),
+    include_str!("migrations/003_onboarding.sql"),
     include_str!("migrations/004_remote.sql"),
 ];
 

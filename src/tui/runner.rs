@@ -182,6 +182,8 @@ impl Runner {
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
         let rendered = devvault::format::render(format, scope, &refs)?;
         crate::private_file::write_private(path, rendered.text.as_bytes())?;
+        // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
+        self.vault()?.record_export(path, scope)?;
         let mut text = format!("wrote {} keys to {} (0600)", entries.len(), path.display());
         if let Some(w) = rendered.warnings.first() {
             text.push_str(&format!("; warning: {w}"));

@@ -52,6 +52,8 @@ pub enum Place {
     Policy(i64, i64),
     /// A remote row (a remote's configuration or a scope's sync state), by id.
     Remote(i64),
+    /// One of the vault's own records (`extras`): its id.
+    Extra(i64),
 }
 
 impl Keys {
@@ -90,6 +92,10 @@ impl Keys {
                 a.extend_from_slice(b"remote");
                 a.extend_from_slice(&id.to_be_bytes());
             }
+            Place::Extra(id) => {
+                a.extend_from_slice(b"extra\0");
+                a.extend_from_slice(&id.to_be_bytes());
+            }
             Place::Policy(id, scope) => {
                 a.extend_from_slice(b"policy");
                 a.extend_from_slice(&id.to_be_bytes());
@@ -112,6 +118,7 @@ impl Keys {
             (Place::Audit(_), _) => "an audit entry",
             (Place::Policy(..), _) => "a rotation policy",
             (Place::Remote(..), _) => "a remote's settings or sync state",
+            (Place::Extra(_), _) => "a vault record (identity or export list)",
             (_, Field::Name) => "a key name",
             (_, Field::Value) => "a secret value",
             (_, Field::Meta) => "a secret's metadata",
@@ -194,6 +201,11 @@ impl Keys {
             m.update(&(r.len() as u64).to_be_bytes());
             m.update(r);
         }
+        if let Some(x) = &header.extras_mac {
+            m.update(b"extras\0");
+            m.update(&(x.len() as u64).to_be_bytes());
+            m.update(x);
+        }
         m.finalize().into_bytes().to_vec()
     }
 
@@ -223,6 +235,17 @@ impl Keys {
             m.update(&p.scope_id.to_be_bytes());
             m.update(&crypto::digest(&p.key_idx));
             m.update(&crypto::digest(&p.body));
+        }
+        m.finalize().into_bytes().to_vec()
+    }
+
+    /// The MAC over every extra record (sorted by id).
+    pub fn extras_mac(&self, rows: &[crate::store::ExtraRow]) -> Vec<u8> {
+        let mut m = crypto::new_mac(&self.manifest);
+        m.update(b"extras\0");
+        for x in rows {
+            m.update(&x.id.to_be_bytes());
+            m.update(&crypto::digest(&x.body));
         }
         m.finalize().into_bytes().to_vec()
     }

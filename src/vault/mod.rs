@@ -6,17 +6,22 @@
 //! pass passphrases, values and remote tokens in.
 
 mod audit;
+mod bundle;
 mod edit;
+mod extras;
 mod history;
 mod keys;
 mod policy;
 mod remote;
+mod scan;
 mod slots;
 mod state;
 mod sync;
 mod versions;
 
+pub use bundle::Preview;
 pub use edit::Outcome;
+pub use extras::ExportRecord;
 pub use slots::KEYCHAIN_SLOT;
 
 use crate::audit::{Event, EventKind};

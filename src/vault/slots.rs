@@ -80,6 +80,7 @@ impl Vault {
             audit: None,
             policies_mac: None,
             remotes_mac: None,
+            extras_mac: None,
         };
         header.scopes_mac = keys.header_mac(&header);
         let mut store = Store::create(path)?;

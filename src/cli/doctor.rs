@@ -1,0 +1,242 @@
+//! `devvault doctor`: checks for the ways secrets leak around the vault: `.env` files under
+//! the current directory that git does not ignore, loose file modes (the vault, its
+//! directory, -wal/-shm, backups, exports), plaintext exports still on disk (and whether git
+//! ignores them), and the keychain slot's health. Exit 1 when anything needs fixing.
+
+use anyhow::{Result, bail};
+use clap::Args;
+use serde::Serialize;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub struct Doctor {
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Check {
+    /// `problem` or `ok`.
+    status: &'static str,
+    what: String,
+    fix: Option<String>,
+}
+
+fn problem(what: String, fix: String) -> Check {
+    Check {
+        status: "problem",
+        what,
+        fix: Some(fix),
+    }
+}
+
+fn ok(what: String) -> Check {
+    Check {
+        status: "ok",
+        what,
+        fix: None,
+    }
+}
+
+fn mode_check(path: &Path, want: u32, out: &mut Vec<Check>) {
+    if let Ok(m) = std::fs::metadata(path) {
+        let mode = m.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            out.push(problem(
+                format!(
+                    "{} has mode {mode:o}: other users can read it",
+                    path.display()
+                ),
+                format!("chmod {want:o} {}", path.display()),
+            ));
+        }
+    }
+}
+
+/// The migration backups beside the vault (`vault.db.bak-vN`).
+fn backups(vault: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (vault.parent(), vault.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!("{}.bak-", name.to_string_lossy());
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect()
+}
+
+fn env_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Ok(ft) = e.file_type() else { continue };
+        if ft.is_dir() && !matches!(name.as_str(), ".git" | "node_modules" | "target") {
+            env_files(&e.path(), out);
+        } else if ft.is_file()
+            && (name == ".env" || name.starts_with(".env."))
+            && ![".env.example", ".env.sample", ".env.template", ".env.dist"]
+                .contains(&name.as_str())
+        {
+            out.push(e.path());
+        }
+    }
+}
+
+impl Doctor {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let path = ctx.vault_path()?;
+        let mut checks = file_checks(&path);
+        let no_problem_yet = checks.iter().all(|c| c.status == "ok");
+        let mut vault = match ctx.unlock() {
+            Ok(v) => v,
+            // Loose modes keep the vault shut: report what was found and stop there.
+            Err(_) if !no_problem_yet => {
+                checks.push(problem(
+                    "exports and keychain not checked: the vault did not open".into(),
+                    "fix the problems above and run `devvault doctor` again".into(),
+                ));
+                return self.finish(&checks);
+            }
+            Err(e) => return Err(e),
+        };
+        checks.extend(export_checks(&mut vault)?);
+        drop(vault);
+        checks.push(keychain_check(ctx));
+        if no_problem_yet && checks.iter().all(|c| c.status == "ok") {
+            let what = format!("vault {} and its files are private", path.display());
+            checks.insert(0, ok(what));
+        }
+        self.finish(&checks)
+    }
+
+    fn finish(&self, checks: &[Check]) -> Result<()> {
+        self.print(checks)?;
+        let n = checks.iter().filter(|c| c.status == "problem").count();
+        if n > 0 {
+            bail!("doctor found {n} problem(s)");
+        }
+        Ok(())
+    }
+
+    fn print(&self, checks: &[Check]) -> Result<()> {
+        if self.json {
+            return super::output::json(&checks);
+        }
+        for c in checks {
+            match &c.fix {
+                Some(fix) => println!("problem: {}\n  fix: {fix}", c.what),
+                None => println!("ok: {}", c.what),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Modes of the vault's files and directory; `.env` files here that git does not ignore.
+fn file_checks(path: &Path) -> Vec<Check> {
+    let mut checks = Vec::new();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        mode_check(dir, 0o700, &mut checks);
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        mode_check(Path::new(&p), 0o600, &mut checks);
+    }
+    for backup in backups(path) {
+        mode_check(&backup, 0o600, &mut checks);
+    }
+    let mut envs = Vec::new();
+    env_files(Path::new("."), &mut envs);
+    for f in envs {
+        if crate::private_file::is_tracked_risk(&f) {
+            let fix = format!(
+                "add {} to .gitignore (and `git rm --cached` it if committed)",
+                f.display()
+            );
+            checks.push(problem(format!("{} is not git-ignored", f.display()), fix));
+        }
+        mode_check(&f, 0o600, &mut checks);
+    }
+    checks
+}
+
+/// Plaintext exports recorded by `export -o` that are still on disk.
+fn export_checks(vault: &mut devvault::Vault) -> Result<Vec<Check>> {
+    let mut checks = Vec::new();
+    for e in vault.exports()? {
+        if !e.path.exists() {
+            continue;
+        }
+        let ignored = git_ignore_state(&e.path);
+        let when = super::output::date(e.at);
+        let what = format!(
+            "plaintext export of {} still at {} (written {when} UTC; {ignored})",
+            e.scope,
+            e.path.display(),
+        );
+        let fix = format!("delete it when done: rm {}", e.path.display());
+        checks.push(problem(what, fix));
+        mode_check(&e.path, 0o600, &mut checks);
+    }
+    Ok(checks)
+}
+
+/// Whether git ignores `path`: `git check-ignore` exits 0 (ignored), 1 (not), 128 (no repo).
+fn git_ignore_state(path: &Path) -> &'static str {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let status = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["check-ignore", "-q", "--"])
+        .arg(path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    match status.map(|s| s.code()) {
+        Ok(Some(0)) => "git-ignored",
+        Ok(Some(1)) => "NOT git-ignored",
+        _ => "not in a git repository",
+    }
+}
+
+fn keychain_check(ctx: &super::Ctx) -> Check {
+    use devvault::vault::KEYCHAIN_SLOT;
+    let Ok(mut locked) = ctx.open_locked() else {
+        return ok("keychain: not checked".into());
+    };
+    if !locked.has_slot(KEYCHAIN_SLOT).unwrap_or(false) {
+        return ok("keychain slot: disabled (the passphrase unlocks the vault)".into());
+    }
+    let id = locked.id_hex();
+    match crate::keychain::load(&id) {
+        Ok(Some(key)) if locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key).is_ok() => ok(format!(
+            "keychain slot: enabled, the {} entry opens the vault",
+            crate::keychain::store_name()
+        )),
+        Ok(_) => problem(
+            "keychain slot: enabled, but its keychain entry is missing or does not open the vault"
+                .into(),
+            "devvault keychain enable".into(),
+        ),
+        Err(e) => problem(
+            format!(
+                "keychain slot: the {} does not answer ({e:#})",
+                crate::keychain::store_name()
+            ),
+            crate::keychain::how_to_fix().to_string(),
+        ),
+    }
+}

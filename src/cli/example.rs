@@ -1,0 +1,36 @@
+//! `devvault example [SCOPE]`: prints a `.env.example` for the scope: every key with its
+//! comments (version note, provider URL) and an empty value. Never a value.
+
+use anyhow::Result;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Args, Debug)]
+pub struct Example {
+    /// PROJECT[/ENV] [default: from .devvault.toml]
+    scope: Option<String>,
+}
+
+impl Example {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let scope = ctx.scope(self.scope.as_deref())?;
+        let keys = ctx.unlock()?.example(&scope)?;
+        let mut out = std::io::stdout().lock();
+        writeln!(
+            out,
+            "# Keys this project needs; no values (made by `devvault example`)."
+        )?;
+        writeln!(out, "# Fill them in your vault with `devvault onboard`.")?;
+        for (key, comments) in keys {
+            writeln!(out)?;
+            for c in comments {
+                for line in c.lines() {
+                    writeln!(out, "# {line}")?;
+                }
+            }
+            writeln!(out, "{key}=")?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,128 @@
+//! `devvault share SCOPE.. --to age1.. | --to-ssh FILE | --to-github-keys FILE | --passphrase`:
+//! an age-encrypted bundle of scopes for a teammate, to `-o FILE` (mode 0600) or stdout
+//! (ASCII-armored when stdout is a terminal, or with `--armor`).
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use devvault::Scope;
+use devvault::bundle::{self, Lock, Recipient};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct Share {
+    /// PROJECT[/ENV] scopes to put in the bundle
+    #[arg(required = true, value_name = "SCOPE")]
+    scopes: Vec<String>,
+    /// An age recipient (`age1...`, e.g. from the teammate's `devvault identity`); repeatable
+    #[arg(long, value_name = "RECIPIENT")]
+    to: Vec<String>,
+    /// An SSH public key file (ssh-ed25519 or ssh-rsa); repeatable
+    #[arg(long, value_name = "FILE")]
+    to_ssh: Vec<PathBuf>,
+    /// A file of SSH public keys, one a line (as served at https://github.com/USER.keys)
+    #[arg(long, value_name = "FILE")]
+    to_github_keys: Vec<PathBuf>,
+    /// Lock with a passphrase instead (asked twice, or DEVVAULT_BUNDLE_PASSPHRASE[_FILE|_COMMAND])
+    #[arg(long, conflicts_with_all = ["to", "to_ssh", "to_github_keys"])]
+    passphrase: bool,
+    /// Write to FILE (mode 0600) instead of stdout
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// ASCII-armor the bundle (the default on a terminal)
+    #[arg(long, short = 'a')]
+    armor: bool,
+}
+
+impl Share {
+    pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
+        let scopes = self
+            .scopes
+            .iter()
+            .map(|s| Scope::parse(s))
+            .collect::<devvault::Result<Vec<_>>>()?;
+        let lock_with = if self.passphrase {
+            let p = crate::unlock::new_passphrase("DEVVAULT_BUNDLE_PASSPHRASE")?;
+            Some(age::secrecy::SecretString::from(
+                p.expose_secret().to_string(),
+            ))
+        } else {
+            None
+        };
+        let recipients = self.recipients()?;
+        if lock_with.is_none() && recipients.is_empty() {
+            bail!(super::UsageError(
+                "say who the bundle is for: --to age1..., --to-ssh FILE, --to-github-keys FILE or --passphrase".into()
+            ));
+        }
+        let b = ctx.unlock()?.bundle(&scopes)?;
+        let plain = bundle::encode(&b)?;
+        let lock = match lock_with {
+            Some(p) => Lock::Passphrase(p, scrypt_work()?),
+            None => Lock::Recipients(&recipients),
+        };
+        let to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
+        let data = bundle::encrypt(&plain, lock, self.armor || to_terminal)?;
+        let n: usize = b.scopes.iter().map(|(_, s)| s.len()).sum();
+        match &self.output {
+            Some(path) => {
+                crate::private_file::write_private(path, &data)?;
+                eprintln!(
+                    "wrote {n} keys of {} scope(s) to {} (mode 0600)",
+                    scopes.len(),
+                    path.display()
+                );
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(&data)?;
+                out.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn recipients(&self) -> Result<Vec<Recipient>> {
+        let mut out = Vec::new();
+        for r in &self.to {
+            out.push(Recipient::parse(r)?);
+        }
+        for path in &self.to_ssh {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            out.push(Recipient::parse(line).with_context(|| path.display().to_string())?);
+        }
+        for path in &self.to_github_keys {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let before = out.len();
+            for (n, line) in text
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+            {
+                match Recipient::parse(line) {
+                    Ok(r) => out.push(r),
+                    Err(e) => eprintln!("warning: {}:{}: skipped: {e}", path.display(), n + 1),
+                }
+            }
+            if out.len() == before {
+                bail!("{} holds no ssh-ed25519 or ssh-rsa key", path.display());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `DEVVAULT_BUNDLE_SCRYPT_WORK=N` sets scrypt's work factor to 2^N (at least 2^10), for
+/// tests; unset, age calibrates it to about one second on this machine.
+fn scrypt_work() -> Result<Option<u8>> {
+    match std::env::var("DEVVAULT_BUNDLE_SCRYPT_WORK") {
+        Err(_) => Ok(None),
+        Ok(v) => match v.parse::<u8>() {
+            Ok(n) if (devvault::bundle::MIN_SCRYPT_WORK..=30).contains(&n) => Ok(Some(n)),
+            _ => bail!("DEVVAULT_BUNDLE_SCRYPT_WORK must be a number from 10 to 30"),
+        },
+    }
+}

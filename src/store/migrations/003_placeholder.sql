@@ -1,1 +1,0 @@
--- reserved for 003 (onboarding), replaced at merge

@@ -1,0 +1,168 @@
+//! Scopes in and out of bundles: reading scopes with their metadata for `share` (and keys
+//! with comments for `example`), previewing a received bundle against the vault (added /
+//! changed / unchanged, never values), and importing it in one transaction with replaced
+//! values kept in history. The age encryption itself lives in [`crate::bundle`].
+
+use super::edit::{Edit, Origin, Outcome};
+use super::keys::Keys;
+use super::policy::Policies;
+use super::{Vault, audit, now, state};
+use crate::audit::{Event, EventKind};
+use crate::bundle::{Bundle, BundleSecret};
+use crate::error::Result;
+use crate::model::{KeyName, Scope};
+use crate::rotation::Change;
+use crate::store::{Table, Tx};
+
+/// What receiving a bundle does (or did) to each key of each scope.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Preview {
+    /// Each scope of the bundle with its keys and what happens to them.
+    pub scopes: Vec<(Scope, Vec<(KeyName, Outcome)>)>,
+}
+
+impl Preview {
+    /// How many keys are added, changed and unchanged.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let all = self
+            .scopes
+            .iter()
+            .flat_map(|(_, ks)| ks.iter().map(|(_, o)| *o));
+        all.fold((0, 0, 0), |(a, c, u), o| match o {
+            Outcome::Added => (a + 1, c, u),
+            Outcome::Changed => (a, c + 1, u),
+            Outcome::Unchanged => (a, c, u + 1),
+        })
+    }
+}
+
+/// The secrets of one scope with metadata; values only when `values` is set.
+fn read_scope(tx: &Tx<'_>, keys: &Keys, scope: &Scope, values: bool) -> Result<Vec<BundleSecret>> {
+    let (snap, pos) = state::require(tx, keys, scope)?;
+    let row = &snap.scopes[pos];
+    let policies = Policies::load(tx, keys, &snap.header)?;
+    let mut out = Vec::new();
+    for r in state::records(tx, keys, Table::Secrets, row)? {
+        let meta = state::open_meta(keys, Table::Secrets, &r)?;
+        let value = match values {
+            true => state::open_value(keys, Table::Secrets, &r)?,
+            false => crate::SecretValue::from(""),
+        };
+        out.push(BundleSecret {
+            key: state::open_name(keys, Table::Secrets, &r)?,
+            value,
+            comment: meta.note,
+            url: meta.url,
+            created: meta.created,
+            updated: meta.updated,
+            version: meta.version,
+            rotated_at: meta.rotated_at,
+            max_age: Some(policies.get(row.id, &r.idx).max_age),
+        });
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(out)
+}
+
+impl Vault {
+    /// The keys of a scope with their comments (version note, provider URL); never values.
+    pub fn example(&mut self, scope: &Scope) -> Result<Vec<(KeyName, Vec<String>)>> {
+        let keys = &self.keys;
+        let secrets = self.store.read(|tx| read_scope(tx, keys, scope, false))?;
+        Ok(secrets
+            .into_iter()
+            .map(|s| {
+                let mut comments: Vec<String> = s.comment.into_iter().collect();
+                comments.extend(s.url.map(|u| format!("issued at {u}")));
+                (s.key, comments)
+            })
+            .collect())
+    }
+
+    /// Every scope named, with values and metadata, for `share`; recorded in the audit log.
+    pub fn bundle(&mut self, scopes: &[Scope]) -> Result<Bundle> {
+        let keys = &self.keys;
+        self.store.write_relaxed(|tx| {
+            let mut out = Bundle {
+                created: now(),
+                scopes: Vec::new(),
+            };
+            for scope in scopes {
+                out.scopes
+                    .push((scope.clone(), read_scope(tx, keys, scope, true)?));
+            }
+            let mut h = state::header(tx, keys)?;
+            for (scope, secrets) in &out.scopes {
+                let n = secrets.len();
+                let event = Event::new(EventKind::Share).scope(scope);
+                audit::record(tx, keys, &mut h, &event.detail(format!("{n} keys")))?;
+            }
+            Ok(out)
+        })
+    }
+
+    /// What receiving `bundle` would do, key by key; nothing is written.
+    pub fn preview(&mut self, bundle: &Bundle) -> Result<Preview> {
+        let keys = &self.keys;
+        self.store.read(|tx| {
+            let mut out = Preview::default();
+            for (scope, secrets) in &bundle.scopes {
+                let (snap, pos) = state::locate(tx, keys, scope)?;
+                let mut current = std::collections::HashMap::new();
+                if let Some(pos) = pos {
+                    for r in state::records(tx, keys, Table::Secrets, &snap.scopes[pos])? {
+                        let k = state::open_name(keys, Table::Secrets, &r)?;
+                        current.insert(k, state::open_value(keys, Table::Secrets, &r)?);
+                    }
+                }
+                let list = secrets
+                    .iter()
+                    .map(|s| {
+                        let o = match current.get(&s.key) {
+                            None => Outcome::Added,
+                            Some(v) if v.expose_secret() == s.value.expose_secret() => {
+                                Outcome::Unchanged
+                            }
+                            Some(_) => Outcome::Changed,
+                        };
+                        (s.key.clone(), o)
+                    })
+                    .collect();
+                out.scopes.push((scope.clone(), list));
+            }
+            Ok(out)
+        })
+    }
+
+    /// Imports every scope of `bundle` in one transaction: all of it lands, or nothing.
+    /// Replaced values go to history; comments, URLs and rotation dates come along.
+    pub fn receive(&mut self, bundle: &Bundle) -> Result<Preview> {
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut out = Preview::default();
+            for (scope, secrets) in &bundle.scopes {
+                let mut edit = Edit::begin(tx, keys, scope, true, now())?;
+                let mut list = Vec::with_capacity(secrets.len());
+                for s in secrets {
+                    let origin = Origin {
+                        change: Change::Import,
+                        from: None,
+                        note: s.comment.clone(),
+                        url: s.url.clone(),
+                        rotated_at: s.rotated_at,
+                    };
+                    list.push((s.key.clone(), edit.put(&s.key, &s.value, &origin)?.0));
+                }
+                let (a, c, u) = Preview {
+                    scopes: vec![(scope.clone(), list.clone())],
+                }
+                .counts();
+                let detail = format!("bundle: {a} added, {c} changed, {u} unchanged");
+                edit.record(&Event::new(EventKind::Receive).scope(scope).detail(detail))?;
+                edit.finish()?;
+                out.scopes.push((scope.clone(), list));
+            }
+            Ok(out)
+        })
+    }
+}

@@ -1,0 +1,162 @@
+//! The vault's own sealed records beside the secrets (`extras`, schema 3): its age X25519
+//! identity, made on first use, and the list of places where `export -o` wrote plaintext.
+//! Every row is sealed for its id, and all of them are under one MAC kept in the header,
+//! so a row added, removed, swapped or rolled back is an integrity error.
+
+use super::keys::{Field, Keys, Place};
+use super::{Vault, audit, now, state};
+use crate::audit::{Event, EventKind};
+use crate::error::{Error, Result};
+use crate::model::Scope;
+use crate::store::{ExtraRow, Header, Tx};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use zeroize::Zeroizing;
+
+/// Where `export -o` wrote a plaintext copy of a scope, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRecord {
+    /// The absolute path written.
+    pub path: PathBuf,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// The scope exported (`project/env`).
+    pub scope: String,
+}
+
+/// A decoded extra record. The first byte of a body says which: `I` identity, `E` export.
+enum Extra {
+    Identity(SecretString),
+    Export(ExportRecord),
+}
+
+/// Loads every extra row, checks the header's MAC over them and opens each one.
+fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(ExtraRow, Extra)>> {
+    let rows = tx.extras()?;
+    let ok = match &h.extras_mac {
+        None => rows.is_empty(),
+        Some(mac) => crate::crypto::mac_eq(&keys.extras_mac(&rows), mac),
+    };
+    if !ok {
+        return Err(Error::integrity(
+            "the vault's identity and export records do not match their MAC (a record was added, removed or changed)",
+        ));
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let raw = keys.open(Place::Extra(row.id), Field::Value, &row.body)?;
+        let bad = || Error::integrity("a vault record is malformed");
+        let extra = match raw.split_first() {
+            Some((b'I', rest)) => {
+                let s = std::str::from_utf8(rest).map_err(|_| bad())?;
+                Extra::Identity(SecretString::from(s.to_string()))
+            }
+            Some((b'E', rest)) => Extra::Export(serde_json::from_slice(rest).map_err(|_| bad())?),
+            _ => return Err(bad()),
+        };
+        out.push((row, extra));
+    }
+    Ok(out)
+}
+
+/// Adds one sealed row, moves the extras MAC, appends `event` and writes the header.
+fn add(tx: &Tx<'_>, keys: &Keys, h: &mut Header, plain: &[u8], event: &Event) -> Result<()> {
+    let mut rows = tx.extras()?;
+    let id = h.next_record;
+    h.next_record += 1;
+    let row = ExtraRow {
+        id,
+        body: keys.seal(Place::Extra(id), Field::Value, plain),
+    };
+    tx.put_extra(&row)?;
+    rows.push(row);
+    h.extras_mac = Some(keys.extras_mac(&rows));
+    h.encryptions += 1;
+    audit::append_with_pending(tx, keys, h, event, now())?;
+    h.scopes_mac = keys.header_mac(h);
+    tx.put_header(h)
+}
+
+impl Vault {
+    /// The vault's own age X25519 identity, created (and sealed in the vault) on first use.
+    pub fn age_identity(&mut self) -> Result<age::x25519::Identity> {
+        let keys = &self.keys;
+        let found = self.store.read(|tx| {
+            let h = state::header(tx, keys)?;
+            Ok(load(tx, keys, &h)?.into_iter().find_map(|(_, x)| match x {
+                Extra::Identity(s) => Some(s),
+                Extra::Export(_) => None,
+            }))
+        })?;
+        let secret = match found {
+            Some(s) => s,
+            None => self.store.write(|tx| {
+                let mut h = state::header(tx, keys)?;
+                let existing = load(tx, keys, &h)?;
+                if let Some(s) = existing.into_iter().find_map(|(_, x)| match x {
+                    Extra::Identity(s) => Some(s),
+                    Extra::Export(_) => None,
+                }) {
+                    return Ok(s);
+                }
+                let id = age::x25519::Identity::generate();
+                let s = id.to_string();
+                let mut plain = Zeroizing::new(b"I".to_vec());
+                plain.extend_from_slice(s.expose_secret().as_bytes());
+                let event = Event::new(EventKind::Identity).detail("age X25519 identity created");
+                add(tx, keys, &mut h, &plain, &event)?;
+                Ok(SecretString::from(s.expose_secret().to_string()))
+            })?,
+        };
+        secret
+            .expose_secret()
+            .parse()
+            .map_err(|_| Error::integrity("the vault's age identity is malformed"))
+    }
+
+    /// The vault's age recipient (`age1...`), to give to teammates who share with you.
+    pub fn age_recipient(&mut self) -> Result<String> {
+        Ok(self.age_identity()?.to_public().to_string())
+    }
+
+    /// Records that a plaintext copy of `scope` was written to `path` (made absolute).
+    pub fn record_export(&mut self, path: &Path, scope: &Scope) -> Result<()> {
+        let path = std::path::absolute(path)
+            .map_err(|e| Error::io(format!("cannot resolve {}", path.display()), e))?;
+        let rec = ExportRecord {
+            path,
+            at: now(),
+            scope: scope.to_string(),
+        };
+        let mut plain = b"E".to_vec();
+        plain.extend(
+            serde_json::to_vec(&rec)
+                .map_err(|_| Error::invalid("an export record", "it could not be encoded"))?,
+        );
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut h = state::header(tx, keys)?;
+            load(tx, keys, &h)?;
+            let event = Event::new(EventKind::Export)
+                .scope(scope)
+                .detail(format!("plaintext written to {}", rec.path.display()));
+            add(tx, keys, &mut h, &plain, &event)
+        })
+    }
+
+    /// Every recorded plaintext export, oldest first.
+    pub fn exports(&mut self) -> Result<Vec<ExportRecord>> {
+        let keys = &self.keys;
+        self.store.read(|tx| {
+            let h = state::header(tx, keys)?;
+            Ok(load(tx, keys, &h)?
+                .into_iter()
+                .filter_map(|(_, x)| match x {
+                    Extra::Export(e) => Some(e),
+                    Extra::Identity(_) => None,
+                })
+                .collect())
+        })
+    }
+}

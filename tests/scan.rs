@@ -1,0 +1,199 @@
+//! `scan` end to end: planted leaks in files (raw, base64, URL-encoded, JSON-escaped), short
+//! values and binaries skipped, `--json`, exit codes 0/1/4; a leak in an old commit of a
+//! throwaway git repository found by `--git-history`; the pre-commit hook blocking a commit
+//! that adds a vault value.
+
+mod common;
+
+use base64::Engine;
+use common::cli::Env;
+use predicates::prelude::*;
+use std::path::Path;
+use std::process::Command;
+
+const VALUE: &str = "ghp_scan/leak+value9";
+
+fn env() -> Env {
+    let e = Env::new();
+    e.set(&["myapp/dev", "GITHUB_TOKEN"], VALUE);
+    e.set(&["myapp/dev", "SHORT"], "abc123");
+    e
+}
+
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn files_with_every_encoded_form_are_found_never_printing_the_value() {
+    let e = env();
+    let w = e.work().join("repo");
+    std::fs::create_dir_all(w.join("src/deep")).unwrap();
+    std::fs::create_dir_all(w.join(".git")).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(format!("token: {VALUE}\n"));
+    std::fs::write(w.join("src/raw.txt"), format!("one\ntwo\nTOKEN={VALUE}\n")).unwrap();
+    std::fs::write(w.join("src/deep/k8s.yaml"), format!("data:\n  t: {b64}\n")).unwrap();
+    std::fs::write(w.join("url.txt"), "https://x/?t=ghp_scan%2Fleak%2Bvalue9\n").unwrap();
+    std::fs::write(w.join("conf.json"), "{\"t\": \"ghp_scan/leak+value9\"}\n").unwrap();
+    std::fs::write(w.join("short.txt"), "abc123\n").unwrap();
+    std::fs::write(w.join(".git/config"), VALUE).unwrap();
+    let mut bin = vec![0u8; 16];
+    bin.extend_from_slice(VALUE.as_bytes());
+    std::fs::write(w.join("blob.bin"), bin).unwrap();
+    let out = e.cmd().arg("scan").arg(&w).assert().code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        stdout.contains("src/raw.txt:3: GITHUB_TOKEN (myapp/dev)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("src/deep/k8s.yaml:2: GITHUB_TOKEN (myapp/dev) [base64]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("url.txt:1: GITHUB_TOKEN (myapp/dev) [url-encoded]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("conf.json:1: GITHUB_TOKEN (myapp/dev)"),
+        "{stdout}"
+    );
+    for absent in ["short.txt", ".git/config", "blob.bin", VALUE] {
+        assert!(!stdout.contains(absent), "{absent} in {stdout}");
+    }
+    assert!(!String::from_utf8_lossy(&out.get_output().stderr).contains(VALUE));
+    // --min-length brings short values in; --json is machine readable.
+    let out = e
+        .cmd()
+        .args(["scan", "--json", "--min-length", "4"])
+        .arg(w.join("short.txt"))
+        .assert()
+        .code(1);
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json[0]["key"], "SHORT");
+    assert_eq!(json[0]["line"], 1);
+    assert_eq!(json[0]["scope"], "myapp/dev");
+    // JSON-escaped form.
+    let esc = e.work().join("esc");
+    std::fs::create_dir(&esc).unwrap();
+    e.set(&["myapp/dev", "QUOTED"], "quote\"inside\\value");
+    std::fs::write(esc.join("a.json"), "{\"q\": \"quote\\\"inside\\\\value\"}").unwrap();
+    e.cmd()
+        .arg("scan")
+        .arg(&esc)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "a.json:1: QUOTED (myapp/dev) [json-escaped]",
+        ));
+    // Clean and missing paths.
+    let clean = e.work().join("clean");
+    std::fs::create_dir(&clean).unwrap();
+    std::fs::write(clean.join("ok.txt"), "nothing here\n").unwrap();
+    e.cmd()
+        .arg("scan")
+        .arg(&clean)
+        .assert()
+        .success()
+        .stdout("");
+    e.cmd().args(["scan", "does/not/exist"]).assert().code(4);
+}
+
+#[test]
+fn git_history_finds_a_leak_in_an_old_commit() {
+    let e = env();
+    let repo = e.work().join("hist");
+    std::fs::create_dir(&repo).unwrap();
+    assert!(git(&repo, &["init", "-q"]).status.success());
+    std::fs::write(repo.join("README"), "hello\n").unwrap();
+    std::fs::write(repo.join("config.env"), format!("# cfg\nTOKEN={VALUE}\n")).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(VALUE);
+    std::fs::write(repo.join("secret.b64"), format!("{b64}\n")).unwrap();
+    git(&repo, &["add", "."]);
+    assert!(git(&repo, &["commit", "-qm", "oops"]).status.success());
+    let first = String::from_utf8(git(&repo, &["rev-parse", "HEAD"]).stdout).unwrap();
+    git(&repo, &["rm", "-q", "config.env", "secret.b64"]);
+    assert!(git(&repo, &["commit", "-qm", "remove"]).status.success());
+    e.cmd().arg("scan").arg(&repo).assert().success();
+    let out = e
+        .cmd()
+        .args(["scan", "--git-history"])
+        .arg(&repo)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let want = format!("{}:config.env:2: GITHUB_TOKEN (myapp/dev)", first.trim());
+    assert!(stdout.contains(&want), "{stdout}");
+    let want = format!(
+        "{}:secret.b64:1: GITHUB_TOKEN (myapp/dev) [base64]",
+        first.trim()
+    );
+    assert!(stdout.contains(&want), "{stdout}");
+    assert!(!stdout.contains(VALUE));
+}
+
+#[test]
+fn the_pre_commit_hook_blocks_a_commit_that_adds_a_vault_value() {
+    let e = env();
+    let repo = e.work().join("hooked");
+    std::fs::create_dir(&repo).unwrap();
+    assert!(git(&repo, &["init", "-q"]).status.success());
+    e.cmd()
+        .args(["scan", "--install-hook"])
+        .arg(&repo)
+        .assert()
+        .success();
+    assert!(repo.join(".git/hooks/pre-commit").is_file());
+    std::fs::write(repo.join("ok.txt"), "fine\n").unwrap();
+    git(&repo, &["add", "ok.txt"]);
+    // The hook inherits the environment of `git commit`: the test's passphrase.
+    let commit = |msg: &str| {
+        Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "commit",
+                "-qm",
+                msg,
+            ])
+            .env("DEVVAULT_PASSPHRASE", common::cli::PASS)
+            .output()
+            .unwrap()
+    };
+    let out = commit("clean");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(repo.join("leak.py"), format!("TOKEN = '{VALUE}'\n")).unwrap();
+    git(&repo, &["add", "leak.py"]);
+    let out = commit("leak");
+    assert!(!out.status.success(), "the commit went through");
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("leak.py:1: GITHUB_TOKEN (myapp/dev)"),
+        "{said}"
+    );
+    assert!(!said.contains(VALUE));
+    let log = String::from_utf8(git(&repo, &["log", "--oneline"]).stdout).unwrap();
+    assert_eq!(log.lines().count(), 1, "{log}");
+}
