@@ -233,7 +233,7 @@ fn the_vaults_own_records_are_under_its_integrity_check() {
 }
 
 #[test]
-fn frozen_vaults_migrate_to_schema_3_and_get_an_identity() {
+fn frozen_vaults_migrate_to_the_current_schema_and_get_an_identity() {
     for name in ["v1.db", "v2.db"] {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(name);
@@ -263,6 +263,6 @@ fn frozen_vaults_migrate_to_schema_3_and_get_an_identity() {
         let version: i64 = common::sql(&path)
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 3, "{name}");
+        assert_eq!(version, 4, "{name}: schema 4 (onboarding, remotes)");
     }
 }
