@@ -6,6 +6,7 @@
 //! pass passphrases, values and remote tokens in.
 
 mod audit;
+mod codec;
 mod edit;
 mod history;
 mod keys;
@@ -111,8 +112,7 @@ impl Vault {
             let mut out = recs
                 .iter()
                 .map(|r| {
-                    let key = state::open_name(keys, Table::Secrets, r)?;
-                    let m = state::open_meta(keys, Table::Secrets, r)?;
+                    let (key, m) = state::open_name_meta(keys, Table::Secrets, r)?;
                     let max_age = policies.get(r.scope_id, &r.idx).max_age;
                     Ok(SecretMeta {
                         key,
