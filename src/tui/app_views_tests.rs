@@ -107,12 +107,7 @@ fn a_large_vault_lists_scope_names_first_and_loads_the_rest_when_idle() {
     assert_eq!(app.catalog.scopes.len(), scopes.len());
     assert!(app.busy());
     // Select a pending scope: the idle moment loads it before the others.
-    let pending = app
-        .catalog
-        .scopes
-        .iter()
-        .position(|e| !e.loaded)
-        .unwrap();
+    let pending = app.catalog.scopes.iter().position(|e| !e.loaded).unwrap();
     let last = app.catalog.scopes.len() - 1;
     app.scope_sel = last;
     let fx = app.update(Msg::Idle);
@@ -137,7 +132,11 @@ fn a_large_vault_lists_scope_names_first_and_loads_the_rest_when_idle() {
     while app.busy() {
         app.update(Msg::Idle);
     }
-    assert_eq!(app.view_len(), 1, "SMTP_PASSWORD found once blog/prod loaded");
+    assert_eq!(
+        app.view_len(),
+        1,
+        "SMTP_PASSWORD found once blog/prod loaded"
+    );
     let total: usize = listing.iter().map(|(_, m)| m.len()).sum();
     assert_eq!(app.catalog.secrets.len(), total);
 }

@@ -139,10 +139,15 @@ impl Filter {
         self.query = query.to_string();
         self.pattern = (!query.trim().is_empty())
             .then(|| Pattern::parse(query, CaseMatching::Smart, Normalization::Smart));
-        self.pool = pool;
         self.pos = 0;
         self.found.clear();
         self.best.clear();
+        if self.pattern.is_none() {
+            // No query: everything matches, in catalog order, with nothing to scan.
+            self.found = pool.clone();
+            self.pos = pool.len();
+        }
+        self.pool = pool;
         self.step(cat);
     }
 
