@@ -263,6 +263,9 @@ fn frozen_vaults_migrate_to_the_current_schema_and_get_an_identity() {
         let version: i64 = common::sql(&path)
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 4, "{name}: schema 4 (onboarding, remotes)");
+        assert_eq!(
+            version, 5,
+            "{name}: schema 5 (onboarding, remotes, compact records)"
+        );
     }
 }

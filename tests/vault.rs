@@ -219,4 +219,22 @@ fn the_frozen_schema_2_vault_still_opens() {
     assert_eq!(v.history(&scope("other"), &key("OLD")).unwrap().len(), 1);
     set(&mut v, "myapp", "NEW", "n");
     v.audit_verify().unwrap();
+    // Records of the new (schema 5) format beside the old ones, in secrets and history.
+    set(&mut v, "myapp", "STRIPE_KEY", "sk_live_four");
+    let h = v.history(&scope("myapp"), &key("STRIPE_KEY")).unwrap();
+    let versions: Vec<_> = h.iter().map(|i| (i.version, i.current)).collect();
+    assert_eq!(versions, [(1, false), (2, false), (3, false), (4, true)]);
+    assert_eq!(h[1].note.as_deref(), Some("old key revoked"));
+    assert_eq!(h[2].restored_from, Some(1));
+    let listed = v.list(&scope("myapp")).unwrap();
+    let new = listed.iter().find(|m| m.key.as_str() == "NEW").unwrap();
+    assert_eq!(new.version, 1);
+    let exported = v.export(&scope("myapp")).unwrap();
+    assert!(
+        exported
+            .iter()
+            .any(|(k, v)| k.as_str() == "NEW" && v.expose_secret() == "n")
+    );
+    assert_eq!(get(&mut v, "myapp", "STRIPE_KEY").unwrap(), "sk_live_four");
+    v.audit_verify().unwrap();
 }

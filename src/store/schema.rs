@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/002_audit_policy.sql"),
     include_str!("migrations/003_onboarding.sql"),
     include_str!("migrations/004_remote.sql"),
+    include_str!("migrations/005_compact_records.sql"),
 ];
 
 /// The schema version this build writes.

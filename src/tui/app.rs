@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 #[path = "app_dialogs.rs"]
 mod dialog_keys;
+#[path = "app_load.rs"]
+mod load;
 #[path = "app_main.rs"]
 mod main_screen;
 

@@ -95,9 +95,21 @@ impl App {
             Msg::Click(col, row) => self.click(col, row),
             Msg::Scroll(col, row, down) => self.scroll(col, row, down),
             Msg::Loaded(listing) => {
-                self.loaded(listing);
+                self.loaded(listing, Vec::new());
                 vec![]
             }
+            Msg::Listed(listing, pending) => {
+                self.loaded(listing, pending);
+                vec![]
+            }
+            Msg::ScopesLoaded(batch) => {
+                self.catalog.fill(batch);
+                if self.filter.is_some() {
+                    self.finder.extend(&self.catalog);
+                }
+                vec![]
+            }
+            Msg::Idle => self.idle(),
             Msg::ScopeLoaded(scope, metas, select) => self.scope_loaded(scope, metas, select),
             Msg::Revealed(scope, key, value) => {
                 if self.selected() == Some((scope, key)) {
@@ -356,45 +368,5 @@ impl App {
             self.offset = 0;
         }
         self.keep_cursor_visible();
-    }
-
-    /// A fresh listing of the whole vault; the selected scope and key stay selected.
-    fn loaded(&mut self, listing: Vec<(Scope, Vec<devvault::SecretMeta>)>) {
-        let (scope, key) = (self.current_scope(), self.selected());
-        let generation = self.catalog.generation + 1;
-        self.catalog = super::super::catalog::Catalog::new(listing);
-        self.catalog.generation = generation;
-        self.scope_sel = scope.and_then(|s| self.catalog.find_scope(&s)).unwrap_or(0);
-        let found = key.and_then(|(s, k)| {
-            let pos = self.catalog.find_scope(&s)?;
-            Some(self.catalog.find_secret(pos, k.as_str())? - self.catalog.scopes[pos].range.start)
-        });
-        if self.filter.is_none() {
-            self.cursor = found.unwrap_or(0);
-        }
-        self.refilter();
-    }
-
-    fn scope_loaded(
-        &mut self,
-        scope: Scope,
-        metas: Vec<devvault::SecretMeta>,
-        select: Option<KeyName>,
-    ) -> Vec<Effect> {
-        self.revealed = None;
-        let selected = self.selected();
-        let pos = self.catalog.replace_scope(&scope, metas);
-        if self.filter.is_some() {
-            self.refilter();
-            return vec![];
-        }
-        self.scope_sel = pos;
-        let want = select.or(selected.filter(|(s, _)| *s == scope).map(|(_, k)| k));
-        let start = self.catalog.scopes[pos].range.start;
-        if let Some(i) = want.and_then(|k| self.catalog.find_secret(pos, k.as_str())) {
-            self.cursor = i - start;
-        }
-        self.keep_cursor_visible();
-        vec![]
     }
 }

@@ -95,3 +95,48 @@ fn reload_keeps_the_selection_and_refreshes_the_filter() {
     app.update(Msg::Loaded(listing));
     assert_eq!(app.view_len(), 0, "the filter sees the new listing");
 }
+
+#[test]
+fn a_large_vault_lists_scope_names_first_and_loads_the_rest_when_idle() {
+    let mut app = unlocked();
+    let listing = super::test_support::listing();
+    let scopes: Vec<_> = listing.iter().map(|(s, _)| s.clone()).collect();
+    // The first listing: one scope's keys, the others pending (drawn with `…`).
+    let first = listing[0].clone();
+    app.update(Msg::Listed(vec![first], scopes[1..].to_vec()));
+    assert_eq!(app.catalog.scopes.len(), scopes.len());
+    assert!(app.busy());
+    // Select a pending scope: the idle moment loads it before the others.
+    let pending = app.catalog.scopes.iter().position(|e| !e.loaded).unwrap();
+    let last = app.catalog.scopes.len() - 1;
+    app.scope_sel = last;
+    let fx = app.update(Msg::Idle);
+    let [Effect::LoadScopes(batch)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(batch[0], app.catalog.scopes[last].scope);
+    assert!(batch.contains(&app.catalog.scopes[pending].scope) || pending == last);
+    // A filter typed meanwhile sees scopes as they arrive.
+    app.update(Msg::Act(Action::Filter));
+    typed(&mut app, "smtp");
+    assert_eq!(app.view_len(), 0, "blog/prod is not loaded yet");
+    while app.catalog.has_pending() {
+        let next = app.catalog.pending(app.scope_sel, 2);
+        let loaded = listing
+            .iter()
+            .filter(|(s, _)| next.contains(s))
+            .cloned()
+            .collect();
+        app.update(Msg::ScopesLoaded(loaded));
+    }
+    while app.busy() {
+        app.update(Msg::Idle);
+    }
+    assert_eq!(
+        app.view_len(),
+        1,
+        "SMTP_PASSWORD found once blog/prod loaded"
+    );
+    let total: usize = listing.iter().map(|(_, m)| m.len()).sum();
+    assert_eq!(app.catalog.secrets.len(), total);
+}

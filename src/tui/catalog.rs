@@ -1,7 +1,8 @@
 //! What the TUI knows about the vault while it is unlocked: every scope and every key name
-//! with its dates and version, never a value. Secrets sit in one vector sorted by scope and
-//! key, each scope owning a contiguous range, so a scope's list is a slice and a reload of
-//! one scope is a splice.
+//! with its dates and version, never a value. Secrets sit in one vector, each scope owning a
+//! contiguous range sorted by key, so a scope's list is a slice and a reload of one scope is
+//! a splice. A large vault is listed scope names first: the other scopes are `pending`
+//! until their keys arrive ([`Catalog::fill`] appends them, keeping every index valid).
 
 use devvault::{Scope, SecretMeta};
 use std::ops::Range;
@@ -13,6 +14,8 @@ pub struct ScopeEntry {
     pub scope: Scope,
     /// Where its secrets are in [`Catalog::secrets`].
     pub range: Range<usize>,
+    /// Whether its keys are listed (false while they load in the background).
+    pub loaded: bool,
 }
 
 /// One secret's name and metadata.
@@ -41,20 +44,73 @@ pub struct Catalog {
 
 impl Catalog {
     /// Builds the catalog from each scope's listing (in any order).
-    pub fn new(mut listing: Vec<(Scope, Vec<SecretMeta>)>) -> Catalog {
-        listing.sort_by(|a, b| a.0.cmp(&b.0));
+    pub fn new(listing: Vec<(Scope, Vec<SecretMeta>)>) -> Catalog {
+        Catalog::with_pending(listing, Vec::new())
+    }
+
+    /// Builds the catalog from the scopes listed so far and those still to load.
+    pub fn with_pending(listing: Vec<(Scope, Vec<SecretMeta>)>, pending: Vec<Scope>) -> Catalog {
+        let all = listing.into_iter().map(|(s, m)| (s, Some(m)));
+        Catalog::build(all.chain(pending.into_iter().map(|s| (s, None))).collect())
+    }
+
+    fn build(mut listing: Listing) -> Catalog {
+        // A listed scope sorts before the same scope pending, and wins the dedup.
+        listing.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.is_some().cmp(&a.1.is_some())));
         listing.dedup_by(|a, b| a.0 == b.0);
         let mut cat = Catalog::default();
         for (i, (scope, metas)) in listing.into_iter().enumerate() {
             let start = cat.secrets.len();
+            let loaded = metas.is_some();
             cat.secrets
-                .extend(metas.into_iter().map(|m| secret(i as u32, m)));
+                .extend(metas.into_iter().flatten().map(|m| secret(i as u32, m)));
             cat.secrets[start..].sort_by(|a, b| a.meta.key.cmp(&b.meta.key));
             let range = start..cat.secrets.len();
-            cat.scopes.push(ScopeEntry { scope, range });
+            cat.scopes.push(ScopeEntry {
+                scope,
+                range,
+                loaded,
+            });
         }
         cat.build_tree();
         cat
+    }
+
+    /// Appends the keys of scopes that were pending; other scopes in `batch` (listed since
+    /// by a write, or gone) are left alone. Indices of secrets already listed do not move,
+    /// so the generation stays.
+    pub fn fill(&mut self, batch: Vec<(Scope, Vec<SecretMeta>)>) {
+        for (scope, mut metas) in batch {
+            let Some(pos) = self.find_scope(&scope).filter(|&p| !self.scopes[p].loaded) else {
+                continue;
+            };
+            metas.sort_by(|a, b| a.key.cmp(&b.key));
+            let start = self.secrets.len();
+            self.secrets
+                .extend(metas.into_iter().map(|m| secret(pos as u32, m)));
+            self.scopes[pos].range = start..self.secrets.len();
+            self.scopes[pos].loaded = true;
+        }
+    }
+
+    /// Up to `max` pending scopes to load next: `first` if it is pending, then in order.
+    pub fn pending(&self, first: usize, max: usize) -> Vec<Scope> {
+        let head = self.scopes.get(first).filter(|e| !e.loaded);
+        let rest = self.scopes.iter().filter(|e| !e.loaded);
+        let mut out: Vec<Scope> = head
+            .into_iter()
+            .chain(rest)
+            .take(max + 1)
+            .map(|e| e.scope.clone())
+            .collect();
+        out.dedup();
+        out.truncate(max);
+        out
+    }
+
+    /// Whether some scope's keys are still to load.
+    pub fn has_pending(&self) -> bool {
+        self.scopes.iter().any(|e| !e.loaded)
     }
 
     /// The position of `scope`, if listed.
@@ -79,10 +135,10 @@ impl Catalog {
             return i;
         }
         let mut listing = self.listing();
-        listing.push((scope.clone(), Vec::new()));
+        listing.push((scope.clone(), Some(Vec::new())));
         *self = Catalog {
             generation: self.generation + 1,
-            ..Catalog::new(listing)
+            ..Catalog::build(listing)
         };
         self.find_scope(&scope).unwrap_or(0)
     }
@@ -92,10 +148,10 @@ impl Catalog {
     pub fn replace_scope(&mut self, scope: &Scope, metas: Vec<SecretMeta>) -> usize {
         let Some(pos) = self.find_scope(scope) else {
             let mut listing = self.listing();
-            listing.push((scope.clone(), metas));
+            listing.push((scope.clone(), Some(metas)));
             *self = Catalog {
                 generation: self.generation + 1,
-                ..Catalog::new(listing)
+                ..Catalog::build(listing)
             };
             return self.find_scope(scope).unwrap_or(0);
         };
@@ -105,16 +161,20 @@ impl Catalog {
         let delta = fresh.len() as isize - old.len() as isize;
         let new_end = old.start + fresh.len();
         self.secrets.splice(old.clone(), fresh);
-        self.scopes[pos].range = old.start..new_end;
-        for e in &mut self.scopes[pos + 1..] {
-            e.range = shift(e.range.start, delta)..shift(e.range.end, delta);
+        // Blocks after this one (in any scope order, once scopes were appended) move.
+        for (i, e) in self.scopes.iter_mut().enumerate() {
+            if i != pos && e.range.start >= old.end && !(e.range.is_empty() && old.is_empty()) {
+                e.range = shift(e.range.start, delta)..shift(e.range.end, delta);
+            }
         }
+        self.scopes[pos].range = old.start..new_end;
+        self.scopes[pos].loaded = true;
         self.generation += 1;
         pos
     }
 
-    /// Every scope's listing, for rebuilding.
-    fn listing(&self) -> Vec<(Scope, Vec<SecretMeta>)> {
+    /// Every scope's listing (None while pending), for rebuilding.
+    fn listing(&self) -> Listing {
         self.scopes
             .iter()
             .map(|e| {
@@ -122,7 +182,7 @@ impl Catalog {
                     .iter()
                     .map(|s| s.meta.clone())
                     .collect();
-                (e.scope.clone(), metas)
+                (e.scope.clone(), e.loaded.then_some(metas))
             })
             .collect()
     }
@@ -159,6 +219,9 @@ pub enum TreeRow {
     /// An environment: the index of its scope.
     Env(usize),
 }
+
+/// Scopes with their keys, or None for a scope still to load.
+type Listing = Vec<(Scope, Option<Vec<SecretMeta>>)>;
 
 fn secret(scope: u32, meta: SecretMeta) -> Secret {
     Secret { scope, meta }

@@ -12,6 +12,7 @@ pub mod event;
 pub mod filter;
 pub mod gate;
 pub mod input;
+pub mod loader;
 pub mod msg;
 pub mod runner;
 pub mod theme;
@@ -75,12 +76,17 @@ pub fn run(opts: Options) -> Result<()> {
             }
             continue;
         }
-        if term_event::poll(Duration::from_millis(250))? {
+        // With work in the background, a key still comes first: poll without waiting.
+        let busy = app.busy();
+        let wait = Duration::from_millis(if busy { 0 } else { 250 });
+        if term_event::poll(wait)? {
             let ev = term_event::read()?;
             if let Some(msg) = event::to_msg(app.mode(), ev) {
                 queue.extend(app.update(Msg::Tick(Instant::now(), unix_now())));
                 queue.extend(app.update(msg));
             }
+        } else if busy {
+            queue.extend(app.update(Msg::Idle));
         }
         queue.extend(app.update(Msg::Tick(Instant::now(), unix_now())));
     }

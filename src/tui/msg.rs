@@ -97,6 +97,12 @@ pub enum Msg {
     UnlockFailed(String),
     /// Every scope's listing.
     Loaded(Vec<(Scope, Vec<SecretMeta>)>),
+    /// Every scope: these listed, the others (second) still to load.
+    Listed(Vec<(Scope, Vec<SecretMeta>)>, Vec<Scope>),
+    /// The listings of scopes that were still to load.
+    ScopesLoaded(Vec<(Scope, Vec<SecretMeta>)>),
+    /// Nothing happened: carry on with work in the background (a filter scan, loading).
+    Idle,
     /// One scope's listing after a write; select `select` if given.
     ScopeLoaded(Scope, Vec<SecretMeta>, Option<KeyName>),
     /// A value to show.
@@ -144,8 +150,10 @@ pub enum Effect {
     Create(Passphrase),
     /// Unlock with this passphrase.
     Unlock(Passphrase),
-    /// List every scope (answer: [`Msg::Loaded`]).
+    /// List every scope, the keys of the first (answer: [`Msg::Listed`]).
     LoadAll,
+    /// List the keys of these scopes (answer: [`Msg::ScopesLoaded`]).
+    LoadScopes(Vec<Scope>),
     /// Fetch a value to show (answer: [`Msg::Revealed`]).
     Reveal(Scope, KeyName),
     /// Fetch a value to edit (answer: [`Msg::EditLoaded`]).

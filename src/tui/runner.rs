@@ -59,7 +59,16 @@ impl Runner {
                 self.vault = Some(Vault::open(&self.path)?.unlock(&pass)?);
                 vec![Msg::Unlocked]
             }
-            Effect::LoadAll => vec![Msg::Loaded(load_all(self.vault()?)?)],
+            Effect::LoadAll => {
+                let (listed, pending) = super::loader::first(self.vault()?)?;
+                vec![Msg::Listed(listed, pending)]
+            }
+            Effect::LoadScopes(scopes) => {
+                vec![Msg::ScopesLoaded(super::loader::batch(
+                    self.vault()?,
+                    &scopes,
+                )?)]
+            }
             Effect::Reveal(s, k) => {
                 let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
                 vec![Msg::Revealed(s, k, v)]
@@ -221,25 +230,8 @@ impl Runner {
     }
 }
 
-/// Every scope's listing, for the catalog.
-pub fn load_all(vault: &mut Vault) -> Result<Vec<(Scope, Vec<SecretMeta>)>> {
-    let mut out = Vec::new();
-    for p in vault.projects()? {
-        for e in &p.environments {
-            let scope = Scope::parse(&format!("{}/{}", p.project, e.name))?;
-            let metas = vault.list(&scope)?;
-            out.push((scope, metas));
-        }
-    }
-    Ok(out)
-}
-
 fn list_or_empty(vault: &mut Vault, scope: &Scope) -> Result<Vec<SecretMeta>> {
-    match vault.list(scope) {
-        Ok(m) => Ok(m),
-        Err(Error::NotFound { .. }) => Ok(Vec::new()),
-        Err(e) => Err(e.into()),
-    }
+    super::loader::list_or_empty(vault, scope)
 }
 
 fn unlock_error(e: &anyhow::Error) -> String {

@@ -140,7 +140,10 @@ fn render_scopes(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
             }
             TreeRow::Env(s) => {
                 let e = &app.catalog.scopes[*s];
-                let text = format!("  {} ({})", e.scope.env, e.range.len());
+                let text = match e.loaded {
+                    true => format!("  {} ({})", e.scope.env, e.range.len()),
+                    false => format!("  {} (…)", e.scope.env),
+                };
                 let style = match (*s == app.scope_sel, focused, app.filter.is_some()) {
                     (true, true, _) => theme.selected(),
                     (true, false, false) => theme.selected_unfocused(),

@@ -27,6 +27,8 @@ pub enum Field {
     Value,
     /// The metadata.
     Meta,
+    /// A record's name and metadata sealed together ([`super::codec`], schema 5).
+    NameMeta,
 }
 
 impl Field {
@@ -35,6 +37,7 @@ impl Field {
             Field::Name => b"name",
             Field::Value => b"value",
             Field::Meta => b"meta",
+            Field::NameMeta => b"name+meta",
         }
     }
 }
@@ -122,6 +125,7 @@ impl Keys {
             (_, Field::Name) => "a key name",
             (_, Field::Value) => "a secret value",
             (_, Field::Meta) => "a secret's metadata",
+            (_, Field::NameMeta) => "a key name with its metadata",
         };
         self.sealer.open(&self.aad(place, field), blob, what)
     }

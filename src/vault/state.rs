@@ -178,11 +178,30 @@ pub fn records(tx: &Tx<'_>, keys: &Keys, table: Table, scope: &ScopeRow) -> Resu
     Ok(recs)
 }
 
-/// A decrypted view of one record.
+/// A record's key name, checked against its blind index.
 pub fn open_name(keys: &Keys, table: Table, r: &Record) -> Result<KeyName> {
+    if r.meta.is_empty() {
+        return Ok(open_name_meta(keys, table, r)?.0);
+    }
     let raw = keys.open(Place::Record(table, r.id, r.scope_id), Field::Name, &r.name)?;
     let text =
         std::str::from_utf8(&raw).map_err(|_| Error::integrity("a key name is not UTF-8"))?;
+    checked_name(keys, r, text)
+}
+
+/// A record's key name and metadata with one decryption when they are sealed together
+/// (schema 5: the `meta` column is empty), else as two fields (records written before).
+pub fn open_name_meta(keys: &Keys, table: Table, r: &Record) -> Result<(KeyName, Meta)> {
+    if !r.meta.is_empty() {
+        return Ok((open_name(keys, table, r)?, open_meta(keys, table, r)?));
+    }
+    let place = Place::Record(table, r.id, r.scope_id);
+    let raw = keys.open(place, Field::NameMeta, &r.name)?;
+    let (text, meta) = super::codec::decode(&raw)?;
+    Ok((checked_name(keys, r, text)?, meta))
+}
+
+fn checked_name(keys: &Keys, r: &Record, text: &str) -> Result<KeyName> {
     if keys.key_index(r.scope_id, text) != r.idx {
         return Err(Error::integrity("a key's name does not match its index"));
     }
@@ -203,11 +222,15 @@ pub fn open_value(keys: &Keys, table: Table, r: &Record) -> Result<SecretValue> 
 
 /// The record's metadata.
 pub fn open_meta(keys: &Keys, table: Table, r: &Record) -> Result<Meta> {
+    if r.meta.is_empty() {
+        return Ok(open_name_meta(keys, table, r)?.1);
+    }
     let raw = keys.open(Place::Record(table, r.id, r.scope_id), Field::Meta, &r.meta)?;
     serde_json::from_slice(&raw).map_err(|_| Error::integrity("a secret's metadata is malformed"))
 }
 
-/// Seals a whole record for its place.
+/// Seals a whole record for its place: the value, and the name with the metadata in one
+/// field (the `meta` column stays empty).
 pub fn seal_record(
     keys: &Keys,
     table: Table,
@@ -218,13 +241,13 @@ pub fn seal_record(
     meta: &Meta,
 ) -> Record {
     let place = Place::Record(table, id, scope_id);
-    let meta_json = Zeroizing::new(serde_json::to_vec(meta).unwrap_or_default());
+    let name_meta = Zeroizing::new(super::codec::encode(key.as_str(), meta));
     Record {
         id,
         scope_id,
         idx: keys.key_index(scope_id, key.as_str()),
-        name: keys.seal(place, Field::Name, key.as_str().as_bytes()),
+        name: keys.seal(place, Field::NameMeta, &name_meta),
         value: keys.seal(place, Field::Value, value.expose_secret().as_bytes()),
-        meta: keys.seal(place, Field::Meta, &meta_json),
+        meta: Vec::new(),
     }
 }

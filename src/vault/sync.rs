@@ -29,9 +29,9 @@ fn entries_of(keys: &super::keys::Keys, recs: &[Record]) -> Result<Vec<Entry>> {
     let mut out = recs
         .iter()
         .map(|r| {
-            let m = state::open_meta(keys, Table::Secrets, r)?;
+            let (key, m) = state::open_name_meta(keys, Table::Secrets, r)?;
             Ok(Entry {
-                key: state::open_name(keys, Table::Secrets, r)?,
+                key,
                 value: state::open_value(keys, Table::Secrets, r)?,
                 meta: KeyMeta {
                     version: m.version,

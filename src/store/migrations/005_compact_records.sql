@@ -1,0 +1,5 @@
+-- devvault schema v5: compact records. A record written from now on seals its key name
+-- and its metadata together in `name` (a binary encoding, label `name+meta`) and leaves
+-- `meta` empty; records written before keep both columns and still read. Nothing in the
+-- tables changes, but an older devvault, which cannot read the new records, refuses the
+-- vault ("upgrade devvault") instead of reporting them as tampered.
