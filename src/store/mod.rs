@@ -16,15 +16,22 @@ pub use remotes::RemoteRow;
 pub use rows::{Header, Record, ScopeRow, Slot, Table};
 
 use crate::error::{Error, Result};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The WAL size past which a read's audit entry is checkpointed at once (see
+/// [`Store::write_relaxed`]).
+const WAL_READS_MAX: u64 = 256 << 10;
+
 /// An open vault database.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Whether a `synchronous=FULL` write was made through this connection.
+    wrote: bool,
 }
 
 impl Store {
@@ -111,6 +118,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            wrote: false,
         })
     }
 
@@ -121,6 +129,15 @@ impl Store {
 
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: all of it commits, or none.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        if !self.wrote {
+            self.wrote = true;
+            self.conn
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
+        }
+        self.commit(f)
+    }
+
+    fn commit<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -133,11 +150,27 @@ impl Store {
     /// as atomic and consistent, but the commit is made durable by the next `FULL` commit
     /// or checkpoint instead of its own fsync. For reads that only append their audit
     /// entry (`get`, `export`, `run`): a power cut may lose the last such entries, never a
-    /// change to a secret, and never the chain's consistency.
+    /// change to a secret, and never the chain's consistency. A connection that made no
+    /// other write skips SQLite's checkpoint at close, so such a read never waits on fsync.
     pub fn write_relaxed<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let out = self.write(f);
+        let out = self.commit(f);
         self.conn.pragma_update(None, "synchronous", "FULL")?;
+        if !self.wrote {
+            // Nor checkpointed at close, which would fsync: the entry stays in the WAL
+            // until the next write's close folds it in. `vault.db` alone is then the
+            // consistent state before these read entries, never a half of them. Every
+            // process that opens the vault alone re-reads the whole WAL to index it, so
+            // once it passes WAL_READS_MAX (some 30 reads) this read checkpoints after all.
+            let wal = std::fs::metadata(sidecar(&self.path, "-wal")).map_or(0, |m| m.len());
+            let skip = wal < WAL_READS_MAX;
+            if !skip {
+                self.conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            }
+            self.conn
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, skip)?;
+        }
         out
     }
 
