@@ -73,12 +73,12 @@ fn sigkill_during_import_lands_all_1000_keys_or_none() {
     t.report("import", start);
 }
 
-/// The kill instants of a loop: up to three times one uninterrupted `set` (the children
+/// The kill instants of a loop: up to eight times one uninterrupted `set` (the children
 /// unlock through a session, as a developer's shell does after `devvault unlock`).
 fn loop_span(env: &Env) -> std::time::Duration {
     let mut c = devvault(&env.vault, PASS);
     c.args(["set", "calibrate/dev", "K"]);
-    duration(c) * 3
+    duration(c) * 8
 }
 
 /// The scope's current values by key name (none when the scope does not exist yet).

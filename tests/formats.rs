@@ -2,16 +2,15 @@
 //! dotenv, PyYAML, python's json, bash and sh. Each parser runs once over one file holding
 //! every value. A missing tool fails the test with how to install it: nothing is skipped.
 
+mod common;
+
+use common::parsers::*;
 use devvault::format::{ExportFormat, Rendered, render};
 use devvault::{KeyName, Scope, SecretValue, dotenv};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-const INSTALL: &str = "run `bash .ci/test`, which installs the test tools; by hand: \
-    `python3 -m venv target/test-deps/venv && target/test-deps/venv/bin/pip install python-dotenv pyyaml` \
-    and `npm install --prefix target/test-deps/node dotenv`";
 
 /// Values that stress every quoting rule; the test keys are `V0..Vn` in this order.
 const TABLE: &[&str] = &[
@@ -65,58 +64,6 @@ const NOT_PORTABLE: &[&str] = &[
     "\u{feff}lead'\"",
     "\"x'\nINJECTED=pwned\\",
 ];
-
-fn python() -> PathBuf {
-    let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-deps/venv/bin/python");
-    let path = std::env::var_os("DEVVAULT_TEST_PYTHON").map_or(default, PathBuf::from);
-    assert!(
-        path.exists(),
-        "no python with python-dotenv and PyYAML at {path:?}: {INSTALL}"
-    );
-    path
-}
-
-fn node_modules() -> PathBuf {
-    let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-deps/node/node_modules");
-    let path = std::env::var_os("DEVVAULT_TEST_NODE_MODULES").map_or(default, PathBuf::from);
-    assert!(
-        path.join("dotenv").exists(),
-        "no npm `dotenv` in {path:?}: {INSTALL}"
-    );
-    path
-}
-
-/// Runs a command and returns its stdout; any failure (including a missing tool) panics.
-fn run(cmd: &mut Command) -> Vec<u8> {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}; {INSTALL}"));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{cmd:?} failed: {stderr}");
-    assert!(stderr.trim().is_empty(), "{cmd:?} complained: {stderr}");
-    out.stdout
-}
-
-fn run_json(cmd: &mut Command) -> Value {
-    serde_json::from_slice(&run(cmd)).expect("the parser prints JSON")
-}
-
-fn py(script: &str, args: &[&Path]) -> Value {
-    run_json(Command::new(python()).arg("-c").arg(script).args(args))
-}
-
-/// npm `dotenv.parse` of one file.
-fn npm(path: &Path) -> Value {
-    let script = "const d = require(require('path').join(process.argv[1], 'dotenv'));\n\
-        console.log(JSON.stringify(d.parse(require('fs').readFileSync(process.argv[2]))));";
-    run_json(
-        Command::new("node")
-            .arg("-e")
-            .arg(script)
-            .arg(node_modules())
-            .arg(path),
-    )
-}
 
 /// What `devvault::dotenv::parse` reads, as key/value pairs.
 fn ours(src: &str) -> Vec<(String, String)> {

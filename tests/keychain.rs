@@ -10,6 +10,7 @@ mod common;
 
 use assert_cmd::Command;
 use common::cli::FAST_INIT;
+use common::keychain::*;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -118,29 +119,6 @@ impl Drop for Env {
             secret_tool(&["clear", "service", "devvault", "username", &self.account()]);
         }
     }
-}
-
-fn secret_tool(args: &[&str]) -> Output {
-    std::process::Command::new("secret-tool")
-        .args(args)
-        .output()
-        .expect("secret-tool (libsecret-tools) is needed")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Exactly one `notice:` line, which is returned.
-fn one_notice(stderr: &[u8]) -> String {
-    let err = text(stderr);
-    let notices: Vec<&str> = err.lines().filter(|l| l.starts_with("notice:")).collect();
-    assert_eq!(notices.len(), 1, "want one notice line:\n{err}");
-    notices[0].to_string()
-}
-
-fn no_such_bus(dir: &Path) -> String {
-    format!("unix:path={}", dir.join("no-such-bus").display())
 }
 
 #[test]
@@ -410,9 +388,4 @@ fn disable_without_a_keychain_removes_the_slot_and_names_the_entry_left() {
                 .and(predicate::str::contains("deleted")),
         );
     assert_eq!(e.entry(), None);
-}
-
-fn now() -> i64 {
-    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    d.unwrap().as_secs() as i64
 }

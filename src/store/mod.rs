@@ -3,17 +3,15 @@
 //! and counters: it never receives a plaintext name or value, and it does no cryptography.
 
 mod audit;
-mod extras;
 mod policies;
-mod remotes;
 mod rows;
 mod schema;
+mod sealed;
 
 pub use audit::AuditRow;
-pub use extras::ExtraRow;
 pub use policies::PolicyRow;
-pub use remotes::RemoteRow;
 pub use rows::{Header, Record, ScopeRow, Slot, Table};
+pub use sealed::{Sealed, SealedRow};
 
 use crate::error::{Error, Result};
 use rusqlite::config::DbConfig;

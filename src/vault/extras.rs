@@ -8,7 +8,7 @@ use super::{Vault, audit, now, state};
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
 use crate::model::Scope;
-use crate::store::{ExtraRow, Header, Tx};
+use crate::store::{Header, Sealed, SealedRow, Tx};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -32,11 +32,11 @@ enum Extra {
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.
-fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(ExtraRow, Extra)>> {
-    let rows = tx.extras()?;
+fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>> {
+    let rows = tx.sealed_rows(Sealed::Extras)?;
     let ok = match &h.extras_mac {
         None => rows.is_empty(),
-        Some(mac) => crate::crypto::mac_eq(&keys.extras_mac(&rows), mac),
+        Some(mac) => crate::crypto::mac_eq(&keys.sealed_mac(Sealed::Extras, &rows), mac),
     };
     if !ok {
         return Err(Error::integrity(
@@ -62,16 +62,16 @@ fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(ExtraRow, Extra)>> 
 
 /// Adds one sealed row, moves the extras MAC, appends `event` and writes the header.
 fn add(tx: &Tx<'_>, keys: &Keys, h: &mut Header, plain: &[u8], event: &Event) -> Result<()> {
-    let mut rows = tx.extras()?;
+    let mut rows = tx.sealed_rows(Sealed::Extras)?;
     let id = h.next_record;
     h.next_record += 1;
-    let row = ExtraRow {
+    let row = SealedRow {
         id,
         body: keys.seal(Place::Extra(id), Field::Value, plain),
     };
-    tx.put_extra(&row)?;
+    tx.put_sealed(Sealed::Extras, &row)?;
     rows.push(row);
-    h.extras_mac = Some(keys.extras_mac(&rows));
+    h.extras_mac = Some(keys.sealed_mac(Sealed::Extras, &rows));
     h.encryptions += 1;
     audit::append_with_pending(tx, keys, h, event, now())?;
     h.scopes_mac = keys.header_mac(h);

@@ -213,10 +213,15 @@ impl Keys {
         m.finalize().into_bytes().to_vec()
     }
 
-    /// The MAC over every remote row (sorted by id).
-    pub fn remotes_mac(&self, rows: &[crate::store::RemoteRow]) -> Vec<u8> {
+    /// The MAC over every record of a sealed table (sorted by id), labelled by its name.
+    pub fn sealed_mac(
+        &self,
+        table: crate::store::Sealed,
+        rows: &[crate::store::SealedRow],
+    ) -> Vec<u8> {
         let mut m = crypto::new_mac(&self.manifest);
-        m.update(b"remotes\0");
+        m.update(table.name().as_bytes());
+        m.update(b"\0");
         for r in rows {
             m.update(&r.id.to_be_bytes());
             m.update(&crypto::digest(&r.body));
@@ -239,17 +244,6 @@ impl Keys {
             m.update(&p.scope_id.to_be_bytes());
             m.update(&crypto::digest(&p.key_idx));
             m.update(&crypto::digest(&p.body));
-        }
-        m.finalize().into_bytes().to_vec()
-    }
-
-    /// The MAC over every extra record (sorted by id).
-    pub fn extras_mac(&self, rows: &[crate::store::ExtraRow]) -> Vec<u8> {
-        let mut m = crypto::new_mac(&self.manifest);
-        m.update(b"extras\0");
-        for x in rows {
-            m.update(&x.id.to_be_bytes());
-            m.update(&crypto::digest(&x.body));
         }
         m.finalize().into_bytes().to_vec()
     }

@@ -15,7 +15,7 @@ use crate::remote::kv::Client;
 use crate::remote::sync::Base;
 use crate::remote::sync::{self, ScopeStatus};
 use crate::remote::{Access, RemoteConfig};
-use crate::store::{Header, RemoteRow, Tx};
+use crate::store::{Header, Sealed, SealedRow, Tx};
 use serde::{Deserialize, Serialize};
 
 /// A remote row's sealed body.
@@ -58,10 +58,10 @@ fn unhex(s: &str) -> Option<[u8; 32]> {
 impl Remotes {
     /// Loads every remote row and checks it against the header's MAC and its own seal.
     pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Remotes> {
-        let rows = tx.remote_rows()?;
+        let rows = tx.sealed_rows(Sealed::Remotes)?;
         let ok = match &h.remotes_mac {
             None => rows.is_empty(),
-            Some(mac) => crate::crypto::mac_eq(&keys.remotes_mac(&rows), mac),
+            Some(mac) => crate::crypto::mac_eq(&keys.sealed_mac(Sealed::Remotes, &rows), mac),
         };
         if !ok {
             return Err(Error::integrity(
@@ -193,7 +193,7 @@ impl Remotes {
     /// encryptions were made. The caller writes the header.
     pub(super) fn save(&self, tx: &Tx<'_>, keys: &Keys, h: &mut Header) -> Result<i64> {
         for id in &self.gone {
-            tx.delete_remote_row(*id)?;
+            tx.delete_sealed(Sealed::Remotes, *id)?;
         }
         let mut sealed = 0;
         let mut rows = Vec::with_capacity(self.rows.len());
@@ -202,15 +202,15 @@ impl Remotes {
                 let json = serde_json::to_vec(body).map_err(|_| {
                     Error::invalid("a remote's settings", "they could not be encoded")
                 })?;
-                let row = RemoteRow {
+                let row = SealedRow {
                     id: *id,
                     body: keys.seal(Place::Remote(*id), Field::Meta, &json),
                 };
-                tx.put_remote_row(&row)?;
+                tx.put_sealed(Sealed::Remotes, &row)?;
                 sealed += 1;
                 row
             } else {
-                RemoteRow {
+                SealedRow {
                     id: *id,
                     body: Vec::new(),
                 }
@@ -218,14 +218,14 @@ impl Remotes {
             rows.push(row);
         }
         // Unchanged rows: their stored bodies, for the MAC.
-        let stored = tx.remote_rows()?;
+        let stored = tx.sealed_rows(Sealed::Remotes)?;
         for r in rows.iter_mut().filter(|r| r.body.is_empty()) {
             if let Some(s) = stored.iter().find(|s| s.id == r.id) {
                 r.body = s.body.clone();
             }
         }
         rows.sort_by_key(|r| r.id);
-        h.remotes_mac = Some(keys.remotes_mac(&rows));
+        h.remotes_mac = Some(keys.sealed_mac(Sealed::Remotes, &rows));
         Ok(sealed)
     }
 }

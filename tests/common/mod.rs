@@ -5,6 +5,8 @@ pub mod audit;
 pub mod bao;
 pub mod cli;
 pub mod crash;
+pub mod keychain;
+pub mod parsers;
 pub mod tmux;
 pub mod x11;
 
