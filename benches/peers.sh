@@ -20,7 +20,8 @@ for tool in hyperfine age age-keygen argon2 python3 pass gpg npm; do
 done
 target=${CARGO_TARGET_DIR:-$PWD/target}
 cargo build --release -q
-bin=$target/release/devvault
+host=$(rustc -vV | sed -n "s/^host: //p")  # .cargo/config.toml builds for target/<host tuple>/
+bin=$target/$host/release/devvault
 work=$(mktemp -d)
 bao_pid=
 cleanup() {

@@ -5,7 +5,7 @@
 # Each run: developer A imports KEYS keys (64-byte values) and pushes them; developer B
 # pulls them into an empty vault. Each time is one whole `devvault push` / `pull` process
 # (unlock at the Argon2id floor, read, HTTP, write). Uses $DEVVAULT_BIN, else builds
-# target/release/devvault. Prints one line per run; commit the script, not results.
+# target/<host tuple>/release/devvault. Prints one line per run; commit the script, not results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DEVVAULT_TEST_BAO_ADDR:?run under .ci/bao-session}"
@@ -14,7 +14,7 @@ runs=${2:-3}
 bin=${DEVVAULT_BIN:-}
 if [ -z "$bin" ]; then
     cargo build --release -q
-    bin=${CARGO_TARGET_DIR:-target}/release/devvault
+    bin=${CARGO_TARGET_DIR:-target}/$(rustc -vV | sed -n "s/^host: //p")/release/devvault
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

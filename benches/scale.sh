@@ -16,7 +16,8 @@ target=${CARGO_TARGET_DIR:-$PWD/target}
 dir=$target/scale-vaults
 ls "$dir"/*.db >/dev/null 2>&1 || { echo "no vaults in $dir: run cargo bench --bench scale first" >&2; exit 1; }
 cargo build --release -q
-bin=$target/release/devvault
+host=$(rustc -vV | sed -n "s/^host: //p")  # .cargo/config.toml builds for target/<host tuple>/
+bin=$target/$host/release/devvault
 export DEVVAULT_PASSPHRASE="correct horse battery staple"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Scan benchmark (issue 6): 10,000 files / 100 MB of text against a vault of 1,000 values,
 # with 10 planted leaks that must all be found. Prints the wall time of `devvault scan`.
-#   benches/scan.sh                 # uses target/release/devvault (cargo build --release)
+#   benches/scan.sh                 # uses target/<host tuple>/release/devvault (cargo build --release)
 #   DEVVAULT_BIN=path benches/scan.sh
 set -euo pipefail
-BIN=${DEVVAULT_BIN:-${CARGO_TARGET_DIR:-target}/release/devvault}
+BIN=${DEVVAULT_BIN:-${CARGO_TARGET_DIR:-target}/$(rustc -vV | sed -n "s/^host: //p")/release/devvault}
 BIN=$(realpath "$BIN")
 FILES=${SCAN_FILES:-10000}
 VALUES=${SCAN_VALUES:-1000}

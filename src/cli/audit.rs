@@ -22,6 +22,7 @@ pub struct Audit {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 enum Action {
     /// Check the whole chain: every entry present, in order and unchanged (exit 5 if not)
     Verify {

@@ -15,6 +15,7 @@ pub struct Keychain {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 enum Action {
     /// Store a new keychain slot key in the OS keychain (asks the passphrase once)
     Enable,

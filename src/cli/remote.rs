@@ -17,6 +17,7 @@ pub struct Remote {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(defer = true)]
 enum Action {
     /// Add a remote (or change one): NAME and the server's address (default: VAULT_ADDR)
     Add {

@@ -3,7 +3,7 @@
 # `the_frozen_v1_vault_still_opens` proves that every later devvault still reads it.
 set -euo pipefail
 cd "$(dirname "$0")"
-bin=${1:-../../target/debug/devvault}
+bin=${1:-../../target/$(rustc -vV | sed -n "s/^host: //p")/debug/devvault}
 rm -f v1.db
 export DEVVAULT_VAULT=$PWD/v1.db DEVVAULT_PASSPHRASE='devvault frozen vault v1'
 "$bin" init --kdf-memory 19MiB --kdf-time 2 --kdf-parallelism 1

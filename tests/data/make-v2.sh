@@ -4,7 +4,7 @@
 # proves that every later devvault still reads it.
 set -euo pipefail
 cd "$(dirname "$0")"
-bin=${1:-../../target/debug/devvault}
+bin=${1:-../../target/$(rustc -vV | sed -n "s/^host: //p")/debug/devvault}
 rm -f v2.db v2.db-wal v2.db-shm
 export DEVVAULT_VAULT=$PWD/v2.db DEVVAULT_PASSPHRASE='devvault frozen vault v2'
 "$bin" init --kdf-memory 19MiB --kdf-time 2 --kdf-parallelism 1

@@ -5,7 +5,7 @@
 # (tests/frozen.rs) proves that every later devvault still reads it.
 set -euo pipefail
 cd "$(dirname "$0")"
-bin=${1:-../../target/debug/devvault}
+bin=${1:-../../target/$(rustc -vV | sed -n "s/^host: //p")/debug/devvault}
 rm -f v5.db v5.db-wal v5.db-shm v5-recipient.txt
 export DEVVAULT_VAULT=$PWD/v5.db DEVVAULT_PASSPHRASE='devvault frozen vault v5'
 "$bin" init --kdf-memory 19MiB --kdf-time 2 --kdf-parallelism 1
