@@ -18,30 +18,7 @@
 //! `SCALE_SIZES=10000,100000` picks sizes. Without `--bench` a smoke test runs instead.
 #![allow(dead_code, unused_imports)]
 
-#[path = "../src/tui/app.rs"]
-mod app;
-#[path = "../src/tui/catalog.rs"]
-mod catalog;
-#[path = "../src/tui/dialog.rs"]
-mod dialog;
-#[path = "../src/tui/event.rs"]
-mod event;
-#[path = "../src/tui/filter.rs"]
-mod filter;
-#[path = "../src/tui/gate.rs"]
-mod gate;
-#[path = "../src/tui/input.rs"]
-mod input;
-#[path = "../src/tui/loader.rs"]
-mod loader;
-#[path = "../src/tui/msg.rs"]
-mod msg;
-#[path = "../src/tui/theme.rs"]
-mod theme;
-#[path = "../src/tui/ui.rs"]
-mod ui;
-#[path = "../src/tui/views.rs"]
-mod views;
+include!("common/tui_modules.rs");
 
 use app::{Action, App, Config, Msg, Screen};
 use criterion::{Criterion, SamplingMode};
@@ -57,27 +34,10 @@ use std::time::{Duration, Instant};
 
 const KEYS: usize = 200;
 const ENVS: [&str; 3] = ["dev", "staging", "prod"];
-const SUFFIXES: [&str; 8] = [
-    "API_KEY",
-    "SECRET",
-    "TOKEN",
-    "DATABASE_URL",
-    "PASSWORD",
-    "CLIENT_ID",
-    "WEBHOOK_SECRET",
-    "PRIVATE_KEY",
-];
-
-fn passphrase() -> Passphrase {
-    Passphrase::new("correct horse battery staple".into())
-}
+include!("common/names.rs");
 
 fn scope(s: usize) -> Scope {
     Scope::parse(&format!("service-{:04}/{}", s / 3, ENVS[s % 3])).expect("valid scope")
-}
-
-fn key(i: usize) -> String {
-    format!("SERVICE_{}_{}", i / 8, SUFFIXES[i % 8])
 }
 
 /// A deterministic value of 20-60 URL-safe bytes.
@@ -97,7 +57,7 @@ fn value(seed: usize) -> String {
 fn entries(s: usize) -> Vec<(KeyName, SecretValue)> {
     (0..KEYS)
         .map(|i| {
-            let k = KeyName::new(&key(i)).expect("valid key");
+            let k = KeyName::new(&key_name(i)).expect("valid key");
             (k, SecretValue::new(value(s * KEYS + i)))
         })
         .collect()
@@ -105,7 +65,9 @@ fn entries(s: usize) -> Vec<(KeyName, SecretValue)> {
 
 /// Mean plaintext bytes (key name + value) per secret of a vault of `n`.
 fn plaintext_per_secret(n: usize) -> f64 {
-    let total: usize = (0..n).map(|i| key(i % KEYS).len() + value(i).len()).sum();
+    let total: usize = (0..n)
+        .map(|i| key_name(i % KEYS).len() + value(i).len())
+        .sum();
     total as f64 / n as f64
 }
 
@@ -178,13 +140,8 @@ fn all(vault: &mut Vault) -> loader::Listing {
 
 fn app_with(listing: loader::Listing, pending: Vec<Scope>) -> App {
     let cfg = Config {
-        vault_path: "~/.local/share/devvault/vault.db".into(),
-        env_file: None,
-        import_scope: None,
-        lock_after: Duration::from_secs(300),
-        clear_after: Duration::from_secs(30),
-        reveal_for: Duration::from_secs(30),
         color: true,
+        ..test_support::config()
     };
     let mut app = App::new(cfg, Screen::Main, Instant::now(), 1_800_000_000);
     app.update(Msg::Resize(120, 40));

@@ -14,28 +14,7 @@
 //! Without `--bench` (as under `cargo test --all-targets`) a smoke test runs instead.
 #![allow(dead_code, unused_imports)]
 
-#[path = "../src/tui/app.rs"]
-mod app;
-#[path = "../src/tui/catalog.rs"]
-mod catalog;
-#[path = "../src/tui/dialog.rs"]
-mod dialog;
-#[path = "../src/tui/event.rs"]
-mod event;
-#[path = "../src/tui/filter.rs"]
-mod filter;
-#[path = "../src/tui/gate.rs"]
-mod gate;
-#[path = "../src/tui/input.rs"]
-mod input;
-#[path = "../src/tui/msg.rs"]
-mod msg;
-#[path = "../src/tui/theme.rs"]
-mod theme;
-#[path = "../src/tui/ui.rs"]
-mod ui;
-#[path = "../src/tui/views.rs"]
-mod views;
+include!("common/tui_modules.rs");
 
 use app::{Action, App, Config, Msg, Screen};
 use criterion::Criterion;
@@ -46,23 +25,14 @@ use ratatui::widgets::Widget;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-const SUFFIXES: [&str; 8] = [
-    "API_KEY",
-    "SECRET",
-    "TOKEN",
-    "DATABASE_URL",
-    "PASSWORD",
-    "CLIENT_ID",
-    "WEBHOOK_SECRET",
-    "PRIVATE_KEY",
-];
+include!("common/names.rs");
 
 /// `scopes` scopes of `per_scope` keys; the first scope (`aaa/big`) gets `first` keys.
 fn listing(scopes: usize, per_scope: usize, first: usize) -> Vec<(Scope, Vec<SecretMeta>)> {
     let metas = |n: usize| -> Vec<SecretMeta> {
         (0..n)
             .map(|i| SecretMeta {
-                key: KeyName::new(&format!("SERVICE_{}_{}", i / 8, SUFFIXES[i % 8])).unwrap(),
+                key: KeyName::new(&key_name(i)).unwrap(),
                 created: 1_700_000_000,
                 updated: 1_700_000_000 + i as i64,
                 version: 1 + (i % 5) as u32,
@@ -83,13 +53,8 @@ fn listing(scopes: usize, per_scope: usize, first: usize) -> Vec<(Scope, Vec<Sec
 
 fn app_with(listing: Vec<(Scope, Vec<SecretMeta>)>) -> App {
     let cfg = Config {
-        vault_path: "~/.local/share/devvault/vault.db".into(),
-        env_file: None,
-        import_scope: None,
-        lock_after: Duration::from_secs(300),
-        clear_after: Duration::from_secs(30),
-        reveal_for: Duration::from_secs(30),
         color: true,
+        ..test_support::config()
     };
     let mut app = App::new(cfg, Screen::Main, Instant::now(), 1_800_000_000);
     app.update(Msg::Resize(120, 40));

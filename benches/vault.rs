@@ -22,7 +22,7 @@ use criterion::{BatchSize, Criterion, SamplingMode, criterion_group};
 use devvault::crypto::{KdfParams, derive_kek};
 use devvault::format::{self, ExportFormat, Rendered};
 use devvault::model::ImportReport;
-use devvault::{KeyName, Passphrase, Scope, SecretValue, Vault};
+use devvault::{KeyName, Scope, SecretValue, Vault};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -33,29 +33,7 @@ const KEYS_PER_SCOPE: usize = 200;
 /// Lines of the imported `.env`.
 const IMPORT_LINES: usize = 10_000;
 
-const KEY_SUFFIXES: [&str; 8] = [
-    "API_KEY",
-    "SECRET",
-    "TOKEN",
-    "DATABASE_URL",
-    "PASSWORD",
-    "CLIENT_ID",
-    "WEBHOOK_SECRET",
-    "PRIVATE_KEY",
-];
-
-fn passphrase() -> Passphrase {
-    Passphrase::new("correct horse battery staple".into())
-}
-
-/// A realistic key name such as `SERVICE_123_API_KEY`; distinct for distinct `i`.
-fn key_name(i: usize) -> String {
-    format!(
-        "SERVICE_{}_{}",
-        i / KEY_SUFFIXES.len(),
-        KEY_SUFFIXES[i % KEY_SUFFIXES.len()]
-    )
-}
+include!("common/names.rs");
 
 /// A deterministic pseudo-random value of 20-60 URL-safe bytes.
 fn value(seed: usize) -> String {
