@@ -122,6 +122,25 @@ fn a_flipped_byte_in_any_stored_column_is_detected() {
 }
 
 #[test]
+fn a_changed_encryption_counter_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(dir.path());
+    set(&mut v, "myapp", "K", "value");
+    drop(v);
+    let c = sql(&path);
+    let n: i64 = c
+        .query_row("SELECT encryptions FROM header", [], |r| r.get(0))
+        .unwrap();
+    assert!(n > 0, "a set counts its encryptions");
+    // Reset to zero, it would hide how close the key is to its random-nonce limit.
+    c.execute("UPDATE header SET encryptions = 0", []).unwrap();
+    assert!(is_integrity(get(&mut reopen(&path), "myapp", "K")));
+    c.execute("UPDATE header SET encryptions = ?1", [n])
+        .unwrap();
+    assert_eq!(get(&mut reopen(&path), "myapp", "K").unwrap(), "value");
+}
+
+#[test]
 fn ciphertext_moved_between_rows_scopes_or_vaults_is_detected() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut v) = new_vault(dir.path());

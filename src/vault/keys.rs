@@ -183,6 +183,18 @@ impl Keys {
 
     /// The MAC over the header's counters and every bucket's MAC.
     pub fn header_mac(&self, header: &Header) -> Vec<u8> {
+        self.header_mac_with(header, true)
+    }
+
+    /// Whether `mac` is the header's MAC: as written now, or as written before the
+    /// encryption counter was under it (older vaults, until their next write re-MACs the
+    /// header; that form no longer matches once any other header field has changed).
+    pub fn header_mac_matches(&self, header: &Header, mac: &[u8]) -> bool {
+        crypto::mac_eq(&self.header_mac_with(header, true), mac)
+            || crypto::mac_eq(&self.header_mac_with(header, false), mac)
+    }
+
+    fn header_mac_with(&self, header: &Header, counter: bool) -> Vec<u8> {
         let mut m = crypto::new_mac(&self.manifest);
         m.update(b"header\0");
         m.update(&header.format.to_be_bytes());
@@ -209,6 +221,12 @@ impl Keys {
             m.update(b"extras\0");
             m.update(&(x.len() as u64).to_be_bytes());
             m.update(x);
+        }
+        if counter {
+            // How many encryptions the vault key has made: reset, it would hide how close
+            // the key is to its random-nonce limit.
+            m.update(b"encryptions\0");
+            m.update(&header.encryptions.to_be_bytes());
         }
         m.finalize().into_bytes().to_vec()
     }

@@ -51,7 +51,7 @@ pub fn header(tx: &Tx<'_>, keys: &Keys) -> Result<Header> {
         .header()?
         .ok_or_else(|| Error::integrity("the vault header is missing"))?;
     if header.buckets.len() != BUCKETS as usize * 32
-        || !crate::crypto::mac_eq(&keys.header_mac(&header), &header.scopes_mac)
+        || !keys.header_mac_matches(&header, &header.scopes_mac)
     {
         return Err(Error::integrity("the vault header does not match its MAC"));
     }
