@@ -47,9 +47,11 @@ fn unlock_browse_filter_reveal_edit_delete_export_lock() {
     t.wait_for("wrong passphrase");
     t.type_text(PASS);
     t.keys(&["Enter"]);
-    let screen = t.wait_for("blog/dev · 1 key");
+    t.wait_for("blog/dev · 1 key");
+    // The other scopes load after the first frame (`prod (…)` until then).
+    let screen = t.wait_for("prod (2)");
     assert!(
-        screen.contains("SMTP_PASSWORD") && screen.contains("prod (2)"),
+        screen.contains("blog/dev · 1 key") && screen.contains("SMTP_PASSWORD"),
         "{screen}"
     );
     assert!(!screen.contains("hunter2"), "values are masked:\n{screen}");
