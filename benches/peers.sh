@@ -105,8 +105,9 @@ cmds=(
 # whichever command ran during it: ROUNDS rounds (default 4) of RUNS/ROUNDS runs each, the
 # times pooled per command before taking the median.
 rounds=${ROUNDS:-4}
+per_round() { echo $(( ($1 + rounds - 1) / rounds )); }  # at least 1: hyperfine refuses 0
 for ((r = 0; r < rounds; r++)); do
-    hyperfine -N --warmup 10 --runs $(( ${RUNS:-200} / rounds )) --export-json "$work/peers.$r.json" "${cmds[@]}" >&2
+    hyperfine -N --warmup 10 --runs "$(per_round "${RUNS:-200}")" --export-json "$work/peers.$r.json" "${cmds[@]}" >&2
 done
 # dotenvx starts Node.js and takes seconds per call: a few runs are enough.
 (cd "$work/dx" && hyperfine -N --warmup 1 --runs "${SLOW_RUNS:-5}" --export-json "$work/dotenvx.json" \
@@ -122,7 +123,7 @@ else
 fi
 DEVVAULT_PASSPHRASE=$pass "$bin" keychain disable >/dev/null 2>&1 || true
 for ((r = 0; r < rounds; r++)); do
-    hyperfine -N --warmup 2 --runs $(( ${ARGON_RUNS:-20} / rounds )) --export-json "$work/argon.$r.json" \
+    hyperfine -N --warmup 2 --runs "$(per_round "${ARGON_RUNS:-20}")" --export-json "$work/argon.$r.json" \
     -n "argon2 CLI (m=64MiB t=3 p=4)" "sh -c 'printf %s pass | argon2 somesaltsomesalt -id -m 16 -t 3 -p 4 -l 32 -r'" \
     -n "devvault ls, passphrase unlock (m=64MiB t=3 p=4)" "env DEVVAULT_PASSPHRASE='$pass' $bin ls bench/s0" >&2
 done
