@@ -14,12 +14,13 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     harden();
+    cli::sqlite_log::install();
     let cli = cli::Cli::parse();
     match cli.run() {
         Ok(code) => code,
         Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            cli::console::write_status(format_args!("error: {err:#}"));
             ExitCode::from(cli::exit_code(&err))
         }
     }

@@ -7,6 +7,19 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` through a 0600 temporary file in the same directory, then renames.
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    stage(path, bytes)?.commit()
+}
+
+/// A 0600 temporary file beside its destination holding the whole content, synced to disk:
+/// [`Staged::commit`] renames it into place; dropping it removes it.
+pub struct Staged<'a> {
+    tmp: tempfile::NamedTempFile,
+    path: &'a Path,
+    dir: &'a Path,
+}
+
+/// Writes `bytes` into a temporary file beside `path` and syncs it; every error names `path`.
+pub fn stage<'a>(path: &'a Path, bytes: &[u8]) -> Result<Staged<'a>> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -15,12 +28,36 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(".devvault-export")
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
+        .with_context(|| {
+            format!(
+                "cannot write {}: cannot create a file in {}",
+                path.display(),
+                dir.display()
+            )
+        })?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    Ok(Staged { tmp, path, dir })
+}
+
+impl Staged<'_> {
+    /// Renames the file into place and syncs the directory, so the name survives a crash.
+    pub fn commit(self) -> Result<()> {
+        let Staged { tmp, path, dir } = self;
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .with_context(|| {
+                format!(
+                    "wrote {} but could not sync its directory {} (it may vanish after a crash)",
+                    path.display(),
+                    dir.display()
+                )
+            })
+    }
 }
 
 /// True when `path` is inside a git work tree and git does not ignore it.

@@ -53,16 +53,16 @@ fn cached(path: &Path) -> Result<std::result::Result<Vault, LockedVault>> {
             Ok(Some(key)) => match locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key) {
                 Ok(v) => return Ok(Ok(v)),
                 Err(_) => {
-                    eprintln!(
+                    crate::cli::console::status!(
                         "notice: the OS keychain entry does not open this vault; using the passphrase"
                     );
                     locked = Vault::open(path)?;
                 }
             },
-            Ok(None) => eprintln!(
+            Ok(None) => crate::cli::console::status!(
                 "notice: the OS keychain has no entry for this vault; using the passphrase (`devvault keychain enable` to restore it)"
             ),
-            Err(e) => eprintln!("notice: OS keychain unavailable ({e:#}); using the passphrase"),
+            Err(e) => crate::cli::console::status!("notice: OS keychain unavailable ({e:#}); using the passphrase"),
         }
     }
     Ok(Err(locked))
@@ -94,7 +94,7 @@ pub fn new_passphrase(prefix: &str) -> Result<Passphrase> {
         bail!("the passphrase is empty; choose one of at least 12 characters");
     }
     if pass.expose_secret().chars().count() < 12 {
-        eprintln!(
+        crate::cli::console::status!(
             "warning: a passphrase under 12 characters is weak; prefer four or more random words"
         );
     }

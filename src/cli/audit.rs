@@ -30,6 +30,14 @@ enum Action {
         #[arg(long)]
         json: bool,
     },
+    /// Show or set strict-audit: refuse reads whose audit entry cannot be written (a
+    /// read-only vault, a full disk) instead of returning the value with a warning (off by
+    /// default)
+    Strict {
+        /// on or off
+        #[arg(value_parser = ["on", "off"])]
+        state: Option<String>,
+    },
 }
 
 fn parse_age(s: &str) -> Result<u64, String> {
@@ -39,6 +47,13 @@ fn parse_age(s: &str) -> Result<u64, String> {
 impl Audit {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let mut vault = ctx.unlock()?;
+        if let Some(Action::Strict { state }) = &self.action {
+            if let Some(state) = state {
+                vault.set_strict_audit(state == "on")?;
+            }
+            let now = if vault.strict_audit()? { "on" } else { "off" };
+            return super::console::outln!("strict-audit {now}");
+        }
         if let Some(Action::Verify { json }) = self.action {
             let report = vault.audit_verify()?;
             if json {
@@ -48,7 +63,7 @@ impl Audit {
                 (Some(a), Some(b)) => format!(", {} to {} UTC", date(a), date(b)),
                 _ => String::new(),
             };
-            println!("audit log intact: {} entries{span}", report.entries);
+            super::console::outln!("audit log intact: {} entries{span}", report.entries)?;
             return Ok(());
         }
         let since = self
@@ -63,7 +78,7 @@ impl Audit {
         };
         let sw = col(|e| e.scope.as_deref().map_or(1, str::len), 5);
         let kw = col(|e| e.key.as_deref().map_or(1, str::len), 3);
-        let mut out = std::io::stdout().lock();
+        let mut out = super::console::stdout();
         writeln!(
             out,
             "{:>5}  {:16}  {:16}  {:sw$}  {:kw$}  DETAIL",

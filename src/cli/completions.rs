@@ -12,7 +12,9 @@ pub struct Completions {
 impl Completions {
     pub fn run(&self, _ctx: &super::Ctx) -> Result<()> {
         let mut cmd = super::Cli::command();
-        clap_complete::generate(self.shell, &mut cmd, "devvault", &mut std::io::stdout());
-        Ok(())
+        // Into a buffer: the generators panic when their writer fails.
+        let mut script = Vec::new();
+        clap_complete::generate(self.shell, &mut cmd, "devvault", &mut script);
+        super::console::product(&script)
     }
 }

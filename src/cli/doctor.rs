@@ -136,8 +136,8 @@ impl Doctor {
         }
         for c in checks {
             match &c.fix {
-                Some(fix) => println!("problem: {}\n  fix: {fix}", c.what),
-                None => println!("ok: {}", c.what),
+                Some(fix) => super::console::outln!("problem: {}\n  fix: {fix}", c.what)?,
+                None => super::console::outln!("ok: {}", c.what)?,
             }
         }
         Ok(())

@@ -31,25 +31,35 @@ impl Export {
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
         let rendered = devvault::format::render(self.format, &scope, &refs)?;
         for w in &rendered.warnings {
-            eprintln!("warning: {w}");
+            super::console::status!("warning: {w}");
         }
         match &self.output {
             None => {
-                let mut out = std::io::stdout().lock();
+                let mut out = super::console::stdout();
                 out.write_all(rendered.text.as_bytes())?;
                 out.flush()?;
             }
             Some(path) => {
-                crate::private_file::write_private(path, rendered.text.as_bytes())?;
-                // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
-                vault.record_export(path, &scope)?;
+                // Recorded (sealed) before the file takes its name, so that `devvault doctor`
+                // can list every copy left on disk: when recording fails, the staged file is
+                // removed and nothing is left behind.
+                let staged = crate::private_file::stage(path, rendered.text.as_bytes())?;
+                if let Err(e) = vault.record_export(path, &scope) {
+                    drop(staged);
+                    let e = super::check_with(e, "devvault doctor".into());
+                    return Err(anyhow::Error::new(e).context(format!(
+                        "{} was not written: the export could not be recorded",
+                        path.display()
+                    )));
+                }
+                staged.commit()?;
                 if crate::private_file::is_tracked_risk(path) {
-                    eprintln!(
+                    super::console::status!(
                         "warning: {} is not git-ignored; add it to .gitignore before it is committed",
                         path.display()
                     );
                 }
-                eprintln!(
+                super::console::status!(
                     "wrote {} keys of {scope} to {} (mode 0600)",
                     entries.len(),
                     path.display()

@@ -41,7 +41,7 @@ impl Get {
             return self.copy(&mut clipboard, &key, &value);
         }
         let value = ctx.unlock()?.get(&scope, &key)?;
-        let mut out = std::io::stdout().lock();
+        let mut out = super::console::stdout();
         out.write_all(value.expose_secret().as_bytes())?;
         if self.newline {
             out.write_all(b"\n")?;
@@ -57,7 +57,7 @@ impl Get {
         value: &SecretValue,
     ) -> Result<()> {
         super::clipboard_hold::spawn(clipboard, value, self.clear_after)?;
-        eprintln!(
+        super::console::status!(
             "copied {} to the clipboard; clears in {}",
             key.as_str(),
             spaced(&super::output::duration(self.clear_after))

@@ -64,7 +64,7 @@ fn state(info: &VersionInfo) -> String {
 }
 
 fn print_table(rows: &[Row<'_>]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = super::console::stdout();
     writeln!(
         out,
         "VERSION  CREATED           BY        STATE                    NOTE"

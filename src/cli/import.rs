@@ -42,11 +42,14 @@ impl Import {
             .into_iter()
             .map(|e| (e.key, e.value))
             .collect();
-        let report = ctx.unlock()?.import(&scope, &entries)?;
+        let report = ctx
+            .unlock()?
+            .import(&scope, &entries)
+            .map_err(|e| super::check_with(e, format!("devvault ls {scope}")))?;
         if self.json {
-            return super::output::json(&report);
+            return super::output::json_report(&report);
         }
-        let mut out = std::io::stdout().lock();
+        let mut out = super::console::report_stdout();
         for (mark, list) in [
             ("+", &report.added),
             ("~", &report.changed),

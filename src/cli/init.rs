@@ -79,7 +79,7 @@ impl Init {
         };
         let pass = crate::unlock::new_passphrase("DEVVAULT_PASSPHRASE")?;
         Vault::create(&path, &pass, params)?;
-        eprintln!("created {} (Argon2id {})", path.display(), describe(params));
+        super::console::status!("created {} (Argon2id {})", path.display(), describe(params));
         Ok(())
     }
 }

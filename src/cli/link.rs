@@ -25,7 +25,7 @@ impl Link {
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         // Safe to commit, so readable like any source file.
         std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
-        eprintln!("linked {} to {scope}", std::env::current_dir()?.display());
+        super::console::status!("linked {} to {scope}", std::env::current_dir()?.display());
         Ok(())
     }
 }

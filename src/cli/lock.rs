@@ -11,12 +11,12 @@ impl Lock {
         let locked = ctx.open_locked()?;
         let had = crate::session::forget(&locked.id_hex()).unwrap_or(false);
         if had {
-            eprintln!(
+            super::console::status!(
                 "locked {}: the session key is gone",
                 locked.path().display()
             );
         } else {
-            eprintln!(
+            super::console::status!(
                 "{} was not unlocked for this session",
                 locked.path().display()
             );

@@ -5,6 +5,7 @@
 mod audit;
 mod clipboard_hold;
 mod completions;
+pub(crate) mod console;
 mod doctor;
 mod example;
 mod export;
@@ -34,6 +35,7 @@ mod run;
 mod scan;
 mod set;
 mod share;
+pub(crate) mod sqlite_log;
 mod stale;
 mod tui;
 mod unlock;
@@ -212,7 +214,7 @@ impl Ctx {
 
     /// Opens and unlocks the vault: session unlock, keychain slot, then passphrase sources.
     pub fn unlock(&self) -> Result<Vault> {
-        crate::unlock::unlock(&self.vault_path()?)
+        watch_reads(crate::unlock::unlock(&self.vault_path()?)?)
     }
 
     /// Opens and unlocks the vault with the passphrase only (to prove who is asking).
@@ -220,7 +222,7 @@ impl Ctx {
         let path = self.vault_path()?;
         let locked = Vault::open(&path)?;
         let pass = crate::unlock::passphrase(&path)?;
-        Ok(locked.unlock(&pass)?)
+        watch_reads(locked.unlock(&pass)?)
     }
 
     /// Opens the vault without unlocking it.
@@ -234,6 +236,35 @@ impl Ctx {
             Some(s) => Ok(Scope::parse(s)?),
             None => link::find_scope(),
         }
+    }
+}
+
+/// Reads that cannot be audited (a read-only vault, a full disk) warn on stderr and are
+/// counted under the data directory (`unaudited/VAULT_ID`), to be recorded in the audit log
+/// by the next open that can write.
+fn watch_reads(mut vault: Vault) -> Result<Vault> {
+    if let Some(dirs) = directories::ProjectDirs::from("", "", "devvault") {
+        let dir = dirs.data_local_dir().join("unaudited");
+        let warn = |w: &str| console::write_status(format_args!("warning: {w}"));
+        vault.on_unaudited_read(&dir, Box::new(warn))?;
+    }
+    Ok(vault)
+}
+
+/// Names the command that shows whether a change whose outcome is unknown
+/// ([`devvault::Error::Unsettled`]) landed.
+pub fn check_with(e: devvault::Error, command: String) -> devvault::Error {
+    check_by(e, format!("check with `{command}`"))
+}
+
+/// [`check_with`] with the whole advice, e.g. "try `devvault ls` with the new passphrase".
+pub fn check_by(e: devvault::Error, advice: String) -> devvault::Error {
+    match e {
+        devvault::Error::Unsettled { what, .. } => devvault::Error::Unsettled {
+            what,
+            check: Some(advice),
+        },
+        e => e,
     }
 }
 
@@ -275,7 +306,11 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 /// Whether the error is a closed stdout (e.g. `devvault export | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<console::Closed>().is_some()
+            || e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
     })
 }

@@ -59,14 +59,14 @@ impl Onboard {
         };
         let missing: Vec<&KeyName> = wanted.iter().filter(|k| !have.contains(k)).collect();
         if missing.is_empty() {
-            eprintln!("{scope} has every key of {name}");
+            super::console::status!("{scope} has every key of {name}");
             return Ok(());
         }
         let what = format!("{} key(s) of {name} missing from {scope}", missing.len());
         let values = self.values(&missing, &what)?;
         let report = vault.import(&scope, &values)?;
         let skipped = missing.len() - values.len();
-        eprintln!("{scope}: {} added, {skipped} skipped", report.added.len());
+        super::console::status!("{scope}: {} added, {skipped} skipped", report.added.len());
         Ok(())
     }
 
@@ -85,7 +85,7 @@ impl Onboard {
                 keep(key, line.strip_suffix('\r').unwrap_or(&line));
             }
         } else if std::io::stdin().is_terminal() {
-            eprintln!("{what}:");
+            super::console::status!("{what}:");
             for key in missing {
                 let v = rpassword::prompt_password(format!("{key} (hidden, empty skips): "))
                     .context("cannot read from the terminal")?;
@@ -93,7 +93,7 @@ impl Onboard {
             }
         } else {
             for key in missing {
-                println!("{key}");
+                super::console::outln!("{key}")?;
             }
             bail!(
                 "{what}; run `devvault onboard` in a terminal, or pipe the values in with --stdin"

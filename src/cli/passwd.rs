@@ -19,8 +19,11 @@ impl Passwd {
             None => vault.kdf_params()?,
         };
         let new = crate::unlock::new_passphrase("DEVVAULT_NEW_PASSPHRASE")?;
-        vault.change_passphrase(&new, params)?;
-        eprintln!(
+        vault.change_passphrase(&new, params).map_err(|e| {
+            let advice = "try `devvault ls` with the new passphrase (the old one still works if the change was not saved)";
+            super::check_by(e, advice.into())
+        })?;
+        super::console::status!(
             "passphrase changed for {} (Argon2id {})",
             vault.path().display(),
             describe(params)

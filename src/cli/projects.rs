@@ -17,9 +17,9 @@ impl Projects {
         if self.json {
             return super::output::json(&projects);
         }
-        let mut out = std::io::stdout().lock();
+        let mut out = super::console::stdout();
         if projects.is_empty() {
-            eprintln!("no projects yet; add a secret with `devvault set PROJECT KEY`");
+            super::console::status!("no projects yet; add a secret with `devvault set PROJECT KEY`");
         }
         for p in &projects {
             let envs: Vec<String> = p

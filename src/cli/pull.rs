@@ -49,14 +49,14 @@ impl Pull {
             match vault.pull(Some(&config.name), scope, &access, resolution) {
                 Ok(r) => reports.push(r),
                 Err(e @ Error::Conflict { .. }) if self.all => {
-                    eprintln!("error: {e}");
+                    super::console::status!("error: {e}");
                     conflicts.push(scope.to_string());
                 }
                 Err(e) => return Err(e.into()),
             }
         }
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&reports)?);
+            super::console::report!("{}", serde_json::to_string_pretty(&reports)?);
         } else {
             reports.iter().for_each(|r| show(r, &config.name));
         }
@@ -88,25 +88,25 @@ impl Pull {
 fn show(r: &SyncReport, remote: &str) {
     for (mark, list) in [("+", &r.added), ("~", &r.changed), ("-", &r.removed)] {
         for k in list {
-            eprintln!("{mark} {k}");
+            super::console::status!("{mark} {k}");
         }
     }
     let scope = &r.scope;
     match r.action {
-        "pulled" => eprintln!(
+        "pulled" => super::console::status!(
             "pulled {scope} from {remote} version {}: {} added, {} changed, {} removed (old values in history)",
             r.version,
             r.added.len(),
             r.changed.len(),
             r.removed.len()
         ),
-        "kept-ours" => eprintln!(
+        "kept-ours" => super::console::status!(
             "{scope}: kept your values over {remote} version {}; `devvault push {scope}` overwrites it",
             r.version
         ),
-        "local-ahead" => eprintln!(
+        "local-ahead" => super::console::status!(
             "{scope}: nothing new on {remote}; your changes are not pushed yet (`devvault push {scope}`)"
         ),
-        _ => eprintln!("{scope} is in sync with {remote} (version {})", r.version),
+        _ => super::console::status!("{scope} is in sync with {remote} (version {})", r.version),
     }
 }

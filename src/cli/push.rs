@@ -24,16 +24,16 @@ impl Push {
         let access = super::remote::access(&vault, &config)?;
         let report = vault.push(Some(&config.name), &scope, &access)?;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            super::console::report!("{}", serde_json::to_string_pretty(&report)?);
         } else if report.action == "pushed" {
-            eprintln!(
+            super::console::status!(
                 "pushed {scope} to {} ({}, version {})",
                 config.name,
                 config.location(&scope),
                 report.version
             );
         } else {
-            eprintln!(
+            super::console::status!(
                 "{scope} is in sync with {} (version {})",
                 config.name, report.version
             );

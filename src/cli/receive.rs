@@ -55,16 +55,23 @@ impl Receive {
         let b = bundle::decode(&plain, &name)?;
         drop(plain);
         let preview = vault.preview(&b)?;
-        print_preview(&preview)?;
         if self.dry_run {
-            return Ok(());
+            return print_preview(&preview, &mut super::console::stdout());
         }
+        // The preview is the report of a change: a closed or full stdout must not skip it.
+        print_preview(&preview, &mut super::console::report_stdout())?;
         if !self.yes && !confirm()? {
             bail!("nothing imported");
         }
-        let done = vault.receive(&b)?;
+        let check = match preview.scopes.first() {
+            Some((scope, _)) => format!("devvault ls {scope}"),
+            None => "devvault audit".into(),
+        };
+        let done = vault
+            .receive(&b)
+            .map_err(|e| super::check_with(e, check))?;
         let (a, c, u) = done.counts();
-        eprintln!(
+        super::console::status!(
             "imported {name}: {a} added, {c} changed (old values kept in history), {u} unchanged"
         );
         Ok(())
@@ -98,8 +105,7 @@ fn load_identities(path: &PathBuf) -> Result<Vec<Box<dyn age::Identity>>> {
     }
 }
 
-fn print_preview(p: &Preview) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+fn print_preview(p: &Preview, out: &mut impl Write) -> Result<()> {
     for (scope, keys) in &p.scopes {
         writeln!(out, "{scope}:")?;
         for (k, o) in keys {
@@ -123,7 +129,7 @@ fn confirm() -> Result<bool> {
                 .into()
         ));
     }
-    eprint!("Import? [y/N] ");
+    super::console::prompt(format_args!("Import? [y/N] "));
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))

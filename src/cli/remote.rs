@@ -86,7 +86,7 @@ impl Remote {
                 };
                 let config = RemoteConfig::new(name, &url, mount, prefix, namespace.as_deref())?;
                 vault.add_remote(&config)?;
-                eprintln!(
+                super::console::status!(
                     "remote {name}: {} (scopes at {}/data/{}); next: `devvault remote login {name}`",
                     config.url, config.mount, config.prefix
                 );
@@ -99,7 +99,7 @@ impl Remote {
                     Ok(true) => "; its token was deleted from the OS keychain",
                     _ => "",
                 };
-                eprintln!("remote {name} removed{token}");
+                super::console::status!("remote {name} removed{token}");
                 Ok(())
             }
             Action::Login { name } => login(&mut vault, name.as_deref()),
@@ -107,7 +107,7 @@ impl Remote {
                 let config = vault.remote(name.as_deref())?;
                 let gone = keychain::delete_token(&vault.id_hex(), &config.name)?;
                 let what = if gone { "deleted from" } else { "was not in" };
-                eprintln!(
+                super::console::status!(
                     "the token of remote {} {what} the {}",
                     config.name,
                     store_name()
@@ -122,11 +122,11 @@ impl Remote {
 fn ls(vault: &mut Vault, json: bool) -> Result<()> {
     let remotes = vault.remotes()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&remotes)?);
+        super::console::outln!("{}", serde_json::to_string_pretty(&remotes)?)?;
         return Ok(());
     }
     if remotes.is_empty() {
-        eprintln!(
+        super::console::status!(
             "no remote; add one with `devvault remote add NAME URL --mount secret --prefix devvault`"
         );
     }
@@ -135,7 +135,7 @@ fn ls(vault: &mut Vault, json: bool) -> Result<()> {
             .namespace
             .map(|n| format!(" namespace {n}"))
             .unwrap_or_default();
-        println!("{}  {}  {}/data/{}{ns}", r.name, r.url, r.mount, r.prefix);
+        super::console::outln!("{}  {}  {}/data/{}{ns}", r.name, r.url, r.mount, r.prefix)?;
     }
     Ok(())
 }
@@ -144,20 +144,20 @@ fn status(vault: &mut Vault, remote: Option<&str>, json: bool) -> Result<()> {
     let config = vault.remote(remote)?;
     let list = vault.remote_status(Some(&config.name), &access(vault, &config)?)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        super::console::outln!("{}", serde_json::to_string_pretty(&list)?)?;
         return Ok(());
     }
     let width = list.iter().map(|s| s.scope.len()).max().unwrap_or(5).max(5);
-    println!("{:width$}  {:12}  REMOTE  SYNCED", "SCOPE", "STATE");
+    super::console::outln!("{:width$}  {:12}  REMOTE  SYNCED", "SCOPE", "STATE")?;
     for s in list {
         let synced = s.synced_version.map_or("-".to_string(), |v| v.to_string());
-        println!(
+        super::console::outln!(
             "{:width$}  {:12}  {:>6}  {:>6}",
             s.scope,
             s.state.as_str(),
             s.remote_version,
             synced
-        );
+        )?;
     }
     Ok(())
 }
@@ -190,7 +190,7 @@ fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
     keychain::store_token(&id, &config.name, access.token.expose_secret()).map_err(|e| {
         anyhow!("the token works but was not stored: {e:#}. To fix: {} (or set VAULT_TOKEN for each command)", how_to_fix())
     })?;
-    eprintln!(
+    super::console::status!(
         "token for remote {} checked and stored in the {} (service devvault, account {})",
         config.name,
         store_name(),

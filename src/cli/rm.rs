@@ -21,12 +21,17 @@ impl Rm {
         let scope = ctx.scope(scope)?;
         let key = KeyName::new(&rest[0])?;
         if self.purge {
-            let n = ctx.unlock()?.purge(&scope, &key)?;
-            eprintln!("purged {key} from {scope}: {n} versions deleted");
+            let n = ctx
+                .unlock()?
+                .purge(&scope, &key)
+                .map_err(|e| super::check_with(e, format!("devvault history {scope} {key}")))?;
+            super::console::status!("purged {key} from {scope}: {n} versions deleted");
             return Ok(());
         }
-        ctx.unlock()?.remove(&scope, &key)?;
-        eprintln!(
+        ctx.unlock()?
+            .remove(&scope, &key)
+            .map_err(|e| super::check_with(e, format!("devvault ls {scope}")))?;
+        super::console::status!(
             "removed {key} from {scope} (its versions are kept in history; `rm --purge` deletes them)"
         );
         Ok(())

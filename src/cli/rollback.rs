@@ -24,7 +24,7 @@ impl Rollback {
             )));
         };
         let now_at = ctx.unlock()?.rollback(&scope, &key, version)?;
-        eprintln!("{key}: version {version} restored in {scope} as version {now_at}");
+        super::console::status!("{key}: version {version} restored in {scope} as version {now_at}");
         Ok(())
     }
 }

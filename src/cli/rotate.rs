@@ -35,8 +35,11 @@ impl Rotate {
             note: self.note.clone(),
             url: self.url.clone(),
         };
-        let version = ctx.unlock()?.rotate_with(&scope, &key, &value, &options)?;
-        eprintln!(
+        let version = ctx
+            .unlock()?
+            .rotate_with(&scope, &key, &value, &options)
+            .map_err(|e| super::check_with(e, format!("devvault history {scope} {key}")))?;
+        super::console::status!(
             "{key}: rotated in {scope}, now version {version} (the previous one is kept in history)"
         );
         Ok(())

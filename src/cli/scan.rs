@@ -69,7 +69,7 @@ fn report(findings: &[Finding], json: bool) -> Result<()> {
     if json {
         return super::output::json(&findings);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = super::console::stdout();
     for f in findings {
         let form = match f.form {
             Form::Raw => "",
@@ -121,6 +121,6 @@ fn install_hook(ctx: &super::Ctx, root: &Path) -> Result<()> {
     );
     std::fs::write(&hook, script)?;
     std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
-    eprintln!("installed {}", hook.display());
+    super::console::status!("installed {}", hook.display());
     Ok(())
 }

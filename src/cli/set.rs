@@ -32,13 +32,16 @@ impl Set {
             Some(v) => v,
             None => read_value(&key, self.raw)?,
         };
-        let outcome = ctx.unlock()?.set(&scope, &key, &value)?;
+        let outcome = ctx
+            .unlock()?
+            .set(&scope, &key, &value)
+            .map_err(|e| super::check_with(e, format!("devvault history {scope} {key}")))?;
         let what = match outcome {
             Outcome::Added => "added",
             Outcome::Changed => "changed",
             Outcome::Unchanged => "unchanged",
         };
-        eprintln!("{key}: {what} in {scope}");
+        super::console::status!("{key}: {what} in {scope}");
         Ok(())
     }
 }

@@ -67,14 +67,14 @@ impl Share {
         match &self.output {
             Some(path) => {
                 crate::private_file::write_private(path, &data)?;
-                eprintln!(
+                super::console::status!(
                     "wrote {n} keys of {} scope(s) to {} (mode 0600)",
                     scopes.len(),
                     path.display()
                 );
             }
             None => {
-                let mut out = std::io::stdout().lock();
+                let mut out = super::console::stdout();
                 out.write_all(&data)?;
                 out.flush()?;
             }
@@ -104,7 +104,7 @@ impl Share {
             {
                 match Recipient::parse(line) {
                     Ok(r) => out.push(r),
-                    Err(e) => eprintln!("warning: {}:{}: skipped: {e}", path.display(), n + 1),
+                    Err(e) => super::console::status!("warning: {}:{}: skipped: {e}", path.display(), n + 1),
                 }
             }
             if out.len() == before {

@@ -15,7 +15,7 @@ impl Unlock {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let vault = ctx.unlock()?;
         crate::session::store(&vault.id_hex(), &vault.session_key(), self.duration)?;
-        eprintln!(
+        super::console::status!(
             "unlocked {} for {} in this login session (`devvault lock` forgets it now)",
             vault.path().display(),
             super::output::duration(self.duration)

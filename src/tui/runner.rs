@@ -190,9 +190,11 @@ impl Runner {
         let entries = self.vault()?.export_for(scope, EventKind::Export)?;
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
         let rendered = devvault::format::render(format, scope, &refs)?;
-        crate::private_file::write_private(path, rendered.text.as_bytes())?;
-        // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
+        // Recorded (sealed) before the file takes its name, so that `devvault doctor` can
+        // list copies left on disk; a failed record removes the staged file.
+        let staged = crate::private_file::stage(path, rendered.text.as_bytes())?;
         self.vault()?.record_export(path, scope)?;
+        staged.commit()?;
         let mut text = format!("wrote {} keys to {} (0600)", entries.len(), path.display());
         if let Some(w) = rendered.warnings.first() {
             text.push_str(&format!("; warning: {w}"));

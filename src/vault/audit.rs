@@ -110,19 +110,25 @@ pub(super) fn record(tx: &Tx<'_>, keys: &Keys, h: &mut Header, event: &Event) ->
     Ok(seq)
 }
 
-/// After a successful unlock: chains failed attempts made since the last one, if any.
+/// After a successful unlock: chains failed attempts made since the last one, if any (later,
+/// when the vault cannot be written now).
 pub(super) fn fold_at_unlock(store: &mut Store, keys: &Keys) -> Result<()> {
-    if !store.read(|tx| tx.has_pending_failures())? {
+    if store.readonly().is_some() || !store.read(|tx| tx.has_pending_failures())? {
         return Ok(());
     }
-    store.write(|tx| {
+    // A full disk must not stop the unlock: the failures stay pending until a write works.
+    let folded = store.write(|tx| {
         let mut h = state::header(tx, keys)?;
         if fold_pending(tx, keys, &mut h)? {
             h.scopes_mac = keys.header_mac(&h);
             tx.put_header_tail(&h)?;
         }
         Ok(())
-    })
+    });
+    match folded {
+        Err(e) if e.is_storage() => Ok(()),
+        r => r,
+    }
 }
 
 /// Records a wrong passphrase, without the vault key and never the passphrase itself.

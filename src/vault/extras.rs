@@ -25,10 +25,32 @@ pub struct ExportRecord {
     pub scope: String,
 }
 
-/// A decoded extra record. The first byte of a body says which: `I` identity, `E` export.
+/// The vault's settings (`S` rows; the last one holds).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Settings {
+    /// Refuse reads that cannot be audited (a read-only vault, a full disk).
+    #[serde(default)]
+    strict_audit: bool,
+}
+
+/// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
+/// `S` settings.
 enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
+    Settings(Settings),
+}
+
+/// The `strict-audit` setting: the last settings row's, off when there is none.
+pub(super) fn strict_audit(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<bool> {
+    Ok(load(tx, keys, h)?
+        .into_iter()
+        .filter_map(|(_, x)| match x {
+            Extra::Settings(s) => Some(s.strict_audit),
+            _ => None,
+        })
+        .next_back()
+        .unwrap_or(false))
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.
@@ -53,6 +75,9 @@ fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>>
                 Extra::Identity(SecretString::from(s.to_string()))
             }
             Some((b'E', rest)) => Extra::Export(serde_json::from_slice(rest).map_err(|_| bad())?),
+            Some((b'S', rest)) => {
+                Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?)
+            }
             _ => return Err(bad()),
         };
         out.push((row, extra));
@@ -86,7 +111,7 @@ impl Vault {
             let h = state::header(tx, keys)?;
             Ok(load(tx, keys, &h)?.into_iter().find_map(|(_, x)| match x {
                 Extra::Identity(s) => Some(s),
-                Extra::Export(_) => None,
+                _ => None,
             }))
         })?;
         let secret = match found {
@@ -96,7 +121,7 @@ impl Vault {
                 let existing = load(tx, keys, &h)?;
                 if let Some(s) = existing.into_iter().find_map(|(_, x)| match x {
                     Extra::Identity(s) => Some(s),
-                    Extra::Export(_) => None,
+                    _ => None,
                 }) {
                     return Ok(s);
                 }
@@ -113,6 +138,24 @@ impl Vault {
             .expose_secret()
             .parse()
             .map_err(|_| Error::integrity("the vault's age identity is malformed"))
+    }
+
+    /// Turns the `strict-audit` setting on or off (recorded in the audit log).
+    pub fn set_strict_audit(&mut self, on: bool) -> Result<()> {
+        let settings = Settings { strict_audit: on };
+        let mut plain = b"S".to_vec();
+        plain.extend(
+            serde_json::to_vec(&settings)
+                .map_err(|_| Error::invalid("a setting", "it could not be encoded"))?,
+        );
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut h = state::header(tx, keys)?;
+            load(tx, keys, &h)?;
+            let word = if on { "on" } else { "off" };
+            let event = Event::new(EventKind::Setting).detail(format!("strict-audit {word}"));
+            add(tx, keys, &mut h, &plain, &event)
+        })
     }
 
     /// The vault's age recipient (`age1...`), to give to teammates who share with you.
@@ -154,7 +197,7 @@ impl Vault {
                 .into_iter()
                 .filter_map(|(_, x)| match x {
                     Extra::Export(e) => Some(e),
-                    Extra::Identity(_) => None,
+                    _ => None,
                 })
                 .collect())
         })

@@ -13,6 +13,7 @@ mod extras;
 mod history;
 mod keys;
 mod policy;
+mod reads;
 mod remote;
 mod scan;
 mod slots;
@@ -29,7 +30,7 @@ use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
 use crate::model::{EnvSummary, ImportReport, KeyName, ProjectSummary, Scope, SecretMeta};
 use crate::secret::{SecretValue, VaultKey};
-use crate::store::{Slot, Store, Table};
+use crate::store::{self, Slot, Store, Table};
 use edit::Edit;
 use keys::Keys;
 use std::path::Path;
@@ -40,6 +41,8 @@ pub struct Vault {
     keys: Keys,
     dek: VaultKey,
     vault_id: Vec<u8>,
+    /// What to do with a read whose audit entry cannot be written.
+    reads: reads::ReadAudit,
 }
 
 /// A vault file that is open but not yet unlocked.
@@ -149,9 +152,8 @@ impl Vault {
         scope: &Scope,
         kind: EventKind,
     ) -> Result<Vec<(KeyName, SecretValue)>> {
-        let keys = &self.keys;
-        self.store.write_relaxed(|tx| {
-            let (mut snap, pos) = state::require(tx, keys, scope)?;
+        let read = |tx: &store::Tx<'_>, keys: &Keys| {
+            let (snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let mut out = recs
                 .iter()
@@ -163,12 +165,15 @@ impl Vault {
                 })
                 .collect::<Result<Vec<_>>>()?;
             out.sort_by(|a, b| a.0.cmp(&b.0));
-            let event = Event::new(kind).scope(scope);
+            Ok((out, snap.header))
+        };
+        let event = |out: &Vec<(KeyName, SecretValue)>| {
             let n = out.len();
-            let event = event.detail(format!("{n} key{}", if n == 1 { "" } else { "s" }));
-            audit::record(tx, keys, &mut snap.header, &event)?;
-            Ok(out)
-        })
+            Event::new(kind)
+                .scope(scope)
+                .detail(format!("{n} key{}", if n == 1 { "" } else { "s" }))
+        };
+        self.audited_read(read, event)
     }
 
     /// One value; recorded in the audit log as a get.
@@ -184,9 +189,8 @@ impl Vault {
         key: &KeyName,
         kind: EventKind,
     ) -> Result<SecretValue> {
-        let keys = &self.keys;
-        self.store.write_relaxed(|tx| {
-            let (mut snap, pos) = state::require(tx, keys, scope)?;
+        let read = |tx: &store::Tx<'_>, keys: &Keys| {
+            let (snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let idx = keys.key_index(snap.scopes[pos].id, key.as_str());
             match recs.iter().find(|r| r.idx == idx) {
@@ -195,9 +199,7 @@ impl Vault {
                         return Err(Error::integrity("a key's name does not match its index"));
                     }
                     let value = state::open_value(keys, Table::Secrets, r)?;
-                    let event = Event::new(kind).scope(scope).key(key);
-                    audit::record(tx, keys, &mut snap.header, &event)?;
-                    Ok(value)
+                    Ok((value, snap.header))
                 }
                 None => {
                     let names = recs
@@ -211,7 +213,8 @@ impl Vault {
                     ))
                 }
             }
-        })
+        };
+        self.audited_read(read, |_| Event::new(kind).scope(scope).key(key))
     }
 
     /// Sets one key (creating the scope if needed).

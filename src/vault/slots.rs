@@ -93,6 +93,7 @@ impl Vault {
             keys,
             dek,
             vault_id,
+            reads: Default::default(),
         })
     }
 
@@ -265,6 +266,7 @@ impl LockedVault {
             keys,
             dek,
             vault_id: self.vault_id,
+            reads: Default::default(),
         })
     }
 
@@ -278,6 +280,7 @@ impl LockedVault {
             keys,
             dek,
             vault_id: self.vault_id,
+            reads: Default::default(),
         })
     }
 
