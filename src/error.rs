@@ -4,7 +4,7 @@
 mod storage;
 
 pub use storage::note_sqlite_log;
-pub(crate) use storage::{READ_ONLY_FIX, commit_unsettled, forget_log, unsettled};
+pub(crate) use storage::{READ_ONLY_FIX, commit_unsettled, describe_errno, forget_log, unsettled};
 
 /// Everything the core can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -182,7 +182,11 @@ impl Error {
     /// Names the vault file `path` in a storage error that does not name it yet.
     pub fn in_file(self, path: &std::path::Path) -> Self {
         match self {
-            Error::Storage { what, fix, path: None } => {
+            Error::Storage {
+                what,
+                fix,
+                path: None,
+            } => {
                 let p = path.display().to_string();
                 let path = (!what.contains(&p)).then_some(p);
                 Error::Storage { what, fix, path }

@@ -59,10 +59,10 @@ impl VaultKey {
     }
 
     /// A fresh key from the OS random number generator.
-    pub fn generate() -> Self {
+    pub fn generate() -> crate::Result<Self> {
         let mut key = SecretBox::new(Box::new([0u8; 32]));
-        crate::crypto::fill_random(secrecy::ExposeSecretMut::expose_secret_mut(&mut key));
-        VaultKey(key)
+        crate::crypto::fill_random(secrecy::ExposeSecretMut::expose_secret_mut(&mut key))?;
+        Ok(VaultKey(key))
     }
 
     /// The key bytes.
@@ -105,7 +105,7 @@ mod tests {
     #[test]
     fn debug_never_prints_the_value() {
         let v = SecretValue::from("canary-7f3a");
-        let k = VaultKey::generate();
+        let k = VaultKey::generate().unwrap();
         let p = Passphrase::new("hunter2-canary".into());
         let all = format!("{v:?} {k:?} {p:?}");
         assert!(!all.contains("canary"), "{all}");
@@ -115,8 +115,8 @@ mod tests {
     #[test]
     fn generated_keys_differ() {
         assert_ne!(
-            VaultKey::generate().expose_secret(),
-            VaultKey::generate().expose_secret()
+            VaultKey::generate().unwrap().expose_secret(),
+            VaultKey::generate().unwrap().expose_secret()
         );
     }
 }

@@ -62,7 +62,9 @@ fn cached(path: &Path) -> Result<std::result::Result<Vault, LockedVault>> {
             Ok(None) => crate::cli::console::status!(
                 "notice: the OS keychain has no entry for this vault; using the passphrase (`devvault keychain enable` to restore it)"
             ),
-            Err(e) => crate::cli::console::status!("notice: OS keychain unavailable ({e:#}); using the passphrase"),
+            Err(e) => crate::cli::console::status!(
+                "notice: OS keychain unavailable ({e:#}); using the passphrase"
+            ),
         }
     }
     Ok(Err(locked))

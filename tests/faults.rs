@@ -58,7 +58,10 @@ fn text(b: &[u8]) -> String {
 /// No panic, no signal (a SIGABRT from a panic on output was exit 134).
 fn assert_no_crash(out: &Output, what: &str) {
     let err = text(&out.stderr);
-    assert!(out.status.signal().is_none(), "{what}: killed by a signal: {err}");
+    assert!(
+        out.status.signal().is_none(),
+        "{what}: killed by a signal: {err}"
+    );
     assert!(!err.contains("panicked"), "{what}: panicked: {err}");
     assert!(
         !matches!(out.status.code(), Some(101 | 134)),
@@ -134,7 +137,10 @@ fn unlock(path: &Path, pass: &str) -> Option<Vault> {
 fn state(path: &Path) -> String {
     let (which, mut v) = match unlock(path, PASS) {
         Some(v) => ("old", v),
-        None => ("new", unlock(path, NEW_PASS).expect("neither passphrase opens the vault")),
+        None => (
+            "new",
+            unlock(path, NEW_PASS).expect("neither passphrase opens the vault"),
+        ),
     };
     let mut s = format!("pass={which}\n");
     for sc in v.scopes().unwrap() {
@@ -142,7 +148,7 @@ fn state(path: &Path) -> String {
             .list(&sc)
             .unwrap()
             .into_iter()
-            .map(|m| (m.key.to_string(), m.version as u32))
+            .map(|m| (m.key.to_string(), m.version))
             .collect();
         let values = v.export(&sc).unwrap();
         for ((k, ver), (_, val)) in versions.iter().zip(values.iter()) {
@@ -212,7 +218,10 @@ struct Tally {
 fn fault_env() -> Env {
     let env = Env::new();
     let dotenv: String = (0..20).map(|n| format!("K{n}=old-{n}\n")).collect();
-    let out = output(dv(&env, PASS).args(["import", "app", "-"]), dotenv.as_bytes());
+    let out = output(
+        dv(&env, PASS).args(["import", "app", "-"]),
+        dotenv.as_bytes(),
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let big: String = (0..200).map(|n| format!("I{n}=imported-{n}\n")).collect();
     std::fs::write(env.work().join("big.env"), big).unwrap();
@@ -241,8 +250,7 @@ fn fault_env() -> Env {
             .collect(),
     };
     let plain = bundle::encode(&b).unwrap();
-    let data = bundle::encrypt(&plain, Lock::Recipients(std::slice::from_ref(&to)), false)
-        .unwrap();
+    let data = bundle::encrypt(&plain, Lock::Recipients(std::slice::from_ref(&to)), false).unwrap();
     std::fs::write(env.work().join("b.age"), data).unwrap();
     // A read leaves its audit entry in the WAL (the state of the issue's first repro).
     v.get(&scope("app"), &key("K1")).unwrap();
@@ -283,6 +291,11 @@ fn fault_op(env: &Env, pristine: &Path, op: &Op, syscall: &str, error: &str, t: 
     let new_state = state(&env.vault);
     restore(pristine, &env.vault);
     let old_state = state(&env.vault);
+    eprintln!(
+        "  {} {syscall}={error}: {n} calls, {} sampled",
+        op.name,
+        if n == 0 { 0 } else { samples(n).len() }
+    );
     for when in samples(n) {
         if n == 0 {
             break;
@@ -297,7 +310,10 @@ fn fault_op(env: &Env, pristine: &Path, op: &Op, syscall: &str, error: &str, t: 
         assert_sound_and_chained(&env.vault);
         let now = state(&env.vault);
         let is_new = now == new_state;
-        assert!(is_new || now == old_state, "{what}: neither the old nor the new state: {err}");
+        assert!(
+            is_new || now == old_state,
+            "{what}: neither the old nor the new state: {err}"
+        );
         t.faults += 1;
         match out.status.code() {
             Some(0) => {
@@ -324,12 +340,20 @@ fn fault_op(env: &Env, pristine: &Path, op: &Op, syscall: &str, error: &str, t: 
         // A retry (from the old state) lands; from the new state the vault simply works.
         if !is_new {
             let out = output(dv(env, PASS).args(op.args()), &op.stdin);
-            assert!(out.status.success(), "{what}: the retry failed: {}", text(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{what}: the retry failed: {}",
+                text(&out.stderr)
+            );
             assert_eq!(state(&env.vault), new_state, "{what}: the retry");
         } else {
             let pass = if op.name == "passwd" { NEW_PASS } else { PASS };
             let out = output(dv(env, pass).args(["ls", "app"]), b"");
-            assert!(out.status.success(), "{what}: ls after: {}", text(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{what}: ls after: {}",
+                text(&out.stderr)
+            );
         }
     }
 }
@@ -361,9 +385,7 @@ fn injected_read_faults_are_storage_errors_never_tampering() {
     let pristine = snapshot_files(&env, "pristine");
     let mut t = Tally::default();
     for op in ops() {
-        for error in ["EIO"] {
-            fault_op(&env, &pristine, &op, "pread64", error, &mut t);
-        }
+        fault_op(&env, &pristine, &op, "pread64", "EIO", &mut t);
     }
     eprintln!("reads during writes: {t:?}");
     // Reads: `get` under a pread64 EIO fails as a storage error naming the file, or works.
@@ -381,15 +403,27 @@ fn injected_read_faults_are_storage_errors_never_tampering() {
             Some(0) => assert_eq!(text(&out.stdout), "old-1", "{what}"),
             Some(1) => {
                 failed += 1;
-                assert!(err.contains(&env.vault.display().to_string()), "{what}: {err}");
-                assert!(err.contains("Input/output error"), "{what}: no errno: {err}");
-                assert!(!err.contains("backup"), "{what}: sends the user to a backup: {err}");
+                assert!(
+                    err.contains(&env.vault.display().to_string()),
+                    "{what}: {err}"
+                );
+                assert!(
+                    err.contains("Input/output error"),
+                    "{what}: no errno: {err}"
+                );
+                assert!(
+                    !err.contains("backup"),
+                    "{what}: sends the user to a backup: {err}"
+                );
             }
             code => panic!("{what}: exit {code:?}: {err}"),
         }
         assert_sound_and_chained(&env.vault);
     }
-    eprintln!("get: {n} read faults, {failed} refused, {} worked", n - failed);
+    eprintln!(
+        "get: {n} read faults, {failed} refused, {} worked",
+        n - failed
+    );
 }
 
 // ---- The five repros of the issue ----
@@ -461,9 +495,15 @@ fn repro3_a_full_stderr_never_panics_and_the_write_lands() {
     assert_eq!(run(PASS, &["rotate", "app/dev", "K2"], b"y\n"), Some(0));
     assert_eq!(env.get(&["app/dev", "K2"]), "y");
     assert_eq!(run(PASS, &["passwd"], b""), Some(0));
-    assert!(unlock(&env.vault, NEW_PASS).is_some(), "passwd did not land");
+    assert!(
+        unlock(&env.vault, NEW_PASS).is_some(),
+        "passwd did not land"
+    );
     assert_eq!(run(NEW_PASS, &["get", "app/dev", "MISSING"], b""), Some(4));
-    assert_eq!(run("wrong passphrase", &["get", "app/dev", "K2"], b""), Some(3));
+    assert_eq!(
+        run("wrong passphrase", &["get", "app/dev", "K2"], b""),
+        Some(3)
+    );
 }
 
 /// A pipe whose reader is already gone.
@@ -486,7 +526,11 @@ fn repro4_receive_imports_when_stdout_is_closed() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(env.get(&["team/a", "K3"]), "bundled-team/a-3");
     let log = output(dv(&env, PASS).args(["audit"]), b"");
-    assert!(text(&log.stdout).contains("receive"), "{}", text(&log.stdout));
+    assert!(
+        text(&log.stdout).contains("receive"),
+        "{}",
+        text(&log.stdout)
+    );
 }
 
 #[test]
@@ -511,7 +555,10 @@ fn repro5_export_o_leaves_no_unrecorded_plaintext_when_recording_fails() {
         assert_no_crash(&out, inject);
         let err = text(&out.stderr);
         assert_ne!(out.status.code(), Some(0), "{inject}: {err}");
-        assert!(err.contains("out.env"), "{inject}: the error does not name the file: {err}");
+        assert!(
+            err.contains("out.env"),
+            "{inject}: the error does not name the file: {err}"
+        );
         let left: Vec<_> = std::fs::read_dir(env.work())
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -523,7 +570,10 @@ fn repro5_export_o_leaves_no_unrecorded_plaintext_when_recording_fails() {
         );
         let _ = std::fs::remove_file(env.work().join("out.env"));
     }
-    let out = output(dv(&env, PASS).args(["export", "app/dev", "-o", "out.env"]), b"");
+    let out = output(
+        dv(&env, PASS).args(["export", "app/dev", "-o", "out.env"]),
+        b"",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
@@ -582,7 +632,13 @@ fn each_command(
     for (args, stdin, product) in commands(env) {
         let args: Vec<String> = args
             .iter()
-            .map(|a| if *a == "RECIPIENT" { recipient.clone() } else { a.to_string() })
+            .map(|a| {
+                if *a == "RECIPIENT" {
+                    recipient.clone()
+                } else {
+                    a.to_string()
+                }
+            })
             .collect();
         let mut c = dv(env, PASS);
         c.args(&args).stdin(Stdio::piped());
@@ -601,7 +657,10 @@ fn each_command(
 }
 
 fn dev_full() -> std::fs::File {
-    std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap()
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
 }
 
 #[test]
@@ -655,11 +714,20 @@ impl Mount {
     fn tmpfs(dir: &Path, size: &str) -> Mount {
         std::fs::create_dir_all(dir).unwrap();
         let st = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
             .arg(dir)
             .status()
             .unwrap();
-        assert!(st.success(), "mount -t tmpfs needs root (the suite runs as root in CI)");
+        assert!(
+            st.success(),
+            "mount -t tmpfs needs root (the suite runs as root in CI)"
+        );
         Mount(dir.to_path_buf())
     }
 
@@ -697,23 +765,39 @@ fn a_read_only_vault_can_be_read_and_the_missed_audit_entries_are_recorded_later
     for (args, want) in [
         (vec!["get", "app", "K"], "value"),
         (vec!["export", "app"], "value"),
-        (vec!["run", "app", "--", "sh", "-c", "printf %s \"$K\""], "value"),
+        (
+            vec!["run", "app", "--", "sh", "-c", "printf %s \"$K\""],
+            "value",
+        ),
         (vec!["ls", "app"], "K"),
     ] {
         let out = output(dv(&env, PASS).args(&args), b"");
         let err = text(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{args:?} on a read-only vault: {err}");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?} on a read-only vault: {err}"
+        );
         assert!(text(&out.stdout).contains(want), "{args:?}");
         assert!(!err.contains("readonly database"), "{args:?}: {err}");
         if args[0] != "ls" {
-            assert!(err.contains("not audited") && err.contains("read-only"), "{args:?}: {err}");
-            assert!(err.contains(&env.vault.display().to_string()), "{args:?}: {err}");
+            assert!(
+                err.contains("not audited") && err.contains("read-only"),
+                "{args:?}: {err}"
+            );
+            assert!(
+                err.contains(&env.vault.display().to_string()),
+                "{args:?}: {err}"
+            );
         }
     }
     let out = output(dv(&env, PASS).args(["set", "app", "X"]), b"y");
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("read-only") && err.contains(&env.vault.display().to_string()), "{err}");
+    assert!(
+        err.contains("read-only") && err.contains(&env.vault.display().to_string()),
+        "{err}"
+    );
     assert!(err.contains("nothing was changed"), "{err}");
     // strict-audit refuses reads it cannot record.
     m.remount("rw");
@@ -723,9 +807,18 @@ fn a_read_only_vault_can_be_read_and_the_missed_audit_entries_are_recorded_later
     assert!(log.contains("3 reads not audited"), "{log}");
     m.remount("ro");
     let out = output(dv(&env, PASS).args(["get", "app", "K"]), b"");
-    assert_eq!(out.status.code(), Some(1), "strict-audit read: {}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "strict-audit read: {}",
+        text(&out.stderr)
+    );
     assert!(out.stdout.is_empty());
-    assert!(text(&out.stderr).contains("strict-audit"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("strict-audit"),
+        "{}",
+        text(&out.stderr)
+    );
     m.remount("rw");
     assert_sound_and_chained(&env.vault);
 }
@@ -748,10 +841,42 @@ fn a_full_disk_still_reads_and_refuses_writes_naming_the_path() {
     let out = output(dv(&env, PASS).args(["set", "app", "BIG"]), big.as_bytes());
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("nothing was changed") && err.contains("full"), "{err}");
-    assert!(err.contains(&env.dir.path().join("data").display().to_string()), "{err}");
+    assert!(
+        err.contains("nothing was changed") && err.contains("full"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&env.dir.path().join("data").display().to_string()),
+        "{err}"
+    );
     std::fs::remove_file(&filler).unwrap();
     env.set(&["app", "BIG"], &big);
     assert_sound_and_chained(&env.vault);
     drop(m);
+}
+
+// ---- Opening ----
+
+#[test]
+fn an_io_error_at_open_is_reported_as_one_not_as_a_readonly_database() {
+    let env = Env::new();
+    env.set(&["app", "K"], "value");
+    for when in ["1", "1+"] {
+        let mut c = injected(&env, PASS, "openat", "EIO", when);
+        c.args(["set", "app", "K"]);
+        let out = output(&mut c, b"new");
+        assert_no_crash(&out, "set");
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "openat {when}: {err}");
+        assert!(!err.contains("readonly database"), "openat {when}: {err}");
+        assert!(
+            err.contains("Input/output error (EIO)"),
+            "openat {when}: {err}"
+        );
+        assert!(
+            err.contains(&env.vault.display().to_string()),
+            "openat {when}: {err}"
+        );
+        assert_eq!(env.get(&["app", "K"]), "value");
+    }
 }

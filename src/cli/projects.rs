@@ -19,7 +19,9 @@ impl Projects {
         }
         let mut out = super::console::stdout();
         if projects.is_empty() {
-            super::console::status!("no projects yet; add a secret with `devvault set PROJECT KEY`");
+            super::console::status!(
+                "no projects yet; add a secret with `devvault set PROJECT KEY`"
+            );
         }
         for p in &projects {
             let envs: Vec<String> = p

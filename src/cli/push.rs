@@ -35,7 +35,8 @@ impl Push {
         } else {
             super::console::status!(
                 "{scope} is in sync with {} (version {})",
-                config.name, report.version
+                config.name,
+                report.version
             );
         }
         Ok(())

@@ -67,9 +67,7 @@ impl Receive {
             Some((scope, _)) => format!("devvault ls {scope}"),
             None => "devvault audit".into(),
         };
-        let done = vault
-            .receive(&b)
-            .map_err(|e| super::check_with(e, check))?;
+        let done = vault.receive(&b).map_err(|e| super::check_with(e, check))?;
         let (a, c, u) = done.counts();
         super::console::status!(
             "imported {name}: {a} added, {c} changed (old values kept in history), {u} unchanged"

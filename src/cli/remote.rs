@@ -88,7 +88,9 @@ impl Remote {
                 vault.add_remote(&config)?;
                 super::console::status!(
                     "remote {name}: {} (scopes at {}/data/{}); next: `devvault remote login {name}`",
-                    config.url, config.mount, config.prefix
+                    config.url,
+                    config.mount,
+                    config.prefix
                 );
                 Ok(())
             }

@@ -104,7 +104,11 @@ impl Share {
             {
                 match Recipient::parse(line) {
                     Ok(r) => out.push(r),
-                    Err(e) => super::console::status!("warning: {}:{}: skipped: {e}", path.display(), n + 1),
+                    Err(e) => super::console::status!(
+                        "warning: {}:{}: skipped: {e}",
+                        path.display(),
+                        n + 1
+                    ),
                 }
             }
             if out.len() == before {

@@ -93,10 +93,12 @@ impl Store {
         crate::error::forget_log();
         let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| Error::from(e).in_file(path))?;
+        // The errno of SQLite's failed read-write open, if it fell back to read-only.
+        let errno = std::io::Error::last_os_error();
         // SQLite opens a file it cannot open for writing read-only without a word: say
         // why, and refuse when the reason is a failing disk rather than a read-only file.
         let readonly = match conn.is_readonly(rusqlite::MAIN_DB)? {
-            true => Some(readonly_reason(path)?),
+            true => Some(readonly_reason(path, errno)?),
             false => None,
         };
         Self::configure(conn, path, readonly).map_err(|e| e.in_file(path))
@@ -183,9 +185,7 @@ impl Store {
         let out = f(&Tx(&tx)).map_err(|e| e.in_file(path))?;
         match tx.commit() {
             Ok(()) => Ok(out),
-            Err(e) if crate::error::commit_unsettled(&e) => {
-                Err(crate::error::unsettled(&e, path))
-            }
+            Err(e) if crate::error::commit_unsettled(&e) => Err(crate::error::unsettled(&e, path)),
             Err(e) => Err(Error::from(e).in_file(path)),
         }
     }
@@ -256,17 +256,26 @@ pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
 
 /// Why SQLite opened `path` read-only: a read-only file system or a file this user cannot
 /// write (reads work); anything else, such as an I/O error, is an error at open.
-fn readonly_reason(path: &Path) -> Result<String> {
-    let probe = std::fs::OpenOptions::new().read(true).write(true).open(path);
+fn readonly_reason(path: &Path, errno: std::io::Error) -> Result<String> {
+    let probe = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path);
     let err = match probe {
-        Ok(_) => std::io::Error::other("SQLite could open it only read-only"),
+        // Writable now: SQLite's own attempt failed for another reason (its errno).
+        Ok(_) => errno,
         Err(e) => e,
     };
     match err.raw_os_error() {
         Some(30) => Ok("it is on a read-only file system".into()),
         Some(13 | 1) => Ok("this user may not write it".into()),
         _ => Err(Error::Storage {
-            what: format!("cannot open {} for writing: {err}", path.display()),
+            what: format!(
+                "cannot open {} for writing: {}",
+                path.display(),
+                err.raw_os_error()
+                    .map_or_else(|| err.to_string(), crate::error::describe_errno)
+            ),
             fix: "the disk reported an error: check it (`dmesg`) and try again".into(),
             path: None,
         }),

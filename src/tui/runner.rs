@@ -101,7 +101,7 @@ impl Runner {
             Effect::Rotate { scope, key, how } => {
                 let value = match how {
                     RotateHow::Paste(v) => v,
-                    RotateHow::Generate(generator) => generator.generate(),
+                    RotateHow::Generate(generator) => generator.generate()?,
                 };
                 let vault = self.vault()?;
                 let version = vault.rotate(&scope, &key, &value, None)?;

@@ -52,7 +52,7 @@ pub(super) fn append(
     };
     let json = serde_json::to_vec(&body)
         .map_err(|_| Error::invalid("an audit event", "it could not be encoded"))?;
-    let sealed = keys.seal(Place::Audit(seq), Field::Meta, &json);
+    let sealed = keys.seal(Place::Audit(seq), Field::Meta, &json)?;
     let tag = keys.audit_tag(seq, &prev_tag, &sealed);
     tx.put_audit(&AuditRow {
         seq,

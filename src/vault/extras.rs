@@ -75,9 +75,7 @@ fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>>
                 Extra::Identity(SecretString::from(s.to_string()))
             }
             Some((b'E', rest)) => Extra::Export(serde_json::from_slice(rest).map_err(|_| bad())?),
-            Some((b'S', rest)) => {
-                Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?)
-            }
+            Some((b'S', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
             _ => return Err(bad()),
         };
         out.push((row, extra));
@@ -92,7 +90,7 @@ fn add(tx: &Tx<'_>, keys: &Keys, h: &mut Header, plain: &[u8], event: &Event) ->
     h.next_record += 1;
     let row = SealedRow {
         id,
-        body: keys.seal(Place::Extra(id), Field::Value, plain),
+        body: keys.seal(Place::Extra(id), Field::Value, plain)?,
     };
     tx.put_sealed(Sealed::Extras, &row)?;
     rows.push(row);

@@ -109,7 +109,7 @@ pub(super) fn put(edit: &mut Edit<'_>, key: Option<&KeyName>, max_age: Option<u6
                 id,
                 scope_id: sid,
                 key_idx: idx,
-                body: keys.seal(Place::Policy(id, sid), Field::Meta, &json),
+                body: keys.seal(Place::Policy(id, sid), Field::Meta, &json)?,
             };
             edit.tx.put_policy(&row)?;
             edit.encryptions += 1;

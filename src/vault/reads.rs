@@ -11,12 +11,15 @@ use crate::error::{Error, Result};
 use crate::store::{Header, Tx};
 use std::path::{Path, PathBuf};
 
+/// Called with the warning of a read that was not audited.
+pub type Warn = Box<dyn FnMut(&str) + Send>;
+
 /// Where unaudited reads are counted and who is told; nothing is counted until a front end
 /// sets it ([`Vault::on_unaudited_read`]).
 #[derive(Default)]
 pub(super) struct ReadAudit {
     count_file: Option<PathBuf>,
-    warn: Option<Box<dyn FnMut(&str) + Send>>,
+    warn: Option<Warn>,
 }
 
 impl Vault {
@@ -63,7 +66,8 @@ impl Vault {
         let keys = &self.keys;
         let (out, _) = self.store.read(|tx| read(tx, keys))?;
         let counted = match &self.reads.count_file {
-            Some(f) => bump(f).map(|()| "counted, and recorded in the audit log at the next write".to_string())
+            Some(f) => bump(f)
+                .map(|()| "counted, and recorded in the audit log at the next write".to_string())
                 .unwrap_or_else(|e| format!("it could not be counted either: {e}")),
             None => "it is not counted".to_string(),
         };
@@ -75,11 +79,7 @@ impl Vault {
 
     /// Counts this vault's unaudited reads under `dir` (one small file per vault) and calls
     /// `warn` for each; records reads counted earlier, now that the vault may be writable.
-    pub fn on_unaudited_read(
-        &mut self,
-        dir: &Path,
-        warn: Box<dyn FnMut(&str) + Send>,
-    ) -> Result<()> {
+    pub fn on_unaudited_read(&mut self, dir: &Path, warn: Warn) -> Result<()> {
         let hex: String = self.vault_id.iter().map(|b| format!("{b:02x}")).collect();
         let file = dir.join(hex);
         self.reads = ReadAudit {

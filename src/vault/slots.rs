@@ -39,7 +39,7 @@ fn passphrase_slot(
 ) -> Result<Slot> {
     let params = params.check()?;
     let mut salt = vec![0u8; 32];
-    crypto::fill_random(&mut salt);
+    crypto::fill_random(&mut salt)?;
     let kek = crypto::derive_kek(pass, &salt, params)?;
     let mut slot = Slot {
         kind: PASSPHRASE_SLOT.into(),
@@ -47,7 +47,7 @@ fn passphrase_slot(
         salt,
         wrapped: Vec::new(),
     };
-    slot.wrapped = Sealer::new(&kek).seal(&slot_aad(vault_id, &slot), dek.expose_secret());
+    slot.wrapped = Sealer::new(&kek).seal(&slot_aad(vault_id, &slot), dek.expose_secret())?;
     Ok(slot)
 }
 
@@ -65,9 +65,9 @@ fn unwrap_slot(vault_id: &[u8], slot: &Slot, kek: &VaultKey, path: &Path) -> Res
 impl Vault {
     /// Creates a new vault at `path` with a passphrase slot of the given Argon2id cost.
     pub fn create(path: &Path, pass: &Passphrase, params: KdfParams) -> Result<Vault> {
-        let dek = VaultKey::generate();
+        let dek = VaultKey::generate()?;
         let mut vault_id = vec![0u8; 16];
-        crypto::fill_random(&mut vault_id);
+        crypto::fill_random(&mut vault_id)?;
         let slot = passphrase_slot(&vault_id, &dek, pass, params)?;
         let keys = Keys::new(&dek, &vault_id);
         let mut header = Header {
@@ -149,7 +149,7 @@ impl Vault {
                 "use change_passphrase",
             ));
         }
-        let key = VaultKey::generate();
+        let key = VaultKey::generate()?;
         let mut slot = Slot {
             kind: kind.into(),
             kdf: KEY_SLOT_KDF.into(),
@@ -157,7 +157,7 @@ impl Vault {
             wrapped: Vec::new(),
         };
         slot.wrapped =
-            Sealer::new(&key).seal(&slot_aad(&self.vault_id, &slot), self.dek.expose_secret());
+            Sealer::new(&key).seal(&slot_aad(&self.vault_id, &slot), self.dek.expose_secret())?;
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut h = state::header(tx, keys)?;
