@@ -214,3 +214,45 @@ pub(crate) fn unsettled(e: &rusqlite::Error, path: &Path) -> Error {
         check: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(extended_code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(extended_code), None)
+    }
+
+    #[test]
+    fn a_logged_fsync_failure_names_the_call_the_file_and_the_errno() {
+        note_sqlite_log(
+            1034,
+            "os_unix.c:43163: (5) full_fsync(/v/vault.db-wal) - Input/output error",
+        );
+        assert_eq!(
+            logged_failure().as_deref(),
+            Some("fsync of /v/vault.db-wal failed: Input/output error (EIO)")
+        );
+        assert!(commit_unsettled(&failure(1034)));
+        assert!(!commit_unsettled(&failure(778)), "a failed write is no commit");
+        forget_log();
+        assert_eq!(logged_failure(), None);
+    }
+
+    #[test]
+    fn corrupt_after_an_eio_read_is_a_read_error_and_otherwise_stays_corruption() {
+        forget_log();
+        assert_eq!(kind_of(&failure(11), Some(5)), Some(Kind::Read));
+        assert_eq!(kind_of(&failure(11), Some(2)), None);
+        assert_eq!(kind_of(&failure(11), None), None);
+        assert_eq!(kind_of(&failure(13), None), Some(Kind::Full));
+        assert_eq!(kind_of(&failure(8), None), Some(Kind::ReadOnly));
+        assert_eq!(kind_of(&failure(266), None), Some(Kind::Read));
+    }
+
+    #[test]
+    fn errno_names() {
+        assert_eq!(describe_errno(28), "No space left on device (ENOSPC)");
+        assert_eq!(describe_errno(30), "Read-only file system (EROFS)");
+    }
+}
