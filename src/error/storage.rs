@@ -66,7 +66,7 @@ pub(crate) fn kind_of(e: &rusqlite::Error, errno: Option<i32>) -> Option<Kind> {
         READONLY => Some(Kind::ReadOnly),
         CANTOPEN => Some(Kind::Open),
         IOERR if is_read_code(code) => Some(Kind::Read),
-        IOERR if logged_errno().is_some_and(is_no_room) => Some(Kind::Full),
+        IOERR if logged_errno().or(errno).is_some_and(is_no_room) => Some(Kind::Full),
         IOERR => Some(Kind::Write),
         CORRUPT | NOTADB if logged.is_none() && errno.is_some_and(is_read_errno) => {
             Some(Kind::Read)
@@ -160,7 +160,8 @@ pub(crate) fn storage_error(kind: Kind, e: &rusqlite::Error, errno: Option<i32>)
     };
     let (what, fix) = match kind {
         Kind::Full => (
-            logged_failure().unwrap_or_else(|| format!("cannot write the vault: {e}")),
+            logged_failure()
+                .unwrap_or_else(|| format!("cannot write the vault: {}", os(&e.to_string()))),
             "the disk is full or a file size limit was reached: free some space (`df -h`) and try again; reads still work".to_string(),
         ),
         Kind::ReadOnly => (
@@ -175,7 +176,9 @@ pub(crate) fn storage_error(kind: Kind, e: &rusqlite::Error, errno: Option<i32>)
             "the disk failed to read the file; this is a disk error, not evidence of tampering: try again, and check the disk (`dmesg`, `smartctl -a`)".to_string(),
         ),
         Kind::Write => (
-            logged_failure().unwrap_or_else(|| format!("a write of the vault failed: {e}")),
+            logged_failure().unwrap_or_else(|| {
+                format!("a write of the vault failed: {}", os(&e.to_string()))
+            }),
             "the disk reported an error: check it (`dmesg`) and try again".to_string(),
         ),
         Kind::Open => (
@@ -234,7 +237,10 @@ mod tests {
             Some("fsync of /v/vault.db-wal failed: Input/output error (EIO)")
         );
         assert!(commit_unsettled(&failure(1034)));
-        assert!(!commit_unsettled(&failure(778)), "a failed write is no commit");
+        assert!(
+            !commit_unsettled(&failure(778)),
+            "a failed write is no commit"
+        );
         forget_log();
         assert_eq!(logged_failure(), None);
     }
