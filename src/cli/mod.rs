@@ -61,7 +61,8 @@ use std::process::ExitCode;
     after_help = "Unlock sources, in order: DEVVAULT_PASSPHRASE_FILE (a file), \
 DEVVAULT_PASSPHRASE_COMMAND (its stdout), DEVVAULT_PASSPHRASE (for CI), then a no-echo prompt.\n\
 Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, 4 not found, 5 integrity failure, \
-6 remote error (unreachable, TLS, refused), 7 sync conflict (pull, or --theirs/--ours)."
+6 remote error (unreachable, TLS, refused), 7 sync conflict (pull, or --theirs/--ours), \
+8 outcome unknown (the disk failed after the change was written: check before retrying)."
 )]
 pub struct Cli {
     /// The vault file [default: the platform data directory, e.g. ~/.local/share/devvault/vault.db]
