@@ -1,29 +1,25 @@
-//! The `devvault` binary: harden the process, parse arguments, dispatch, and map errors to
-//! the documented exit codes. Everything else lives in `cli/` and the library.
+//! The `devvault` binary: harden the process, then hand over to the library's command line
+//! ([`devvault::cli::main`]), which parses arguments, dispatches and maps errors to the
+//! documented exit codes.
 
-mod cli;
-mod clipboard;
-mod keychain;
-mod private_file;
-mod session;
-mod tui;
-mod unlock;
-
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     harden();
-    cli::sqlite_log::install();
-    let cli = cli::Cli::parse();
-    match cli.run() {
-        Ok(code) => code,
-        Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            cli::console::write_status(format_args!("error: {err:#}"));
-            ExitCode::from(cli::exit_code(&err))
-        }
-    }
+    sqlite_log();
+    devvault::cli::main()
+}
+
+/// SQLite's error log (`SQLITE_CONFIG_LOG`): SQLite writes there which system call failed,
+/// on which file, with which errno (`fsync(/x/vault.db-wal) - Input/output error`), which
+/// its error codes do not carry; the lines go to the core
+/// ([`devvault::error::note_sqlite_log`]) so that storage errors can name them. A failure to
+/// install it only loses that detail.
+fn sqlite_log() {
+    // SAFETY: first thing in `main`, before any SQLite call and with no other thread
+    // running; the callback calls no SQLite function and only touches a thread-local.
+    #[allow(unsafe_code)]
+    let _ = unsafe { rusqlite::trace::config_log(Some(devvault::error::note_sqlite_log)) };
 }
 
 /// Files are private from the first one created; no core dump can carry a secret; a file

@@ -6,7 +6,7 @@
 //! message, `PRAGMA integrity_check` ok, `audit verify` ok, exactly the old or the new state,
 //! an exit code consistent with that state (0 new, 1 old, 8 either), and a retry works.
 
-mod common;
+use crate::common;
 
 use common::cli::{Env, PASS};
 use common::crash::{assert_sound, bin};

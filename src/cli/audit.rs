@@ -3,9 +3,9 @@
 //! the first bad entry when it was tampered with).
 
 use super::output::date;
+use crate::rotation::parse_max_age;
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use devvault::rotation::parse_max_age;
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -52,7 +52,7 @@ impl Audit {
                 vault.set_strict_audit(state == "on")?;
             }
             let now = if vault.strict_audit()? { "on" } else { "off" };
-            return super::console::outln!("strict-audit {now}");
+            return crate::os::console::outln!("strict-audit {now}");
         }
         if let Some(Action::Verify { json }) = self.action {
             let report = vault.audit_verify()?;
@@ -63,22 +63,22 @@ impl Audit {
                 (Some(a), Some(b)) => format!(", {} to {} UTC", date(a), date(b)),
                 _ => String::new(),
             };
-            super::console::outln!("audit log intact: {} entries{span}", report.entries)?;
+            crate::os::console::outln!("audit log intact: {} entries{span}", report.entries)?;
             return Ok(());
         }
         let since = self
             .since
-            .map_or(i64::MIN, |s| devvault::vault::now() - s as i64);
+            .map_or(i64::MIN, |s| crate::vault::now() - s as i64);
         let events = vault.audit_events(since)?;
         if self.json {
             return super::output::json(&events);
         }
-        let col = |f: fn(&devvault::audit::AuditEvent) -> usize, min: usize| {
+        let col = |f: fn(&crate::audit::AuditEvent) -> usize, min: usize| {
             super::output::width(events.iter().map(f), min)
         };
         let sw = col(|e| e.scope.as_deref().map_or(1, str::len), 5);
         let kw = col(|e| e.key.as_deref().map_or(1, str::len), 3);
-        let mut out = super::console::stdout();
+        let mut out = crate::os::console::stdout();
         writeln!(
             out,
             "{:>5}  {:16}  {:16}  {:sw$}  {:kw$}  DETAIL",

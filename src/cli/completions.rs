@@ -15,6 +15,6 @@ impl Completions {
         // Into a buffer: the generators panic when their writer fails.
         let mut script = Vec::new();
         clap_complete::generate(self.shell, &mut cmd, "devvault", &mut script);
-        super::console::product(&script)
+        crate::os::console::product(&script)
     }
 }

@@ -9,7 +9,7 @@ pub struct Identity {}
 
 impl Identity {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        super::console::outln!("{}", ctx.unlock()?.age_recipient()?)?;
+        crate::os::console::outln!("{}", ctx.unlock()?.age_recipient()?)?;
         Ok(())
     }
 }

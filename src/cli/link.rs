@@ -1,9 +1,9 @@
 //! `devvault link SCOPE`: writes `.devvault.toml` in the current directory; and the lookup
 //! of the nearest link file that gives commands their default scope.
 
+use crate::Scope;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::Scope;
 use std::path::{Path, PathBuf};
 
 /// The link file's name.
@@ -25,7 +25,7 @@ impl Link {
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         // Safe to commit, so readable like any source file.
         std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644))?;
-        super::console::status!("linked {} to {scope}", std::env::current_dir()?.display());
+        crate::os::console::status!("linked {} to {scope}", std::env::current_dir()?.display());
         Ok(())
     }
 }

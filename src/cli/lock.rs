@@ -9,14 +9,14 @@ pub struct Lock {}
 impl Lock {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let locked = ctx.open_locked()?;
-        let had = crate::session::forget(&locked.id_hex()).unwrap_or(false);
+        let had = crate::os::session::forget(&locked.id_hex()).unwrap_or(false);
         if had {
-            super::console::status!(
+            crate::os::console::status!(
                 "locked {}: the session key is gone",
                 locked.path().display()
             );
         } else {
-            super::console::status!(
+            crate::os::console::status!(
                 "{} was not unlocked for this session",
                 locked.path().display()
             );

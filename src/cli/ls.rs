@@ -21,9 +21,9 @@ impl Ls {
         if self.json {
             return super::output::json(&keys);
         }
-        let now = devvault::vault::now();
+        let now = crate::vault::now();
         let width = super::output::width(keys.iter().map(|k| k.key.as_str().len()), 3);
-        let mut out = super::console::stdout();
+        let mut out = crate::os::console::stdout();
         writeln!(
             out,
             "{:width$}  {:>7}  {:16}  {:16}  {:>5}  ROTATION",

@@ -5,7 +5,6 @@
 mod audit;
 mod clipboard_hold;
 mod completions;
-pub(crate) mod console;
 mod doctor;
 mod example;
 mod export;
@@ -35,16 +34,29 @@ mod run;
 mod scan;
 mod set;
 mod share;
-pub(crate) mod sqlite_log;
 mod stale;
 mod tui;
 mod unlock;
 
+use crate::{Scope, Vault};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use devvault::{Scope, Vault};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// The `devvault` command: parse the arguments, run the command, print an error as
+/// `error: ...` and map it to the documented exit code (a closed stdout pipe is success).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.run() {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            crate::os::console::write_status(format_args!("error: {err:#}"));
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
 
 /// A terminal vault for developers' secrets.
 ///
@@ -215,19 +227,19 @@ impl Ctx {
 
     /// Opens and unlocks the vault: session unlock, keychain slot, then passphrase sources.
     pub fn unlock(&self) -> Result<Vault> {
-        watch_reads(crate::unlock::unlock(&self.vault_path()?)?)
+        watch_reads(crate::os::passphrase::unlock(&self.vault_path()?)?)
     }
 
     /// Opens and unlocks the vault with the passphrase only (to prove who is asking).
     pub fn unlock_with_passphrase(&self) -> Result<Vault> {
         let path = self.vault_path()?;
         let locked = Vault::open(&path)?;
-        let pass = crate::unlock::passphrase(&path)?;
+        let pass = crate::os::passphrase::passphrase(&path)?;
         watch_reads(locked.unlock(&pass)?)
     }
 
     /// Opens the vault without unlocking it.
-    pub fn open_locked(&self) -> Result<devvault::vault::LockedVault> {
+    pub fn open_locked(&self) -> Result<crate::vault::LockedVault> {
         Ok(Vault::open(&self.vault_path()?)?)
     }
 
@@ -246,22 +258,22 @@ impl Ctx {
 fn watch_reads(mut vault: Vault) -> Result<Vault> {
     if let Some(dirs) = directories::ProjectDirs::from("", "", "devvault") {
         let dir = dirs.data_local_dir().join("unaudited");
-        let warn = |w: &str| console::write_status(format_args!("warning: {w}"));
+        let warn = |w: &str| crate::os::console::write_status(format_args!("warning: {w}"));
         vault.on_unaudited_read(&dir, Box::new(warn))?;
     }
     Ok(vault)
 }
 
 /// Names the command that shows whether a change whose outcome is unknown
-/// ([`devvault::Error::Unsettled`]) landed.
-pub fn check_with(e: devvault::Error, command: String) -> devvault::Error {
+/// ([`crate::Error::Unsettled`]) landed.
+pub fn check_with(e: crate::Error, command: String) -> crate::Error {
     check_by(e, format!("check with `{command}`"))
 }
 
 /// [`check_with`] with the whole advice, e.g. "try `devvault ls` with the new passphrase".
-pub fn check_by(e: devvault::Error, advice: String) -> devvault::Error {
+pub fn check_by(e: crate::Error, advice: String) -> crate::Error {
     match e {
-        devvault::Error::Unsettled { what, .. } => devvault::Error::Unsettled {
+        crate::Error::Unsettled { what, .. } => crate::Error::Unsettled {
             what,
             check: Some(advice),
         },
@@ -299,7 +311,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         return 127;
     }
     err.chain()
-        .find_map(|e| e.downcast_ref::<devvault::Error>())
+        .find_map(|e| e.downcast_ref::<crate::Error>())
         .map(|e| e.exit_code() as u8)
         .unwrap_or(1)
 }
@@ -307,7 +319,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 /// Whether the error is a closed stdout (e.g. `devvault export | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<console::Closed>().is_some()
+        e.downcast_ref::<crate::os::console::Closed>().is_some()
             || e.downcast_ref::<std::io::Error>()
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             || e.downcast_ref::<serde_json::Error>()

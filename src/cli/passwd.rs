@@ -18,12 +18,12 @@ impl Passwd {
             Some(p) => p,
             None => vault.kdf_params()?,
         };
-        let new = crate::unlock::new_passphrase("DEVVAULT_NEW_PASSPHRASE")?;
+        let new = crate::os::passphrase::new_passphrase("DEVVAULT_NEW_PASSPHRASE")?;
         vault.change_passphrase(&new, params).map_err(|e| {
             let advice = "try `devvault ls` with the new passphrase (the old one still works if the change was not saved)";
             super::check_by(e, advice.into())
         })?;
-        super::console::status!(
+        crate::os::console::status!(
             "passphrase changed for {} (Argon2id {})",
             vault.path().display(),
             describe(params)

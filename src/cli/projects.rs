@@ -17,9 +17,9 @@ impl Projects {
         if self.json {
             return super::output::json(&projects);
         }
-        let mut out = super::console::stdout();
+        let mut out = crate::os::console::stdout();
         if projects.is_empty() {
-            super::console::status!(
+            crate::os::console::status!(
                 "no projects yet; add a secret with `devvault set PROJECT KEY`"
             );
         }

@@ -2,10 +2,10 @@
 //! normal write path (replaced values kept in history); a scope with local changes not
 //! pushed stops unless `--theirs` or `--ours` says which side wins.
 
+use crate::kv::plan::{Resolution, SyncReport};
+use crate::{Error, Scope};
 use anyhow::{Result, bail};
 use clap::Args;
-use devvault::remote::sync::{Resolution, SyncReport};
-use devvault::{Error, Scope};
 
 #[derive(Args, Debug)]
 pub struct Pull {
@@ -49,14 +49,14 @@ impl Pull {
             match vault.pull(Some(&config.name), scope, &access, resolution) {
                 Ok(r) => reports.push(r),
                 Err(e @ Error::Conflict { .. }) if self.all => {
-                    super::console::status!("error: {e}");
+                    crate::os::console::status!("error: {e}");
                     conflicts.push(scope.to_string());
                 }
                 Err(e) => return Err(e.into()),
             }
         }
         if self.json {
-            super::console::report!("{}", serde_json::to_string_pretty(&reports)?);
+            crate::os::console::report!("{}", serde_json::to_string_pretty(&reports)?);
         } else {
             reports.iter().for_each(|r| show(r, &config.name));
         }
@@ -88,25 +88,27 @@ impl Pull {
 fn show(r: &SyncReport, remote: &str) {
     for (mark, list) in [("+", &r.added), ("~", &r.changed), ("-", &r.removed)] {
         for k in list {
-            super::console::status!("{mark} {k}");
+            crate::os::console::status!("{mark} {k}");
         }
     }
     let scope = &r.scope;
     match r.action {
-        "pulled" => super::console::status!(
+        "pulled" => crate::os::console::status!(
             "pulled {scope} from {remote} version {}: {} added, {} changed, {} removed (old values in history)",
             r.version,
             r.added.len(),
             r.changed.len(),
             r.removed.len()
         ),
-        "kept-ours" => super::console::status!(
+        "kept-ours" => crate::os::console::status!(
             "{scope}: kept your values over {remote} version {}; `devvault push {scope}` overwrites it",
             r.version
         ),
-        "local-ahead" => super::console::status!(
+        "local-ahead" => crate::os::console::status!(
             "{scope}: nothing new on {remote}; your changes are not pushed yet (`devvault push {scope}`)"
         ),
-        _ => super::console::status!("{scope} is in sync with {remote} (version {})", r.version),
+        _ => {
+            crate::os::console::status!("{scope} is in sync with {remote} (version {})", r.version)
+        }
     }
 }

@@ -2,10 +2,10 @@
 //! or its passphrase), previews what it adds / changes / leaves (never values), asks for
 //! confirmation (`--yes` for scripts) and imports it in one transaction.
 
+use crate::bundle::{self, Key};
+use crate::vault::{Outcome, Preview};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::bundle::{self, Key};
-use devvault::vault::{Outcome, Preview};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -28,21 +28,14 @@ impl Receive {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let name = self.file.display().to_string();
         let data = if name == "-" {
-            super::set::read_capped(std::io::stdin().lock(), "the bundle on stdin")?
+            crate::flows::read_capped(std::io::stdin().lock(), "the bundle on stdin")?
         } else {
-            let f = std::fs::File::open(&self.file).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => anyhow::Error::new(devvault::Error::NotFound {
-                    what: format!("bundle {name}"),
-                    suggestion: None,
-                }),
-                _ => anyhow::Error::new(e).context(format!("cannot read {name}")),
-            })?;
-            super::set::read_capped(f, &name)?
+            crate::flows::Input::File(&self.file).read()?
         };
         let mut vault = ctx.unlock()?;
         let plain = if bundle::is_passphrase(&data, &name)? {
             let q = format!("Passphrase for bundle {name}: ");
-            let p = crate::unlock::passphrase_from("DEVVAULT_BUNDLE_PASSPHRASE", &q)?;
+            let p = crate::os::passphrase::passphrase_from("DEVVAULT_BUNDLE_PASSPHRASE", &q)?;
             let p = age::secrecy::SecretString::from(p.expose_secret().to_string());
             bundle::decrypt(&data, Key::Passphrase(p), &name)?
         } else {
@@ -56,10 +49,10 @@ impl Receive {
         drop(plain);
         let preview = vault.preview(&b)?;
         if self.dry_run {
-            return print_preview(&preview, &mut super::console::stdout());
+            return print_preview(&preview, &mut crate::os::console::stdout());
         }
         // The preview is the report of a change: a closed or full stdout must not skip it.
-        print_preview(&preview, &mut super::console::report_stdout())?;
+        print_preview(&preview, &mut crate::os::console::report_stdout())?;
         if !self.yes && !confirm()? {
             bail!("nothing imported");
         }
@@ -69,7 +62,7 @@ impl Receive {
         };
         let done = vault.receive(&b).map_err(|e| super::check_with(e, check))?;
         let (a, c, u) = done.counts();
-        super::console::status!(
+        crate::os::console::status!(
             "imported {name}: {a} added, {c} changed (old values kept in history), {u} unchanged"
         );
         Ok(())
@@ -127,7 +120,7 @@ fn confirm() -> Result<bool> {
                 .into()
         ));
     }
-    super::console::prompt(format_args!("Import? [y/N] "));
+    crate::os::console::prompt(format_args!("Import? [y/N] "));
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))

@@ -3,11 +3,11 @@
 //! the OS keychain, and `VAULT_NAMESPACE`, `VAULT_CACERT`, `VAULT_SKIP_VERIFY` as the vault
 //! CLI reads them). Tokens live only in the OS keychain, never in the vault file.
 
-use crate::keychain::{self, how_to_fix, store_name, token_account};
+use crate::Vault;
+use crate::kv::{Access, RemoteConfig, Token};
+use crate::os::keychain::{self, how_to_fix, store_name, token_account};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use devvault::Vault;
-use devvault::remote::{Access, RemoteConfig, Token};
 use std::io::IsTerminal;
 
 #[derive(Args, Debug)]
@@ -86,7 +86,7 @@ impl Remote {
                 };
                 let config = RemoteConfig::new(name, &url, mount, prefix, namespace.as_deref())?;
                 vault.add_remote(&config)?;
-                super::console::status!(
+                crate::os::console::status!(
                     "remote {name}: {} (scopes at {}/data/{}); next: `devvault remote login {name}`",
                     config.url,
                     config.mount,
@@ -101,7 +101,7 @@ impl Remote {
                     Ok(true) => "; its token was deleted from the OS keychain",
                     _ => "",
                 };
-                super::console::status!("remote {name} removed{token}");
+                crate::os::console::status!("remote {name} removed{token}");
                 Ok(())
             }
             Action::Login { name } => login(&mut vault, name.as_deref()),
@@ -109,7 +109,7 @@ impl Remote {
                 let config = vault.remote(name.as_deref())?;
                 let gone = keychain::delete_token(&vault.id_hex(), &config.name)?;
                 let what = if gone { "deleted from" } else { "was not in" };
-                super::console::status!(
+                crate::os::console::status!(
                     "the token of remote {} {what} the {}",
                     config.name,
                     store_name()
@@ -124,11 +124,11 @@ impl Remote {
 fn ls(vault: &mut Vault, json: bool) -> Result<()> {
     let remotes = vault.remotes()?;
     if json {
-        super::console::outln!("{}", serde_json::to_string_pretty(&remotes)?)?;
+        crate::os::console::outln!("{}", serde_json::to_string_pretty(&remotes)?)?;
         return Ok(());
     }
     if remotes.is_empty() {
-        super::console::status!(
+        crate::os::console::status!(
             "no remote; add one with `devvault remote add NAME URL --mount secret --prefix devvault`"
         );
     }
@@ -137,7 +137,7 @@ fn ls(vault: &mut Vault, json: bool) -> Result<()> {
             .namespace
             .map(|n| format!(" namespace {n}"))
             .unwrap_or_default();
-        super::console::outln!("{}  {}  {}/data/{}{ns}", r.name, r.url, r.mount, r.prefix)?;
+        crate::os::console::outln!("{}  {}  {}/data/{}{ns}", r.name, r.url, r.mount, r.prefix)?;
     }
     Ok(())
 }
@@ -146,14 +146,14 @@ fn status(vault: &mut Vault, remote: Option<&str>, json: bool) -> Result<()> {
     let config = vault.remote(remote)?;
     let list = vault.remote_status(Some(&config.name), &access(vault, &config)?)?;
     if json {
-        super::console::outln!("{}", serde_json::to_string_pretty(&list)?)?;
+        crate::os::console::outln!("{}", serde_json::to_string_pretty(&list)?)?;
         return Ok(());
     }
     let width = list.iter().map(|s| s.scope.len()).max().unwrap_or(5).max(5);
-    super::console::outln!("{:width$}  {:12}  REMOTE  SYNCED", "SCOPE", "STATE")?;
+    crate::os::console::outln!("{:width$}  {:12}  REMOTE  SYNCED", "SCOPE", "STATE")?;
     for s in list {
         let synced = s.synced_version.map_or("-".to_string(), |v| v.to_string());
-        super::console::outln!(
+        crate::os::console::outln!(
             "{:width$}  {:12}  {:>6}  {:>6}",
             s.scope,
             s.state.as_str(),
@@ -192,7 +192,7 @@ fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
     keychain::store_token(&id, &config.name, access.token.expose_secret()).map_err(|e| {
         anyhow!("the token works but was not stored: {e:#}. To fix: {} (or set VAULT_TOKEN for each command)", how_to_fix())
     })?;
-    super::console::status!(
+    crate::os::console::status!(
         "token for remote {} checked and stored in the {} (service devvault, account {})",
         config.name,
         store_name(),

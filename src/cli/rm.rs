@@ -1,9 +1,9 @@
 //! `devvault rm [SCOPE] KEY`: deletes a key; its versions stay in history, until
 //! `--purge` deletes the key with its whole history.
 
+use crate::KeyName;
 use anyhow::Result;
 use clap::Args;
-use devvault::KeyName;
 
 #[derive(Args, Debug)]
 pub struct Rm {
@@ -25,13 +25,13 @@ impl Rm {
                 .unlock()?
                 .purge(&scope, &key)
                 .map_err(|e| super::check_with(e, format!("devvault history {scope} {key}")))?;
-            super::console::status!("purged {key} from {scope}: {n} versions deleted");
+            crate::os::console::status!("purged {key} from {scope}: {n} versions deleted");
             return Ok(());
         }
         ctx.unlock()?
             .remove(&scope, &key)
             .map_err(|e| super::check_with(e, format!("devvault ls {scope}")))?;
-        super::console::status!(
+        crate::os::console::status!(
             "removed {key} from {scope} (its versions are kept in history; `rm --purge` deletes them)"
         );
         Ok(())

@@ -2,9 +2,9 @@
 //! prompt or `--generate`; the old version is kept in history. `--note` and `--url` keep
 //! why it was rotated and where the old value is revoked.
 
+use crate::rotation::Rotation;
 use anyhow::Result;
 use clap::Args;
-use devvault::rotation::Rotation;
 
 #[derive(Args, Debug)]
 pub struct Rotate {
@@ -39,7 +39,7 @@ impl Rotate {
             .unlock()?
             .rotate_with(&scope, &key, &value, &options)
             .map_err(|e| super::check_with(e, format!("devvault history {scope} {key}")))?;
-        super::console::status!(
+        crate::os::console::status!(
             "{key}: rotated in {scope}, now version {version} (the previous one is kept in history)"
         );
         Ok(())

@@ -4,9 +4,9 @@
 //! that hook. Reports file:line, key and scope, never the value. Exit 1 when anything is
 //! found, 0 when clean, 4 when PATH does not exist.
 
+use crate::scan::{self, Finding, Form};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::scan::{self, Finding, Form};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,7 @@ impl Scan {
             return install_hook(ctx, &root);
         }
         if !root.exists() {
-            bail!(devvault::Error::NotFound {
+            bail!(crate::Error::NotFound {
                 what: format!("path {}", root.display()),
                 suggestion: None,
             });
@@ -69,7 +69,7 @@ fn report(findings: &[Finding], json: bool) -> Result<()> {
     if json {
         return super::output::json(&findings);
     }
-    let mut out = super::console::stdout();
+    let mut out = crate::os::console::stdout();
     for f in findings {
         let form = match f.form {
             Form::Raw => "",
@@ -121,6 +121,6 @@ fn install_hook(ctx: &super::Ctx, root: &Path) -> Result<()> {
     );
     std::fs::write(&hook, script)?;
     std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
-    super::console::status!("installed {}", hook.display());
+    crate::os::console::status!("installed {}", hook.display());
     Ok(())
 }

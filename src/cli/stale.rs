@@ -2,9 +2,9 @@
 //! policy, its scope's, or 90 days), most overdue first. Never values.
 
 use super::output::{age, date};
+use crate::rotation::format_max_age;
 use anyhow::Result;
 use clap::Args;
-use devvault::rotation::format_max_age;
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -16,19 +16,19 @@ pub struct Stale {
 
 impl Stale {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let now = devvault::vault::now();
+        let now = crate::vault::now();
         let mut stale = ctx.unlock()?.stale(now)?;
         stale.sort_by_key(|s| std::cmp::Reverse(s.overdue_days));
         if self.json {
             return super::output::json(&stale);
         }
         if stale.is_empty() {
-            super::console::status!("no secret is past its maximum age");
+            crate::os::console::status!("no secret is past its maximum age");
             return Ok(());
         }
         let sw = super::output::width(stale.iter().map(|s| s.scope.to_string().len()), 5);
         let kw = super::output::width(stale.iter().map(|s| s.key.as_str().len()), 3);
-        let mut out = super::console::stdout();
+        let mut out = crate::os::console::stdout();
         writeln!(
             out,
             "{:sw$}  {:kw$}  {:16}  {:>5}  {:>7}  OVERDUE",
@@ -46,7 +46,7 @@ impl Stale {
                 s.overdue_days
             )?;
         }
-        super::console::status!(
+        crate::os::console::status!(
             "{} secrets past their maximum age; rotate them with `devvault rotate SCOPE KEY`",
             stale.len()
         );
