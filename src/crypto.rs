@@ -283,5 +283,4 @@ pub fn random_string(len: usize) -> Result<crate::SecretValue> {
 }
 
 #[cfg(test)]
-#[path = "crypto_tests.rs"]
 mod tests;

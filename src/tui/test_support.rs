@@ -2,7 +2,7 @@
 //! helper to render it into a ratatui `TestBackend`.
 
 use super::app::{App, Config, Msg, Screen};
-use devvault::{KeyName, Scope, SecretMeta};
+use crate::{KeyName, Scope, SecretMeta};
 use std::time::{Duration, Instant};
 
 /// The Unix time every fixture is seen at.
@@ -80,11 +80,11 @@ pub fn render(app: &App, w: u16, h: u16) -> String {
 }
 
 /// A version of a key as `history` lists it.
-pub fn version(v: u32, current: bool) -> devvault::rotation::VersionInfo {
-    devvault::rotation::VersionInfo {
+pub fn version(v: u32, current: bool) -> crate::rotation::VersionInfo {
+    crate::rotation::VersionInfo {
         version: v,
         created: NOW - i64::from(10 - v) * 86_400,
-        change: devvault::rotation::Change::Rotate,
+        change: crate::rotation::Change::Rotate,
         restored_from: None,
         note: Some(format!("note {v}")),
         current,

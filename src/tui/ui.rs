@@ -12,9 +12,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Widget};
 
-#[path = "ui_dialogs.rs"]
 mod dialogs;
-#[path = "ui_views.rs"]
+#[cfg(test)]
+mod tests;
 mod views;
 
 /// Where each part of the main screen goes.

@@ -9,7 +9,7 @@ use super::{Action, App, Clip, Effect, FilterState, Focus, Msg, Revealed};
 
 /// How many days back the audit view goes.
 pub const AUDIT_DAYS: u32 = 30;
-use devvault::{KeyName, Scope};
+use crate::{KeyName, Scope};
 
 impl App {
     /// The number of rows in the table.

@@ -3,18 +3,18 @@
 //! the `remotes` table (associated data: vault id and row id) whose MAC over all rows lives
 //! in the header, so a row added, removed, edited or rolled back is detected. No token is
 //! ever stored here. `remote add`, `remote rm`, `remote ls` and `remote status` are below;
-//! push and pull in `sync.rs`.
+//! push and pull in `push_pull.rs`.
 
 use super::keys::{Field, Keys, Place};
-use super::sync::pairs;
 use super::{Vault, audit, state};
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
+use crate::kv::client::Client;
+use crate::kv::payload::pairs;
+use crate::kv::plan::Base;
+use crate::kv::plan::{self, ScopeStatus};
+use crate::kv::{Access, RemoteConfig};
 use crate::model::Scope;
-use crate::remote::kv::Client;
-use crate::remote::sync::Base;
-use crate::remote::sync::{self, ScopeStatus};
-use crate::remote::{Access, RemoteConfig};
 use crate::store::{Header, Sealed, SealedRow, Tx};
 use serde::{Deserialize, Serialize};
 
@@ -335,11 +335,11 @@ impl Vault {
             let rversion = fetched.as_ref().map_or(0, |r| r.version);
             let remote_now = fetched
                 .and_then(|r| r.entries)
-                .map(|e| (rversion, sync::digest(&pairs(&e))));
-            let ldigest = local.map(|l| sync::digest(&pairs(&l)));
+                .map(|e| (rversion, plan::digest(&pairs(&e))));
+            let ldigest = local.map(|l| plan::digest(&pairs(&l)));
             out.push(ScopeStatus {
                 scope: scope.to_string(),
-                state: sync::state(base.as_ref(), ldigest, remote_now),
+                state: plan::state(base.as_ref(), ldigest, remote_now),
                 remote_version: rversion,
                 synced_version: base.map(|b| b.version),
             });
