@@ -27,6 +27,13 @@ pub fn fill_random(buf: &mut [u8]) {
     getrandom::fill(buf).expect("the OS random number generator failed");
 }
 
+/// A fresh vault key from the OS random number generator, filled in place.
+pub fn random_key() -> VaultKey {
+    let mut key = VaultKey::zeroed();
+    fill_random(key.expose_secret_mut());
+    key
+}
+
 /// Argon2id cost parameters of a passphrase slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct KdfParams {

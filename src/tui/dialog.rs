@@ -3,8 +3,8 @@
 //! and yields the [`Effect`] to run, or an error shown in the form. Values typed here live
 //! only in [`SecretInput`] fields, masked unless the user toggles them visible.
 
-use super::app::{Effect, RotateHow, SaveKind};
 use super::input::{Edit, SecretInput, TextInput};
+use super::msg::{Effect, RotateHow, SaveKind};
 use crate::generate::{Charset, Generator};
 use crate::{ExportFormat, KeyName, Scope};
 use std::path::PathBuf;

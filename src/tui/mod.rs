@@ -12,6 +12,7 @@ pub mod event;
 pub mod filter;
 pub mod gate;
 pub mod input;
+pub mod layout;
 pub mod msg;
 pub mod runner;
 pub mod theme;

@@ -65,7 +65,7 @@ fn unwrap_slot(vault_id: &[u8], slot: &Slot, kek: &VaultKey, path: &Path) -> Res
 impl Vault {
     /// Creates a new vault at `path` with a passphrase slot of the given Argon2id cost.
     pub fn create(path: &Path, pass: &Passphrase, params: KdfParams) -> Result<Vault> {
-        let dek = VaultKey::generate();
+        let dek = crypto::random_key();
         let mut vault_id = vec![0u8; 16];
         crypto::fill_random(&mut vault_id);
         let slot = passphrase_slot(&vault_id, &dek, pass, params)?;
@@ -148,7 +148,7 @@ impl Vault {
                 "use change_passphrase",
             ));
         }
-        let key = VaultKey::generate();
+        let key = crypto::random_key();
         let mut slot = Slot {
             kind: kind.into(),
             kdf: KEY_SLOT_KDF.into(),

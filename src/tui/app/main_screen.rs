@@ -3,7 +3,7 @@
 
 use super::super::dialog::{Confirm, Dialog, FormKind};
 use super::super::input::{Edit, SecretInput};
-use super::super::ui;
+use super::super::layout;
 use super::super::views::{AuditView, HistoryView, step};
 use super::{Action, App, Clip, Effect, FilterState, Focus, Msg, Revealed};
 
@@ -52,7 +52,7 @@ impl App {
 
     /// Rows of secrets that fit in the table.
     pub fn page(&self) -> usize {
-        ui::table_body_height(self.size).max(1)
+        layout::table_body_height(self.size).max(1)
     }
 
     /// Scrolls so the cursor row is drawn.
