@@ -12,7 +12,7 @@
 //!   Target: under one frame (16 ms) each.
 //!
 //! Without `--bench` (as under `cargo test --all-targets`) a smoke test runs instead.
-#![allow(dead_code, unused_imports)]
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unused_imports)]
 
 use devvault::tui::{app, catalog, filter, input, test_support, ui};
 

@@ -2,6 +2,8 @@
 //! module per suite and the helpers they share in `common/`. Run one suite with
 //! `cargo test --test integration <suite>::`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 mod audit;

@@ -1,5 +1,9 @@
 //! Fixtures for the TUI's tests: an app over a small sample vault at a fixed time, and a
 //! helper to render it into a ratatui `TestBackend`.
+#![expect(
+    clippy::unwrap_used,
+    reason = "fixtures: fixed names that always parse"
+)]
 
 use super::app::{App, Config, Msg, Screen};
 use crate::{KeyName, Scope, SecretMeta};

@@ -40,19 +40,13 @@ pub(super) struct Remotes {
     gone: Vec<i64>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
+/// A 32-byte digest from the lowercase hex it is stored as, or None.
 fn unhex(s: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
-    if s.len() != 64 {
-        return None;
+    match base16ct::lower::decode(s, &mut out) {
+        Ok(d) if d.len() == 32 => Some(out),
+        _ => None,
     }
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
 }
 
 impl Remotes {
@@ -168,7 +162,7 @@ impl Remotes {
             remote: remote.to_string(),
             scope: want.clone(),
             version: base.version,
-            digest: hex(&base.digest),
+            digest: base16ct::lower::encode_string(&base.digest),
         };
         self.upsert(
             h,

@@ -189,17 +189,13 @@ impl Vault {
 
     /// This vault's random id, as hex: names its keychain and session entries.
     pub fn id_hex(&self) -> String {
-        hex(&self.vault_id)
+        base16ct::lower::encode_string(&self.vault_id)
     }
 
     /// A copy of the vault key, for a timed session unlock held by the kernel.
     pub fn session_key(&self) -> VaultKey {
         VaultKey::from_bytes(*self.dek.expose_secret())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl LockedVault {
@@ -210,7 +206,7 @@ impl LockedVault {
 
     /// This vault's random id, as hex.
     pub fn id_hex(&self) -> String {
-        hex(&self.vault_id)
+        base16ct::lower::encode_string(&self.vault_id)
     }
 
     /// Whether a key slot of `kind` exists.
