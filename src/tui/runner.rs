@@ -8,6 +8,7 @@ use super::app::{Effect, Msg, RotateHow, SaveKind};
 use crate::audit::EventKind;
 use crate::crypto::KdfParams;
 use crate::os::clipboard::Clipboard;
+use crate::vault::Outcome;
 use crate::{Error, KeyName, Scope, SecretMeta, SecretValue, Vault};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -164,15 +165,15 @@ impl Runner {
         kind: SaveKind,
     ) -> Result<Vec<Msg>> {
         let vault = self.vault()?;
-        if kind == SaveKind::Add && vault.get(&scope, &key).is_ok() {
-            anyhow::bail!("{key} already exists in {scope}; select it and press e to edit");
-        }
-        let outcome = vault.set(&scope, &key, &value)?;
+        let outcome = match kind {
+            SaveKind::Add => vault.add(&scope, &key, &value).map(|()| Outcome::Added)?,
+            _ => vault.set(&scope, &key, &value)?,
+        };
         let metas = vault.list(&scope)?;
         let text = match outcome {
-            crate::vault::Outcome::Added => format!("added {key} to {scope}"),
-            crate::vault::Outcome::Changed => format!("saved {key}"),
-            crate::vault::Outcome::Unchanged => format!("{key} is unchanged"),
+            Outcome::Added => format!("added {key} to {scope}"),
+            Outcome::Changed => format!("saved {key}"),
+            Outcome::Unchanged => format!("{key} is unchanged"),
         };
         Ok(vec![
             Msg::ScopeLoaded(scope, metas, Some(key)),
@@ -181,17 +182,12 @@ impl Runner {
     }
 
     fn export(&mut self, scope: &Scope, format: crate::ExportFormat, path: &Path) -> Result<Msg> {
-        let entries = self.vault()?.export_for(scope, EventKind::Export)?;
-        let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
-        let rendered = crate::format::render(format, scope, &refs)?;
-        crate::os::private_file::write_private(path, rendered.text.as_bytes())?;
-        // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
-        self.vault()?.record_export(path, scope)?;
-        let mut text = format!("wrote {} keys to {} (0600)", entries.len(), path.display());
-        if let Some(w) = rendered.warnings.first() {
+        let done = crate::flows::export_to_file(self.vault()?, scope, format, path)?;
+        let mut text = format!("wrote {} keys to {} (0600)", done.count, path.display());
+        if let Some(w) = done.warnings.first() {
             text.push_str(&format!("; warning: {w}"));
         }
-        if crate::os::private_file::is_tracked_risk(path) {
+        if done.not_ignored {
             return Ok(Msg::Failed(format!(
                 "{text}; it is NOT git-ignored: add it to .gitignore"
             )));
@@ -200,23 +196,15 @@ impl Runner {
     }
 
     fn import(&mut self, scope: Scope, path: &Path) -> Result<Vec<Msg>> {
-        let bytes = zeroize::Zeroizing::new(
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
-        );
-        let origin = path.display().to_string();
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| anyhow::anyhow!("{origin}: not UTF-8 text (byte {})", e.valid_up_to()))?;
-        let entries: Vec<(KeyName, SecretValue)> = crate::dotenv::parse(text, &origin)?
-            .into_iter()
-            .map(|e| (e.key, e.value))
-            .collect();
+        let entries = crate::flows::read_dotenv(crate::flows::Input::File(path))?;
         let vault = self.vault()?;
         let report = vault.import(&scope, &entries)?;
         let metas = vault.list(&scope)?;
         Ok(vec![
             Msg::ScopeLoaded(scope.clone(), metas, None),
             Msg::Info(format!(
-                "imported {origin} into {scope}: {} added, {} changed",
+                "imported {} into {scope}: {} added, {} changed",
+                path.display(),
                 report.added.len(),
                 report.changed.len()
             )),
