@@ -49,112 +49,128 @@ impl Runner {
             .context("the vault is locked; unlock it first")
     }
 
+    /// Runs one effect: one method per effect.
     fn try_run(&mut self, fx: Effect) -> Result<Vec<Msg>> {
-        Ok(match fx {
-            Effect::Create(pass) => {
-                let params = self.kdf.unwrap_or_else(|| {
-                    crate::crypto::calibrate(std::time::Duration::from_millis(500))
-                });
-                self.vault = Some(Vault::create(&self.path, &pass, params)?);
-                vec![Msg::Created]
-            }
+        match fx {
+            Effect::Create(pass) => self.create(&pass),
             Effect::Unlock(pass) => {
                 self.vault = Some(Vault::open(&self.path)?.unlock(&pass)?);
-                vec![Msg::Unlocked]
+                Ok(vec![Msg::Unlocked])
             }
             Effect::LoadAll => {
                 let (listed, pending) = load::first(self.vault()?)?;
-                vec![Msg::Listed(listed, pending)]
+                Ok(vec![Msg::Listed(listed, pending)])
             }
-            Effect::LoadScopes(scopes) => {
-                vec![Msg::ScopesLoaded(load::batch(self.vault()?, &scopes)?)]
-            }
+            Effect::LoadScopes(scopes) => Ok(vec![Msg::ScopesLoaded(load::batch(
+                self.vault()?,
+                &scopes,
+            )?)]),
             Effect::Reveal(s, k) => {
                 let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
-                vec![Msg::Revealed(s, k, v)]
+                Ok(vec![Msg::Revealed(s, k, v)])
             }
             Effect::FetchForEdit(s, k) => {
                 let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
-                vec![Msg::EditLoaded(s, k, v)]
+                Ok(vec![Msg::EditLoaded(s, k, v)])
             }
-            Effect::Copy(s, k) => {
-                if self.clipboard.is_none() {
-                    self.clipboard = Some(Clipboard::open()?);
-                }
-                // The clipboard first: no display, no value read (and no audit entry).
-                let v = self.vault()?.get_for(&s, &k, EventKind::Copy)?;
-                if let Some(c) = self.clipboard.as_mut() {
-                    c.copy(&v)?;
-                }
-                vec![Msg::Copied(k)]
-            }
-            Effect::ClearClipboard => match self.clipboard.as_mut() {
-                Some(c) => vec![Msg::ClipboardCleared(c.clear_if_ours()?)],
-                None => vec![],
-            },
+            Effect::Copy(s, k) => self.copy(s, k),
+            Effect::ClearClipboard => self.clear_clipboard(),
             Effect::Save {
                 scope,
                 key,
                 value,
                 kind,
-            } => self.save(scope, key, value, kind)?,
-            Effect::Rotate { scope, key, how } => {
-                let value = match how {
-                    RotateHow::Paste(v) => v,
-                    RotateHow::Generate(generator) => generator.generate(),
-                };
-                let vault = self.vault()?;
-                let version = vault.rotate(&scope, &key, &value, None)?;
-                let metas = vault.list(&scope)?;
-                vec![
-                    Msg::ScopeLoaded(scope, metas, Some(key.clone())),
-                    Msg::Info(format!("rotated {key}: now version {version}")),
-                ]
-            }
+            } => self.save(scope, key, value, kind),
+            Effect::Rotate { scope, key, how } => self.rotate(scope, key, how),
             Effect::LoadHistory(s, k) => {
                 let versions = self.vault()?.history(&s, &k)?;
-                vec![Msg::HistoryLoaded(s, k, versions)]
+                Ok(vec![Msg::HistoryLoaded(s, k, versions)])
             }
             Effect::RevealVersion(s, k, version) => {
                 let value = self.vault()?.history_value(&s, &k, u64::from(version))?;
-                vec![Msg::VersionRevealed(version, value)]
+                Ok(vec![Msg::VersionRevealed(version, value)])
             }
-            Effect::Rollback(scope, key, version) => {
-                let vault = self.vault()?;
-                let new = vault.rollback(&scope, &key, u64::from(version))?;
-                let metas = vault.list(&scope)?;
-                vec![
-                    Msg::ScopeLoaded(scope, metas, Some(key.clone())),
-                    Msg::Info(format!("rolled {key} back to v{version}: now v{new}")),
-                ]
-            }
+            Effect::Rollback(scope, key, version) => self.rollback(scope, key, version),
             Effect::LoadAudit(days) => {
                 let since = crate::vault::now() - i64::from(days) * 86_400;
-                vec![Msg::AuditLoaded(self.vault()?.audit_events(since)?)]
+                Ok(vec![Msg::AuditLoaded(self.vault()?.audit_events(since)?)])
             }
-            Effect::Delete(scope, key) => {
-                let vault = self.vault()?;
-                vault.remove(&scope, &key)?;
-                let metas = list_or_empty(vault, &scope)?;
-                vec![
-                    Msg::ScopeLoaded(scope.clone(), metas, None),
-                    Msg::Info(format!("deleted {key} from {scope} (kept in history)")),
-                ]
-            }
+            Effect::Delete(scope, key) => self.delete(scope, key),
             Effect::Export {
                 scope,
                 format,
                 path,
-            } => vec![self.export(&scope, format, &path)?],
-            Effect::Import(scope, path) => self.import(scope, &path)?,
+            } => Ok(vec![self.export(&scope, format, &path)?]),
+            Effect::Import(scope, path) => self.import(scope, &path),
             Effect::Lock => {
                 if let Some(v) = self.vault.take() {
                     let _ = crate::os::session::forget(&v.id_hex());
                 }
-                vec![]
+                Ok(vec![])
             }
-            Effect::AddScope(_) | Effect::Quit => vec![],
+            Effect::AddScope(_) | Effect::Quit => Ok(vec![]),
+        }
+    }
+
+    fn create(&mut self, pass: &crate::Passphrase) -> Result<Vec<Msg>> {
+        let params = self
+            .kdf
+            .unwrap_or_else(|| crate::crypto::calibrate(std::time::Duration::from_millis(500)));
+        self.vault = Some(Vault::create(&self.path, pass, params)?);
+        Ok(vec![Msg::Created])
+    }
+
+    fn copy(&mut self, s: Scope, k: KeyName) -> Result<Vec<Msg>> {
+        if self.clipboard.is_none() {
+            self.clipboard = Some(Clipboard::open()?);
+        }
+        // The clipboard first: no display, no value read (and no audit entry).
+        let v = self.vault()?.get_for(&s, &k, EventKind::Copy)?;
+        if let Some(c) = self.clipboard.as_mut() {
+            c.copy(&v)?;
+        }
+        Ok(vec![Msg::Copied(k)])
+    }
+
+    fn clear_clipboard(&mut self) -> Result<Vec<Msg>> {
+        Ok(match self.clipboard.as_mut() {
+            Some(c) => vec![Msg::ClipboardCleared(c.clear_if_ours()?)],
+            None => vec![],
         })
+    }
+
+    fn rotate(&mut self, scope: Scope, key: KeyName, how: RotateHow) -> Result<Vec<Msg>> {
+        let value = match how {
+            RotateHow::Paste(v) => v,
+            RotateHow::Generate(generator) => generator.generate(),
+        };
+        let vault = self.vault()?;
+        let version = vault.rotate(&scope, &key, &value, None)?;
+        let metas = vault.list(&scope)?;
+        Ok(vec![
+            Msg::ScopeLoaded(scope, metas, Some(key.clone())),
+            Msg::Info(format!("rotated {key}: now version {version}")),
+        ])
+    }
+
+    fn rollback(&mut self, scope: Scope, key: KeyName, version: u32) -> Result<Vec<Msg>> {
+        let vault = self.vault()?;
+        let new = vault.rollback(&scope, &key, u64::from(version))?;
+        let metas = vault.list(&scope)?;
+        Ok(vec![
+            Msg::ScopeLoaded(scope, metas, Some(key.clone())),
+            Msg::Info(format!("rolled {key} back to v{version}: now v{new}")),
+        ])
+    }
+
+    fn delete(&mut self, scope: Scope, key: KeyName) -> Result<Vec<Msg>> {
+        let vault = self.vault()?;
+        vault.remove(&scope, &key)?;
+        let metas = list_or_empty(vault, &scope)?;
+        Ok(vec![
+            Msg::ScopeLoaded(scope.clone(), metas, None),
+            Msg::Info(format!("deleted {key} from {scope} (kept in history)")),
+        ])
     }
 
     fn save(
