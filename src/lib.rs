@@ -19,6 +19,7 @@ pub mod rotation;
 pub mod scan;
 pub mod secret;
 mod store;
+pub mod text;
 pub mod vault;
 
 pub use error::{Error, Result};

@@ -19,7 +19,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors can quote a server's or a file's text: nothing in it may act on the terminal.
+            let text = format!("{err:#}");
+            eprintln!("error: {}", devvault::text::Escaped::message(&text));
             ExitCode::from(cli::exit_code(&err))
         }
     }

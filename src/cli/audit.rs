@@ -6,6 +6,7 @@ use super::output::date;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use devvault::rotation::parse_max_age;
+use devvault::text::Escaped;
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -75,9 +76,9 @@ impl Audit {
                 e.seq,
                 date(e.at),
                 e.kind.as_str(),
-                e.scope.as_deref().unwrap_or("-"),
-                e.key.as_deref().unwrap_or("-"),
-                e.detail.as_deref().unwrap_or("")
+                Escaped::line(e.scope.as_deref().unwrap_or("-")),
+                Escaped::line(e.key.as_deref().unwrap_or("-")),
+                Escaped::line(e.detail.as_deref().unwrap_or(""))
             );
             writeln!(out, "{}", line.trim_end())?;
         }
