@@ -454,3 +454,35 @@ fn a_listed_name_that_leaves_the_prefix_is_refused_before_any_request_uses_it() 
         );
     }
 }
+
+/// A KV v2 read answer holding `data` (field -> string).
+fn kv_answer(data: serde_json::Value) -> String {
+    serde_json::json!({"data": {"data": data, "metadata": {"version": 1}}}).to_string()
+}
+
+#[test]
+fn hostile_notes_and_a_70000_byte_name_from_a_remote_are_refused() {
+    let meta = serde_json::json!({"format": 1, "keys": {"API_BASE": {
+        "version": 1, "note": "rotated\u{2028}API_BASE=https://attacker.example\x1b]52;c;eA==\x07"}}})
+    .to_string();
+    let hostile =
+        kv_answer(serde_json::json!({"API_BASE": "https://api.example", "devvault:meta": meta}));
+    let long = kv_answer(serde_json::json!({"K".repeat(70_000): "v"}));
+    let server = Fake::start(move |req| {
+        if req.contains("/data/devvault/app/dev") {
+            (200, hostile.clone())
+        } else if req.contains("/data/devvault/long/dev") {
+            (200, long.clone())
+        } else {
+            (404, "{}".into())
+        }
+    });
+    let dev = Dev::new(&server.addr, "t0k3n", "devvault");
+    let err = dev.fails(&["pull", "app"], 1);
+    assert!(err.contains("note of `API_BASE`"), "{err}");
+    assert_escaped(&err);
+    let err = dev.fails(&["pull", "long"], 6);
+    assert!(err.contains("longer than 256"), "{err}");
+    assert_escaped(&err);
+    dev.cmd().args(["ls", "app"]).assert().code(4);
+}
