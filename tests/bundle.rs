@@ -388,3 +388,49 @@ fn a_70000_byte_name_from_a_bundle_or_an_import_is_refused_without_a_panic() {
         );
     }
 }
+
+#[test]
+fn a_vault_holding_names_from_before_the_limits_still_opens_lists_and_exports() {
+    use devvault::{KeyName, Passphrase, Scope, SecretValue, Vault};
+    let e = Env::new();
+    let long_key = "K".repeat(70_000);
+    let long_scope = format!("{}/dev", "p".repeat(100));
+    {
+        // Names as an older devvault stored them (no length limit then).
+        let mut v = Vault::open(&e.vault)
+            .unwrap()
+            .unlock(&Passphrase::new(common::cli::PASS.to_string()))
+            .unwrap();
+        let scope = Scope::parse("myapp/dev").unwrap();
+        let value = SecretValue::from("old-long-value");
+        v.set(&scope, &KeyName::stored(&long_key).unwrap(), &value)
+            .unwrap();
+        let wide = Scope::parse_stored(&long_scope).unwrap();
+        v.set(&wide, &KeyName::new("K").unwrap(), &value).unwrap();
+    }
+    for args in [
+        &["ls", "myapp/dev"][..],
+        &["audit"][..],
+        &["stale"][..],
+        &["projects"][..],
+        &["export", "myapp/dev", "--format", "json"][..],
+    ] {
+        let out = e.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(e.get(&["myapp/dev", &long_key]), "old-long-value");
+    // New long names are refused; the old one can still be removed.
+    e.cmd()
+        .args(["set", "myapp/dev", &format!("{long_key}X")])
+        .write_stdin("v")
+        .assert()
+        .code(1);
+    e.cmd()
+        .args(["rm", "myapp/dev", &long_key])
+        .assert()
+        .success();
+}
