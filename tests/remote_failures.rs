@@ -409,6 +409,29 @@ fn vault_token_goes_only_to_the_server_vault_addr_names() {
         "the token went to another server: {:?}",
         server.seen()
     );
+    // `remote login` neither sends VAULT_TOKEN nor ~/.vault-token to another server.
+    std::fs::write(
+        dev.env.dir.path().join(".vault-token"),
+        "home-token-for-elsewhere",
+    )
+    .unwrap();
+    let out = dev
+        .cmd()
+        .env("VAULT_ADDR", "https://vault.other.example:8200")
+        .args(["remote", "login", "team"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success());
+    assert!(
+        err.contains("VAULT_TOKEN not used") && err.contains("~/.vault-token not used"),
+        "{err}"
+    );
+    assert!(
+        server.seen().iter().all(|h| !h.contains("for-elsewhere")),
+        "a token went to another server: {:?}",
+        server.seen()
+    );
     // VAULT_ADDR naming this remote: the token is used (with a trailing slash, any case).
     dev.cmd()
         .env("VAULT_ADDR", format!("{}/", server.addr.to_uppercase()))

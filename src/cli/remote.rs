@@ -194,7 +194,7 @@ fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
     let config = vault.remote(name)?;
     let token = match env_token(&config) {
         Some(t) => t,
-        None => match home_token() {
+        None => match home_token(&config) {
             Some(t) => t,
             None if std::io::stdin().is_terminal() => {
                 let t = zeroize::Zeroizing::new(
@@ -231,34 +231,45 @@ fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
 /// server is never sent to this one (said on stderr when skipped).
 fn env_token(config: &RemoteConfig) -> Option<Token> {
     let t = zeroize::Zeroizing::new(std::env::var("VAULT_TOKEN").ok()?);
-    if t.trim().is_empty() {
-        return None;
-    }
-    let addr = std::env::var("VAULT_ADDR").unwrap_or_default();
-    if !config.is_at(&addr) {
-        let shown = if addr.is_empty() {
-            "unset".to_string()
-        } else {
-            format!("{}", Escaped::line(&addr))
-        };
-        eprintln!(
-            "note: VAULT_TOKEN not used for remote {} ({}): VAULT_ADDR ({shown}) names another server; set VAULT_ADDR={} to use it, or `devvault remote login {}`",
-            config.name,
-            Escaped::line(&config.url),
-            Escaped::line(&config.url),
-            config.name
-        );
+    if t.trim().is_empty() || !meant_for(config, "VAULT_TOKEN") {
         return None;
     }
     Some(Token::new(&t))
 }
 
-fn home_token() -> Option<Token> {
+/// Whether `VAULT_ADDR` names `config`'s server, so that the vault CLI's token (`what`) is
+/// meant for it; when not, says so on stderr.
+fn meant_for(config: &RemoteConfig, what: &str) -> bool {
+    let addr = std::env::var("VAULT_ADDR").unwrap_or_default();
+    if config.is_at(&addr) {
+        return true;
+    }
+    let shown = if addr.is_empty() {
+        "unset".to_string()
+    } else {
+        Escaped::line(&addr).to_string()
+    };
+    eprintln!(
+        "note: {what} not used for remote {} ({}): VAULT_ADDR ({shown}) names another server; set VAULT_ADDR={} to use it, or `devvault remote login {}`",
+        config.name,
+        Escaped::line(&config.url),
+        Escaped::line(&config.url),
+        config.name
+    );
+    false
+}
+
+/// `~/.vault-token` (what `bao login` / `vault login` wrote), on the same terms as
+/// `VAULT_TOKEN`.
+fn home_token(config: &RemoteConfig) -> Option<Token> {
     let home = std::env::var_os("HOME")?;
     let text = zeroize::Zeroizing::new(
         std::fs::read_to_string(std::path::Path::new(&home).join(".vault-token")).ok()?,
     );
-    (!text.trim().is_empty()).then(|| Token::new(&text))
+    if text.trim().is_empty() || !meant_for(config, "~/.vault-token") {
+        return None;
+    }
+    Some(Token::new(&text))
 }
 
 /// The transport options of the vault CLI's environment, with an empty token.
