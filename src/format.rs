@@ -306,5 +306,4 @@ fn k8s_name(scope: &Scope) -> String {
 }
 
 #[cfg(test)]
-#[path = "format_tests.rs"]
 mod tests;

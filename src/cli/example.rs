@@ -25,7 +25,7 @@ impl Example {
             writeln!(out)?;
             // Escaped: a `\r`, U+2028 or other line end in a note never starts a live line.
             for c in comments {
-                writeln!(out, "{}", devvault::text::comment_line(&c))?;
+                writeln!(out, "{}", crate::text::comment_line(&c))?;
             }
             writeln!(out, "{key}=")?;
         }

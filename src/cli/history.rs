@@ -2,10 +2,10 @@
 //! values only with `--reveal` (each reveal is recorded in the audit log).
 
 use super::output::date;
+use crate::KeyName;
+use crate::rotation::VersionInfo;
 use anyhow::Result;
 use clap::Args;
-use devvault::KeyName;
-use devvault::rotation::VersionInfo;
 use serde::Serialize;
 use std::io::Write;
 
@@ -75,7 +75,7 @@ fn print_table(rows: &[Row<'_>]) -> Result<()> {
         let mut note = i
             .note
             .as_deref()
-            .map(devvault::text::escape)
+            .map(crate::text::escape)
             .unwrap_or_default();
         if let Some(from) = i.restored_from {
             note = format!("value of version {from} {note}")

@@ -19,7 +19,7 @@ impl Run {
         let scope = ctx.scope(self.scope.as_deref())?;
         let entries = ctx
             .unlock()?
-            .export_for(&scope, devvault::audit::EventKind::Run)?;
+            .export_for(&scope, crate::audit::EventKind::Run)?;
         let mut cmd = std::process::Command::new(&self.cmd[0]);
         cmd.args(&self.cmd[1..]);
         for (key, value) in &entries {

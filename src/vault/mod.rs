@@ -13,11 +13,11 @@ mod extras;
 mod history;
 mod keys;
 mod policy;
-mod remote;
+mod push_pull;
+mod remotes;
 mod scan;
 mod slots;
 mod state;
-mod sync;
 mod versions;
 
 pub use bundle::Preview;
