@@ -388,6 +388,8 @@ const PIECES: &[&str] = &[
     "B=\"",
     "K1=`",
     ": ",
+    "#\"",
+    "\\\"",
 ];
 
 /// Whole files: 1 to 6 keys (some named like what a value injects) with random values.
@@ -420,7 +422,7 @@ const INJECTION: &[(&str, &str)] = &[
 
 #[test]
 fn dotenv_export_whole_files_hold_exactly_the_scope_keys_for_every_parser() {
-    let mut files: Vec<Vec<(String, String)>> = random_files(600);
+    let mut files: Vec<Vec<(String, String)>> = random_files(800);
     files.push(
         INJECTION
             .iter()

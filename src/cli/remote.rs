@@ -150,7 +150,8 @@ fn ls(vault: &mut Vault, json: bool) -> Result<()> {
     for r in remotes {
         let ns = r
             .namespace
-            .map(|n| format!(" namespace {n}"))
+            .as_deref()
+            .map(|n| format!(" namespace {}", Escaped::line(n)))
             .unwrap_or_default();
         let insecure = if r.insecure_http {
             "  (insecure http allowed)"
@@ -160,7 +161,7 @@ fn ls(vault: &mut Vault, json: bool) -> Result<()> {
         println!(
             "{}  {}  {}/data/{}{ns}{insecure}",
             r.name,
-            Escaped::line(&r.url),
+            r.shown_url(),
             r.mount,
             r.prefix
         );

@@ -153,6 +153,19 @@ impl RemoteConfig {
         check_address(&self.url, self.insecure_http)
     }
 
+    /// The address to show: a `USER:PASSWORD@` an older devvault stored is masked, and the
+    /// rest escaped.
+    pub fn shown_url(&self) -> String {
+        let url = match (split_address(&self.url), self.url.find("://")) {
+            (Some((_, authority)), Some(i)) if authority.contains('@') => {
+                let host = authority.rsplit('@').next().unwrap_or_default();
+                format!("{}***@{host}", &self.url[..i + 3])
+            }
+            _ => self.url.clone(),
+        };
+        crate::text::escape(&url)
+    }
+
     /// Whether `addr` (e.g. `VAULT_ADDR`) names this remote's server: the same scheme, host
     /// and port (case and a trailing `/` aside).
     pub fn is_at(&self, addr: &str) -> bool {
@@ -296,6 +309,9 @@ mod tests {
         old.url = "http://v.example".into();
         assert!(old.check_transport().is_err());
         assert!(old.is_at("HTTP://v.example/") && !old.is_at("http://w.example"));
+        old.url = "https://u:hunter2@v.example:8200".into();
+        assert_eq!(old.shown_url(), "https://***@v.example:8200");
+        assert!(old.check_transport().is_err());
     }
 
     #[test]
