@@ -7,6 +7,7 @@
 use crate::common;
 
 use common::bao::{Dev, bao, prefix};
+use common::fake_http::Fake;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -260,50 +261,6 @@ fn tampered_remote_settings_are_detected() {
     // Deleting it is caught the same way.
     db.execute("DELETE FROM remotes", []).unwrap();
     env.cmd().args(["remote", "ls"]).assert().code(5);
-}
-
-/// A tiny HTTP server on a free loopback port, answering each request with `answer(method
-/// and path)`; it records every request's head (request line and headers).
-struct Fake {
-    addr: String,
-    seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-impl Fake {
-    fn start(answer: impl Fn(&str) -> (u16, String) + Send + 'static) -> Fake {
-        use std::io::{BufRead, BufReader, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = format!("http://{}", listener.local_addr().unwrap());
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let log = seen.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut head = String::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    head.push_str(&line);
-                }
-                let first = head.lines().next().unwrap_or_default().to_string();
-                log.lock().unwrap().push(head);
-                let (status, body) = answer(&first);
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            }
-        });
-        Fake { addr, seen }
-    }
-
-    fn seen(&self) -> Vec<String> {
-        self.seen.lock().unwrap().clone()
-    }
 }
 
 /// An error body with terminal escapes (clipboard write, title, screen clear) and 5,000 more
