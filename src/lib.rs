@@ -17,6 +17,8 @@ pub mod cli;
 pub mod crypto;
 pub mod dotenv;
 pub mod error;
+#[cfg(feature = "cli")]
+pub mod flows;
 pub mod format;
 pub mod generate;
 pub mod kv;

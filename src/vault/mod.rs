@@ -230,6 +230,27 @@ impl Vault {
         })
     }
 
+    /// Adds a key that must not exist yet, checked and written in one transaction; an
+    /// existing key is an [`Error::InvalidInput`] and nothing is written or audited (no value
+    /// is read to find out).
+    pub fn add(&mut self, scope: &Scope, key: &KeyName, value: &SecretValue) -> Result<()> {
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut edit = Edit::begin(tx, keys, scope, true, now())?;
+            if edit.find(key)?.is_some() {
+                return Err(Error::InvalidInput {
+                    what: format!("{key} already exists in {scope}"),
+                    fix: "select it and edit it, or choose another name".into(),
+                });
+            }
+            let origin = edit::Origin::of(crate::rotation::Change::Set);
+            let (_, version) = edit.put(key, value, &origin)?;
+            let event = Event::new(EventKind::Set).scope(scope).key(key);
+            edit.record(&event.detail(format!("version {version}")))?;
+            edit.finish()
+        })
+    }
+
     /// Sets many keys in one transaction: all of them land, or none.
     pub fn import(
         &mut self,
