@@ -29,6 +29,7 @@ pub mod rotation;
 pub mod scan;
 pub mod secret;
 mod store;
+pub mod text;
 #[cfg(feature = "cli")]
 pub mod tui;
 pub mod vault;

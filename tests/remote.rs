@@ -102,7 +102,7 @@ fn concurrent_push_is_a_conflict_naming_keys_never_values() {
 fn check_and_set_refuses_a_stale_version() {
     let b = bao();
     let p = prefix("cas");
-    let config = RemoteConfig::new("team", &b.addr, "secret", &p, None).unwrap();
+    let config = RemoteConfig::new("team", &b.addr, "secret", &p, None, false).unwrap();
     let access = Access::new(Token::new(&b.token));
     let client = Client::new(&config, &access).unwrap();
     let entry = |v: &str| Entry {

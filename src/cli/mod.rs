@@ -52,7 +52,9 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            crate::os::console::write_status(format_args!("error: {err:#}"));
+            // Errors can quote a server's or a file's text: nothing in it may act on the terminal.
+            let text = format!("{err:#}");
+            crate::os::console::status!("error: {}", crate::text::Escaped::message(&text));
             ExitCode::from(exit_code(&err))
         }
     }

@@ -49,7 +49,8 @@ impl Pull {
             match vault.pull(Some(&config.name), scope, &access, resolution) {
                 Ok(r) => reports.push(r),
                 Err(e @ Error::Conflict { .. }) if self.all => {
-                    crate::os::console::status!("error: {e}");
+                    let text = e.to_string();
+                    crate::os::console::status!("error: {}", crate::text::Escaped::message(&text));
                     conflicts.push(scope.to_string());
                 }
                 Err(e) => return Err(e.into()),
