@@ -9,15 +9,18 @@
 pub mod audit;
 pub mod bundle;
 pub mod crypto;
+pub mod dangerous;
 pub mod dotenv;
 pub mod error;
 pub mod format;
 pub mod generate;
 pub mod model;
+pub mod preview;
 pub mod remote;
 pub mod rotation;
 pub mod scan;
 pub mod secret;
+pub mod signing;
 mod store;
 pub mod vault;
 

@@ -6,6 +6,7 @@
 mod common;
 
 use common::bao::{Dev, bao, prefix};
+use common::traps::{Traps, assert_run_refuses};
 use devvault::remote::kv::Client;
 use devvault::remote::payload::{Entry, KeyMeta};
 use devvault::remote::{Access, RemoteConfig, Token};
@@ -218,4 +219,79 @@ fn login_keeps_the_token_in_the_os_keychain() {
     assert!(
         String::from_utf8_lossy(&out.get_output().stderr).contains("devvault remote login team")
     );
+}
+
+/// The attack as tried: a teammate's token writes an entry with the `bao` CLI whose names
+/// make the next `devvault run -- bash|node|git` run their code.
+#[test]
+fn dangerous_names_from_a_pull_need_naming_and_never_run() {
+    let server = bao();
+    let p = prefix("danger");
+    let bob = Dev::new(&server.addr, &server.token, &p);
+    let traps = Traps::new(&bob.env.work());
+    let mut put = vec![
+        "kv".to_string(),
+        "put".into(),
+        "-mount=secret".into(),
+        format!("{p}/app/dev"),
+        "OK_KEY=harmless".into(),
+        "DB_URL=postgres://u:p@db.internal/app".into(),
+    ];
+    put.extend(traps.vars().into_iter().map(|(k, v)| format!("{k}={v}")));
+    let put: Vec<&str> = put.iter().map(String::as_str).collect();
+    server.cli(&put);
+
+    // No terminal, --yes, or one name left out: refused by name, nothing imported.
+    let mut left_out = traps.allow_all();
+    left_out.truncate(left_out.len() - 2);
+    let mut with = |extra: &[String]| {
+        let mut args = vec!["pull".to_string(), "app/dev".into()];
+        args.extend_from_slice(extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        bob.fails(&args, 1)
+    };
+    for extra in [vec![], vec!["--yes".to_string()], left_out] {
+        let err = with(&extra);
+        assert!(err.contains("GIT_CONFIG_VALUE_0"), "{err}");
+        assert!(err.contains("--allow-env"), "{err}");
+        bob.fails(&["get", "app/dev", "OK_KEY"], 4);
+    }
+    // --dry-run previews, flags and imports nothing.
+    let out = bob
+        .cmd()
+        .args(["pull", "app/dev", "--dry-run"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("BASH_ENV"), "{text}");
+    assert!(text.contains("dangerous"), "{text}");
+    assert!(text.contains("host db.internal"), "{text}");
+    bob.fails(&["get", "app/dev", "OK_KEY"], 4);
+
+    let mut args = vec!["pull".to_string(), "app/dev".into(), "--yes".into()];
+    args.extend(traps.allow_all());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    bob.ok(&args);
+    assert_eq!(bob.get("app/dev", "OK_KEY"), "harmless");
+    assert_run_refuses(&bob.env, "app/dev", &traps);
+
+    // A changed URL shows its new host in the preview.
+    server.cli(&[
+        "kv",
+        "patch",
+        "-mount=secret",
+        &format!("{p}/app/dev"),
+        "DB_URL=postgres://u:p@attacker.example/app",
+    ]);
+    let out = bob
+        .cmd()
+        .args(["pull", "app/dev", "--dry-run"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        text.contains("host db.internal -> attacker.example"),
+        "{text}"
+    );
+    assert!(!text.contains("u:p"), "{text}");
 }

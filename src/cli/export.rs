@@ -1,5 +1,6 @@
 //! `devvault export [SCOPE]`: prints the scope in a format, or writes it to a file with
-//! mode 0600 by atomic rename, warning when that file is not git-ignored.
+//! mode 0600 by atomic rename, warning when that file is not git-ignored. The shell format
+//! warns, by name, of dangerous names (`devvault::dangerous`) it exports.
 
 use anyhow::Result;
 use clap::Args;
@@ -32,6 +33,15 @@ impl Export {
         let rendered = devvault::format::render(self.format, &scope, &refs)?;
         for w in &rendered.warnings {
             eprintln!("warning: {w}");
+        }
+        if self.format == ExportFormat::Shell {
+            let flagged = devvault::dangerous::find(entries.iter().map(|(k, _)| k.as_str()));
+            if !flagged.is_empty() {
+                eprintln!(
+                    "warning: {scope} sets {}, names that change how programs load code or find binaries; a shell that sources this output uses them",
+                    flagged.join(", ")
+                );
+            }
         }
         match &self.output {
             None => {

@@ -18,12 +18,15 @@ mod scan;
 mod slots;
 mod state;
 mod sync;
+mod trust;
 mod versions;
 
-pub use bundle::Preview;
+pub use bundle::{KeyChange, Preview, Provenance};
 pub use edit::Outcome;
 pub use extras::ExportRecord;
 pub use slots::KEYCHAIN_SLOT;
+pub use sync::PullPreview;
+pub use trust::{Acceptance, EnvAllowance, Sender, TrustedSender, check_trust_name};
 
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};

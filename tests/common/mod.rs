@@ -8,6 +8,7 @@ pub mod crash;
 pub mod keychain;
 pub mod parsers;
 pub mod tmux;
+pub mod traps;
 pub mod x11;
 
 use devvault::crypto::KdfParams;
