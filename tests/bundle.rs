@@ -7,6 +7,7 @@ mod common;
 
 use common::cli::Env;
 use common::traps::{Traps, assert_run_refuses};
+use devvault::bundle;
 use predicates::prelude::*;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -627,4 +628,35 @@ fn dangerous_names_from_a_bundle_need_naming_and_never_run() {
         .assert()
         .success();
     assert!(traps.ran().contains(&"node".to_string()));
+}
+
+/// A passphrase bundle is bound to its passphrase: one who knows it cannot lock the signed
+/// payload again under another passphrase for someone else.
+#[test]
+fn passphrase_bundles_relocked_with_another_passphrase_are_refused() {
+    use devvault::bundle::{Key, Lock};
+    let (a, b) = pair();
+    let bundle = a.work().join("p.age");
+    a.cmd()
+        .env("DEVVAULT_BUNDLE_PASSPHRASE", "first passphrase 42")
+        .env("DEVVAULT_BUNDLE_SCRYPT_WORK", "10")
+        .args(["share", "myapp/dev", "--passphrase", "-o"])
+        .arg(&bundle)
+        .assert()
+        .success();
+    let data = std::fs::read(&bundle).unwrap();
+    let first = age::secrecy::SecretString::from("first passphrase 42".to_string());
+    let plain = bundle::decrypt(&data, Key::Passphrase(first), "p.age").unwrap();
+    let second = age::secrecy::SecretString::from("second passphrase 42".to_string());
+    let relocked = bundle::encrypt(&plain, Lock::Passphrase(second, Some(10)), false).unwrap();
+    let re = b.work().join("re.age");
+    std::fs::write(&re, relocked).unwrap();
+    let err = refused(
+        b.cmd()
+            .env("DEVVAULT_BUNDLE_PASSPHRASE", "second passphrase 42")
+            .args(["receive", "-y", "--trust-new", "alice"])
+            .arg(&re),
+    );
+    assert!(err.contains("other recipients"), "{err}");
+    nothing_imported(&b);
 }

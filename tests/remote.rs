@@ -244,7 +244,7 @@ fn dangerous_names_from_a_pull_need_naming_and_never_run() {
     // No terminal, --yes, or one name left out: refused by name, nothing imported.
     let mut left_out = traps.allow_all();
     left_out.truncate(left_out.len() - 2);
-    let mut with = |extra: &[String]| {
+    let with = |extra: &[String]| {
         let mut args = vec!["pull".to_string(), "app/dev".into()];
         args.extend_from_slice(extra);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
