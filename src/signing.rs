@@ -8,6 +8,7 @@
 //! `SHA256:` and the unpadded standard base64 of the key's SHA-256, as `ssh-keygen -l` shows.
 
 use crate::error::{Error, Result};
+pub use crate::secret::SigningSecret;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
@@ -19,15 +20,6 @@ pub const SIGN_PREFIX: &str = "devvault-sign:";
 
 /// What the signature covers before the signed bytes (domain separation).
 const CONTEXT: &[u8] = b"devvault bundle signature v1\0";
-
-/// A vault's signing key (secret). No Clone, no Display; zeroized on drop.
-pub struct SigningSecret(SigningKey);
-
-impl std::fmt::Debug for SigningSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SigningSecret(***)")
-    }
-}
 
 impl SigningSecret {
     /// A new key from the OS random number generator.

@@ -118,7 +118,11 @@ impl Pull {
     /// Shows what pulling `scope` changes and says whether it lands.
     fn gate(&self, scope: &Scope, p: &PullPreview, remote: &str) -> devvault::Result<bool> {
         let io = |e: std::io::Error| Error::io("cannot print the preview", e);
-        let mut out = std::io::stdout().lock();
+        // With --json, stdout carries only the JSON report.
+        let mut out: Box<dyn Write> = match self.json {
+            true => Box::new(std::io::stderr().lock()),
+            false => Box::new(std::io::stdout().lock()),
+        };
         writeln!(out, "{scope} from {remote}:").map_err(io)?;
         for c in &p.changes {
             let word = incoming::outcome_word(c.outcome);

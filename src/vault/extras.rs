@@ -33,7 +33,7 @@ pub(super) enum Extra {
     Export(ExportRecord),
     Signing(Zeroizing<Vec<u8>>),
     Trust(super::trust::TrustedSender),
-    Allow(super::trust::EnvAllowance),
+    Allow(super::allowance::EnvAllowance),
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.

@@ -5,6 +5,7 @@
 //! integrity check applied. It never prompts, prints or reads the environment: front ends
 //! pass passphrases, values and remote tokens in.
 
+mod allowance;
 mod audit;
 mod bundle;
 mod codec;
@@ -21,12 +22,13 @@ mod sync;
 mod trust;
 mod versions;
 
+pub use allowance::EnvAllowance;
 pub use bundle::{KeyChange, Preview, Provenance};
 pub use edit::Outcome;
 pub use extras::ExportRecord;
 pub use slots::KEYCHAIN_SLOT;
 pub use sync::PullPreview;
-pub use trust::{Acceptance, EnvAllowance, Sender, TrustedSender, check_trust_name};
+pub use trust::{Acceptance, Sender, TrustedSender, check_trust_name};
 
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};

@@ -1,7 +1,7 @@
 //! Who this vault is and whom it trusts, in its sealed `extras` records: its Ed25519
 //! signing key (made on first use, like its age identity), the teammates pinned with
 //! `trust add` (with the creation time of the last bundle received from each, against
-//! replays), and the dangerous env names the user allowed per scope for `run`. Deciding
+//! replays). Deciding
 //! whether a received bundle's sender is accepted lives here too; the signature itself is
 //! checked by [`crate::bundle::decode_signed`].
 
@@ -10,7 +10,6 @@ use super::{Vault, now, state};
 use crate::audit::{Event, EventKind};
 use crate::bundle::SignedBy;
 use crate::error::{BundleFailure, Error, Result};
-use crate::model::Scope;
 use crate::signing::{PublicIdentity, SigningSecret};
 use crate::store::Tx;
 use serde::{Deserialize, Serialize};
@@ -37,15 +36,6 @@ impl TrustedSender {
             .map(|p| p.key.fingerprint())
             .unwrap_or_default()
     }
-}
-
-/// The dangerous names the user allowed for `run` in one scope.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnvAllowance {
-    /// The scope (`project/env`).
-    pub scope: String,
-    /// The names allowed.
-    pub names: Vec<String>,
 }
 
 /// Who sent a bundle, as accepted.
@@ -132,7 +122,7 @@ fn trusted_of(rows: &[(crate::store::SealedRow, Extra)]) -> Vec<(i64, TrustedSen
         .collect()
 }
 
-fn load_all(
+pub(super) fn load_all(
     tx: &Tx<'_>,
     keys: &super::keys::Keys,
 ) -> Result<Vec<(crate::store::SealedRow, Extra)>> {
@@ -140,7 +130,7 @@ fn load_all(
     extras::load(tx, keys, &h)
 }
 
-fn encode(tag: u8, v: &impl Serialize) -> Result<Vec<u8>> {
+pub(super) fn encode(tag: u8, v: &impl Serialize) -> Result<Vec<u8>> {
     let mut plain = vec![tag];
     plain.extend(
         serde_json::to_vec(v)
@@ -179,12 +169,12 @@ impl Vault {
                 Ok(Zeroizing::new(raw.to_vec()))
             })?,
         };
-        let seed: [u8; 32] = bytes[..]
-            .try_into()
-            .map_err(|_| Error::integrity("the vault's signing key is malformed"))?;
-        let secret = SigningSecret::from_bytes(&seed);
-        zeroize::Zeroize::zeroize(&mut { seed });
-        Ok(secret)
+        let seed: Zeroizing<[u8; 32]> = Zeroizing::new(
+            bytes[..]
+                .try_into()
+                .map_err(|_| Error::integrity("the vault's signing key is malformed"))?,
+        );
+        Ok(SigningSecret::from_bytes(&seed))
     }
 
     /// The line a teammate copies: the age recipient and the signing key.
@@ -330,52 +320,6 @@ impl Vault {
         Ok(Sender::Trusted {
             name: t.name.clone(),
             fingerprint: fp,
-        })
-    }
-
-    /// The dangerous names allowed for `run` in `scope`.
-    pub fn env_allowed(&mut self, scope: &Scope) -> Result<Vec<String>> {
-        let keys = &self.keys;
-        let want = scope.to_string();
-        self.store.read(|tx| {
-            Ok(load_all(tx, keys)?
-                .into_iter()
-                .find_map(|(_, x)| match x {
-                    Extra::Allow(a) if a.scope == want => Some(a.names),
-                    _ => None,
-                })
-                .unwrap_or_default())
-        })
-    }
-
-    /// Sets the dangerous names allowed for `run` in `scope` (empty: none).
-    pub fn set_env_allowed(&mut self, scope: &Scope, mut names: Vec<String>) -> Result<()> {
-        names.sort();
-        names.dedup();
-        let keys = &self.keys;
-        let want = scope.to_string();
-        self.store.write(|tx| {
-            let mut h = state::header(tx, keys)?;
-            let old: Vec<i64> = extras::load(tx, keys, &h)?
-                .into_iter()
-                .filter_map(|(r, x)| {
-                    matches!(x, Extra::Allow(a) if a.scope == want).then_some(r.id)
-                })
-                .collect();
-            let event = Event::new(EventKind::Policy)
-                .scope(scope)
-                .detail(format!("env names allowed for run: {}", names.join(" ")));
-            let plain = match names.is_empty() {
-                true => None,
-                false => Some(encode(
-                    b'A',
-                    &EnvAllowance {
-                        scope: want.clone(),
-                        names: names.clone(),
-                    },
-                )?),
-            };
-            extras::change(tx, keys, &mut h, &old, plain.as_deref(), &event)
         })
     }
 }
