@@ -1,7 +1,7 @@
 //! The `Vault` API on a real SQLite file in a temporary directory: round trips, reports,
 //! suggestions, file modes and the frozen vaults (v1, and schema 2 with audit and history).
 
-mod common;
+use crate::common;
 
 use common::*;
 use devvault::{Error, SecretValue, Vault};

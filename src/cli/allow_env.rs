@@ -1,10 +1,10 @@
 //! `devvault allow-env SCOPE [NAME..] [--rm]`: the dangerous names (see
-//! `devvault::dangerous`) that `run` may give a child in SCOPE without `--allow-env`. Kept
+//! `crate::dangerous`) that `run` may give a child in SCOPE without `--allow-env`. Kept
 //! sealed in this vault only: no bundle or pull can set it. No NAME: lists them.
 
+use crate::{KeyName, Scope};
 use anyhow::Result;
 use clap::Args;
-use devvault::{KeyName, Scope};
 
 #[derive(Args, Debug)]
 pub struct AllowEnv {

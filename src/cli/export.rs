@@ -1,10 +1,10 @@
 //! `devvault export [SCOPE]`: prints the scope in a format, or writes it to a file with
 //! mode 0600 by atomic rename, warning when that file is not git-ignored. The shell format
-//! warns, by name, of dangerous names (`devvault::dangerous`) it exports.
+//! warns, by name, of dangerous names (`crate::dangerous`) it exports.
 
+use crate::ExportFormat;
 use anyhow::Result;
 use clap::Args;
-use devvault::ExportFormat;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -21,7 +21,7 @@ pub struct Export {
 }
 
 fn parse_format(s: &str) -> Result<ExportFormat, String> {
-    s.parse().map_err(|e: devvault::Error| e.to_string())
+    s.parse().map_err(|e: crate::Error| e.to_string())
 }
 
 impl Export {
@@ -30,12 +30,12 @@ impl Export {
         let mut vault = ctx.unlock()?;
         let entries = vault.export(&scope)?;
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
-        let rendered = devvault::format::render(self.format, &scope, &refs)?;
+        let rendered = crate::format::render(self.format, &scope, &refs)?;
         for w in &rendered.warnings {
             eprintln!("warning: {w}");
         }
         if self.format == ExportFormat::Shell {
-            let flagged = devvault::dangerous::find(entries.iter().map(|(k, _)| k.as_str()));
+            let flagged = crate::dangerous::find(entries.iter().map(|(k, _)| k.as_str()));
             if !flagged.is_empty() {
                 eprintln!(
                     "warning: {scope} sets {}, names that change how programs load code or find binaries; a shell that sources this output uses them",
@@ -50,10 +50,10 @@ impl Export {
                 out.flush()?;
             }
             Some(path) => {
-                crate::private_file::write_private(path, rendered.text.as_bytes())?;
+                crate::os::private_file::write_private(path, rendered.text.as_bytes())?;
                 // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
                 vault.record_export(path, &scope)?;
-                if crate::private_file::is_tracked_risk(path) {
+                if crate::os::private_file::is_tracked_risk(path) {
                     eprintln!(
                         "warning: {} is not git-ignored; add it to .gitignore before it is committed",
                         path.display()

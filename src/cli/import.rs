@@ -2,9 +2,9 @@
 //! reports, per key name, what was added, changed or already the same.
 
 use super::set::{MAX_INPUT, read_capped, too_large};
+use crate::{KeyName, SecretValue};
 use anyhow::{Context, Result};
 use clap::Args;
-use devvault::{KeyName, SecretValue};
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -38,7 +38,7 @@ impl Import {
         };
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| anyhow::anyhow!("{origin}: not UTF-8 text (byte {})", e.valid_up_to()))?;
-        let entries: Vec<(KeyName, SecretValue)> = devvault::dotenv::parse(text, origin)?
+        let entries: Vec<(KeyName, SecretValue)> = crate::dotenv::parse(text, origin)?
             .into_iter()
             .map(|e| (e.key, e.value))
             .collect();

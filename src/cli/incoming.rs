@@ -3,10 +3,10 @@
 //! and the rule that a dangerous name lands only when the user names it (`--allow-env
 //! NAME`, or typed on a terminal); otherwise nothing of that bundle or entry lands.
 
+use crate::dangerous;
+use crate::preview::printable;
+use crate::vault::{KeyChange, Outcome};
 use anyhow::Result;
-use devvault::dangerous;
-use devvault::preview::printable;
-use devvault::vault::{KeyChange, Outcome};
 use std::io::{IsTerminal, Write};
 
 /// Writes one preview line: `  changed   KEY  (host a -> b; note "...") DANGEROUS: ...`.
@@ -58,12 +58,7 @@ pub fn flagged<'a>(changes: impl IntoIterator<Item = &'a KeyChange>) -> Vec<Stri
 
 /// Lets `flagged` names in only when each is in `allowed`, or (without `yes`, on a
 /// terminal) typed by the user; otherwise an error naming them: nothing of `source` lands.
-pub fn admit(
-    flagged: &[String],
-    allowed: &[String],
-    yes: bool,
-    source: &str,
-) -> devvault::Result<()> {
+pub fn admit(flagged: &[String], allowed: &[String], yes: bool, source: &str) -> crate::Result<()> {
     let missing = dangerous::not_allowed(flagged, allowed);
     if missing.is_empty() {
         return Ok(());
@@ -77,13 +72,13 @@ pub fn admit(
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)
-            .map_err(|e| devvault::Error::io("cannot read the answer", e))?;
+            .map_err(|e| crate::Error::io("cannot read the answer", e))?;
         let typed: Vec<String> = line.split_whitespace().map(str::to_string).collect();
         if dangerous::not_allowed(&missing, &typed).is_empty() {
             return Ok(());
         }
     }
-    Err(devvault::Error::invalid(
+    Err(crate::Error::invalid(
         format!(
             "{source} sets {list}, names that change how programs load code or find binaries; nothing was imported from it"
         ),

@@ -1,9 +1,9 @@
 //! `devvault link SCOPE`: writes `.devvault.toml` in the current directory; and the lookup
 //! of the nearest link file that gives commands their default scope.
 
+use crate::Scope;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::Scope;
 use std::path::{Path, PathBuf};
 
 /// The link file's name.

@@ -6,11 +6,11 @@
 //! dangerous name lands only when each is named (`--allow-env NAME`).
 
 use super::incoming;
+use crate::kv::plan::{Resolution, SyncReport};
+use crate::vault::PullPreview;
+use crate::{Error, Scope};
 use anyhow::{Result, bail};
 use clap::Args;
-use devvault::remote::sync::{Resolution, SyncReport};
-use devvault::vault::PullPreview;
-use devvault::{Error, Scope};
 use std::io::{IsTerminal, Write};
 
 #[derive(Args, Debug)]
@@ -116,7 +116,7 @@ impl Pull {
 
 impl Pull {
     /// Shows what pulling `scope` changes and says whether it lands.
-    fn gate(&self, scope: &Scope, p: &PullPreview, remote: &str) -> devvault::Result<bool> {
+    fn gate(&self, scope: &Scope, p: &PullPreview, remote: &str) -> crate::Result<bool> {
         let io = |e: std::io::Error| Error::io("cannot print the preview", e);
         // With --json, stdout carries only the JSON report.
         let mut out: Box<dyn Write> = match self.json {

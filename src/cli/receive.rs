@@ -5,11 +5,11 @@
 //! asks for confirmation (`--yes` for scripts) and imports it in one transaction.
 
 use super::incoming;
+use crate::bundle::{self, Key};
+use crate::signing::passphrase_binding;
+use crate::vault::{Acceptance, Preview, Provenance, Sender};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::bundle::{self, Key};
-use devvault::signing::passphrase_binding;
-use devvault::vault::{Acceptance, Preview, Provenance, Sender};
 use sha2::{Digest, Sha256};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -48,7 +48,7 @@ impl Receive {
             super::set::read_capped(std::io::stdin().lock(), "the bundle on stdin")?
         } else {
             let f = std::fs::File::open(&self.file).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => anyhow::Error::new(devvault::Error::NotFound {
+                std::io::ErrorKind::NotFound => anyhow::Error::new(crate::Error::NotFound {
                     what: format!("bundle {name}"),
                     suggestion: None,
                 }),
@@ -60,7 +60,7 @@ impl Receive {
         let mut mine = Vec::new();
         let plain = if bundle::is_passphrase(&data, &name)? {
             let q = format!("Passphrase for bundle {name}: ");
-            let p = crate::unlock::passphrase_from("DEVVAULT_BUNDLE_PASSPHRASE", &q)?;
+            let p = crate::os::passphrase::passphrase_from("DEVVAULT_BUNDLE_PASSPHRASE", &q)?;
             mine.push(passphrase_binding(p.expose_secret()));
             let p = age::secrecy::SecretString::from(p.expose_secret().to_string());
             bundle::decrypt(&data, Key::Passphrase(p), &name)?

@@ -1,12 +1,12 @@
 //! `devvault run [SCOPE] -- CMD ARGS..`: replaces this process with CMD, the scope's
 //! variables added to its environment. No file is written; CMD's exit code is the result.
-//! A scope holding dangerous names (`devvault::dangerous`: PATH, BASH_ENV, NODE_OPTIONS,
+//! A scope holding dangerous names (`crate::dangerous`: PATH, BASH_ENV, NODE_OPTIONS,
 //! GIT_*...) starts nothing unless each is allowed (`--allow-env NAME`, or `devvault
 //! allow-env`). CMD is found with devvault's own PATH, never the scope's.
 
+use crate::dangerous;
 use anyhow::{Result, bail};
 use clap::Args;
-use devvault::dangerous;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
@@ -46,7 +46,7 @@ impl Run {
             );
         }
         let program = resolve(&self.cmd[0])?;
-        let entries = vault.export_for(&scope, devvault::audit::EventKind::Run)?;
+        let entries = vault.export_for(&scope, crate::audit::EventKind::Run)?;
         let mut cmd = std::process::Command::new(&program);
         cmd.arg0(&self.cmd[0]).args(&self.cmd[1..]);
         for (key, value) in &entries {

@@ -4,9 +4,9 @@
 //! that hook. Reports file:line, key and scope, never the value. Exit 1 when anything is
 //! found, 0 when clean, 4 when PATH does not exist.
 
+use crate::scan::{self, Finding, Form};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::scan::{self, Finding, Form};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,7 @@ impl Scan {
             return install_hook(ctx, &root);
         }
         if !root.exists() {
-            bail!(devvault::Error::NotFound {
+            bail!(crate::Error::NotFound {
                 what: format!("path {}", root.display()),
                 suggestion: None,
             });

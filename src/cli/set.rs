@@ -2,10 +2,10 @@
 //! unless `--raw`), a no-echo prompt on a terminal, or `--generate` (with `--charset`).
 //! Never from argv.
 
+use crate::vault::Outcome;
+use crate::{KeyName, Scope, SecretValue};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::vault::Outcome;
-use devvault::{KeyName, Scope, SecretValue};
 use std::io::{IsTerminal, Read};
 use zeroize::Zeroizing;
 

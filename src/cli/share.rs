@@ -4,11 +4,11 @@
 //! the vault's signing key, covering the recipients, the creation time and every key, value
 //! and note; `--to` takes a teammate's whole `devvault identity` line or its `age1...` word.
 
+use crate::Scope;
+use crate::bundle::{self, Lock, Recipient};
 use age::secrecy::ExposeSecret;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::Scope;
-use devvault::bundle::{self, Lock, Recipient};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -43,9 +43,9 @@ impl Share {
             .scopes
             .iter()
             .map(|s| Scope::parse(s))
-            .collect::<devvault::Result<Vec<_>>>()?;
+            .collect::<crate::Result<Vec<_>>>()?;
         let lock_with = if self.passphrase {
-            let p = crate::unlock::new_passphrase("DEVVAULT_BUNDLE_PASSPHRASE")?;
+            let p = crate::os::passphrase::new_passphrase("DEVVAULT_BUNDLE_PASSPHRASE")?;
             Some(age::secrecy::SecretString::from(
                 p.expose_secret().to_string(),
             ))
@@ -62,7 +62,7 @@ impl Share {
         let secret = vault.signing_secret()?;
         let from = vault.public_identity()?;
         let bound: Vec<String> = match &lock_with {
-            Some(p) => vec![devvault::signing::passphrase_binding(p.expose_secret())],
+            Some(p) => vec![crate::signing::passphrase_binding(p.expose_secret())],
             None => recipients.iter().map(Recipient::encode).collect(),
         };
         let b = vault.bundle(&scopes)?;
@@ -76,7 +76,7 @@ impl Share {
         let n: usize = b.scopes.iter().map(|(_, s)| s.len()).sum();
         match &self.output {
             Some(path) => {
-                crate::private_file::write_private(path, &data)?;
+                crate::os::private_file::write_private(path, &data)?;
                 eprintln!(
                     "wrote {n} keys of {} scope(s) to {} (mode 0600)",
                     scopes.len(),
@@ -96,7 +96,7 @@ impl Share {
         let mut out = Vec::new();
         for r in &self.to {
             // A whole identity line: its first word is the age recipient.
-            let r = match r.contains(devvault::signing::SIGN_PREFIX) {
+            let r = match r.contains(crate::signing::SIGN_PREFIX) {
                 true => r.split_whitespace().next().unwrap_or(""),
                 false => r.as_str(),
             };
@@ -136,7 +136,7 @@ fn scrypt_work() -> Result<Option<u8>> {
     match std::env::var("DEVVAULT_BUNDLE_SCRYPT_WORK") {
         Err(_) => Ok(None),
         Ok(v) => match v.parse::<u8>() {
-            Ok(n) if (devvault::bundle::MIN_SCRYPT_WORK..=30).contains(&n) => Ok(Some(n)),
+            Ok(n) if (crate::bundle::MIN_SCRYPT_WORK..=30).contains(&n) => Ok(Some(n)),
             _ => bail!("DEVVAULT_BUNDLE_SCRYPT_WORK must be a number from 10 to 30"),
         },
     }

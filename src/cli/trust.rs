@@ -1,9 +1,9 @@
 //! `devvault trust add NAME LINE | ls | rm NAME`: the teammates whose signed bundles
 //! `receive` accepts, pinned by their `devvault identity` line (sealed in the vault).
 
+use crate::signing::PublicIdentity;
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use devvault::signing::PublicIdentity;
 
 #[derive(Args, Debug)]
 pub struct Trust {
@@ -37,7 +37,7 @@ impl Trust {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         match &self.action {
             Action::Add { name, identity } => {
-                devvault::vault::check_trust_name(name)?;
+                crate::vault::check_trust_name(name)?;
                 let id = PublicIdentity::parse(identity)?;
                 ctx.unlock()?.trust(name, &id)?;
                 eprintln!("trusted {name} ({})", id.key.fingerprint());

@@ -2,12 +2,14 @@
 //! result into the [`Msg`]s fed back to `update`. The only part of the TUI that holds the
 //! vault key or touches the outside world.
 
+pub mod load;
+
 use super::app::{Effect, Msg, RotateHow, SaveKind};
-use crate::clipboard::Clipboard;
+use crate::audit::EventKind;
+use crate::crypto::KdfParams;
+use crate::os::clipboard::Clipboard;
+use crate::{Error, KeyName, Scope, SecretMeta, SecretValue, Vault};
 use anyhow::{Context, Result};
-use devvault::audit::EventKind;
-use devvault::crypto::KdfParams;
-use devvault::{Error, KeyName, Scope, SecretMeta, SecretValue, Vault};
 use std::path::{Path, PathBuf};
 
 /// The vault (when unlocked), the clipboard (once used) and where the vault lives.
@@ -50,7 +52,7 @@ impl Runner {
         Ok(match fx {
             Effect::Create(pass) => {
                 let params = self.kdf.unwrap_or_else(|| {
-                    devvault::crypto::calibrate(std::time::Duration::from_millis(500))
+                    crate::crypto::calibrate(std::time::Duration::from_millis(500))
                 });
                 self.vault = Some(Vault::create(&self.path, &pass, params)?);
                 vec![Msg::Created]
@@ -60,14 +62,11 @@ impl Runner {
                 vec![Msg::Unlocked]
             }
             Effect::LoadAll => {
-                let (listed, pending) = super::loader::first(self.vault()?)?;
+                let (listed, pending) = load::first(self.vault()?)?;
                 vec![Msg::Listed(listed, pending)]
             }
             Effect::LoadScopes(scopes) => {
-                vec![Msg::ScopesLoaded(super::loader::batch(
-                    self.vault()?,
-                    &scopes,
-                )?)]
+                vec![Msg::ScopesLoaded(load::batch(self.vault()?, &scopes)?)]
             }
             Effect::Reveal(s, k) => {
                 let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
@@ -129,7 +128,7 @@ impl Runner {
                 ]
             }
             Effect::LoadAudit(days) => {
-                let since = devvault::vault::now() - i64::from(days) * 86_400;
+                let since = crate::vault::now() - i64::from(days) * 86_400;
                 vec![Msg::AuditLoaded(self.vault()?.audit_events(since)?)]
             }
             Effect::Delete(scope, key) => {
@@ -149,7 +148,7 @@ impl Runner {
             Effect::Import(scope, path) => self.import(scope, &path)?,
             Effect::Lock => {
                 if let Some(v) = self.vault.take() {
-                    let _ = crate::session::forget(&v.id_hex());
+                    let _ = crate::os::session::forget(&v.id_hex());
                 }
                 vec![]
             }
@@ -171,9 +170,9 @@ impl Runner {
         let outcome = vault.set(&scope, &key, &value)?;
         let metas = vault.list(&scope)?;
         let text = match outcome {
-            devvault::vault::Outcome::Added => format!("added {key} to {scope}"),
-            devvault::vault::Outcome::Changed => format!("saved {key}"),
-            devvault::vault::Outcome::Unchanged => format!("{key} is unchanged"),
+            crate::vault::Outcome::Added => format!("added {key} to {scope}"),
+            crate::vault::Outcome::Changed => format!("saved {key}"),
+            crate::vault::Outcome::Unchanged => format!("{key} is unchanged"),
         };
         Ok(vec![
             Msg::ScopeLoaded(scope, metas, Some(key)),
@@ -181,23 +180,18 @@ impl Runner {
         ])
     }
 
-    fn export(
-        &mut self,
-        scope: &Scope,
-        format: devvault::ExportFormat,
-        path: &Path,
-    ) -> Result<Msg> {
+    fn export(&mut self, scope: &Scope, format: crate::ExportFormat, path: &Path) -> Result<Msg> {
         let entries = self.vault()?.export_for(scope, EventKind::Export)?;
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
-        let rendered = devvault::format::render(format, scope, &refs)?;
-        crate::private_file::write_private(path, rendered.text.as_bytes())?;
+        let rendered = crate::format::render(format, scope, &refs)?;
+        crate::os::private_file::write_private(path, rendered.text.as_bytes())?;
         // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
         self.vault()?.record_export(path, scope)?;
         let mut text = format!("wrote {} keys to {} (0600)", entries.len(), path.display());
         if let Some(w) = rendered.warnings.first() {
             text.push_str(&format!("; warning: {w}"));
         }
-        if crate::private_file::is_tracked_risk(path) {
+        if crate::os::private_file::is_tracked_risk(path) {
             return Ok(Msg::Failed(format!(
                 "{text}; it is NOT git-ignored: add it to .gitignore"
             )));
@@ -212,7 +206,7 @@ impl Runner {
         let origin = path.display().to_string();
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| anyhow::anyhow!("{origin}: not UTF-8 text (byte {})", e.valid_up_to()))?;
-        let entries: Vec<(KeyName, SecretValue)> = devvault::dotenv::parse(text, &origin)?
+        let entries: Vec<(KeyName, SecretValue)> = crate::dotenv::parse(text, &origin)?
             .into_iter()
             .map(|e| (e.key, e.value))
             .collect();
@@ -231,7 +225,7 @@ impl Runner {
 }
 
 fn list_or_empty(vault: &mut Vault, scope: &Scope) -> Result<Vec<SecretMeta>> {
-    super::loader::list_or_empty(vault, scope)
+    load::list_or_empty(vault, scope)
 }
 
 fn unlock_error(e: &anyhow::Error) -> String {

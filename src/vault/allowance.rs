@@ -6,7 +6,7 @@ use super::extras::{self, Extra};
 use super::trust::{encode, load_all};
 use super::{Vault, state};
 use crate::audit::{Event, EventKind};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Scope;
 use serde::{Deserialize, Serialize};
 
@@ -19,18 +19,30 @@ pub struct EnvAllowance {
     pub names: Vec<String>,
 }
 
+/// Every allowance with its row id; a malformed record is an integrity error.
+fn allowances(rows: Vec<(crate::store::SealedRow, Extra)>) -> Result<Vec<(i64, EnvAllowance)>> {
+    rows.into_iter()
+        .filter_map(|(r, x)| match x {
+            Extra::Allow(json) => Some(
+                serde_json::from_slice(&json)
+                    .map(|a| (r.id, a))
+                    .map_err(|_| Error::integrity("an env allowance record is malformed")),
+            ),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Vault {
     /// The dangerous names allowed for `run` in `scope`.
     pub fn env_allowed(&mut self, scope: &Scope) -> Result<Vec<String>> {
         let keys = &self.keys;
         let want = scope.to_string();
         self.store.read(|tx| {
-            Ok(load_all(tx, keys)?
+            Ok(allowances(load_all(tx, keys)?)?
                 .into_iter()
-                .find_map(|(_, x)| match x {
-                    Extra::Allow(a) if a.scope == want => Some(a.names),
-                    _ => None,
-                })
+                .find(|(_, a)| a.scope == want)
+                .map(|(_, a)| a.names)
                 .unwrap_or_default())
         })
     }
@@ -43,11 +55,10 @@ impl Vault {
         let want = scope.to_string();
         self.store.write(|tx| {
             let mut h = state::header(tx, keys)?;
-            let old: Vec<i64> = extras::load(tx, keys, &h)?
+            let old: Vec<i64> = allowances(extras::load(tx, keys, &h)?)?
                 .into_iter()
-                .filter_map(|(r, x)| {
-                    matches!(x, Extra::Allow(a) if a.scope == want).then_some(r.id)
-                })
+                .filter(|(_, a)| a.scope == want)
+                .map(|(id, _)| id)
                 .collect();
             let event = Event::new(EventKind::Policy)
                 .scope(scope)

@@ -32,8 +32,10 @@ pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
     Signing(Zeroizing<Vec<u8>>),
-    Trust(super::trust::TrustedSender),
-    Allow(super::allowance::EnvAllowance),
+    /// A [`super::trust::TrustedSender`] as JSON (parsed there: no import cycle).
+    Trust(Vec<u8>),
+    /// A [`super::allowance::EnvAllowance`] as JSON.
+    Allow(Vec<u8>),
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.
@@ -59,8 +61,8 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
             }
             Some((b'E', rest)) => Extra::Export(serde_json::from_slice(rest).map_err(|_| bad())?),
             Some((b'S', rest)) => Extra::Signing(Zeroizing::new(rest.to_vec())),
-            Some((b'T', rest)) => Extra::Trust(serde_json::from_slice(rest).map_err(|_| bad())?),
-            Some((b'A', rest)) => Extra::Allow(serde_json::from_slice(rest).map_err(|_| bad())?),
+            Some((b'T', rest)) => Extra::Trust(rest.to_vec()),
+            Some((b'A', rest)) => Extra::Allow(rest.to_vec()),
             _ => return Err(bad()),
         };
         out.push((row, extra));

@@ -14,11 +14,11 @@ mod extras;
 mod history;
 mod keys;
 mod policy;
-mod remote;
+mod push_pull;
+mod remotes;
 mod scan;
 mod slots;
 mod state;
-mod sync;
 mod trust;
 mod versions;
 
@@ -26,8 +26,8 @@ pub use allowance::EnvAllowance;
 pub use bundle::{KeyChange, Preview, Provenance};
 pub use edit::Outcome;
 pub use extras::ExportRecord;
+pub use push_pull::PullPreview;
 pub use slots::KEYCHAIN_SLOT;
-pub use sync::PullPreview;
 pub use trust::{Acceptance, Sender, TrustedSender, check_trust_name};
 
 use crate::audit::{Event, EventKind};

@@ -113,10 +113,14 @@ pub fn check_trust_name(name: &str) -> Result<()> {
     ))
 }
 
-fn trusted_of(rows: &[(crate::store::SealedRow, Extra)]) -> Vec<(i64, TrustedSender)> {
+fn trusted_of(rows: &[(crate::store::SealedRow, Extra)]) -> Result<Vec<(i64, TrustedSender)>> {
     rows.iter()
         .filter_map(|(r, x)| match x {
-            Extra::Trust(t) => Some((r.id, t.clone())),
+            Extra::Trust(json) => Some(
+                serde_json::from_slice(json)
+                    .map(|t| (r.id, t))
+                    .map_err(|_| Error::integrity("a trusted-sender record is malformed")),
+            ),
             _ => None,
         })
         .collect()
@@ -189,7 +193,7 @@ impl Vault {
         let keys = &self.keys;
         let mut out: Vec<TrustedSender> = self
             .store
-            .read(|tx| Ok(trusted_of(&load_all(tx, keys)?)))?
+            .read(|tx| trusted_of(&load_all(tx, keys)?))?
             .into_iter()
             .map(|(_, t)| t)
             .collect();
@@ -219,7 +223,7 @@ impl Vault {
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut h = state::header(tx, keys)?;
-            let all = trusted_of(&extras::load(tx, keys, &h)?);
+            let all = trusted_of(&extras::load(tx, keys, &h)?)?;
             let Some((id, t)) = all.iter().find(|(_, t)| t.name == name) else {
                 return Err(Error::not_found(
                     format!("trusted sender `{name}`"),
@@ -333,7 +337,7 @@ fn add_trusted(
     identity: &PublicIdentity,
     last_created: Option<i64>,
 ) -> Result<()> {
-    for (_, t) in trusted_of(&extras::load(tx, keys, h)?) {
+    for (_, t) in trusted_of(&extras::load(tx, keys, h)?)? {
         let same_key = PublicIdentity::parse(&t.identity).is_ok_and(|p| p.key == identity.key);
         if t.name == name || same_key {
             return Err(Error::invalid(
@@ -367,7 +371,7 @@ pub(super) fn note_received(
     match sender {
         Sender::New { name, identity } => add_trusted(tx, keys, h, name, identity, Some(created)),
         Sender::Trusted { name, .. } => {
-            let all = trusted_of(&extras::load(tx, keys, h)?);
+            let all = trusted_of(&extras::load(tx, keys, h)?)?;
             let Some((id, t)) = all.into_iter().find(|(_, t)| &t.name == name) else {
                 return Ok(());
             };

@@ -3,18 +3,18 @@
 //! the `remotes` table (associated data: vault id and row id) whose MAC over all rows lives
 //! in the header, so a row added, removed, edited or rolled back is detected. No token is
 //! ever stored here. `remote add`, `remote rm`, `remote ls` and `remote status` are below;
-//! push and pull in `sync.rs`.
+//! push and pull in `push_pull.rs`.
 
 use super::keys::{Field, Keys, Place};
-use super::sync::pairs;
 use super::{Vault, audit, state};
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
+use crate::kv::client::Client;
+use crate::kv::payload::pairs;
+use crate::kv::plan::Base;
+use crate::kv::plan::{self, ScopeStatus};
+use crate::kv::{Access, RemoteConfig};
 use crate::model::Scope;
-use crate::remote::kv::Client;
-use crate::remote::sync::Base;
-use crate::remote::sync::{self, ScopeStatus};
-use crate::remote::{Access, RemoteConfig};
 use crate::store::{Header, Sealed, SealedRow, Tx};
 use serde::{Deserialize, Serialize};
 
@@ -40,19 +40,13 @@ pub(super) struct Remotes {
     gone: Vec<i64>,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
+/// A 32-byte digest from the lowercase hex it is stored as, or None.
 fn unhex(s: &str) -> Option<[u8; 32]> {
     let mut out = [0u8; 32];
-    if s.len() != 64 {
-        return None;
+    match base16ct::lower::decode(s, &mut out) {
+        Ok(d) if d.len() == 32 => Some(out),
+        _ => None,
     }
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
 }
 
 impl Remotes {
@@ -168,7 +162,7 @@ impl Remotes {
             remote: remote.to_string(),
             scope: want.clone(),
             version: base.version,
-            digest: hex(&base.digest),
+            digest: base16ct::lower::encode_string(&base.digest),
         };
         self.upsert(
             h,
@@ -335,11 +329,11 @@ impl Vault {
             let rversion = fetched.as_ref().map_or(0, |r| r.version);
             let remote_now = fetched
                 .and_then(|r| r.entries)
-                .map(|e| (rversion, sync::digest(&pairs(&e))));
-            let ldigest = local.map(|l| sync::digest(&pairs(&l)));
+                .map(|e| (rversion, plan::digest(&pairs(&e))));
+            let ldigest = local.map(|l| plan::digest(&pairs(&l)));
             out.push(ScopeStatus {
                 scope: scope.to_string(),
-                state: sync::state(base.as_ref(), ldigest, remote_now),
+                state: plan::state(base.as_ref(), ldigest, remote_now),
                 remote_version: rversion,
                 synced_version: base.map(|b| b.version),
             });

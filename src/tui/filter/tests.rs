@@ -1,7 +1,7 @@
 //! Tests of the `/` filter: fuzzy matching, narrowing, ranking and appended secrets.
 
 use super::*;
-use devvault::{KeyName, Scope, SecretMeta};
+use crate::{KeyName, Scope, SecretMeta};
 
 fn catalog() -> Catalog {
     let meta = |k: &str| SecretMeta {

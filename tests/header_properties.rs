@@ -1,10 +1,10 @@
 //! Property tests of the vault header and key-unwrap path (the dotenv parser has its own in
-//! `src/dotenv_tests.rs`; single known tamperings are in `tests/tamper.rs`): KDF parameter
+//! `src/dotenv/tests.rs`; single known tamperings are in `tests/tamper.rs`): KDF parameter
 //! text of any shape parses or is refused without panicking and never past the ceiling,
 //! and a vault file whose header or passphrase slot columns hold random bytes, truncations,
 //! flipped bits or values of the wrong type opens to an error, never a panic or a secret.
 
-mod common;
+use crate::common;
 
 use common::*;
 use devvault::crypto::KdfParams;

@@ -1,11 +1,11 @@
 //! Render snapshots: every screen at 80x24 and at the smallest supported size, 60x15, drawn
 //! by the real view into a ratatui `TestBackend` and compared with `insta` snapshots.
 
-use super::app::{Action, App, Msg, Screen};
-use super::gate::{Unlock, Welcome};
-use super::input::Edit;
-use super::test_support::{NOW, config, render, unlocked, version};
-use devvault::{KeyName, SecretValue};
+use crate::tui::app::{Action, App, Msg, Screen};
+use crate::tui::gate::{Unlock, Welcome};
+use crate::tui::input::Edit;
+use crate::tui::test_support::{NOW, config, render, unlocked, version};
+use crate::{KeyName, SecretValue};
 use std::time::Instant;
 
 fn both_sizes(name: &str, app: &mut App) {
@@ -104,7 +104,7 @@ fn dialogs() {
 
 #[test]
 fn history_and_audit_views() {
-    use devvault::audit::{AuditEvent, EventKind};
+    use crate::audit::{AuditEvent, EventKind};
     let mut app = unlocked();
     let (scope, key) = app.selected().unwrap();
     let versions = vec![version(1, false), version(2, false), version(3, true)];
@@ -181,7 +181,7 @@ fn screenshot() {
     let area = ratatui::layout::Rect::new(0, 0, 100, 26);
     let mut buf = ratatui::buffer::Buffer::empty(area);
     (&app).render(area, &mut buf);
-    let svg = super::svg::render(&buf);
+    let svg = crate::tui::svg::render(&buf);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/screenshot.svg");
     if std::env::var_os("DEVVAULT_UPDATE_ASSETS").is_some() {
         std::fs::write(path, &svg).unwrap();

@@ -3,22 +3,19 @@
 //! one write transaction applies the result, re-checking that the local scope did not
 //! change meanwhile. Pulled values go through the normal write path ([`Edit::put`]), so a
 //! replaced value lands in history and every pull and push is in the audit log. The
-//! decision itself is [`crate::remote::sync`]'s pure functions.
+//! decision itself is [`crate::kv::plan`]'s pure functions.
 
 use super::edit::{Edit, Origin};
-use super::remote::Remotes;
+use super::remotes::Remotes;
 use super::{Vault, now, state};
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
+use crate::kv::client::Client;
+use crate::kv::payload::{Entry, KeyMeta, pairs};
+use crate::kv::plan::{self, Base, KeyDiff, PullAction, PushAction, Resolution, State, SyncReport};
+use crate::kv::{Access, RemoteConfig};
 use crate::model::{KeyName, Scope};
-use crate::remote::kv::Client;
-use crate::remote::payload::{Entry, KeyMeta};
-use crate::remote::sync::{
-    self, Base, KeyDiff, PullAction, PushAction, Resolution, State, SyncReport,
-};
-use crate::remote::{Access, RemoteConfig};
 use crate::rotation::Change;
-use crate::secret::SecretValue;
 use crate::store::{Record, Table, Tx};
 
 /// What a pull would do to a scope: keys added or changed (with hints, never values) and
@@ -52,10 +49,6 @@ impl PullPreview {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty() && self.removed.is_empty()
     }
-}
-
-pub(super) fn pairs(entries: &[Entry]) -> Vec<(&KeyName, &SecretValue)> {
-    entries.iter().map(|e| (&e.key, &e.value)).collect()
 }
 
 fn entries_of(keys: &super::keys::Keys, recs: &[Record]) -> Result<Vec<Entry>> {
@@ -149,18 +142,18 @@ impl Vault {
         let client = Client::new(&config, access)?;
         let path = config.path(scope);
         let fetched = client.read(&path)?;
-        let ldigest = sync::digest(&pairs(&local));
+        let ldigest = plan::digest(&pairs(&local));
         let rversion = fetched.as_ref().map_or(0, |r| r.version);
         let live = fetched.as_ref().and_then(|r| r.entries.as_ref());
-        let st = sync::state(
+        let st = plan::state(
             base.as_ref(),
             Some(ldigest),
-            live.map(|e| (rversion, sync::digest(&pairs(e)))),
+            live.map(|e| (rversion, plan::digest(&pairs(e)))),
         );
         let action = if fetched.is_some() && live.is_none() {
             PushAction::Write { cas: rversion }
         } else {
-            sync::push_action(st, rversion)
+            plan::push_action(st, rversion)
         };
         let version = match action {
             PushAction::Refuse => {
@@ -273,11 +266,11 @@ impl Vault {
                 suggestion: None,
             });
         };
-        let rdigest = sync::digest(&pairs(&theirs));
-        let ldigest = local.as_ref().map(|l| sync::digest(&pairs(l)));
-        let st = sync::state(base.as_ref(), ldigest, Some((version, rdigest)));
+        let rdigest = plan::digest(&pairs(&theirs));
+        let ldigest = local.as_ref().map(|l| plan::digest(&pairs(l)));
+        let st = plan::state(base.as_ref(), ldigest, Some((version, rdigest)));
         let mut report = SyncReport::new(scope, st, "up-to-date", version);
-        match sync::pull_action(st, resolution) {
+        match plan::pull_action(st, resolution) {
             PullAction::Nothing => report.action = "local-ahead",
             PullAction::Record => self.record_base(
                 &config.name,
@@ -341,14 +334,14 @@ impl Vault {
         scope: &Scope,
         theirs: &[Entry],
         base: Base,
-        expect: Option<sync::Digest>,
+        expect: Option<plan::Digest>,
         report: &mut SyncReport,
     ) -> Result<()> {
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut edit = Edit::begin(tx, keys, scope, true, now())?;
             let ours = entries_of(keys, &edit.secrets)?;
-            if expect.is_some_and(|d| d != sync::digest(&pairs(&ours))) {
+            if expect.is_some_and(|d| d != plan::digest(&pairs(&ours))) {
                 return Err(Error::Conflict {
                     what: format!("{scope} changed here while it was being pulled"),
                     fix: format!("run `devvault pull {scope}` again"),

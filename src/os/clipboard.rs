@@ -11,8 +11,8 @@
 //! only while the owning process lives. Short-lived commands therefore hand the value to a
 //! holder process (see [`Clipboard::hold`]). The library never imports this module.
 
+use crate::SecretValue;
 use anyhow::{Context, Result};
-use devvault::SecretValue;
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
@@ -150,7 +150,7 @@ struct Offer {
 impl Offer {
     fn new(value: &str) -> Offer {
         let mut salt = [0u8; 16];
-        devvault::crypto::fill_random(&mut salt);
+        crate::crypto::fill_random(&mut salt);
         let digest = Self::digest(&salt, value);
         Offer { salt, digest }
     }
@@ -170,7 +170,7 @@ impl Offer {
 #[cfg(test)]
 mod tests {
     use super::{Clipboard, Offer};
-    use devvault::SecretValue;
+    use crate::SecretValue;
     use std::io::Write;
     use std::process::{Command, Stdio};
 

@@ -5,9 +5,9 @@
 //! touches the vault file, prompts, prints or reads the environment: [`crate::Vault`] stores
 //! the settings and sync states, and front ends pass the token and TLS options in.
 
-pub mod kv;
+pub mod client;
 pub mod payload;
-pub mod sync;
+pub mod plan;
 
 use crate::error::{Error, Result};
 use crate::model::Scope;

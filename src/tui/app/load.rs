@@ -3,7 +3,7 @@
 //! idle moments (the filter's scan, the next scopes' keys). Part of [`App`]; no I/O.
 
 use super::{App, Effect};
-use devvault::{KeyName, Scope};
+use crate::{KeyName, Scope};
 
 /// Scopes whose keys one idle moment loads (a few milliseconds at 200 keys each).
 pub const LOAD_BATCH: usize = 4;
@@ -34,7 +34,7 @@ impl App {
     /// selected scope and key stay selected.
     pub(super) fn loaded(
         &mut self,
-        listing: Vec<(Scope, Vec<devvault::SecretMeta>)>,
+        listing: Vec<(Scope, Vec<crate::SecretMeta>)>,
         pending: Vec<Scope>,
     ) {
         let (scope, key) = (self.current_scope(), self.selected());
@@ -55,7 +55,7 @@ impl App {
     pub(super) fn scope_loaded(
         &mut self,
         scope: Scope,
-        metas: Vec<devvault::SecretMeta>,
+        metas: Vec<crate::SecretMeta>,
         select: Option<KeyName>,
     ) -> Vec<Effect> {
         self.revealed = None;

@@ -2,9 +2,9 @@
 //! `DEVVAULT_PASSPHRASE_COMMAND`, `DEVVAULT_PASSPHRASE`, then a no-echo prompt on the
 //! terminal. Front-end side: the core only ever receives a [`Passphrase`].
 
+use crate::vault::{KEYCHAIN_SLOT, LockedVault};
+use crate::{Passphrase, Vault};
 use anyhow::{Context, Result, bail};
-use devvault::vault::{KEYCHAIN_SLOT, LockedVault};
-use devvault::{Passphrase, Vault};
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -39,17 +39,17 @@ pub fn unlock_quiet(path: &Path) -> Result<Option<Vault>> {
 fn cached(path: &Path) -> Result<std::result::Result<Vault, LockedVault>> {
     let mut locked = Vault::open(path)?;
     let id = locked.id_hex();
-    if let Some(key) = crate::session::load(&id) {
+    if let Some(key) = crate::os::session::load(&id) {
         match locked.unlock_with_vault_key(key) {
             Ok(v) => return Ok(Ok(v)),
             Err(_) => {
-                let _ = crate::session::forget(&id);
+                let _ = crate::os::session::forget(&id);
                 locked = Vault::open(path)?;
             }
         }
     }
     if locked.has_slot(KEYCHAIN_SLOT)? {
-        match crate::keychain::load(&id) {
+        match crate::os::keychain::load(&id) {
             Ok(Some(key)) => match locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key) {
                 Ok(v) => return Ok(Ok(v)),
                 Err(_) => {

@@ -1,10 +1,10 @@
 //! `update` tests of the views over the main screen (history, audit) and of reloading.
 
-use super::app::{Action, App, Effect, Msg};
-use super::dialog::Dialog;
-use super::input::Edit;
-use super::test_support::{NOW, unlocked, version};
-use devvault::{KeyName, SecretValue};
+use crate::tui::app::{Action, App, Effect, Msg};
+use crate::tui::dialog::Dialog;
+use crate::tui::input::Edit;
+use crate::tui::test_support::{NOW, unlocked, version};
+use crate::{KeyName, SecretValue};
 
 fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
@@ -26,7 +26,7 @@ fn history_reveals_old_versions_and_rolls_back_after_asking() {
     let (s, k) = (s.clone(), k.clone());
     let versions = vec![version(1, false), version(3, true), version(2, false)];
     app.update(Msg::HistoryLoaded(s, k, versions));
-    assert_eq!(app.mode(), super::app::Mode::List);
+    assert_eq!(app.mode(), crate::tui::app::Mode::List);
     let Some(Dialog::History(h)) = &app.dialog else {
         panic!()
     };
@@ -49,7 +49,7 @@ fn history_reveals_old_versions_and_rolls_back_after_asking() {
 
 #[test]
 fn audit_view_lists_newest_first() {
-    use devvault::audit::{AuditEvent, EventKind};
+    use crate::audit::{AuditEvent, EventKind};
     let mut app = unlocked();
     let fx = app.update(Msg::Act(Action::Audit));
     assert!(matches!(fx.as_slice(), [Effect::LoadAudit(30)]));
@@ -79,8 +79,8 @@ fn reload_keeps_the_selection_and_refreshes_the_filter() {
     app.update(Msg::Act(Action::Down)); // blog/prod SMTP_PASSWORD
     let fx = app.update(Msg::Act(Action::Reload));
     assert!(matches!(fx.as_slice(), [Effect::LoadAll]));
-    let mut listing = super::test_support::listing();
-    let added = devvault::SecretMeta {
+    let mut listing = crate::tui::test_support::listing();
+    let added = crate::SecretMeta {
         key: KeyName::new("ADDED_ELSEWHERE").unwrap(),
         ..listing[3].1[0].clone()
     };
@@ -99,7 +99,7 @@ fn reload_keeps_the_selection_and_refreshes_the_filter() {
 #[test]
 fn a_large_vault_lists_scope_names_first_and_loads_the_rest_when_idle() {
     let mut app = unlocked();
-    let listing = super::test_support::listing();
+    let listing = crate::tui::test_support::listing();
     let scopes: Vec<_> = listing.iter().map(|(s, _)| s.clone()).collect();
     // The first listing: one scope's keys, the others pending (drawn with `…`).
     let first = listing[0].clone();

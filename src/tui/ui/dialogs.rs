@@ -4,7 +4,7 @@
 
 use super::super::app::App;
 use super::super::dialog::{Dialog, FieldValue, Form};
-use super::super::event::BINDINGS;
+use super::super::event::help_rows;
 use super::super::gate::{Unlock, Welcome, strength};
 use super::super::input::SecretInput;
 use super::super::theme::Theme;
@@ -148,11 +148,10 @@ pub fn dialog(app: &App, d: &Dialog, area: Rect, buf: &mut Buffer, theme: Theme)
 }
 
 fn help(area: Rect, buf: &mut Buffer, theme: Theme) {
-    if area.height < BINDINGS.len() as u16 + 3 {
+    if area.height < help_rows().count() as u16 + 3 {
         return help_compact(area, buf, theme);
     }
-    let mut lines: Vec<Line> = BINDINGS
-        .iter()
+    let mut lines: Vec<Line> = help_rows()
         .map(|b| {
             Line::from(vec![
                 Span::styled(format!("{:>15}  ", b.keys), theme.key()),
@@ -170,7 +169,7 @@ fn help(area: Rect, buf: &mut Buffer, theme: Theme) {
 /// The same keys as one wrapped paragraph, for short terminals.
 fn help_compact(area: Rect, buf: &mut Buffer, theme: Theme) {
     let mut spans = Vec::new();
-    for b in BINDINGS {
+    for b in help_rows() {
         spans.push(Span::styled(b.keys.replace(' ', ""), theme.key()));
         let what = b
             .help

@@ -3,8 +3,8 @@
 //! possess that keyring. It vanishes on logout, on expiry, or with `devvault lock`.
 //! Front-end side: the core hands over a [`VaultKey`] and gets one back.
 
+use crate::VaultKey;
 use anyhow::{Context, Result, anyhow};
-use devvault::VaultKey;
 use linux_keyutils::{KeyError, KeyPermissionsBuilder, KeyRing, KeyRingIdentifier, Permission};
 use zeroize::Zeroizing;
 

@@ -191,6 +191,11 @@ fn key_name(name: &str) -> Result<KeyName, String> {
     })
 }
 
+/// The (key, value) pairs of entries, as the sync digest takes them.
+pub fn pairs(entries: &[Entry]) -> Vec<(&KeyName, &SecretValue)> {
+    entries.iter().map(|e| (&e.key, &e.value)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -267,5 +267,4 @@ pub struct ScopeStatus {
 }
 
 #[cfg(test)]
-#[path = "sync_tests.rs"]
 mod tests;

@@ -3,13 +3,13 @@
 
 use super::super::dialog::{Confirm, Dialog, FormKind};
 use super::super::input::{Edit, SecretInput};
-use super::super::ui;
+use super::super::layout;
 use super::super::views::{AuditView, HistoryView, step};
 use super::{Action, App, Clip, Effect, FilterState, Focus, Msg, Revealed};
 
 /// How many days back the audit view goes.
 pub const AUDIT_DAYS: u32 = 30;
-use devvault::{KeyName, Scope};
+use crate::{KeyName, Scope};
 
 impl App {
     /// The number of rows in the table.
@@ -52,7 +52,7 @@ impl App {
 
     /// Rows of secrets that fit in the table.
     pub fn page(&self) -> usize {
-        ui::table_body_height(self.size).max(1)
+        layout::table_body_height(self.size).max(1)
     }
 
     /// Scrolls so the cursor row is drawn.

@@ -2,7 +2,7 @@
 //! audit, help, confirmations) and for the mouse. Part of [`App`]; no I/O.
 
 use super::super::dialog::{Confirm, Dialog};
-use super::super::ui;
+use super::super::layout;
 use super::super::views::step;
 use super::{Action, App, Effect, Focus};
 
@@ -57,11 +57,11 @@ impl App {
         if self.dialog.is_some() {
             return vec![];
         }
-        let areas = ui::layout(self.size, self.filter.is_some());
+        let areas = layout::main(self.size, self.filter.is_some());
         if areas.scopes.contains((col, row).into()) && self.filter.is_none() {
             self.focus = super::Focus::Scopes;
             let tree = self.catalog.tree();
-            let first = ui::tree_offset(self, areas.scopes);
+            let first = layout::tree_offset(self.catalog.tree_row(self.scope_sel), areas.scopes);
             let line = first + (row.saturating_sub(areas.scopes.y + 1)) as usize;
             if let Some(super::super::catalog::TreeRow::Env(i)) = tree.get(line)
                 && *i != self.scope_sel
@@ -86,7 +86,7 @@ impl App {
     }
 
     pub(super) fn scroll(&mut self, col: u16, row: u16, down: bool) -> Vec<Effect> {
-        let areas = ui::layout(self.size, self.filter.is_some());
+        let areas = layout::main(self.size, self.filter.is_some());
         let focus = if areas.scopes.contains((col, row).into()) {
             Focus::Scopes
         } else {

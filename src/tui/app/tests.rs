@@ -1,12 +1,12 @@
 //! `update` tests: feed messages, check the model and the effects it asks for. No terminal,
 //! no vault, no clock.
 
-use super::app::{Action, App, Effect, Focus, Msg, RotateHow, SaveKind, Screen};
-use super::dialog::Dialog;
-use super::gate::{Unlock, Welcome};
-use super::input::Edit;
-use super::test_support::{NOW, config, unlocked};
-use devvault::{KeyName, Scope, SecretValue};
+use crate::tui::app::{Action, App, Effect, Focus, Msg, RotateHow, SaveKind, Screen};
+use crate::tui::dialog::Dialog;
+use crate::tui::gate::{Unlock, Welcome};
+use crate::tui::input::Edit;
+use crate::tui::test_support::{NOW, config, unlocked};
+use crate::{KeyName, Scope, SecretValue};
 use std::time::{Duration, Instant};
 
 fn typed(app: &mut App, text: &str) {
@@ -294,7 +294,7 @@ fn rotate_generates_by_default_and_refuses_weak_lengths() {
     let fx = app.update(Msg::Submit);
     assert!(
         matches!(fx.as_slice(), [Effect::Rotate { how: RotateHow::Generate(g), .. }]
-            if g.len == 48 && g.charset == devvault::generate::Charset::Base64),
+            if g.len == 48 && g.charset == crate::generate::Charset::Base64),
         "{fx:?}"
     );
 }
@@ -344,8 +344,8 @@ fn a_write_reloads_its_scope_and_keeps_the_selection() {
     let mut app = unlocked();
     app.update(Msg::Act(Action::Down)); // SMTP_PASSWORD
     let scope = app.current_scope().unwrap();
-    let mut metas = super::test_support::listing()[3].1.clone();
-    metas.push(devvault::SecretMeta {
+    let mut metas = crate::tui::test_support::listing()[3].1.clone();
+    metas.push(crate::SecretMeta {
         key: KeyName::new("A_NEW_KEY").unwrap(),
         created: NOW,
         updated: NOW,

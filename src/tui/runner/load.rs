@@ -1,10 +1,10 @@
 //! Reading the catalog from the vault for the TUI, so that a large vault opens at once: the
 //! scope names and the first scope's keys make the first frame, and the other scopes' keys
-//! follow in small batches while the user is idle ([`super::app::Effect::LoadScopes`]).
+//! follow in small batches while the user is idle ([`crate::tui::app::Effect::LoadScopes`]).
 //! Only names and metadata: never a value.
 
+use crate::{Error, Scope, SecretMeta, Vault};
 use anyhow::Result;
-use devvault::{Error, Scope, SecretMeta, Vault};
 
 /// Scopes with their keys' metadata.
 pub type Listing = Vec<(Scope, Vec<SecretMeta>)>;

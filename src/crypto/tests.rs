@@ -215,3 +215,8 @@ fn generated_strings_have_the_length_and_alphabet() {
     );
     assert!(random_string(8).is_err());
 }
+
+#[test]
+fn random_keys_differ() {
+    assert_ne!(random_key().expose_secret(), random_key().expose_secret());
+}

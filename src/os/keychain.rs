@@ -14,8 +14,8 @@
 //! `devvault`, account `remote-<vault id hex>-<remote name>`, payload
 //! `devvault-token-v1 <token>`.
 
+use crate::VaultKey;
 use anyhow::{Context, Result, anyhow, bail};
-use devvault::VaultKey;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -313,5 +313,4 @@ fn nibble(b: u8) -> u8 {
 }
 
 #[cfg(test)]
-#[path = "keychain_tests.rs"]
 mod tests;
