@@ -660,3 +660,42 @@ fn passphrase_bundles_relocked_with_another_passphrase_are_refused() {
     assert!(err.contains("other recipients"), "{err}");
     nothing_imported(&b);
 }
+
+/// On a terminal, a dangerous name lands only when the user types it; Enter imports nothing.
+#[test]
+fn on_a_terminal_dangerous_names_land_only_when_typed() {
+    use common::tmux::{Tmux, binary};
+    let (a, b) = pair();
+    trust(&b, &a);
+    a.set(&["myapp/dev", "BASH_ENV"], "/nonexistent/evil.sh");
+    let bundle = a.work().join("b.age");
+    share_to(&a, &identity(&b), &bundle);
+    let home = b.dir.path().to_str().unwrap().to_string();
+    let vault = b.vault.to_str().unwrap().to_string();
+    let env = [
+        ("HOME", home.as_str()),
+        ("DEVVAULT_VAULT", vault.as_str()),
+        ("DEVVAULT_PASSPHRASE", common::cli::PASS),
+    ];
+    let line = format!(
+        "{} receive {}; echo EXIT=$?; sleep 30",
+        binary(),
+        bundle.display()
+    );
+    let t = Tmux::start(&line, &b.work(), &env, 160, 40);
+    t.wait_for("Type these names");
+    t.keys(&["Enter"]);
+    t.wait_for("EXIT=1");
+    nothing_imported(&b);
+    drop(t);
+
+    let t = Tmux::start(&line, &b.work(), &env, 160, 40);
+    t.wait_for("Type these names");
+    t.type_text("BASH_ENV");
+    t.keys(&["Enter"]);
+    t.wait_for("Import? [y/N]");
+    t.type_text("y");
+    t.keys(&["Enter"]);
+    t.wait_for("EXIT=0");
+    assert_eq!(b.get(&["myapp/dev", "BASH_ENV"]), "/nonexistent/evil.sh");
+}

@@ -96,7 +96,7 @@ impl Receive {
         }
         let from = Provenance {
             sender,
-            hash: hex(&Sha256::digest(&data)),
+            hash: base16ct::lower::encode_string(&Sha256::digest(&data)),
         };
         let done = vault.receive(&b, &from)?;
         let (a, c, u) = done.counts();
@@ -105,10 +105,6 @@ impl Receive {
         );
         Ok(())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The identities of a key file, and the recipients they answer to (for the signature's
