@@ -18,6 +18,8 @@ pub mod crypto;
 pub mod dangerous;
 pub mod dotenv;
 pub mod error;
+#[cfg(feature = "cli")]
+pub mod flows;
 pub mod format;
 pub mod generate;
 pub mod kv;

@@ -28,14 +28,13 @@ impl Export {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
         let mut vault = ctx.unlock()?;
-        let entries = vault.export(&scope)?;
-        let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
-        let rendered = crate::format::render(self.format, &scope, &refs)?;
-        for w in &rendered.warnings {
-            eprintln!("warning: {w}");
-        }
         if self.format == ExportFormat::Shell {
-            let flagged = crate::dangerous::find(entries.iter().map(|(k, _)| k.as_str()));
+            let names: Vec<String> = vault
+                .list(&scope)?
+                .into_iter()
+                .map(|m| m.key.to_string())
+                .collect();
+            let flagged = crate::dangerous::find(names.iter().map(String::as_str));
             if !flagged.is_empty() {
                 eprintln!(
                     "warning: {scope} sets {}, names that change how programs load code or find binaries; a shell that sources this output uses them",
@@ -45,15 +44,22 @@ impl Export {
         }
         match &self.output {
             None => {
+                let entries = vault.export(&scope)?;
+                let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
+                let rendered = crate::format::render(self.format, &scope, &refs)?;
+                for w in &rendered.warnings {
+                    eprintln!("warning: {w}");
+                }
                 let mut out = std::io::stdout().lock();
                 out.write_all(rendered.text.as_bytes())?;
                 out.flush()?;
             }
             Some(path) => {
-                crate::os::private_file::write_private(path, rendered.text.as_bytes())?;
-                // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
-                vault.record_export(path, &scope)?;
-                if crate::os::private_file::is_tracked_risk(path) {
+                let done = crate::flows::export_to_file(&mut vault, &scope, self.format, path)?;
+                for w in &done.warnings {
+                    eprintln!("warning: {w}");
+                }
+                if done.not_ignored {
                     eprintln!(
                         "warning: {} is not git-ignored; add it to .gitignore before it is committed",
                         path.display()
@@ -61,7 +67,7 @@ impl Export {
                 }
                 eprintln!(
                     "wrote {} keys of {scope} to {} (mode 0600)",
-                    entries.len(),
+                    done.count,
                     path.display()
                 );
             }

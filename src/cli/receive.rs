@@ -45,16 +45,9 @@ impl Receive {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let name = self.file.display().to_string();
         let data = if name == "-" {
-            super::set::read_capped(std::io::stdin().lock(), "the bundle on stdin")?
+            crate::flows::read_capped(std::io::stdin().lock(), "the bundle on stdin")?
         } else {
-            let f = std::fs::File::open(&self.file).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => anyhow::Error::new(crate::Error::NotFound {
-                    what: format!("bundle {name}"),
-                    suggestion: None,
-                }),
-                _ => anyhow::Error::new(e).context(format!("cannot read {name}")),
-            })?;
-            super::set::read_capped(f, &name)?
+            crate::flows::Input::File(&self.file).read()?
         };
         let mut vault = ctx.unlock()?;
         let mut mine = Vec::new();

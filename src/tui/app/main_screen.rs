@@ -9,7 +9,7 @@ use super::{Action, App, Clip, Effect, FilterState, Focus, Msg, Revealed};
 
 /// How many days back the audit view goes.
 pub const AUDIT_DAYS: u32 = 30;
-use crate::{KeyName, Scope};
+use crate::{KeyName, Scope, SecretMeta, SecretValue};
 
 impl App {
     /// The number of rows in the table.
@@ -66,6 +66,7 @@ impl App {
         }
     }
 
+    /// `update` on the main screen: one method per message.
     pub(super) fn main(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Act(a) if self.dialog.is_some() => self.dialog_key(a),
@@ -73,188 +74,230 @@ impl App {
             Msg::Input(e) => self.input(e),
             Msg::Submit => self.submit(),
             Msg::Cancel => self.cancel(),
-            Msg::NextField(d) => {
-                if let Some(Dialog::Form(f)) = &mut self.dialog {
-                    f.move_focus(d);
-                }
-                vec![]
-            }
-            Msg::ToggleMask => {
-                if let Some(Dialog::Form(f)) = &mut self.dialog {
-                    f.toggle_mask();
-                }
-                vec![]
-            }
-            Msg::Yes => match self.dialog.take() {
-                Some(Dialog::Confirm(c)) => vec![c.on_yes],
-                other => {
-                    self.dialog = other;
-                    vec![]
-                }
-            },
+            Msg::NextField(d) => self.next_field(d),
+            Msg::ToggleMask => self.toggle_mask(),
+            Msg::Yes => self.yes(),
             Msg::Click(col, row) => self.click(col, row),
             Msg::Scroll(col, row, down) => self.scroll(col, row, down),
-            Msg::Loaded(listing) => {
-                self.loaded(listing, Vec::new());
-                vec![]
-            }
-            Msg::Listed(listing, pending) => {
-                self.loaded(listing, pending);
-                vec![]
-            }
-            Msg::ScopesLoaded(batch) => {
-                self.catalog.fill(batch);
-                if self.filter.is_some() {
-                    self.finder.extend(&self.catalog);
-                }
-                vec![]
-            }
+            Msg::Loaded(listing) => self.listed(listing, Vec::new()),
+            Msg::Listed(listing, pending) => self.listed(listing, pending),
+            Msg::ScopesLoaded(batch) => self.scopes_loaded(batch),
             Msg::Idle => self.idle(),
             Msg::ScopeLoaded(scope, metas, select) => self.scope_loaded(scope, metas, select),
-            Msg::Revealed(scope, key, value) => {
-                if self.selected() == Some((scope, key)) {
-                    let secret = self.view_secret(self.cursor).unwrap_or(0);
-                    let until = self.now + self.cfg.reveal_for;
-                    self.revealed = Some(Revealed {
-                        secret,
-                        value,
-                        until,
-                    });
-                }
-                vec![]
-            }
-            Msg::EditLoaded(scope, key, value) => {
-                let input = SecretInput::with_value(SecretInput::VALUE, &value);
-                self.open_form(FormKind::Edit(scope, key), Some(input));
-                vec![]
-            }
-            Msg::Copied(key) => {
-                let until = self.now + self.cfg.clear_after;
-                let secs = self.cfg.clear_after.as_secs();
-                self.clip = Some(Clip {
-                    key: key.to_string(),
-                    until,
-                });
-                self.say(
-                    format!("copied {key}; the clipboard clears in {secs} s"),
-                    false,
-                )
-            }
+            Msg::Revealed(scope, key, value) => self.revealed(scope, key, value),
+            Msg::EditLoaded(scope, key, value) => self.edit_loaded(scope, key, value),
+            Msg::Copied(key) => self.copied(key),
             Msg::HistoryLoaded(scope, key, versions) => {
-                let view = HistoryView::new(scope, key, versions);
-                self.dialog = Some(Dialog::History(view));
-                vec![]
+                self.open_dialog(Dialog::History(HistoryView::new(scope, key, versions)))
             }
-            Msg::VersionRevealed(version, value) => {
-                if let Some(Dialog::History(h)) = &mut self.dialog {
-                    h.revealed = Some((version, value));
-                }
-                vec![]
-            }
+            Msg::VersionRevealed(version, value) => self.version_revealed(version, value),
             Msg::AuditLoaded(events) => {
-                self.dialog = Some(Dialog::Audit(AuditView::new(events, AUDIT_DAYS)));
-                vec![]
+                self.open_dialog(Dialog::Audit(AuditView::new(events, AUDIT_DAYS)))
             }
-            Msg::ClipboardCleared(ours) => {
-                let text = if ours {
-                    "clipboard cleared"
-                } else {
-                    "the clipboard holds something else now; left it alone"
-                };
-                self.say(text.into(), false)
-            }
+            Msg::ClipboardCleared(ours) => self.clipboard_cleared(ours),
             _ => vec![],
         }
     }
 
+    fn next_field(&mut self, d: isize) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog {
+            f.move_focus(d);
+        }
+        vec![]
+    }
+
+    fn toggle_mask(&mut self) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog {
+            f.toggle_mask();
+        }
+        vec![]
+    }
+
+    fn yes(&mut self) -> Vec<Effect> {
+        match self.dialog.take() {
+            Some(Dialog::Confirm(c)) => vec![c.on_yes],
+            other => {
+                self.dialog = other;
+                vec![]
+            }
+        }
+    }
+
+    fn listed(
+        &mut self,
+        listing: Vec<(Scope, Vec<SecretMeta>)>,
+        pending: Vec<Scope>,
+    ) -> Vec<Effect> {
+        self.loaded(listing, pending);
+        vec![]
+    }
+
+    fn scopes_loaded(&mut self, batch: Vec<(Scope, Vec<SecretMeta>)>) -> Vec<Effect> {
+        self.catalog.fill(batch);
+        if self.filter.is_some() {
+            self.finder.extend(&self.catalog);
+        }
+        vec![]
+    }
+
+    fn revealed(&mut self, scope: Scope, key: KeyName, value: SecretValue) -> Vec<Effect> {
+        if self.selected() == Some((scope, key)) {
+            let secret = self.view_secret(self.cursor).unwrap_or(0);
+            let until = self.now + self.cfg.reveal_for;
+            self.revealed = Some(Revealed {
+                secret,
+                value,
+                until,
+            });
+        }
+        vec![]
+    }
+
+    fn edit_loaded(&mut self, scope: Scope, key: KeyName, value: SecretValue) -> Vec<Effect> {
+        let input = SecretInput::with_value(SecretInput::VALUE, &value);
+        self.open_form(FormKind::Edit(scope, key), Some(input));
+        vec![]
+    }
+
+    fn copied(&mut self, key: KeyName) -> Vec<Effect> {
+        let until = self.now + self.cfg.clear_after;
+        let secs = self.cfg.clear_after.as_secs();
+        self.clip = Some(Clip {
+            key: key.to_string(),
+            until,
+        });
+        self.say(
+            format!("copied {key}; the clipboard clears in {secs} s"),
+            false,
+        )
+    }
+
+    fn version_revealed(&mut self, version: u32, value: SecretValue) -> Vec<Effect> {
+        if let Some(Dialog::History(h)) = &mut self.dialog {
+            h.revealed = Some((version, value));
+        }
+        vec![]
+    }
+
+    fn clipboard_cleared(&mut self, ours: bool) -> Vec<Effect> {
+        let text = if ours {
+            "clipboard cleared"
+        } else {
+            "the clipboard holds something else now; left it alone"
+        };
+        self.say(text.into(), false)
+    }
+
+    fn open_dialog(&mut self, dialog: Dialog) -> Vec<Effect> {
+        self.dialog = Some(dialog);
+        vec![]
+    }
+
+    /// A main-screen action from the keymap: one method per action.
     fn act(&mut self, a: Action) -> Vec<Effect> {
         use Action::*;
         match a {
             Up | Down | PageUp | PageDown | Top | Bottom => self.move_by(a),
-            SwitchPane => {
-                self.focus = match self.focus {
-                    Focus::Scopes => Focus::Secrets,
-                    Focus::Secrets => Focus::Scopes,
-                };
-                vec![]
-            }
+            SwitchPane => self.switch_pane(),
             Left => self.set_focus(Focus::Scopes),
             Right => self.set_focus(Focus::Secrets),
             Reveal => self.reveal(),
-            Copy => self
-                .selected()
-                .map_or_else(Vec::new, |(s, k)| vec![Effect::Copy(s, k)]),
-            Filter => {
-                let state = self.filter.get_or_insert_with(FilterState::default);
-                state.editing = true;
-                self.focus = Focus::Secrets;
-                self.refilter();
-                vec![]
-            }
-            Add => match self.current_scope() {
-                Some(scope) => {
-                    self.open_form(FormKind::Add(scope), None);
-                    vec![]
-                }
-                None => self.say("no project yet: press n to start one".into(), true),
-            },
-            Edit => self
-                .selected()
-                .map_or_else(Vec::new, |(s, k)| vec![Effect::FetchForEdit(s, k)]),
-            Rotate => {
-                if let Some((s, k)) = self.selected() {
-                    self.open_form(FormKind::Rotate(s, k), None);
-                }
-                vec![]
-            }
-            History => self
-                .selected()
-                .map_or_else(Vec::new, |(s, k)| vec![Effect::LoadHistory(s, k)]),
+            Copy => self.on_selected(Effect::Copy),
+            Filter => self.start_filter(),
+            Add => self.add(),
+            Edit => self.on_selected(Effect::FetchForEdit),
+            Rotate => self.rotate(),
+            History => self.on_selected(Effect::LoadHistory),
             Audit => vec![Effect::LoadAudit(AUDIT_DAYS)],
-            Reload => {
-                self.revealed = None;
-                vec![Effect::LoadAll]
-            }
+            Reload => self.reload(),
             Rollback => vec![],
-            Delete => {
-                if let Some((scope, key)) = self.selected() {
-                    self.dialog = Some(Dialog::Confirm(Confirm {
-                        text: format!("Delete {key} from {scope}? Its value stays in history."),
-                        on_yes: Effect::Delete(scope, key),
-                    }));
-                }
-                vec![]
-            }
-            Export => {
-                if let Some(scope) = self.current_scope() {
-                    self.open_form(FormKind::Export(scope), None);
-                }
-                vec![]
-            }
-            New => {
-                self.open_form(FormKind::NewScope, None);
-                vec![]
-            }
+            Delete => self.confirm_delete(),
+            Export => self.export(),
+            New => self.open_form_only(FormKind::NewScope),
             Lock => self.lock(Some("locked".into())),
-            Help => {
-                self.dialog = Some(Dialog::Help);
-                vec![]
-            }
-            Back => {
-                self.revealed = None;
-                self.close_filter();
-                vec![]
-            }
-            Quit => {
-                self.quit = true;
-                let mut fx = vec![];
-                if self.clip.take().is_some() {
-                    fx.push(Effect::ClearClipboard);
-                }
-                fx.push(Effect::Quit);
-                fx
-            }
+            Help => self.open_dialog(Dialog::Help),
+            Back => self.back(),
+            Quit => self.quit(),
         }
+    }
+
+    /// The effect `make` builds for the selected key, if one is selected.
+    fn on_selected(&self, make: fn(Scope, KeyName) -> Effect) -> Vec<Effect> {
+        self.selected()
+            .map_or_else(Vec::new, |(s, k)| vec![make(s, k)])
+    }
+
+    fn switch_pane(&mut self) -> Vec<Effect> {
+        self.focus = match self.focus {
+            Focus::Scopes => Focus::Secrets,
+            Focus::Secrets => Focus::Scopes,
+        };
+        vec![]
+    }
+
+    fn start_filter(&mut self) -> Vec<Effect> {
+        let state = self.filter.get_or_insert_with(FilterState::default);
+        state.editing = true;
+        self.focus = Focus::Secrets;
+        self.refilter();
+        vec![]
+    }
+
+    fn add(&mut self) -> Vec<Effect> {
+        match self.current_scope() {
+            Some(scope) => self.open_form_only(FormKind::Add(scope)),
+            None => self.say("no project yet: press n to start one".into(), true),
+        }
+    }
+
+    fn rotate(&mut self) -> Vec<Effect> {
+        if let Some((s, k)) = self.selected() {
+            self.open_form(FormKind::Rotate(s, k), None);
+        }
+        vec![]
+    }
+
+    fn reload(&mut self) -> Vec<Effect> {
+        self.revealed = None;
+        vec![Effect::LoadAll]
+    }
+
+    fn confirm_delete(&mut self) -> Vec<Effect> {
+        if let Some((scope, key)) = self.selected() {
+            self.dialog = Some(Dialog::Confirm(Confirm {
+                text: format!("Delete {key} from {scope}? Its value stays in history."),
+                on_yes: Effect::Delete(scope, key),
+            }));
+        }
+        vec![]
+    }
+
+    fn export(&mut self) -> Vec<Effect> {
+        if let Some(scope) = self.current_scope() {
+            self.open_form(FormKind::Export(scope), None);
+        }
+        vec![]
+    }
+
+    fn open_form_only(&mut self, kind: FormKind) -> Vec<Effect> {
+        self.open_form(kind, None);
+        vec![]
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        self.revealed = None;
+        self.close_filter();
+        vec![]
+    }
+
+    fn quit(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        let mut fx = vec![];
+        if self.clip.take().is_some() {
+            fx.push(Effect::ClearClipboard);
+        }
+        fx.push(Effect::Quit);
+        fx
     }
 
     fn set_focus(&mut self, focus: Focus) -> Vec<Effect> {
