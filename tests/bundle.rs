@@ -60,6 +60,9 @@ fn x25519_round_trip_keeps_replaced_values_in_history() {
     assert!(r.starts_with("age1"), "{r}");
     assert!(r.contains(" devvault-sign:"), "{r}");
     assert_eq!(r.lines().count(), 1, "{r}");
+    let age_only = b.cmd().args(["identity", "--age"]).assert().success();
+    let age_only = String::from_utf8(age_only.get_output().stdout.clone()).unwrap();
+    assert_eq!(age_only.trim(), r.split_whitespace().next().unwrap());
     assert_eq!(identity(&b), r, "the identity is made once and kept");
     let bundle = a.work().join("b.age");
     a.cmd()
