@@ -295,3 +295,36 @@ fn dangerous_names_from_a_pull_need_naming_and_never_run() {
     );
     assert!(!text.contains("u:p"), "{text}");
 }
+
+/// On a terminal `pull` shows its preview and asks; `n` pulls nothing, `y` pulls.
+#[test]
+fn pull_asks_on_a_terminal() {
+    use common::tmux::{Tmux, binary};
+    let (alice, bob) = pair("ask");
+    alice.set("app/dev", "DB_URL", "postgres://u:p@db.internal/app");
+    alice.ok(&["push", "app/dev"]);
+    let home = bob.env.dir.path().to_str().unwrap().to_string();
+    let vault = bob.env.vault.to_str().unwrap().to_string();
+    let env = [
+        ("HOME", home.as_str()),
+        ("DEVVAULT_VAULT", vault.as_str()),
+        ("DEVVAULT_PASSPHRASE", common::cli::PASS),
+        ("VAULT_TOKEN", bob.token.as_str()),
+    ];
+    let line = format!("{} pull app/dev; echo EXIT=$?; sleep 30", binary());
+    for (answer, code) in [("n", "EXIT=0"), ("y", "EXIT=0")] {
+        let t = Tmux::start(&line, &bob.env.work(), &env, 160, 40);
+        let screen = t.wait_for("Pull these changes into app/dev? [y/N]");
+        assert!(screen.contains("host db.internal"), "{screen}");
+        t.type_text(answer);
+        t.keys(&["Enter"]);
+        t.wait_for(code);
+        if answer == "n" {
+            bob.fails(&["get", "app/dev", "DB_URL"], 4);
+        }
+    }
+    assert_eq!(
+        bob.get("app/dev", "DB_URL"),
+        "postgres://u:p@db.internal/app"
+    );
+}
