@@ -4,7 +4,6 @@
 //! GIT_*...) starts nothing unless each is allowed (`--allow-env NAME`, or `devvault
 //! allow-env`). CMD is found with devvault's own PATH, never the scope's.
 
-use crate::dangerous;
 use anyhow::{Result, bail};
 use clap::Args;
 use std::os::unix::process::CommandExt;
@@ -25,28 +24,8 @@ pub struct Run {
 impl Run {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
-        let mut vault = ctx.unlock()?;
-        let names: Vec<String> = vault
-            .list(&scope)?
-            .into_iter()
-            .map(|m| m.key.to_string())
-            .collect();
-        let flagged = dangerous::find(names.iter().map(String::as_str));
-        let mut allowed = self.allow_env.clone();
-        if !flagged.is_empty() {
-            allowed.extend(vault.env_allowed(&scope)?);
-        }
-        let missing = dangerous::not_allowed(&flagged, &allowed);
-        if !missing.is_empty() {
-            bail!(
-                "{scope} sets {}, names that change how programs load code or find binaries; nothing was run: if you set them yourself, pass {} (or allow them for this scope with `devvault allow-env {scope} {}`)",
-                missing.join(", "),
-                dangerous::allow_flags(&missing),
-                missing.join(" ")
-            );
-        }
         let program = resolve(&self.cmd[0])?;
-        let entries = vault.export_for(&scope, crate::audit::EventKind::Run)?;
+        let entries = ctx.unlock()?.export_for_run(&scope, &self.allow_env)?;
         let mut cmd = std::process::Command::new(&program);
         cmd.arg0(&self.cmd[0]).args(&self.cmd[1..]);
         for (key, value) in &entries {

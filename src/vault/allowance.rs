@@ -6,8 +6,10 @@ use super::extras::{self, Extra};
 use super::trust::{encode, load_all};
 use super::{Vault, state};
 use crate::audit::{Event, EventKind};
+use crate::dangerous;
 use crate::error::{Error, Result};
-use crate::model::Scope;
+use crate::model::{KeyName, Scope};
+use crate::secret::SecretValue;
 use serde::{Deserialize, Serialize};
 
 /// The dangerous names the user allowed for `run` in one scope.
@@ -34,6 +36,45 @@ fn allowances(rows: Vec<(crate::store::SealedRow, Extra)>) -> Result<Vec<(i64, E
 }
 
 impl Vault {
+    /// The scope's keys and values for `run`, recorded as a run; refused (nothing read
+    /// past the names, nothing recorded) while the scope holds a dangerous name that is
+    /// neither in `allowed` (`--allow-env`) nor allowed for the scope (`allow-env`).
+    pub fn export_for_run(
+        &mut self,
+        scope: &Scope,
+        allowed: &[String],
+    ) -> Result<Vec<(KeyName, SecretValue)>> {
+        let want = scope.to_string();
+        self.export_gated(scope, EventKind::Run, &|tx, keys, names| {
+            let flagged = dangerous::find(names.iter().map(|k| k.as_str()));
+            if flagged.is_empty() {
+                return Ok(());
+            }
+            let mut ok = allowed.to_vec();
+            let h = state::header(tx, keys)?;
+            for (_, a) in allowances(extras::load(tx, keys, &h)?)? {
+                if a.scope == want {
+                    ok.extend(a.names);
+                }
+            }
+            let missing = dangerous::not_allowed(&flagged, &ok);
+            if missing.is_empty() {
+                return Ok(());
+            }
+            Err(Error::invalid(
+                format!(
+                    "{want} sets {}, names that change how programs load code or find binaries; nothing was run",
+                    missing.join(", ")
+                ),
+                format!(
+                    "if you set them yourself, pass {} (or allow them for this scope with `devvault allow-env {want} {}`)",
+                    dangerous::allow_flags(&missing),
+                    missing.join(" ")
+                ),
+            ))
+        })
+    }
+
     /// The dangerous names allowed for `run` in `scope`.
     pub fn env_allowed(&mut self, scope: &Scope) -> Result<Vec<String>> {
         let keys = &self.keys;

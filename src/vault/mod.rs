@@ -46,10 +46,13 @@ use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
 use crate::model::{EnvSummary, ImportReport, KeyName, ProjectSummary, Scope, SecretMeta};
 use crate::secret::{SecretValue, VaultKey};
-use crate::store::{Slot, Store, Table};
+use crate::store::{Slot, Store, Table, Tx};
 use edit::Edit;
 use keys::Keys;
 use std::path::Path;
+
+/// Sees a scope's key names inside an export's transaction, before any value is opened.
+pub(crate) type NameGate<'a> = &'a dyn Fn(&Tx<'_>, &Keys, &[KeyName]) -> Result<()>;
 
 /// An unlocked vault.
 pub struct Vault {
@@ -166,18 +169,30 @@ impl Vault {
         scope: &Scope,
         kind: EventKind,
     ) -> Result<Vec<(KeyName, SecretValue)>> {
+        self.export_gated(scope, kind, &|_, _, _| Ok(()))
+    }
+
+    /// [`Vault::export_for`], but `gate` sees the key names first (in the same
+    /// transaction, before any value is opened); its error stops the export, unrecorded.
+    pub(crate) fn export_gated(
+        &mut self,
+        scope: &Scope,
+        kind: EventKind,
+        gate: NameGate<'_>,
+    ) -> Result<Vec<(KeyName, SecretValue)>> {
         let keys = &self.keys;
         self.store.write_relaxed(|tx| {
             let (mut snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
-            let mut out = recs
+            let names = recs
                 .iter()
-                .map(|r| {
-                    Ok((
-                        state::open_name(keys, Table::Secrets, r)?,
-                        state::open_value(keys, Table::Secrets, r)?,
-                    ))
-                })
+                .map(|r| state::open_name(keys, Table::Secrets, r))
+                .collect::<Result<Vec<_>>>()?;
+            gate(tx, keys, &names)?;
+            let mut out = names
+                .into_iter()
+                .zip(&recs)
+                .map(|(name, r)| Ok((name, state::open_value(keys, Table::Secrets, r)?)))
                 .collect::<Result<Vec<_>>>()?;
             out.sort_by(|a, b| a.0.cmp(&b.0));
             let event = Event::new(kind).scope(scope);

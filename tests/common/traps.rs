@@ -80,6 +80,11 @@ pub fn assert_run_refuses(e: &Env, scope: &str, traps: &Traps) {
     let repo = e.work().join("repo");
     std::fs::create_dir_all(&repo).unwrap();
     run(Command::new("git").arg("init").arg("-q").arg(&repo));
+    let audit = |e: &Env| {
+        let out = e.cmd().arg("audit").assert().success();
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let before = audit(e);
     for cmd in [
         &["bash", "-c", "true"][..],
         &["node", "-e", "0"][..],
@@ -92,4 +97,9 @@ pub fn assert_run_refuses(e: &Env, scope: &str, traps: &Traps) {
         assert!(err.contains("--allow-env"), "{err}");
     }
     assert!(traps.ran().is_empty(), "ran: {:?}", traps.ran());
+    assert_eq!(
+        audit(e),
+        before,
+        "a refused run read no value and recorded nothing"
+    );
 }
