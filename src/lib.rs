@@ -32,6 +32,7 @@ pub mod scan;
 pub mod secret;
 pub mod signing;
 mod store;
+pub mod text;
 #[cfg(feature = "cli")]
 pub mod tui;
 pub mod vault;

@@ -103,7 +103,7 @@ fn concurrent_push_is_a_conflict_naming_keys_never_values() {
 fn check_and_set_refuses_a_stale_version() {
     let b = bao();
     let p = prefix("cas");
-    let config = RemoteConfig::new("team", &b.addr, "secret", &p, None).unwrap();
+    let config = RemoteConfig::new("team", &b.addr, "secret", &p, None, false).unwrap();
     let access = Access::new(Token::new(&b.token));
     let client = Client::new(&config, &access).unwrap();
     let entry = |v: &str| Entry {
@@ -301,6 +301,7 @@ fn dangerous_names_from_a_pull_need_naming_and_never_run() {
 fn pull_asks_on_a_terminal() {
     use common::tmux::{Tmux, binary};
     let (alice, bob) = pair("ask");
+    let addr = bao().addr;
     alice.set("app/dev", "DB_URL", "postgres://u:p@db.internal/app");
     alice.ok(&["push", "app/dev"]);
     let home = bob.env.dir.path().to_str().unwrap().to_string();
@@ -310,6 +311,7 @@ fn pull_asks_on_a_terminal() {
         ("DEVVAULT_VAULT", vault.as_str()),
         ("DEVVAULT_PASSPHRASE", common::cli::PASS),
         ("VAULT_TOKEN", bob.token.as_str()),
+        ("VAULT_ADDR", addr.as_str()),
     ];
     let line = format!("{} pull app/dev; echo EXIT=$?; sleep 30", binary());
     for (answer, code) in [("n", "EXIT=0"), ("y", "EXIT=0")] {

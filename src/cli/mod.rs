@@ -55,7 +55,9 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors can quote a server's or a file's text: nothing in it may act on the terminal.
+            let text = format!("{err:#}");
+            eprintln!("error: {}", crate::text::Escaped::message(&text));
             ExitCode::from(exit_code(&err))
         }
     }

@@ -66,7 +66,8 @@ impl Pull {
             match vault.pull_gated(Some(&config.name), scope, &access, resolution, &mut gate) {
                 Ok(r) => reports.push(r),
                 Err(e @ Error::Conflict { .. }) if self.all => {
-                    eprintln!("error: {e}");
+                    let text = e.to_string();
+                    eprintln!("error: {}", crate::text::Escaped::message(&text));
                     conflicts.push(scope.to_string());
                 }
                 Err(e @ Error::InvalidInput { .. }) if self.all => {
