@@ -49,26 +49,12 @@ pub fn hint(old: Option<&str>, new: &str) -> Option<String> {
     }
 }
 
-/// Text from elsewhere (a note, a URL) made safe to print on one line: control, line
-/// separator and format characters escaped, cut to 200 characters.
+/// Text from elsewhere (a note, a URL) made safe to print on one line: cut to 200
+/// characters, then escaped by [`crate::text::escape`].
 pub fn printable(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .take(200)
-        .flat_map(|c| {
-            let unsafe_char = c.is_control()
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}' | '\u{200b}'..='\u{200f}'
-                    | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
-            match unsafe_char {
-                true => c.escape_unicode().collect::<Vec<_>>(),
-                false => vec![c],
-            }
-        })
-        .collect();
-    if s.chars().count() > 200 {
-        out.push_str("...");
-    }
-    out
+    let cut: String = s.chars().take(200).collect();
+    let more = if s.chars().count() > 200 { "..." } else { "" };
+    format!("{}{more}", crate::text::escape(&cut))
 }
 
 #[cfg(test)]
@@ -102,6 +88,7 @@ mod tests {
         assert_eq!(h(Some("abc"), "abcd"), "different length");
         assert_eq!(hint(None, "secret"), None);
         assert_eq!(h(None, "https://x.example/"), "host x.example");
-        assert_eq!(printable("a\u{1b}[2Jb\u{2028}"), "a\\u{1b}[2Jb\\u{2028}");
+        let shown = printable("a\u{1b}[2Jb\u{2028}");
+        assert!(!shown.contains(['\u{1b}', '\u{2028}']), "{shown}");
     }
 }

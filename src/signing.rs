@@ -136,14 +136,9 @@ impl PublicIdentity {
     }
 }
 
-/// `s` cut to 200 characters with control characters escaped, for quoting in errors.
+/// `s` cut to 200 characters and escaped ([`crate::text::escape`]), for quoting in errors.
 fn quote(s: &str) -> String {
-    let cut: String = s.chars().take(200).collect();
-    let mut out: String = cut.chars().flat_map(char::escape_debug).collect();
-    if s.chars().count() > 200 {
-        out.push_str("...");
-    }
-    out.replace("\\\"", "\"").replace("\\'", "'")
+    crate::preview::printable(s)
 }
 
 /// What a passphrase bundle's signature binds instead of recipients: a hash of the

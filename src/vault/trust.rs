@@ -106,7 +106,7 @@ pub fn check_trust_name(name: &str) -> Result<()> {
     if ok {
         return Ok(());
     }
-    let shown: String = name.chars().take(80).flat_map(char::escape_debug).collect();
+    let shown = crate::preview::printable(name);
     Err(Error::invalid(
         format!("`{shown}` is not a usable name for a teammate"),
         "use letters, digits, `.`, `_`, `@` or `-` (at most 64), e.g. `alice` or `alice@corp`",
