@@ -85,14 +85,19 @@ fn named(e: io::Error) -> io::Error {
 
 /// Stdout for the report of a change, as a `Write` that never fails: what cannot be
 /// written is dropped.
-pub fn report_stdout() -> Report {
+pub fn report_stdout() -> Report<io::StdoutLock<'static>> {
     Report(io::stdout().lock())
 }
 
-/// See [`report_stdout`].
-pub struct Report(io::StdoutLock<'static>);
+/// Stderr as a `Write` that never fails (a preview printed beside `--json` output).
+pub fn report_stderr() -> Report<io::StderrLock<'static>> {
+    Report(io::stderr().lock())
+}
 
-impl Write for Report {
+/// See [`report_stdout`].
+pub struct Report<W: Write>(W);
+
+impl<W: Write> Write for Report<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let _ = self.0.write_all(buf);
         Ok(buf.len())

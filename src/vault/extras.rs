@@ -1,5 +1,6 @@
 //! The vault's own sealed records beside the secrets (`extras`, schema 3): its age X25519
-//! identity, made on first use, and the list of places where `export -o` wrote plaintext.
+//! identity, made on first use, and the list of places where `export -o` wrote plaintext;
+//! also its signing key, trusted senders and env allowances (kept by [`super::trust`]).
 //! Every row is sealed for its id, and all of them are under one MAC kept in the header,
 //! so a row added, removed, swapped or rolled back is an integrity error.
 
@@ -25,19 +26,25 @@ pub struct ExportRecord {
     pub scope: String,
 }
 
-/// The vault's settings (`S` rows; the last one holds).
+/// The vault's settings (`C` rows; the last one holds).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-struct Settings {
+pub(super) struct Settings {
     /// Refuse reads that cannot be audited (a read-only vault, a full disk).
     #[serde(default)]
     strict_audit: bool,
 }
 
 /// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
-/// `S` settings.
-enum Extra {
+/// `S` signing key, `T` trusted sender, `A` env allowance of a scope, `C` settings.
+pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
+    Signing(Zeroizing<Vec<u8>>),
+    /// A [`super::trust::TrustedSender`] as JSON (parsed there: no import cycle).
+    Trust(Vec<u8>),
+    /// A [`super::allowance::EnvAllowance`] as JSON.
+    Allow(Vec<u8>),
+    /// The vault's settings (the last `C` row holds).
     Settings(Settings),
 }
 
@@ -54,7 +61,7 @@ pub(super) fn strict_audit(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<bool>
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.
-fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>> {
+pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>> {
     let rows = tx.sealed_rows(Sealed::Extras)?;
     let ok = match &h.extras_mac {
         None => rows.is_empty(),
@@ -75,7 +82,10 @@ fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>>
                 Extra::Identity(SecretString::from(s.to_string()))
             }
             Some((b'E', rest)) => Extra::Export(serde_json::from_slice(rest).map_err(|_| bad())?),
-            Some((b'S', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
+            Some((b'S', rest)) => Extra::Signing(Zeroizing::new(rest.to_vec())),
+            Some((b'T', rest)) => Extra::Trust(rest.to_vec()),
+            Some((b'A', rest)) => Extra::Allow(rest.to_vec()),
+            Some((b'C', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
             _ => return Err(bad()),
         };
         out.push((row, extra));
@@ -85,17 +95,35 @@ fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>>
 
 /// Adds one sealed row, moves the extras MAC, appends `event` and writes the header.
 fn add(tx: &Tx<'_>, keys: &Keys, h: &mut Header, plain: &[u8], event: &Event) -> Result<()> {
+    change(tx, keys, h, &[], Some(plain), event)
+}
+
+/// Removes the rows `remove`, adds one sealed row of `plain` (if any), moves the extras
+/// MAC, appends `event` and writes the header.
+pub(super) fn change(
+    tx: &Tx<'_>,
+    keys: &Keys,
+    h: &mut Header,
+    remove: &[i64],
+    plain: Option<&[u8]>,
+    event: &Event,
+) -> Result<()> {
+    for id in remove {
+        tx.delete_sealed(Sealed::Extras, *id)?;
+    }
     let mut rows = tx.sealed_rows(Sealed::Extras)?;
-    let id = h.next_record;
-    h.next_record += 1;
-    let row = SealedRow {
-        id,
-        body: keys.seal(Place::Extra(id), Field::Value, plain)?,
-    };
-    tx.put_sealed(Sealed::Extras, &row)?;
-    rows.push(row);
+    if let Some(plain) = plain {
+        let id = h.next_record;
+        h.next_record += 1;
+        let row = SealedRow {
+            id,
+            body: keys.seal(Place::Extra(id), Field::Value, plain)?,
+        };
+        tx.put_sealed(Sealed::Extras, &row)?;
+        rows.push(row);
+        h.encryptions += 1;
+    }
     h.extras_mac = Some(keys.sealed_mac(Sealed::Extras, &rows));
-    h.encryptions += 1;
     audit::append_with_pending(tx, keys, h, event, now())?;
     h.scopes_mac = keys.header_mac(h);
     tx.put_header(h)
@@ -141,7 +169,7 @@ impl Vault {
     /// Turns the `strict-audit` setting on or off (recorded in the audit log).
     pub fn set_strict_audit(&mut self, on: bool) -> Result<()> {
         let settings = Settings { strict_audit: on };
-        let mut plain = b"S".to_vec();
+        let mut plain = b"C".to_vec();
         plain.extend(
             serde_json::to_vec(&settings)
                 .map_err(|_| Error::invalid("a setting", "it could not be encoded"))?,
@@ -149,10 +177,14 @@ impl Vault {
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut h = state::header(tx, keys)?;
-            load(tx, keys, &h)?;
+            // The new settings row replaces the old ones.
+            let old: Vec<i64> = load(tx, keys, &h)?
+                .into_iter()
+                .filter_map(|(row, x)| matches!(x, Extra::Settings(_)).then_some(row.id))
+                .collect();
             let word = if on { "on" } else { "off" };
             let event = Event::new(EventKind::Setting).detail(format!("strict-audit {word}"));
-            add(tx, keys, &mut h, &plain, &event)
+            change(tx, keys, &mut h, &old, Some(&plain), &event)
         })
     }
 
