@@ -270,7 +270,7 @@ fn ops() -> Vec<Op> {
         op("import", &["import", "app", "big.env"], b""),
         op("rotate", &["rotate", "app", "K4"], b"rotated value\n"),
         op("passwd", &["passwd"], b""),
-        op("receive", &["receive", "b.age", "--yes"], b""),
+        op("receive", &["receive", "b.age", "--yes", "--unsigned"], b""),
     ]
 }
 
@@ -527,7 +527,7 @@ fn closed_pipe() -> std::io::PipeWriter {
 fn repro4_receive_imports_when_stdout_is_closed() {
     let env = fault_env();
     let mut c = dv(&env, PASS);
-    c.args(["receive", "b.age", "--yes"])
+    c.args(["receive", "b.age", "--yes", "--unsigned"])
         .stdout(closed_pipe())
         .stderr(Stdio::piped())
         .stdin(Stdio::null());
@@ -658,8 +658,12 @@ fn commands(env: &Env) -> Vec<(Vec<&'static str>, &'static [u8], bool)> {
         (vec!["import", "app", "-", "--json"], b"I3=a\n", false),
         (vec!["rm", "app", "K5"], b"", false),
         (vec!["rollback", "app", "K2", "1"], b"", false),
-        (vec!["receive", "b.age", "--yes"], b"", false),
-        (vec!["receive", "b.age", "--dry-run"], b"", true),
+        (vec!["receive", "b.age", "--yes", "--unsigned"], b"", false),
+        (
+            vec!["receive", "b.age", "--dry-run", "--unsigned"],
+            b"",
+            true,
+        ),
         (vec!["share", "app", "--to", "RECIPIENT"], b"", true),
         // Nothing to find in the work directory: `scan` writes nothing on stdout.
         (vec!["scan", "."], b"", false),
