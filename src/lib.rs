@@ -10,6 +10,7 @@ pub mod audit;
 pub mod bundle;
 pub mod crypto;
 pub mod dotenv;
+pub mod duration;
 pub mod error;
 pub mod format;
 pub mod generate;
@@ -23,6 +24,6 @@ pub mod vault;
 
 pub use error::{Error, Result};
 pub use format::ExportFormat;
-pub use model::{KeyName, Scope, SecretMeta};
+pub use model::{EnvName, KeyName, ProjectName, Scope, ScopeDiff, SecretMeta, Target};
 pub use secret::{Passphrase, SecretValue, VaultKey};
 pub use vault::Vault;

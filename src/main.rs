@@ -5,6 +5,7 @@ mod cli;
 mod clipboard;
 mod keychain;
 mod private_file;
+mod prompt_state;
 mod session;
 mod tui;
 mod unlock;

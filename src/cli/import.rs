@@ -2,7 +2,7 @@
 //! reports, per key name, what was added, changed or already the same.
 
 use super::set::{MAX_INPUT, read_capped, too_large};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use devvault::{KeyName, SecretValue};
 use std::io::Write;
@@ -15,6 +15,12 @@ pub struct Import {
     /// Print the report as JSON
     #[arg(long)]
     json: bool,
+    /// Show what would be added, changed or unchanged; write nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Make the project or environment even when its name is close to an existing one
+    #[arg(long)]
+    create: bool,
 }
 
 impl Import {
@@ -25,7 +31,7 @@ impl Import {
         let bytes = if file == "-" {
             read_capped(std::io::stdin().lock(), "stdin")?
         } else {
-            let f = std::fs::File::open(file).with_context(|| format!("cannot read {file}"))?;
+            let f = open(file)?;
             if f.metadata().is_ok_and(|m| m.len() > MAX_INPUT) {
                 anyhow::bail!(too_large(file));
             }
@@ -38,11 +44,36 @@ impl Import {
         };
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| anyhow::anyhow!("{origin}: not UTF-8 text (byte {})", e.valid_up_to()))?;
-        let entries: Vec<(KeyName, SecretValue)> = devvault::dotenv::parse(text, origin)?
-            .into_iter()
-            .map(|e| (e.key, e.value))
+        let parsed = devvault::dotenv::parse(text, origin)?;
+        let repeated: Vec<&str> = parsed
+            .iter()
+            .filter(|e| e.repeated)
+            .map(|e| e.key.as_str())
             .collect();
-        let report = ctx.unlock()?.import(&scope, &entries)?;
+        if !repeated.is_empty() {
+            eprintln!(
+                "warning: {origin} sets {} more than once; the last value is the one imported",
+                repeated.join(", ")
+            );
+        }
+        let entries: Vec<(KeyName, SecretValue, Option<String>)> = parsed
+            .into_iter()
+            .map(|e| {
+                let note = devvault::dotenv::comments_above(text, e.line).join("\n");
+                (e.key, e.value, Some(note).filter(|n| !n.is_empty()))
+            })
+            .collect();
+        let mut vault = ctx.unlock()?;
+        let report = if self.dry_run {
+            let plain: Vec<(KeyName, SecretValue)> = entries
+                .into_iter()
+                .map(|(k, v, _)| (k, v))
+                .collect();
+            vault.import_preview(&scope, &plain)?
+        } else {
+            super::creation::check(&mut vault, &scope, self.create)?;
+            vault.import_noted(&scope, &entries)?
+        };
         if self.json {
             return super::output::json(&report);
         }
@@ -58,11 +89,24 @@ impl Import {
         }
         writeln!(
             out,
-            "{scope}: {} added, {} changed, {} unchanged",
+            "{scope}: {} added, {} changed, {} unchanged{}",
             report.added.len(),
             report.changed.len(),
-            report.unchanged.len()
+            report.unchanged.len(),
+            if self.dry_run { " (dry run: nothing written)" } else { "" }
         )?;
         Ok(())
     }
+}
+
+/// Opens an input file; a missing one is not-found (exit 4).
+pub fn open(file: &str) -> Result<std::fs::File> {
+    std::fs::File::open(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => devvault::Error::NotFound {
+            what: format!("file {file}"),
+            suggestion: None,
+        }
+        .into(),
+        _ => anyhow::Error::new(e).context(format!("cannot read {file}")),
+    })
 }

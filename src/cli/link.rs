@@ -34,7 +34,7 @@ impl Link {
 pub fn find_scope() -> Result<Scope> {
     let cwd = std::env::current_dir()?;
     match nearest(&cwd) {
-        Some(path) => read(&path),
+        Some(path) => super::local_env::apply(&path, read(&path)?),
         None => bail!(super::UsageError(format!(
             "no scope given and no {FILE} in {} or its parents; run `devvault link PROJECT[/ENV]` in your repository, or name the scope",
             cwd.display()

@@ -5,19 +5,24 @@
 mod audit;
 mod clipboard_hold;
 mod completions;
+mod confirm;
+mod creation;
 mod doctor;
 mod example;
 mod export;
 mod generator;
 mod get;
+mod hidden;
 mod history;
 mod identity;
 mod import;
 mod init;
 mod keychain;
 mod link;
+mod local_env;
 mod lock;
 mod ls;
+mod mv;
 mod onboard;
 mod output;
 mod passwd;
@@ -32,6 +37,8 @@ mod rollback;
 mod rotate;
 mod run;
 mod scan;
+mod scope;
+mod select;
 mod set;
 mod share;
 mod stale;
@@ -66,6 +73,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "DEVVAULT_VAULT", value_name = "PATH")]
     vault: Option<PathBuf>,
 
+    /// With no command: lock the terminal UI after this long without a key press (e.g. 5m)
+    #[arg(long, value_name = "DURATION")]
+    lock_after: Option<String>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -91,6 +102,10 @@ enum Command {
     Get(get::Get),
     /// Delete a key (its versions are kept in history until --purge)
     Rm(rm::Rm),
+    /// Rename a key, with its history and policy
+    Mv(mv::Mv),
+    /// Remove, rename, copy or compare scopes: `scope rm|mv|cp|diff`
+    Scope(scope::ScopeCmd),
     /// Load a .env file (`-` = stdin); reports added / changed / unchanged per key
     Import(import::Import),
     /// Print a scope as dotenv, shell, json, yaml, docker or k8s, or write it to a file
@@ -151,7 +166,10 @@ impl Cli {
             vault_path: self.vault.clone(),
         };
         match &self.command {
-            None => tui::Tui::from_env()?.run(&ctx).map(|()| ExitCode::SUCCESS),
+            None => tui::Tui::from_env()?
+                .lock_after(self.lock_after.clone())
+                .run(&ctx)
+                .map(|()| ExitCode::SUCCESS),
             Some(cmd) => match cmd {
                 Command::Tui(c) => c.run(&ctx),
                 Command::Init(c) => c.run(&ctx),
@@ -161,6 +179,8 @@ impl Cli {
                 Command::Set(c) => c.run(&ctx),
                 Command::Get(c) => c.run(&ctx),
                 Command::Rm(c) => c.run(&ctx),
+                Command::Mv(c) => c.run(&ctx),
+                Command::Scope(c) => c.run(&ctx),
                 Command::Import(c) => c.run(&ctx),
                 Command::Export(c) => c.run(&ctx),
                 Command::Run(c) => c.run(&ctx),
@@ -237,6 +257,16 @@ impl Ctx {
     }
 }
 
+/// `YYYY-MM-DD HH:MM` (UTC) for Unix seconds.
+pub fn date(secs: i64) -> String {
+    output::date(secs)
+}
+
+/// A short age such as `5m` between `secs` and `now`.
+pub fn age_text(secs: i64, now: i64) -> String {
+    output::age(secs, now)
+}
+
 /// A usage error: exit code 2.
 #[derive(Debug)]
 pub struct UsageError(pub String);
@@ -262,6 +292,9 @@ pub fn split_scope(args: &[String], want: usize) -> (Option<&str>, &[String]) {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<UsageError>().is_some() {
         return 2;
+    }
+    if err.downcast_ref::<crate::unlock::Locked>().is_some() {
+        return 3;
     }
     if err.downcast_ref::<run::RunError>().is_some() {
         return 127;

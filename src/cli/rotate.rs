@@ -13,9 +13,8 @@ pub struct Rotate {
     args: Vec<String>,
     #[command(flatten)]
     generate: super::generator::GenArgs,
-    /// Keep stdin exactly, trailing newline included
-    #[arg(long)]
-    raw: bool,
+    #[command(flatten)]
+    input: super::set::ValueInput,
     /// A note kept with the new version (e.g. "old key revoked in the dashboard")
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
@@ -27,15 +26,16 @@ pub struct Rotate {
 impl Rotate {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, key) = super::set::scope_and_key(ctx, &self.args)?;
+        let mut vault = ctx.unlock()?;
         let value = match self.generate.value()? {
             Some(v) => v,
-            None => super::set::read_value(&key, self.raw)?,
+            None => super::set::read_value(&key, &self.input)?,
         };
         let options = Rotation {
             note: self.note.clone(),
             url: self.url.clone(),
         };
-        let version = ctx.unlock()?.rotate_with(&scope, &key, &value, &options)?;
+        let version = vault.rotate_with(&scope, &key, &value, &options)?;
         eprintln!(
             "{key}: rotated in {scope}, now version {version} (the previous one is kept in history)"
         );

@@ -9,6 +9,11 @@ use std::os::unix::process::CommandExt;
 pub struct Run {
     /// PROJECT[/ENV] [default: from .devvault.toml]
     scope: Option<String>,
+    #[command(flatten)]
+    select: super::select::Select,
+    /// Keep variables already set in the environment instead of the vault's values
+    #[arg(long)]
+    no_override: bool,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     cmd: Vec<String>,
@@ -20,9 +25,13 @@ impl Run {
         let entries = ctx
             .unlock()?
             .export_for(&scope, devvault::audit::EventKind::Run)?;
+        let entries = self.select.apply(entries)?;
         let mut cmd = std::process::Command::new(&self.cmd[0]);
         cmd.args(&self.cmd[1..]);
         for (key, value) in &entries {
+            if self.no_override && std::env::var_os(key.as_str()).is_some() {
+                continue;
+            }
             if value.expose_secret().contains('\0') {
                 bail!(
                     "{key} holds a NUL byte, which no environment variable can carry; remove it or use `devvault export`"

@@ -11,8 +11,8 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct Share {
-    /// PROJECT[/ENV] scopes to put in the bundle
-    #[arg(required = true, value_name = "SCOPE")]
+    /// PROJECT[/ENV] scopes to put in the bundle [default: from .devvault.toml]
+    #[arg(value_name = "SCOPE")]
     scopes: Vec<String>,
     /// An age recipient (`age1...`, e.g. from the teammate's `devvault identity`); repeatable
     #[arg(long, value_name = "RECIPIENT")]
@@ -36,11 +36,14 @@ pub struct Share {
 
 impl Share {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let scopes = self
-            .scopes
-            .iter()
-            .map(|s| Scope::parse(s))
-            .collect::<devvault::Result<Vec<_>>>()?;
+        let scopes = if self.scopes.is_empty() {
+            vec![ctx.scope(None)?]
+        } else {
+            self.scopes
+                .iter()
+                .map(|s| Scope::parse(s))
+                .collect::<devvault::Result<Vec<_>>>()?
+        };
         let lock_with = if self.passphrase {
             let p = crate::unlock::new_passphrase("DEVVAULT_BUNDLE_PASSPHRASE")?;
             Some(age::secrecy::SecretString::from(
