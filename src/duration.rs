@@ -21,7 +21,9 @@ const UNIT_SECS: [(&str, u64); 7] = [
 fn bad(s: &str, why: &str) -> Error {
     Error::invalid(
         format!("invalid duration `{}`{why}", s.escape_debug()),
-        format!("write a whole number and a unit, e.g. `30s`, `15m`, `8h`, `30d`, `12w`, `6mo` or `1y`; the units are {UNITS}"),
+        format!(
+            "write a whole number and a unit, e.g. `30s`, `15m`, `8h`, `30d`, `12w`, `6mo` or `1y`; the units are {UNITS}"
+        ),
     )
 }
 
@@ -72,7 +74,18 @@ mod tests {
 
     #[test]
     fn errors_quote_the_input_and_list_the_units() {
-        for bad in ["", "m", "30", "30x", "-3d", "3.5w", "30 d", "1e3d", "30dd", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "m",
+            "30",
+            "30x",
+            "-3d",
+            "3.5w",
+            "30 d",
+            "1e3d",
+            "30dd",
+            "99999999999999999999d",
+        ] {
             let msg = parse(bad).unwrap_err().to_string();
             assert!(msg.contains(&format!("`{bad}`")), "{msg}");
             assert!(msg.contains("mo (months of 30 days)"), "{msg}");

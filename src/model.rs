@@ -271,8 +271,14 @@ mod tests {
 
     #[test]
     fn targets() {
-        assert_eq!(Target::parse("app").unwrap(), Target::Project(ProjectName::new("app").unwrap()));
-        assert!(matches!(Target::parse("app/prod").unwrap(), Target::Scope(_)));
+        assert_eq!(
+            Target::parse("app").unwrap(),
+            Target::Project(ProjectName::new("app").unwrap())
+        );
+        assert!(matches!(
+            Target::parse("app/prod").unwrap(),
+            Target::Scope(_)
+        ));
         assert!(Target::parse("App").is_err());
     }
 

@@ -73,7 +73,8 @@ pub fn expired_note(st: &State, now: i64) -> Option<String> {
 
 /// Whether a prompt now is the second within [`HINT_WINDOW`].
 pub fn wants_hint(st: &State, now: i64) -> bool {
-    st.last_prompt.is_some_and(|t| now - t >= 0 && now - t <= HINT_WINDOW)
+    st.last_prompt
+        .is_some_and(|t| now - t >= 0 && now - t <= HINT_WINDOW)
 }
 
 #[cfg(test)]

@@ -149,7 +149,10 @@ mod tests {
         assert_eq!(parse_max_age("6mo").unwrap(), 180 * DAY);
         assert_eq!(parse_max_age(" 1d ").unwrap(), DAY);
         assert_eq!(parse_max_age("120mo").unwrap(), 3600 * DAY);
-        assert!(parse_max_age("15m").is_err(), "15m is 15 minutes, below a day");
+        assert!(
+            parse_max_age("15m").is_err(),
+            "15m is 15 minutes, below a day"
+        );
     }
 
     #[test]

@@ -70,7 +70,12 @@ pub fn forget(vault_id: &str) -> Result<bool> {
 /// Parses a session or clipboard duration in the one grammar ([`devvault::duration`]),
 /// from 1s to 7d.
 pub fn parse_duration(s: &str) -> Result<u64> {
-    Ok(devvault::duration::parse_within(s, 1, 7 * 86_400, "1s to 7d")?)
+    Ok(devvault::duration::parse_within(
+        s,
+        1,
+        7 * 86_400,
+        "1s to 7d",
+    )?)
 }
 
 #[cfg(test)]

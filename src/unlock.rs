@@ -44,7 +44,7 @@ pub fn unlock(path: &Path) -> Result<Vault> {
     if !has_terminal() {
         let note = expired.map(|n| format!("{n} ")).unwrap_or_default();
         bail!(Locked(format!(
-            "{note}No passphrase: there is no terminal to ask on; {SOURCES}, or `devvault unlock --for 8h` in a terminal first."
+            "{note}no passphrase: there is no terminal to ask on; {SOURCES}, or `devvault unlock --for 8h` in a terminal first."
         )));
     }
     if let Some(n) = &expired {
@@ -222,7 +222,7 @@ fn text(bytes: &[u8], source: &str) -> Result<Passphrase> {
 fn prompt(label: &str) -> Result<Passphrase> {
     if !has_terminal() {
         bail!(Locked(format!(
-            "No passphrase: there is no terminal to ask on; {SOURCES}."
+            "no passphrase: there is no terminal to ask on; {SOURCES}"
         )));
     }
     let p = rpassword::prompt_password(label)

@@ -310,9 +310,10 @@ fn an_empty_stdin_changes_nothing_without_allow_empty() {
             .write_stdin("")
             .assert()
             .code(2)
-            .stderr(predicate::str::contains("stdin for STRIPE_KEY was empty").and(
-                predicate::str::contains("--allow-empty"),
-            ));
+            .stderr(
+                predicate::str::contains("stdin for STRIPE_KEY was empty")
+                    .and(predicate::str::contains("--allow-empty")),
+            );
         assert_eq!(e.get(&["app", "STRIPE_KEY"]), "sk_live_1");
     }
     e.cmd()
@@ -332,16 +333,14 @@ fn an_empty_stdin_changes_nothing_without_allow_empty() {
 #[test]
 fn a_value_given_as_key_equals_value_is_refused_unechoed() {
     let e = Env::new();
-    for args in [&["set", "STRIPE_KEY=sk_live_abc"][..], &["set", "app", "STRIPE_KEY=sk_live_abc"]] {
-        e.cmd()
-            .args(args)
-            .write_stdin("x")
-            .assert()
-            .code(2)
-            .stderr(
-                predicate::str::contains("`STRIPE_KEY=...`")
-                    .and(predicate::str::contains("sk_live").not()),
-            );
+    for args in [
+        &["set", "STRIPE_KEY=sk_live_abc"][..],
+        &["set", "app", "STRIPE_KEY=sk_live_abc"],
+    ] {
+        e.cmd().args(args).write_stdin("x").assert().code(2).stderr(
+            predicate::str::contains("`STRIPE_KEY=...`")
+                .and(predicate::str::contains("sk_live").not()),
+        );
     }
 }
 
@@ -470,16 +469,12 @@ fn scopes_are_removed_renamed_copied_and_compared() {
     let projects = e.cmd().args(["projects", "--json"]).assert().success();
     assert!(!String::from_utf8_lossy(&projects.get_output().stdout).contains("shop"));
     e.cmd().args(["audit", "verify"]).assert().success();
-    e.cmd()
-        .args(["audit"])
-        .assert()
-        .success()
-        .stdout(
-            predicate::str::contains("scope-rm")
-                .and(predicate::str::contains("scope-mv"))
-                .and(predicate::str::contains("scope-cp"))
-                .and(predicate::str::contains("mv")),
-        );
+    e.cmd().args(["audit"]).assert().success().stdout(
+        predicate::str::contains("scope-rm")
+            .and(predicate::str::contains("scope-mv"))
+            .and(predicate::str::contains("scope-cp"))
+            .and(predicate::str::contains("mv")),
+    );
 }
 
 #[test]
@@ -499,7 +494,10 @@ fn export_to_a_file_never_clobbers() {
         .assert()
         .success();
     // Its own recorded export of the same scope is replaced without --force.
-    e.cmd().args(["export", "app", "-o", ".env"]).assert().success();
+    e.cmd()
+        .args(["export", "app", "-o", ".env"])
+        .assert()
+        .success();
     // But not as another scope's.
     e.set(&["other", "K"], "v");
     e.cmd()
@@ -544,7 +542,14 @@ fn export_to_a_file_never_clobbers() {
         "A=1\n"
     );
     e.cmd()
-        .args(["export", "app", "-o", "config.env", "--force", "--allow-tracked"])
+        .args([
+            "export",
+            "app",
+            "-o",
+            "config.env",
+            "--force",
+            "--allow-tracked",
+        ])
         .assert()
         .success();
 }
@@ -586,17 +591,42 @@ fn run_and_export_select_keys_and_keep_the_environment() {
         .success();
     let out = e
         .cmd()
-        .args(["run", "app", "--only", "A,PORT", "--", "sh", "-c", "echo $A-$B-$PORT"])
+        .args([
+            "run",
+            "app",
+            "--only",
+            "A,PORT",
+            "--",
+            "sh",
+            "-c",
+            "echo $A-$B-$PORT",
+        ])
         .assert()
         .success();
-    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), "1--3000\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout),
+        "1--3000\n"
+    );
     let out = e
         .cmd()
         .env("PORT", "9999")
-        .args(["run", "app", "--exclude", "A", "--no-override", "--", "sh", "-c", "echo $A-$B-$PORT"])
+        .args([
+            "run",
+            "app",
+            "--exclude",
+            "A",
+            "--no-override",
+            "--",
+            "sh",
+            "-c",
+            "echo $A-$B-$PORT",
+        ])
         .assert()
         .success();
-    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), "-2-9999\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout),
+        "-2-9999\n"
+    );
     e.cmd()
         .args(["export", "app", "--only", "B"])
         .assert()
@@ -638,7 +668,9 @@ fn import_previews_reports_duplicates_and_keeps_comments_as_notes() {
         .write_stdin(file)
         .assert()
         .success()
-        .stdout(predicate::str::contains("2 added, 1 changed, 0 unchanged (dry run"))
+        .stdout(predicate::str::contains(
+            "2 added, 1 changed, 0 unchanged (dry run",
+        ))
         .stderr(predicate::str::contains("DUP more than once"));
     assert_eq!(e.get(&["app", "A"]), "1");
     e.cmd().args(["get", "app", "STRIPE"]).assert().code(4);
@@ -676,4 +708,162 @@ fn onboard_stdin_names_the_keys_it_skipped() {
         .failure()
         .stderr(predicate::str::contains("B, C").and(predicate::str::contains("skipped")));
     assert_eq!(e.get(&["app", "A"]), "1");
+}
+
+/// A shell in a real terminal (tmux) running `script` with the test's vault; `bin` is the
+/// binary. `with_pass` gives DEVVAULT_PASSPHRASE, else it has to be typed.
+fn terminal(e: &Env, script: &str, with_pass: bool) -> common::tmux::Tmux {
+    let home = e.dir.path().to_str().unwrap().to_string();
+    let vault = e.vault.to_str().unwrap().to_string();
+    let bin = common::tmux::binary();
+    let script = script.replace("devvault", &bin);
+    let cmd =
+        format!("sh -c '{script}; echo EXIT=$?; read -r rest; echo \"LEFT=[$rest]\"; sleep 30'");
+    let mut env = vec![("HOME", home.as_str()), ("DEVVAULT_VAULT", vault.as_str())];
+    if with_pass {
+        env.push(("DEVVAULT_PASSPHRASE", common::cli::PASS));
+    }
+    common::tmux::Tmux::start(&cmd, &e.work(), &env, 150, 20)
+}
+
+#[test]
+fn a_pasted_value_is_taken_whole_and_nothing_reaches_the_shell() {
+    let e = Env::new();
+    let pem =
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkq\necho PWNED\n-----END PRIVATE KEY-----\n";
+    let t = terminal(&e, "devvault set app PEM", true);
+    t.wait_for("a paste is taken whole");
+    t.paste(pem, true);
+    t.wait_for("EXIT=0");
+    t.type_text("END");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("LEFT=");
+    assert!(screen.contains("LEFT=[END]"), "{screen}");
+    assert!(
+        !screen.contains("MIIE") && !screen.contains("PWNED"),
+        "{screen}"
+    );
+    assert_eq!(e.get(&["app", "PEM"]), pem.trim_end_matches('\n'));
+}
+
+#[test]
+fn a_typed_value_ends_at_enter_and_multiline_at_ctrl_d() {
+    let e = Env::new();
+    let t = terminal(&e, "devvault set app ONE", true);
+    t.wait_for("Enter ends");
+    t.type_text("typed-value");
+    t.keys(&["Enter"]);
+    t.wait_for("EXIT=0");
+    t.type_text("END");
+    t.keys(&["Enter"]);
+    assert!(t.wait_for("LEFT=").contains("LEFT=[END]"));
+    assert_eq!(e.get(&["app", "ONE"]), "typed-value");
+    let t = terminal(&e, "devvault set app TWO --multiline", true);
+    t.wait_for("Ctrl-D ends");
+    t.type_text("line one");
+    t.keys(&["Enter"]);
+    t.type_text("line two");
+    t.keys(&["C-d"]);
+    t.wait_for("EXIT=0");
+    assert_eq!(e.get(&["app", "TWO"]), "line one\nline two");
+}
+
+#[test]
+fn an_unbracketed_multi_line_paste_is_refused_and_swallowed() {
+    let e = Env::new();
+    let t = terminal(&e, "devvault set app PEM", true);
+    t.wait_for("a paste is taken whole");
+    t.paste("first line\necho PWNED\nthird\n", false);
+    let screen = t.wait_for("EXIT=");
+    assert!(
+        screen.contains("EXIT=2") || screen.contains("EXIT=1"),
+        "{screen}"
+    );
+    assert!(screen.contains("nothing was stored"), "{screen}");
+    t.type_text("END");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("LEFT=");
+    assert!(
+        screen.contains("LEFT=[END]") && !screen.contains("PWNED"),
+        "{screen}"
+    );
+    e.cmd().args(["get", "app", "PEM"]).assert().code(4);
+}
+
+#[test]
+fn three_tries_the_passphrase_first_and_the_unlock_hint() {
+    let e = Env::new();
+    e.set(&["app", "K"], "v");
+    let t = terminal(&e, "devvault ls app && devvault set app NEW", false);
+    t.wait_for("Passphrase for");
+    t.type_text("wrong one");
+    t.keys(&["Enter"]);
+    t.wait_for("2 tries left");
+    t.type_text("wrong two");
+    t.keys(&["Enter"]);
+    t.wait_for("1 try left");
+    t.type_text(common::cli::PASS);
+    t.keys(&["Enter"]);
+    // The second prompt within minutes brings the hint; the passphrase comes before the value.
+    let screen = t.wait_for("devvault unlock --for 8h");
+    assert!(!screen.contains("Value for NEW"), "{screen}");
+    t.type_text(common::cli::PASS);
+    t.keys(&["Enter"]);
+    t.wait_for("Value for NEW");
+    t.type_text("fresh");
+    t.keys(&["Enter"]);
+    t.wait_for("EXIT=0");
+    assert_eq!(e.get(&["app", "NEW"]), "fresh");
+}
+
+#[test]
+fn usage_help_completions_and_suggestions() {
+    let e = Env::new();
+    e.cmd().args(["link", "My App"]).assert().code(2);
+    e.cmd().args(["get", "app", "1BAD"]).assert().code(2);
+    e.cmd()
+        .args(["rollback", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[SCOPE] <KEY> <VERSION>"));
+    for cmd in ["tui", "init", "passwd"] {
+        e.cmd()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("--kdf-*").not());
+    }
+    let bash = e.cmd().args(["completions", "bash"]).assert().success();
+    let bash = String::from_utf8_lossy(&bash.get_output().stdout).into_owned();
+    assert!(!bash.contains("clipboard-hold"), "hidden command completed");
+    assert!(
+        bash.contains("dotenv shell json yaml docker k8s"),
+        "--format values"
+    );
+    // rollback takes `v3` as the TUI shows it.
+    for v in ["a", "b", "c"] {
+        e.set(&["app", "K"], v);
+    }
+    e.cmd()
+        .args(["rollback", "app", "K", "v1"])
+        .assert()
+        .success();
+    assert_eq!(e.get(&["app", "K"]), "a");
+    // `run staging` in a repository linked to `repo` suggests `repo/staging`.
+    e.set(&["repo/staging", "K"], "v");
+    e.cmd().args(["link", "repo"]).assert().success();
+    e.cmd()
+        .args(["run", "staging", "--", "true"])
+        .assert()
+        .code(4)
+        .stderr(predicate::str::contains("did you mean `repo/staging`?"));
+}
+
+#[test]
+fn get_on_a_terminal_ends_with_a_newline() {
+    let e = Env::new();
+    e.set(&["app", "K"], "value-no-newline");
+    let t = terminal(&e, "devvault get app K; printf AFTER", true);
+    let screen = t.wait_for("AFTER");
+    assert!(screen.contains("value-no-newline\nAFTER"), "{screen}");
 }

@@ -24,7 +24,10 @@ pub fn ask(question: &str) -> Result<bool> {
     tty.flush()?;
     let mut answer = String::new();
     std::io::BufReader::new(tty).read_line(&mut answer)?;
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 /// Goes on when `yes` was given or the user says yes on the terminal; otherwise stops with

@@ -12,7 +12,7 @@ pub struct Export {
     /// PROJECT[/ENV] [default: from .devvault.toml]
     scope: Option<String>,
     /// dotenv, shell, json, yaml, docker or k8s
-    #[arg(long, short = 'f', default_value = "dotenv", value_parser = parse_format)]
+    #[arg(long, short = 'f', default_value = "dotenv", value_parser = parse_format())]
     format: ExportFormat,
     /// Write to FILE (mode 0600, atomic) instead of stdout; `-` is stdout
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -27,8 +27,11 @@ pub struct Export {
     allow_tracked: bool,
 }
 
-fn parse_format(s: &str) -> Result<ExportFormat, String> {
-    s.parse().map_err(|e: devvault::Error| e.to_string())
+/// The formats by name, so `--help` and completions list them.
+fn parse_format() -> impl clap::builder::TypedValueParser<Value = ExportFormat> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["dotenv", "shell", "json", "yaml", "docker", "k8s"])
+        .try_map(|s| s.parse::<ExportFormat>())
 }
 
 impl Export {
@@ -42,7 +45,10 @@ impl Export {
         if let Some(path) = output {
             self.check_replace(&mut vault, path, &scope)?;
         }
-        let entries = self.select.apply(vault.export(&scope)?)?;
+        let entries = vault
+            .export(&scope)
+            .map_err(|e| super::link::suggest_linked_env(self.scope.as_deref(), e))?;
+        let entries = self.select.apply(entries)?;
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
         let rendered = devvault::format::render(self.format, &scope, &refs)?;
         for w in &rendered.warnings {

@@ -7,6 +7,7 @@ use devvault::{KeyName, SecretValue};
 use std::io::Write;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault get [OPTIONS] [SCOPE] <KEY>")]
 pub struct Get {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
@@ -33,7 +34,7 @@ impl Get {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let key = KeyName::new(&rest[0])?;
+        let key = super::arg(KeyName::new(&rest[0]))?;
         if self.copy {
             // Fail on a missing display before asking for a passphrase.
             let mut clipboard = crate::clipboard::Clipboard::open()?;
@@ -43,7 +44,9 @@ impl Get {
         let value = ctx.unlock()?.get(&scope, &key)?;
         let mut out = std::io::stdout().lock();
         out.write_all(value.expose_secret().as_bytes())?;
-        if self.newline {
+        // On a terminal the prompt must not run on from the value's last line.
+        let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        if self.newline || (tty && !value.expose_secret().ends_with('\n')) {
             out.write_all(b"\n")?;
         }
         out.flush()?;

@@ -73,6 +73,12 @@ pub fn read_hidden(label: &str, multiline: bool) -> Result<Zeroizing<String>> {
                 match k.code {
                     KeyCode::Char('c') if ctrl => bail!("Cancelled; nothing was changed."),
                     KeyCode::Char('d') if ctrl => break,
+                    // A line feed (Ctrl-J) ends a line as Enter (carriage return) does.
+                    KeyCode::Char('j') if ctrl && multiline => buf.push('\n'),
+                    KeyCode::Char('j') if ctrl => {
+                        refuse_trailing_input()?;
+                        break;
+                    }
                     KeyCode::Enter if multiline => buf.push('\n'),
                     KeyCode::Enter => {
                         refuse_trailing_input()?;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::io::Write;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault history [OPTIONS] [SCOPE] <KEY>")]
 pub struct History {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
@@ -34,7 +35,7 @@ impl History {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let key = KeyName::new(&rest[0])?;
+        let key = super::arg(KeyName::new(&rest[0]))?;
         let mut vault = ctx.unlock()?;
         let versions = vault.history(&scope, &key)?;
         let mut rows = Vec::with_capacity(versions.len());

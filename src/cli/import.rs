@@ -8,6 +8,7 @@ use devvault::{KeyName, SecretValue};
 use std::io::Write;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault import [OPTIONS] [SCOPE] <FILE>")]
 pub struct Import {
     /// [PROJECT[/ENV]] FILE
     #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
@@ -65,10 +66,8 @@ impl Import {
             .collect();
         let mut vault = ctx.unlock()?;
         let report = if self.dry_run {
-            let plain: Vec<(KeyName, SecretValue)> = entries
-                .into_iter()
-                .map(|(k, v, _)| (k, v))
-                .collect();
+            let plain: Vec<(KeyName, SecretValue)> =
+                entries.into_iter().map(|(k, v, _)| (k, v)).collect();
             vault.import_preview(&scope, &plain)?
         } else {
             super::creation::check(&mut vault, &scope, self.create)?;
@@ -93,7 +92,11 @@ impl Import {
             report.added.len(),
             report.changed.len(),
             report.unchanged.len(),
-            if self.dry_run { " (dry run: nothing written)" } else { "" }
+            if self.dry_run {
+                " (dry run: nothing written)"
+            } else {
+                ""
+            }
         )?;
         Ok(())
     }

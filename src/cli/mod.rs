@@ -251,7 +251,7 @@ impl Ctx {
     /// The scope given, else the one in the nearest `.devvault.toml`.
     pub fn scope(&self, given: Option<&str>) -> Result<Scope> {
         match given {
-            Some(s) => Ok(Scope::parse(s)?),
+            Some(s) => arg(Scope::parse(s)),
             None => link::find_scope(),
         }
     }
@@ -265,6 +265,11 @@ pub fn date(secs: i64) -> String {
 /// A short age such as `5m` between `secs` and `now`.
 pub fn age_text(secs: i64, now: i64) -> String {
     output::age(secs, now)
+}
+
+/// A name given as an argument, checked: a bad one is a usage error (exit 2).
+pub fn arg<T>(parsed: devvault::Result<T>) -> Result<T> {
+    parsed.map_err(|e| UsageError(e.to_string()).into())
 }
 
 /// A usage error: exit code 2.

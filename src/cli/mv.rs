@@ -6,6 +6,7 @@ use clap::Args;
 use devvault::KeyName;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault mv [OPTIONS] [SCOPE] <KEY> <NEW>")]
 pub struct Mv {
     /// [PROJECT[/ENV]] KEY NEW
     #[arg(num_args = 2..=3, required = true, value_name = "ARGS")]
@@ -19,7 +20,10 @@ impl Mv {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 2);
         let scope = ctx.scope(scope)?;
-        let (old, new) = (KeyName::new(&rest[0])?, KeyName::new(&rest[1])?);
+        let (old, new) = (
+            super::arg(KeyName::new(&rest[0]))?,
+            super::arg(KeyName::new(&rest[1]))?,
+        );
         let mut vault = ctx.unlock()?;
         super::confirm::confirm(&format!("Rename {old} to {new} in {scope}?"), self.yes)?;
         vault.rename_key(&scope, &old, &new)?;

@@ -47,6 +47,9 @@ fn example_file(given: Option<&PathBuf>) -> Result<PathBuf> {
     })
 }
 
+/// The values to import, key by key.
+type Values = Vec<(KeyName, SecretValue)>;
+
 impl Onboard {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
@@ -100,7 +103,7 @@ impl Onboard {
         &self,
         missing: &[&(KeyName, Vec<String>)],
         what: &str,
-    ) -> Result<(Vec<(KeyName, SecretValue)>, Vec<String>)> {
+    ) -> Result<(Values, Vec<String>)> {
         let mut values = Vec::new();
         let mut unread = Vec::new();
         let allow_empty = self.allow_empty;
@@ -129,10 +132,13 @@ impl Onboard {
             eprintln!("{what}:");
             for (key, comments) in missing {
                 for c in comments {
-                    let shown: String = c.chars().map(|ch| if ch.is_control() { '?' } else { ch }).collect();
+                    let shown: String = c
+                        .chars()
+                        .map(|ch| if ch.is_control() { '?' } else { ch })
+                        .collect();
                     eprintln!("  # {shown}");
                 }
-                let label = format!("{key} (hidden; Enter ends, empty skips): ");
+                let label = format!("{key} (hidden, empty skips): ");
                 let v = super::hidden::read_hidden(&label, false)?;
                 keep(key, &v);
             }

@@ -6,6 +6,7 @@ use clap::Args;
 use devvault::KeyName;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault rm [OPTIONS] [SCOPE] <KEY>")]
 pub struct Rm {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
@@ -19,7 +20,7 @@ impl Rm {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let key = KeyName::new(&rest[0])?;
+        let key = super::arg(KeyName::new(&rest[0]))?;
         if self.purge {
             let n = ctx.unlock()?.purge(&scope, &key)?;
             eprintln!("purged {key} from {scope}: {n} versions deleted");

@@ -7,6 +7,7 @@ use clap::Args;
 use devvault::rotation::Rotation;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault rotate [OPTIONS] [SCOPE] <KEY>")]
 pub struct Rotate {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=3, required = true, value_name = "ARGS")]

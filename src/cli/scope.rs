@@ -90,7 +90,12 @@ impl ScopeCmd {
                 }
                 Ok(())
             }
-            Action::Cp { from, to, overwrite, yes } => {
+            Action::Cp {
+                from,
+                to,
+                overwrite,
+                yes,
+            } => {
                 let (from, to) = (target(from)?, target(to)?);
                 let mut vault = ctx.unlock()?;
                 super::confirm::confirm(&format!("Copy the keys of {from} into {to}?"), *yes)?;
@@ -131,7 +136,12 @@ fn join<'a>(scopes: impl Iterator<Item = &'a Scope>) -> String {
 fn print_diff(a: &Scope, b: &Scope, d: &ScopeDiff) -> Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    for (mark, list) in [("<", &d.only_in_a), (">", &d.only_in_b), ("~", &d.different), ("=", &d.same)] {
+    for (mark, list) in [
+        ("<", &d.only_in_a),
+        (">", &d.only_in_b),
+        ("~", &d.different),
+        ("=", &d.same),
+    ] {
         for k in list {
             writeln!(out, "{mark} {k}")?;
         }

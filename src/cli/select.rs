@@ -11,7 +11,12 @@ pub struct Select {
     #[arg(long, value_delimiter = ',', value_name = "KEY,..")]
     only: Vec<String>,
     /// Every key but these (comma-separated, repeatable)
-    #[arg(long, value_delimiter = ',', value_name = "KEY,..", conflicts_with = "only")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "KEY,..",
+        conflicts_with = "only"
+    )]
     exclude: Vec<String>,
 }
 

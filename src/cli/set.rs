@@ -10,6 +10,7 @@ use std::io::{IsTerminal, Read};
 use zeroize::Zeroizing;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault set [OPTIONS] [SCOPE] <KEY>")]
 pub struct Set {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=3, required = true, value_name = "ARGS")]
@@ -84,7 +85,7 @@ pub fn scope_and_key(ctx: &super::Ctx, args: &[String]) -> Result<(Scope, KeyNam
         bail!(super::UsageError(NO_ARGV.into()));
     }
     let (scope, rest) = super::split_scope(args, 1);
-    Ok((ctx.scope(scope)?, KeyName::new(&rest[0])?))
+    Ok((ctx.scope(scope)?, super::arg(KeyName::new(&rest[0]))?))
 }
 
 /// The most `set`, `rotate` and `import` read at once (64 MiB): beyond it they stop with an
@@ -117,7 +118,10 @@ pub fn too_large(what: &str) -> String {
 /// value is refused unless `--allow-empty`.
 pub fn read_value(key: &KeyName, input: &ValueInput) -> Result<SecretValue> {
     let (value, source) = if std::io::stdin().is_terminal() {
-        (super::hidden::prompt_value(key, input.multiline)?, "the value typed")
+        (
+            super::hidden::prompt_value(key, input.multiline)?,
+            "the value typed",
+        )
     } else {
         (read_stdin(key, input.raw)?, "stdin")
     };

@@ -71,12 +71,11 @@ fn require_absent(tx: &Tx<'_>, keys: &super::keys::Keys, scope: &Scope) -> Resul
     Ok(())
 }
 
-/// A scope's current keys with values and metadata, sorted by key.
-fn entries(
-    tx: &Tx<'_>,
-    keys: &super::keys::Keys,
-    scope: &Scope,
-) -> Result<(i64, Vec<(KeyName, SecretValue, state::Meta)>)> {
+/// A scope's current keys with their values and metadata.
+type Entries = Vec<(KeyName, SecretValue, state::Meta)>;
+
+/// A scope's id and its current keys with values and metadata, sorted by key.
+fn entries(tx: &Tx<'_>, keys: &super::keys::Keys, scope: &Scope) -> Result<(i64, Entries)> {
     let (snap, pos) = state::require(tx, keys, scope)?;
     let row = &snap.scopes[pos];
     let mut out = Vec::new();
@@ -240,7 +239,12 @@ fn purge_scope(tx: &Tx<'_>, keys: &super::keys::Keys, scope: &Scope) -> Result<u
 }
 
 /// Gives the scope row named `from` the name `to` (same id: records stay bound to it).
-fn rename_row(keys: &super::keys::Keys, snap: &mut Snapshot, from: &Scope, to: &Scope) -> Result<()> {
+fn rename_row(
+    keys: &super::keys::Keys,
+    snap: &mut Snapshot,
+    from: &Scope,
+    to: &Scope,
+) -> Result<()> {
     let from_idx = keys.scope_index(&from.to_string());
     let row = snap
         .scopes
@@ -295,7 +299,11 @@ fn copy_one(
     }
     let names: Vec<KeyName> = items.into_iter().map(|(k, _, _)| k).collect();
     policy::copy_from(&mut edit, from_sid, &names)?;
-    let detail = format!("from {from}, {} {}", names.len(), plural(names.len(), "key", "keys"));
+    let detail = format!(
+        "from {from}, {} {}",
+        names.len(),
+        plural(names.len(), "key", "keys")
+    );
     edit.record(&Event::new(EventKind::ScopeCp).scope(to).detail(detail))?;
     edit.finish()?;
     Ok(report)
@@ -313,7 +321,10 @@ impl Edit<'_> {
         };
         if !self.versions(new)?.is_empty() {
             return Err(Error::invalid(
-                format!("key `{new}` already exists in {} (or has history there)", self.scope_label()?),
+                format!(
+                    "key `{new}` already exists in {} (or has history there)",
+                    self.scope_label()?
+                ),
                 "choose another name, or remove it first with `devvault rm --purge`",
             ));
         }
