@@ -867,3 +867,32 @@ fn get_on_a_terminal_ends_with_a_newline() {
     let screen = t.wait_for("AFTER");
     assert!(screen.contains("value-no-newline\nAFTER"), "{screen}");
 }
+
+#[test]
+fn doctor_lists_each_file_once() {
+    let e = Env::new();
+    e.set(&["app", "K"], "v");
+    assert!(
+        std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(e.work())
+            .status()
+            .unwrap()
+            .success()
+    );
+    for _ in 0..2 {
+        e.cmd()
+            .args(["export", "app", "-o", ".env"])
+            .assert()
+            .success();
+    }
+    let out = e.cmd().args(["doctor", "--json"]).assert().code(1);
+    let checks: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let about_env = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["what"].as_str().unwrap().contains(".env"))
+        .count();
+    assert_eq!(about_env, 1, "{checks:#}");
+}
