@@ -298,3 +298,32 @@ fn the_hook_says_it_is_devvault_and_how_to_unlock_or_bypass() {
         assert!(said.contains(needle), "{said}");
     }
 }
+
+#[test]
+fn a_key_marked_not_secret_is_left_alone() {
+    let e = env();
+    e.set(&["myapp/dev", "PUBLIC_URL"], "https://acme.example/app-1");
+    let dir = e.work().join("m");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("site.md"),
+        "Visit https://acme.example/app-1 today.\n",
+    )
+    .unwrap();
+    e.cmd().arg("scan").arg(&dir).assert().code(1);
+    e.cmd()
+        .args(["mark", "myapp/dev", "PUBLIC_URL", "--not-secret"])
+        .assert()
+        .success();
+    e.cmd().arg("scan").arg(&dir).assert().success();
+    e.cmd()
+        .args(["mark", "myapp/dev", "PUBLIC_URL", "--secret"])
+        .assert()
+        .success();
+    e.cmd().arg("scan").arg(&dir).assert().code(1);
+    e.cmd()
+        .args(["mark", "myapp/dev", "NOPE", "--not-secret"])
+        .assert()
+        .code(4);
+    e.cmd().args(["audit", "verify"]).assert().success();
+}

@@ -22,6 +22,7 @@ mod link;
 mod local_env;
 mod lock;
 mod ls;
+mod mark;
 mod mv;
 mod onboard;
 mod output;
@@ -150,6 +151,8 @@ enum Command {
     Identity(identity::Identity),
     /// Find the vault's values in files and git history (file:line, key, scope; never values)
     Scan(scan::Scan),
+    /// Mark a key as not secret (the scan leaves its value alone), or as secret again
+    Mark(mark::Mark),
     /// Check for leaks around the vault: .env files, file modes, plaintext exports, keychain
     Doctor(doctor::Doctor),
     /// Print shell completions
@@ -203,6 +206,7 @@ impl Cli {
                 Command::Receive(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
                 Command::Scan(c) => c.run(&ctx),
+                Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
                 Command::ClipboardHold(c) => c.run(&ctx),

@@ -23,7 +23,7 @@ mod versions;
 
 pub use bundle::Preview;
 pub use edit::Outcome;
-pub use extras::ExportRecord;
+pub use extras::{ExportRecord, NotSecret};
 pub use slots::KEYCHAIN_SLOT;
 
 use crate::audit::{Event, EventKind};

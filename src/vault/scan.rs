@@ -22,6 +22,7 @@ impl Vault {
         include_plain: bool,
         skip_keys: &[String],
     ) -> Result<Matcher> {
+        let marked = self.not_secret_keys()?;
         let keys = &self.keys;
         self.store.write_relaxed(|tx| {
             let mut snap = state::snapshot_all(tx, keys)?;
@@ -29,7 +30,10 @@ impl Vault {
             for (scope, row) in snap.names(keys)? {
                 for r in state::records(tx, keys, Table::Secrets, row)? {
                     let key = state::open_name(keys, Table::Secrets, &r)?.to_string();
-                    if skip_keys.contains(&key) {
+                    let scope_name = scope.to_string();
+                    if skip_keys.contains(&key)
+                        || marked.iter().any(|m| m.key == key && m.scope == scope_name)
+                    {
                         continue;
                     }
                     let value = state::open_value(keys, Table::Secrets, &r)?;
