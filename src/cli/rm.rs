@@ -23,7 +23,8 @@ impl Rm {
         let key = super::arg(KeyName::new(&rest[0]))?;
         if self.purge {
             let n = ctx.unlock()?.purge(&scope, &key)?;
-            eprintln!("purged {key} from {scope}: {n} versions deleted");
+            let versions = if n == 1 { "version" } else { "versions" };
+            eprintln!("Purged {key} from {scope}: {n} {versions} deleted.");
             return Ok(());
         }
         ctx.unlock()?.remove(&scope, &key)?;

@@ -35,7 +35,7 @@ impl Select {
                 .collect();
             if !missing.is_empty() {
                 return Err(devvault::Error::NotFound {
-                    what: format!("--only key(s) {} in the scope", missing.join(", ")),
+                    what: format!("the --only keys {} in the scope", missing.join(", ")),
                     suggestion: None,
                 }
                 .into());

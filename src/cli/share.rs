@@ -70,9 +70,11 @@ impl Share {
         match &self.output {
             Some(path) => {
                 crate::private_file::write_private(path, &data)?;
+                let k = scopes.len();
                 eprintln!(
-                    "wrote {n} keys of {} scope(s) to {} (mode 0600)",
-                    scopes.len(),
+                    "Wrote {n} {} of {k} {} to {} (mode 0600).",
+                    if n == 1 { "key" } else { "keys" },
+                    if k == 1 { "scope" } else { "scopes" },
                     path.display()
                 );
             }
