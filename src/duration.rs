@@ -48,11 +48,11 @@ pub fn parse(s: &str) -> Result<u64> {
 }
 
 /// Parses a duration and checks it lies within `min..=max` seconds (named in the error as
-/// `range`, e.g. "1 day to 10 years").
+/// `range`, e.g. "1 day and 10 years").
 pub fn parse_within(s: &str, min: u64, max: u64, range: &str) -> Result<u64> {
     let secs = parse(s)?;
     if !(min..=max).contains(&secs) {
-        return Err(bad(s, &format!(": choose from {range}")));
+        return Err(bad(s, &format!(": choose between {range}")));
     }
     Ok(secs)
 }
@@ -90,9 +90,9 @@ mod tests {
             assert!(msg.contains(&format!("`{bad}`")), "{msg}");
             assert!(msg.contains("mo (months of 30 days)"), "{msg}");
         }
-        let msg = parse_within("5m", 86_400, 10 * 365 * 86_400, "1 day to 10 years")
+        let msg = parse_within("5m", 86_400, 10 * 365 * 86_400, "1 day and 10 years")
             .unwrap_err()
             .to_string();
-        assert!(msg.contains("1 day to 10 years"), "{msg}");
+        assert!(msg.contains("1 day and 10 years"), "{msg}");
     }
 }

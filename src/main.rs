@@ -15,6 +15,20 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     harden();
+    // The internal clipboard holder (`get --copy` starts it) is not a listed subcommand.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == cli::clipboard_hold::NAME)
+    {
+        let hold = cli::clipboard_hold::HoldCli::parse_from(std::env::args_os().skip(1));
+        return match hold.run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let cli = cli::Cli::parse();
     match cli.run() {
         Ok(code) => code,

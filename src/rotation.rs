@@ -125,7 +125,7 @@ pub fn overdue_days(updated: i64, max_age: u64, now: i64) -> Option<u64> {
 /// `12w`, `6mo` or `1y`, from one day to ten years. Stored as seconds, so a policy set
 /// before this grammar keeps its meaning.
 pub fn parse_max_age(s: &str) -> Result<u64> {
-    crate::duration::parse_within(s, DAY, MAX_MAX_AGE, "1 day to 10 years")
+    crate::duration::parse_within(s, DAY, MAX_MAX_AGE, "1 day and 10 years")
 }
 
 /// A maximum age in whole days (`30d`), or weeks when it is a whole number of them (`12w`).

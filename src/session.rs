@@ -74,7 +74,7 @@ pub fn parse_duration(s: &str) -> Result<u64> {
         s,
         1,
         7 * 86_400,
-        "1s to 7d",
+        "1s and 7d",
     )?)
 }
 
@@ -90,6 +90,6 @@ mod tests {
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("8d").is_err());
         let e = parse_duration("5y").unwrap_err().to_string();
-        assert!(e.contains("`5y`") && e.contains("1s to 7d"), "{e}");
+        assert!(e.contains("`5y`") && e.contains("1s and 7d"), "{e}");
     }
 }

@@ -567,7 +567,7 @@ fn one_duration_grammar() {
         .args(["policy", "app", "--max-age", "15m"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("1 day to 10 years"));
+        .stderr(predicate::str::contains("1 day and 10 years"));
     e.cmd()
         .args(["policy", "app", "--max-age", "6x"])
         .assert()
@@ -836,6 +836,11 @@ fn usage_help_completions_and_suggestions() {
     let bash = e.cmd().args(["completions", "bash"]).assert().success();
     let bash = String::from_utf8_lossy(&bash.get_output().stdout).into_owned();
     assert!(!bash.contains("clipboard-hold"), "hidden command completed");
+    e.cmd()
+        .arg("clipboard-hold")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("__clipboard").not());
     assert!(
         bash.contains("dotenv shell json yaml docker k8s"),
         "--format values"

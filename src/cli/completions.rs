@@ -12,7 +12,7 @@ pub struct Completions {
 impl Completions {
     pub fn run(&self, _ctx: &super::Ctx) -> Result<()> {
         let full = super::Cli::command();
-        // Internal commands (`__clipboard-hold`) are left out of the completions.
+        // Hidden commands, if any, are left out of the completions.
         let mut cmd = strip_hidden(full);
         clap_complete::generate(self.shell, &mut cmd, "devvault", &mut std::io::stdout());
         Ok(())

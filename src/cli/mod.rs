@@ -3,7 +3,7 @@
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
 mod audit;
-mod clipboard_hold;
+pub mod clipboard_hold;
 mod completions;
 mod confirm;
 mod creation;
@@ -157,9 +157,6 @@ enum Command {
     Doctor(doctor::Doctor),
     /// Print shell completions
     Completions(completions::Completions),
-    /// The background process serving a `get --copy` value (internal)
-    #[command(name = "__clipboard-hold", hide = true)]
-    ClipboardHold(clipboard_hold::ClipboardHold),
 }
 
 impl Cli {
@@ -209,7 +206,6 @@ impl Cli {
                 Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
-                Command::ClipboardHold(c) => c.run(&ctx),
             }
             .map(|()| ExitCode::SUCCESS),
         }
