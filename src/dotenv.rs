@@ -10,10 +10,9 @@ use crate::secret::SecretValue;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
-#[path = "dotenv/render.rs"]
 mod render;
 pub use render::render_value;
-pub(crate) use render::write_value;
+pub(crate) use render::{GUARD, needs_guard, write_value};
 
 /// One binding read from a `.env` file.
 #[derive(Debug)]
@@ -332,7 +331,6 @@ impl Cursor<'_> {
 }
 
 #[cfg(test)]
-#[path = "dotenv_tests.rs"]
 mod tests;
 
 /// The comment lines right above 1-based `line` of `src` (no blank line between), without

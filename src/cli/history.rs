@@ -2,10 +2,10 @@
 //! values only with `--reveal` (each reveal is recorded in the audit log).
 
 use super::output::date;
+use crate::KeyName;
+use crate::rotation::VersionInfo;
 use anyhow::Result;
 use clap::Args;
-use devvault::KeyName;
-use devvault::rotation::VersionInfo;
 use serde::Serialize;
 use std::io::Write;
 
@@ -35,7 +35,8 @@ impl History {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let key = super::arg(KeyName::new(&rest[0]))?;
+        // Lenient: a key stored before the length limit can still be read and removed.
+        let key = super::arg(KeyName::stored(&rest[0]))?;
         let mut vault = ctx.unlock()?;
         let versions = vault.history(&scope, &key)?;
         let mut rows = Vec::with_capacity(versions.len());
@@ -72,7 +73,11 @@ fn print_table(rows: &[Row<'_>]) -> Result<()> {
     )?;
     for r in rows {
         let i = r.info;
-        let mut note = i.note.clone().unwrap_or_default();
+        let mut note = i
+            .note
+            .as_deref()
+            .map(crate::text::escape)
+            .unwrap_or_default();
         if let Some(from) = i.restored_from {
             note = format!("value of version {from} {note}")
                 .trim_end()

@@ -1,10 +1,10 @@
 //! `devvault import [SCOPE] FILE`: loads a .env file (`-` = stdin) in one transaction and
 //! reports, per key name, what was added, changed or already the same.
 
-use super::set::{MAX_INPUT, read_capped, too_large};
+use crate::flows::Input;
+use crate::{KeyName, SecretValue};
 use anyhow::Result;
 use clap::Args;
-use devvault::{KeyName, SecretValue};
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -28,24 +28,13 @@ impl Import {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let file = &rest[0];
-        let bytes = if file == "-" {
-            read_capped(std::io::stdin().lock(), "stdin")?
-        } else {
-            let f = open(file)?;
-            if f.metadata().is_ok_and(|m| m.len() > MAX_INPUT) {
-                anyhow::bail!(too_large(file));
-            }
-            read_capped(f, file)?
-        };
-        let origin = if file == "-" {
-            "<stdin>"
-        } else {
-            file.as_str()
-        };
+        let input = Input::from_arg(&rest[0]);
+        let bytes = input.read()?;
+        let origin = input.name();
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| anyhow::anyhow!("{origin}: not UTF-8 text (byte {})", e.valid_up_to()))?;
-        let parsed = devvault::dotenv::parse(text, origin)?;
+        let origin = origin.as_str();
+        let parsed = crate::dotenv::parse(text, origin)?;
         let repeated: Vec<&str> = parsed
             .iter()
             .filter(|e| e.repeated)
@@ -60,7 +49,7 @@ impl Import {
         let entries: Vec<(KeyName, SecretValue, Option<String>)> = parsed
             .into_iter()
             .map(|e| {
-                let note = devvault::dotenv::comments_above(text, e.line).join("\n");
+                let note = crate::dotenv::comments_above(text, e.line).join("\n");
                 (e.key, e.value, Some(note).filter(|n| !n.is_empty()))
             })
             .collect();
@@ -100,16 +89,4 @@ impl Import {
         )?;
         Ok(())
     }
-}
-
-/// Opens an input file; a missing one is not-found (exit 4).
-pub fn open(file: &str) -> Result<std::fs::File> {
-    std::fs::File::open(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => devvault::Error::NotFound {
-            what: format!("file {file}"),
-            suggestion: None,
-        }
-        .into(),
-        _ => anyhow::Error::new(e).context(format!("cannot read {file}")),
-    })
 }

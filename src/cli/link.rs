@@ -1,9 +1,9 @@
 //! `devvault link SCOPE`: writes `.devvault.toml` in the current directory; and the lookup
 //! of the nearest link file that gives commands their default scope.
 
+use crate::Scope;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::Scope;
 use std::path::{Path, PathBuf};
 
 /// The link file's name.
@@ -72,15 +72,15 @@ fn read(path: &Path) -> Result<Scope> {
 
 /// A project named alone (`run staging -- ..`) that is not found, in a linked repository:
 /// the not-found error suggests the linked project's environment (`repo/staging`) instead.
-pub fn suggest_linked_env(given: Option<&str>, err: devvault::Error) -> devvault::Error {
-    let (Some(given), devvault::Error::NotFound { what, .. }) = (given, &err) else {
+pub fn suggest_linked_env(given: Option<&str>, err: crate::Error) -> crate::Error {
+    let (Some(given), crate::Error::NotFound { what, .. }) = (given, &err) else {
         return err;
     };
     if given.contains('/') || !what.starts_with("project `") {
         return err;
     }
     match find_scope() {
-        Ok(linked) if linked.project.as_str() != given => devvault::Error::NotFound {
+        Ok(linked) if linked.project.as_str() != given => crate::Error::NotFound {
             what: what.clone(),
             suggestion: Some(format!("{}/{given}", linked.project)),
         },

@@ -2,8 +2,8 @@
 //! `DEVVAULT_ENV=staging`, else `env = "staging"` in a git-ignored `.devvault.local.toml`
 //! beside the link file. Only the environment changes; the project stays the link's.
 
+use crate::{EnvName, Scope};
 use anyhow::{Context, Result};
-use devvault::{EnvName, Scope};
 use std::path::Path;
 
 /// The local file's name.

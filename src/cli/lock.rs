@@ -9,10 +9,10 @@ pub struct Lock {}
 impl Lock {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let locked = ctx.open_locked()?;
-        let had = crate::session::forget(&locked.id_hex()).unwrap_or(false);
-        let mut st = crate::prompt_state::load(locked.path());
+        let had = crate::os::session::forget(&locked.id_hex()).unwrap_or(false);
+        let mut st = crate::os::prompt_state::load(locked.path());
         st.session_ends = None;
-        crate::prompt_state::save(locked.path(), st);
+        crate::os::prompt_state::save(locked.path(), st);
         if had {
             eprintln!(
                 "locked {}: the session key is gone",

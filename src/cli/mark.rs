@@ -1,9 +1,9 @@
 //! `devvault mark [SCOPE] KEY --not-secret | --secret`: whether the leak scan looks for a
 //! key's value (`NODE_ENV=development` is configuration, not a secret).
 
+use crate::KeyName;
 use anyhow::Result;
 use clap::Args;
-use devvault::KeyName;
 
 #[derive(Args, Debug)]
 #[command(override_usage = "devvault mark [OPTIONS] [SCOPE] <KEY> (--not-secret | --secret)")]

@@ -3,7 +3,7 @@
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
 mod audit;
-pub mod clipboard_hold;
+mod clipboard_hold;
 mod completions;
 mod confirm;
 mod creation;
@@ -46,11 +46,42 @@ mod stale;
 mod tui;
 mod unlock;
 
+use crate::{Scope, Vault};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use devvault::{Scope, Vault};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// The `devvault` command: parse the arguments, run the command, print an error as
+/// `error: ...` and map it to the documented exit code (a closed stdout pipe is success).
+pub fn main() -> ExitCode {
+    // The internal clipboard holder (`get --copy` starts it) is recognised before clap, so
+    // it is in no help, completion or "did you mean" suggestion.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == clipboard_hold::NAME)
+    {
+        let hold = clipboard_hold::HoldCli::parse_from(std::env::args_os().skip(1));
+        return match hold.run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    let cli = Cli::parse();
+    match cli.run() {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            // Errors can quote a server's or a file's text: nothing in it may act on the terminal.
+            let text = format!("{err:#}");
+            eprintln!("error: {}", crate::text::Escaped::message(&text));
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
 
 /// A terminal vault for developers' secrets.
 ///
@@ -232,19 +263,19 @@ impl Ctx {
 
     /// Opens and unlocks the vault: session unlock, keychain slot, then passphrase sources.
     pub fn unlock(&self) -> Result<Vault> {
-        crate::unlock::unlock(&self.vault_path()?)
+        crate::os::passphrase::unlock(&self.vault_path()?)
     }
 
     /// Opens and unlocks the vault with the passphrase only (to prove who is asking).
     pub fn unlock_with_passphrase(&self) -> Result<Vault> {
         let path = self.vault_path()?;
         let locked = Vault::open(&path)?;
-        let pass = crate::unlock::passphrase(&path)?;
+        let pass = crate::os::passphrase::passphrase(&path)?;
         Ok(locked.unlock(&pass)?)
     }
 
     /// Opens the vault without unlocking it.
-    pub fn open_locked(&self) -> Result<devvault::vault::LockedVault> {
+    pub fn open_locked(&self) -> Result<crate::vault::LockedVault> {
         Ok(Vault::open(&self.vault_path()?)?)
     }
 
@@ -257,18 +288,8 @@ impl Ctx {
     }
 }
 
-/// `YYYY-MM-DD HH:MM` (UTC) for Unix seconds.
-pub fn date(secs: i64) -> String {
-    output::date(secs)
-}
-
-/// A short age such as `5m` between `secs` and `now`.
-pub fn age_text(secs: i64, now: i64) -> String {
-    output::age(secs, now)
-}
-
 /// A name given as an argument, checked: a bad one is a usage error (exit 2).
-pub fn arg<T>(parsed: devvault::Result<T>) -> Result<T> {
+pub fn arg<T>(parsed: crate::Result<T>) -> Result<T> {
     parsed.map_err(|e| UsageError(e.to_string()).into())
 }
 
@@ -298,14 +319,17 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<UsageError>().is_some() {
         return 2;
     }
-    if err.downcast_ref::<crate::unlock::Locked>().is_some() {
+    if err
+        .downcast_ref::<crate::os::passphrase::Locked>()
+        .is_some()
+    {
         return 3;
     }
     if err.downcast_ref::<run::RunError>().is_some() {
         return 127;
     }
     err.chain()
-        .find_map(|e| e.downcast_ref::<devvault::Error>())
+        .find_map(|e| e.downcast_ref::<crate::Error>())
         .map(|e| e.exit_code() as u8)
         .unwrap_or(1)
 }

@@ -1,9 +1,9 @@
 //! `devvault mv [SCOPE] KEY NEW`: renames a key with its history and policy; asks on a
 //! terminal, `--yes` in scripts.
 
+use crate::KeyName;
 use anyhow::Result;
 use clap::Args;
-use devvault::KeyName;
 
 #[derive(Args, Debug)]
 #[command(override_usage = "devvault mv [OPTIONS] [SCOPE] <KEY> <NEW>")]

@@ -18,7 +18,7 @@ impl Passwd {
             Some(p) => p,
             None => vault.kdf_params()?,
         };
-        let new = crate::unlock::new_passphrase("DEVVAULT_NEW_PASSPHRASE")?;
+        let new = crate::os::passphrase::new_passphrase("DEVVAULT_NEW_PASSPHRASE")?;
         vault.change_passphrase(&new, params)?;
         eprintln!(
             "passphrase changed for {} (Argon2id {})",

@@ -2,10 +2,10 @@
 //! normal write path (replaced values kept in history); a scope with local changes not
 //! pushed stops unless `--theirs` or `--ours` says which side wins.
 
+use crate::kv::plan::{Resolution, SyncReport};
+use crate::{Error, Scope};
 use anyhow::{Result, bail};
 use clap::Args;
-use devvault::remote::sync::{Resolution, SyncReport};
-use devvault::{Error, Scope};
 
 #[derive(Args, Debug)]
 pub struct Pull {
@@ -49,7 +49,8 @@ impl Pull {
             match vault.pull(Some(&config.name), scope, &access, resolution) {
                 Ok(r) => reports.push(r),
                 Err(e @ Error::Conflict { .. }) if self.all => {
-                    eprintln!("error: {e}");
+                    let text = e.to_string();
+                    eprintln!("error: {}", crate::text::Escaped::message(&text));
                     conflicts.push(scope.to_string());
                 }
                 Err(e) => return Err(e.into()),

@@ -1,9 +1,9 @@
 //! `devvault rm [SCOPE] KEY`: deletes a key; its versions stay in history, until
 //! `--purge` deletes the key with its whole history.
 
+use crate::KeyName;
 use anyhow::Result;
 use clap::Args;
-use devvault::KeyName;
 
 #[derive(Args, Debug)]
 #[command(override_usage = "devvault rm [OPTIONS] [SCOPE] <KEY>")]
@@ -20,7 +20,8 @@ impl Rm {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let key = super::arg(KeyName::new(&rest[0]))?;
+        // Lenient: a key stored before the length limit can still be read and removed.
+        let key = super::arg(KeyName::stored(&rest[0]))?;
         if self.purge {
             let n = ctx.unlock()?.purge(&scope, &key)?;
             let versions = if n == 1 { "version" } else { "versions" };

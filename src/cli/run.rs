@@ -24,7 +24,7 @@ impl Run {
         let scope = ctx.scope(self.scope.as_deref())?;
         let entries = ctx
             .unlock()?
-            .export_for(&scope, devvault::audit::EventKind::Run)
+            .export_for(&scope, crate::audit::EventKind::Run)
             .map_err(|e| super::link::suggest_linked_env(self.scope.as_deref(), e))?;
         let entries = self.select.apply(entries)?;
         let mut cmd = std::process::Command::new(&self.cmd[0]);

@@ -4,9 +4,9 @@
 //! that hook. Reports file:line, key and scope, never the value. Exit 1 when anything is
 //! found, 0 when clean, 4 when PATH does not exist.
 
+use crate::scan::{self, Finding, Form};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::scan::{self, Finding, Form};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -45,7 +45,7 @@ impl Scan {
             return install_hook(ctx, &root);
         }
         if !root.exists() {
-            bail!(devvault::Error::NotFound {
+            bail!(crate::Error::NotFound {
                 what: format!("path {}", root.display()),
                 suggestion: None,
             });
@@ -124,7 +124,7 @@ fn ignore_file(root: &Path) -> (PathBuf, scan::filter::Ignore) {
 }
 
 /// Whether finding `f` is in a file devvault itself wrote with `export -o` for its scope.
-fn is_own_export(root: &Path, f: &Finding, exports: &[devvault::vault::ExportRecord]) -> bool {
+fn is_own_export(root: &Path, f: &Finding, exports: &[crate::vault::ExportRecord]) -> bool {
     let path = if root.is_dir() || Path::new(&f.path).is_absolute() {
         PathBuf::from(&f.path)
     } else {

@@ -2,9 +2,9 @@
 //! environment or `PROJECT` for the whole project. `rm`, `mv` and `cp` ask on a terminal
 //! and take `--yes` in scripts; `diff` compares key names and values, printing names only.
 
+use crate::{Scope, ScopeDiff, Target};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use devvault::{Scope, ScopeDiff, Target};
 
 #[derive(Args, Debug)]
 pub struct ScopeCmd {

@@ -1,9 +1,9 @@
 //! `--only KEY,..` and `--exclude KEY,..` of `run` and `export`: which keys of the scope go
 //! out. A key named by `--only` that the scope lacks is an error naming it (exit 4).
 
+use crate::{KeyName, SecretValue};
 use anyhow::Result;
 use clap::Args;
-use devvault::{KeyName, SecretValue};
 
 #[derive(Args, Debug, Default)]
 pub struct Select {
@@ -34,7 +34,7 @@ impl Select {
                 .filter(|k| !entries.iter().any(|(e, _)| e.as_str() == *k))
                 .collect();
             if !missing.is_empty() {
-                return Err(devvault::Error::NotFound {
+                return Err(crate::Error::NotFound {
                     what: format!("the --only keys {} in the scope", missing.join(", ")),
                     suggestion: None,
                 }

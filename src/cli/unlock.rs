@@ -7,17 +7,17 @@ use clap::Args;
 #[derive(Args, Debug)]
 pub struct Unlock {
     /// How long: 30s, 15m, 2h, 1d (at most 7d)
-    #[arg(long = "for", value_name = "DURATION", default_value = "15m", value_parser = crate::session::parse_duration)]
+    #[arg(long = "for", value_name = "DURATION", default_value = "15m", value_parser = crate::os::session::parse_duration)]
     duration: u64,
 }
 
 impl Unlock {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let vault = ctx.unlock()?;
-        crate::session::store(&vault.id_hex(), &vault.session_key(), self.duration)?;
-        let mut st = crate::prompt_state::load(vault.path());
-        st.session_ends = Some(crate::prompt_state::now() + self.duration as i64);
-        crate::prompt_state::save(vault.path(), st);
+        crate::os::session::store(&vault.id_hex(), &vault.session_key(), self.duration)?;
+        let mut st = crate::os::prompt_state::load(vault.path());
+        st.session_ends = Some(crate::os::prompt_state::now() + self.duration as i64);
+        crate::os::prompt_state::save(vault.path(), st);
         eprintln!(
             "unlocked {} for {} in this login session (`devvault lock` forgets it now)",
             vault.path().display(),

@@ -2,8 +2,9 @@
 //! to history), then write the rows, the scope's manifests, the audit entry and the list's
 //! MAC together. Version lookups, purges and URL changes live in `versions.rs`.
 
+use super::codec::Meta;
 use super::keys::{Field, Keys, Place};
-use super::state::{self, Meta, Snapshot};
+use super::state::{self, Snapshot};
 use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::model::{KeyName, Scope};
@@ -50,6 +51,18 @@ impl Origin {
             rotated_at: None,
         }
     }
+}
+
+/// The note and URL of a new version pass the checks of local text wherever they come
+/// from (a bundle, a remote, the TUI); the error names the key.
+fn check_origin(key: &KeyName, origin: &Origin) -> Result<()> {
+    if let Some(note) = &origin.note {
+        crate::text::check(&format!("note of `{key}`"), note)?;
+    }
+    if let Some(url) = &origin.url {
+        crate::text::check(&format!("URL of `{key}`"), url)?;
+    }
+    Ok(())
 }
 
 /// A scope's history records with their positions by blind index.
@@ -153,6 +166,7 @@ impl<'a> Edit<'a> {
         value: &SecretValue,
         origin: &Origin,
     ) -> Result<(Outcome, u32)> {
+        check_origin(key, origin)?;
         let sid = self.scope_id();
         let (outcome, meta, id) = match self.find(key)? {
             Some(i) => {

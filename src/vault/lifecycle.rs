@@ -72,7 +72,7 @@ fn require_absent(tx: &Tx<'_>, keys: &super::keys::Keys, scope: &Scope) -> Resul
 }
 
 /// A scope's current keys with their values and metadata.
-type Entries = Vec<(KeyName, SecretValue, state::Meta)>;
+type Entries = Vec<(KeyName, SecretValue, super::codec::Meta)>;
 
 /// A scope's id and its current keys with values and metadata, sorted by key.
 fn entries(tx: &Tx<'_>, keys: &super::keys::Keys, scope: &Scope) -> Result<(i64, Entries)> {

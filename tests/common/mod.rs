@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bao;
 pub mod cli;
 pub mod crash;
+pub mod fake_http;
 pub mod keychain;
 pub mod parsers;
 pub mod tmux;
