@@ -901,3 +901,26 @@ fn doctor_lists_each_file_once() {
         .count();
     assert_eq!(about_env, 1, "{checks:#}");
 }
+
+#[test]
+fn policy_and_share_default_to_the_linked_scope() {
+    let e = Env::new();
+    e.set(&["app/dev", "K"], "v");
+    e.cmd().args(["link", "app"]).assert().success();
+    e.cmd()
+        .args(["policy", "--max-age", "30d"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("app/dev: max age 30d"));
+    e.cmd()
+        .args(["policy", "K"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("K in app/dev: max age 30d"));
+    e.cmd()
+        .args(["share", "--passphrase", "-o", "b.age"])
+        .env("DEVVAULT_BUNDLE_PASSPHRASE", "bundle passphrase 1234")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("of 1 scope"));
+}

@@ -28,6 +28,19 @@ impl Rotate {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, key) = super::set::scope_and_key(ctx, &self.args)?;
         let mut vault = ctx.unlock()?;
+        // A missing key is reported before a value is typed for it.
+        let names: Vec<String> = vault
+            .list(&scope)?
+            .into_iter()
+            .map(|m| m.key.to_string())
+            .collect();
+        if !names.iter().any(|n| n == key.as_str()) {
+            anyhow::bail!(crate::Error::not_found(
+                format!("key `{key}` in {scope}"),
+                key.as_str(),
+                names.iter().map(String::as_str),
+            ));
+        }
         let value = match self.generate.value()? {
             Some(v) => v,
             None => super::set::read_value(&key, &self.input)?,
