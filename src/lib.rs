@@ -15,6 +15,7 @@ pub mod bundle;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod crypto;
+pub mod dangerous;
 pub mod dotenv;
 pub mod duration;
 pub mod error;
@@ -26,9 +27,11 @@ pub mod kv;
 pub mod model;
 #[cfg(feature = "cli")]
 pub mod os;
+pub mod preview;
 pub mod rotation;
 pub mod scan;
 pub mod secret;
+pub mod signing;
 mod store;
 pub mod text;
 #[cfg(feature = "cli")]

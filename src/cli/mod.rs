@@ -2,6 +2,7 @@
 //! text), the context every subcommand gets (vault path, unlock, scope resolution), and the
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
+mod allow_env;
 mod audit;
 mod clipboard_hold;
 mod completions;
@@ -16,6 +17,7 @@ mod hidden;
 mod history;
 mod identity;
 mod import;
+mod incoming;
 mod init;
 mod keychain;
 mod link;
@@ -43,6 +45,7 @@ mod select;
 mod set;
 mod share;
 mod stale;
+mod trust;
 mod tui;
 mod unlock;
 
@@ -178,8 +181,12 @@ enum Command {
     Share(share::Share),
     /// Preview and import a bundle made by `share` (in one transaction)
     Receive(receive::Receive),
-    /// Print this vault's age recipient (age1...), for teammates who share with you
+    /// Print this vault's identity line (age1... devvault-sign:...), for teammates
     Identity(identity::Identity),
+    /// Trust teammates' signed bundles: add NAME LINE, ls, rm NAME
+    Trust(trust::Trust),
+    /// Allow dangerous env names (PATH, BASH_ENV, GIT_*...) for `run` in a scope
+    AllowEnv(allow_env::AllowEnv),
     /// Find the vault's values in files and git history (file:line, key, scope; never values)
     Scan(scan::Scan),
     /// Mark a key as not secret (the scan leaves its value alone), or as secret again
@@ -233,6 +240,8 @@ impl Cli {
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
+                Command::Trust(c) => c.run(&ctx),
+                Command::AllowEnv(c) => c.run(&ctx),
                 Command::Scan(c) => c.run(&ctx),
                 Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),

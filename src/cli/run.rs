@@ -1,9 +1,13 @@
 //! `devvault run [SCOPE] -- CMD ARGS..`: replaces this process with CMD, the scope's
 //! variables added to its environment. No file is written; CMD's exit code is the result.
+//! A scope holding dangerous names (`crate::dangerous`: PATH, BASH_ENV, NODE_OPTIONS,
+//! GIT_*...) starts nothing unless each is allowed (`--allow-env NAME`, or `devvault
+//! allow-env`). CMD is found with devvault's own PATH, never the scope's.
 
 use anyhow::{Result, bail};
 use clap::Args;
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
 pub struct Run {
@@ -14,6 +18,9 @@ pub struct Run {
     /// Keep variables already set in the environment instead of the vault's values
     #[arg(long)]
     no_override: bool,
+    /// Give the child this dangerous name (PATH, BASH_ENV, NODE_OPTIONS, GIT_*...); repeatable
+    #[arg(long, value_name = "NAME")]
+    allow_env: Vec<String>,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     cmd: Vec<String>,
@@ -22,13 +29,14 @@ pub struct Run {
 impl Run {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
+        let program = resolve(&self.cmd[0])?;
         let entries = ctx
             .unlock()?
-            .export_for(&scope, crate::audit::EventKind::Run)
+            .export_for_run(&scope, &self.allow_env)
             .map_err(|e| super::link::suggest_linked_env(self.scope.as_deref(), e))?;
         let entries = self.select.apply(entries)?;
-        let mut cmd = std::process::Command::new(&self.cmd[0]);
-        cmd.args(&self.cmd[1..]);
+        let mut cmd = std::process::Command::new(&program);
+        cmd.arg0(&self.cmd[0]).args(&self.cmd[1..]);
         for (key, value) in &entries {
             if self.no_override && std::env::var_os(key.as_str()).is_some() {
                 continue;
@@ -47,6 +55,27 @@ impl Run {
             self.cmd[0]
         ))))
     }
+}
+
+/// `name` itself when it holds a `/`, else the first executable file of that name in
+/// devvault's own PATH (not the child's: the scope may set PATH).
+fn resolve(name: &str) -> Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    if name.contains('/') {
+        return Ok(PathBuf::from(name));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| match dir.as_os_str().is_empty() {
+            true => Path::new(".").join(name),
+            false => dir.join(name),
+        })
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+        .ok_or_else(|| {
+            anyhow::Error::new(RunError(format!("cannot run `{name}`: not found in PATH")))
+        })
 }
 
 /// The command could not be started: exit code 127, as shells use.

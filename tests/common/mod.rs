@@ -9,6 +9,7 @@ pub mod fake_http;
 pub mod keychain;
 pub mod parsers;
 pub mod tmux;
+pub mod traps;
 pub mod x11;
 
 use devvault::crypto::KdfParams;
