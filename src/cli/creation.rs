@@ -7,10 +7,10 @@ use anyhow::{Result, bail};
 
 /// Checks that writing to `scope` is meant; prints a line when it will be created.
 pub fn check(vault: &mut Vault, scope: &Scope, create: bool) -> Result<()> {
-    let scopes = vault.scopes()?;
-    if scopes.contains(scope) {
+    if vault.has_scope(scope)? {
         return Ok(());
     }
+    let scopes = vault.scopes()?;
     let project_known = scopes.iter().any(|s| s.project == scope.project);
     let (what, name, mut known): (&str, &str, Vec<&str>) = if project_known {
         let envs = scopes.iter().map(|s| s.env.as_str()).collect();

@@ -88,6 +88,13 @@ fn entries(tx: &Tx<'_>, keys: &super::keys::Keys, scope: &Scope) -> Result<(i64,
 }
 
 impl Vault {
+    /// Whether `scope` exists (its bucket checked; cheap however large the vault).
+    pub fn has_scope(&mut self, scope: &Scope) -> Result<bool> {
+        let keys = &self.keys;
+        self.store
+            .read(|tx| Ok(state::locate(tx, keys, scope)?.1.is_some()))
+    }
+
     /// Removes every key of `target` (one environment or a whole project): they go to
     /// history and the emptied scopes stay listed, or with `purge` the scopes disappear
     /// with their history and policies. Returns the scopes removed and how many keys.
