@@ -63,6 +63,14 @@ pub enum EventKind {
     Unaudited,
     /// A vault setting changed (e.g. `strict-audit`).
     Setting,
+    /// A scope was removed (`scope rm`; its history purged with `--purge`).
+    ScopeRm,
+    /// A scope was renamed (`scope mv`).
+    ScopeMv,
+    /// A scope's keys were copied into another (`scope cp`).
+    ScopeCp,
+    /// A key was renamed (`mv`).
+    Mv,
 }
 
 impl EventKind {
@@ -94,6 +102,10 @@ impl EventKind {
             EventKind::Scan => "scan",
             EventKind::Unaudited => "unaudited",
             EventKind::Setting => "setting",
+            EventKind::ScopeRm => "scope-rm",
+            EventKind::ScopeMv => "scope-mv",
+            EventKind::ScopeCp => "scope-cp",
+            EventKind::Mv => "mv",
         }
     }
 }

@@ -120,9 +120,20 @@ pub fn export_to_file(
     let entries = vault.export_for(scope, EventKind::Export)?;
     let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
     let rendered = crate::format::render(format, scope, &refs)?;
-    // Recorded (sealed) before the file takes its name, so that `devvault doctor` can list
-    // every copy left on disk: when recording fails, the staged file is removed.
-    let staged = private_file::stage(path, rendered.text.as_bytes())?;
+    write_recorded(vault, scope, path, rendered.text.as_bytes())?;
+    Ok(Exported {
+        count: entries.len(),
+        warnings: rendered.warnings,
+        not_ignored: private_file::is_tracked_risk(path),
+    })
+}
+
+/// Writes a plaintext export of `scope` to `path`, recorded in the vault before the file
+/// takes its name, so that `devvault doctor` can list every copy left on disk: the bytes go
+/// to a synced 0600 temporary file, the record commits, then the rename and the directory's
+/// fsync; when recording fails the temporary file is removed. Every error names `path`.
+pub fn write_recorded(vault: &mut Vault, scope: &Scope, path: &Path, bytes: &[u8]) -> Result<()> {
+    let staged = private_file::stage(path, bytes)?;
     if let Err(e) = vault.record_export(path, scope) {
         drop(staged);
         let e = match e {
@@ -137,10 +148,5 @@ pub fn export_to_file(
             path.display()
         )));
     }
-    staged.commit()?;
-    Ok(Exported {
-        count: entries.len(),
-        warnings: rendered.warnings,
-        not_ignored: private_file::is_tracked_risk(path),
-    })
+    staged.commit()
 }

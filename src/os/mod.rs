@@ -10,4 +10,5 @@ pub mod console;
 pub mod keychain;
 pub mod passphrase;
 pub mod private_file;
+pub mod prompt_state;
 pub mod session;

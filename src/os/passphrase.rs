@@ -12,16 +12,80 @@ const SOURCES: &str = "set DEVVAULT_PASSPHRASE_FILE (a file holding it), \
 DEVVAULT_PASSPHRASE_COMMAND (a command printing it), or DEVVAULT_PASSPHRASE (for CI), \
 or run devvault in a terminal to be asked";
 
+/// How many passphrases a terminal prompt accepts before it gives up (as sudo and ssh).
+const TRIES: u32 = 3;
+
+/// The vault is locked and no passphrase source is there: exit code 3.
+#[derive(Debug)]
+pub struct Locked(pub String);
+
+impl std::fmt::Display for Locked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Locked {}
+
 /// Opens and unlocks the vault at `path`: a timed session unlock, then the OS keychain slot
-/// (failures there are a one-line notice, never a hang), then the passphrase sources.
+/// (failures there are a one-line notice, never a hang), then the passphrase sources; on a
+/// terminal the passphrase may be typed three times.
 pub fn unlock(path: &Path) -> Result<Vault> {
-    match cached(path)? {
-        Ok(vault) => Ok(vault),
-        Err(locked) => {
-            let pass = passphrase(path)?;
-            Ok(locked.unlock(&pass)?)
+    let mut locked = match cached(path)? {
+        Ok(vault) => return Ok(vault),
+        Err(locked) => locked,
+    };
+    if let Some(p) = from_env("DEVVAULT_PASSPHRASE")? {
+        return Ok(locked.unlock(&p)?);
+    }
+    let state = crate::os::prompt_state::load(path);
+    let now = crate::os::prompt_state::now();
+    let expired = crate::os::prompt_state::expired_note(&state, now);
+    if !has_terminal() {
+        let note = expired.map(|n| format!("{n} ")).unwrap_or_default();
+        bail!(Locked(format!(
+            "{note}no passphrase: there is no terminal to ask on; {SOURCES}, or `devvault unlock --for 8h` in a terminal first."
+        )));
+    }
+    if let Some(n) = &expired {
+        crate::os::console::status!("{n}");
+    }
+    if crate::os::prompt_state::wants_hint(&state, now) {
+        crate::os::console::status!(
+            "hint: `devvault unlock --for 8h` keeps this vault unlocked in this login session (or `devvault keychain enable`), so it stops asking."
+        );
+    }
+    crate::os::prompt_state::save(
+        path,
+        crate::os::prompt_state::State {
+            last_prompt: Some(now),
+            session_ends: state.session_ends.filter(|&t| t > now),
+        },
+    );
+    for attempt in 1..=TRIES {
+        let pass = prompt(&format!("Passphrase for {}: ", path.display()))?;
+        match locked.unlock(&pass) {
+            Ok(v) => return Ok(v),
+            Err(crate::Error::WrongPassphrase { .. }) if attempt < TRIES => {
+                let left = TRIES - attempt;
+                crate::os::console::status!(
+                    "Wrong passphrase; try again ({left} {} left).",
+                    if left == 1 { "try" } else { "tries" }
+                );
+                locked = Vault::open(path)?;
+            }
+            Err(e) => return Err(e.into()),
         }
     }
+    bail!(Locked("no passphrase was accepted".into()))
+}
+
+fn has_terminal() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok()
 }
 
 /// Like [`unlock`], but None where only a prompt would do (the TUI asks on its own screen).
@@ -158,13 +222,10 @@ fn text(bytes: &[u8], source: &str) -> Result<Passphrase> {
 }
 
 fn prompt(label: &str) -> Result<Passphrase> {
-    if std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .is_err()
-    {
-        bail!("no passphrase: there is no terminal to ask on; {SOURCES}");
+    if !has_terminal() {
+        bail!(Locked(format!(
+            "no passphrase: there is no terminal to ask on; {SOURCES}"
+        )));
     }
     let p = rpassword::prompt_password(label)
         .context("cannot read the passphrase from the terminal")?;

@@ -6,11 +6,12 @@
 //! The automaton necessarily holds the values (and their encodings) in memory while it
 //! lives; callers build it just before a scan and drop it right after.
 
+pub mod filter;
 mod git;
 mod walk;
 
 pub use git::{scan_history, scan_staged};
-pub use walk::scan_path;
+pub use walk::{scan_path, scan_tree};
 
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -213,10 +214,12 @@ impl Matcher {
             .collect()
     }
 
-    /// The findings of one file's contents, named `path` (and `commit` for history).
+    /// The findings of one file's contents, named `path` (and `commit` for history); a line
+    /// marked `devvault:allow` is left out.
     pub fn findings(&self, data: &[u8], path: &str, commit: Option<&str>) -> Vec<Finding> {
         self.find(data)
             .into_iter()
+            .filter(|(line, _, _)| !filter::line_allowed(data, *line))
             .map(|(line, o, form)| Finding {
                 commit: commit.map(str::to_string),
                 path: path.to_string(),
