@@ -87,6 +87,7 @@ fn passwd_swaps_the_passphrase_and_keeps_every_secret() {
     // The new passphrase may come from a file; the cost can be raised; the floor holds.
     let file = e.vault.with_file_name("new.txt");
     std::fs::write(&file, format!("{OLD}\n")).unwrap();
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     e.cmd(Some(NEW))
         .args(["passwd", "--kdf-memory", "24MiB", "--kdf-time", "3"])
         .env("DEVVAULT_NEW_PASSPHRASE_FILE", &file)
@@ -236,4 +237,86 @@ fn bad_durations_are_named() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("`5y`"));
+}
+
+/// `run` with `sh -c SCRIPT` as the command; SCRIPT calls the devvault binary as `$DV`.
+fn run_sh(e: &Env, pass: Option<&str>, script: &str) -> assert_cmd::assert::Assert {
+    e.cmd(pass)
+        .args(["run", "app", "--", "sh", "-c", script])
+        .env("DV", bin())
+        .env("VAULT", &e.vault)
+        .assert()
+}
+
+#[test]
+fn a_child_of_run_cannot_read_another_scope() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .args(["set", "other/prod", "PROD_KEY"])
+        .write_stdin("production-secret")
+        .assert()
+        .success();
+    // With the passphrase in the parent's environment and a session unlock active.
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "1m"])
+        .assert()
+        .success();
+    run_sh(
+        &e,
+        Some(OLD),
+        r#"exec "$DV" --vault "$VAULT" export other/prod"#,
+    )
+    .failure()
+    .stdout(predicate::str::contains("production-secret").not());
+    // The same child outside `run` can (the session unlock is this session's).
+    e.cmd(None)
+        .args(["export", "other/prod"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("production-secret"));
+    e.cmd(None).arg("lock").assert().success();
+}
+
+#[test]
+fn a_child_of_run_sees_no_devvault_variable() {
+    let e = Env::new();
+    run_sh(&e, Some(OLD), "env")
+        .success()
+        .stdout(predicate::str::contains("A=alpha"))
+        .stdout(predicate::str::contains("DEVVAULT_").not());
+    // Unless named with --allow-env.
+    e.cmd(Some(OLD))
+        .args(["run", "--allow-env", "DEVVAULT_VAULT", "app", "--", "env"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("DEVVAULT_VAULT="))
+        .stdout(predicate::str::contains("DEVVAULT_PASSPHRASE").not());
+}
+
+#[test]
+fn unlock_for_needs_the_passphrase_not_the_session_key() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "1m"])
+        .assert()
+        .success();
+    // From a child of `run`, and from the session itself: no silent extension.
+    run_sh(
+        &e,
+        Some(OLD),
+        r#"exec "$DV" --vault "$VAULT" unlock --for 7d"#,
+    )
+    .failure();
+    e.cmd(None)
+        .args(["unlock", "--for", "7d"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no passphrase"));
+    // With the passphrase it replaces the session unlock and says so.
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "2m"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("replaces"));
+    e.cmd(None).arg("lock").assert().success();
 }

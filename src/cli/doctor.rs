@@ -197,9 +197,7 @@ fn export_checks(vault: &mut devvault::Vault) -> Result<Vec<Check>> {
 /// Whether git ignores `path`: `git check-ignore` exits 0 (ignored), 1 (not), 128 (no repo).
 fn git_ignore_state(path: &Path) -> &'static str {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let status = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    let status = devvault::scan::git_command(dir)
         .args(["check-ignore", "-q", "--"])
         .arg(path)
         .stdout(std::process::Stdio::null())

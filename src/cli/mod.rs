@@ -66,6 +66,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "DEVVAULT_VAULT", value_name = "PATH")]
     vault: Option<PathBuf>,
 
+    /// Unlock a vault whose Argon2id parameters exceed what devvault spends unasked (more
+    /// than 2 GiB of memory, or memory x passes above 4 GiB): only if you chose them
+    #[arg(long, global = true)]
+    allow_expensive_kdf: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -147,6 +152,7 @@ enum Command {
 impl Cli {
     /// Runs the chosen command.
     pub fn run(&self) -> Result<ExitCode> {
+        crate::unlock::allow_expensive_kdf(self.allow_expensive_kdf);
         let ctx = Ctx {
             vault_path: self.vault.clone(),
         };
@@ -218,7 +224,7 @@ impl Ctx {
     /// Opens and unlocks the vault with the passphrase only (to prove who is asking).
     pub fn unlock_with_passphrase(&self) -> Result<Vault> {
         let path = self.vault_path()?;
-        let locked = Vault::open(&path)?;
+        let locked = crate::unlock::open(&path)?;
         let pass = crate::unlock::passphrase(&path)?;
         Ok(locked.unlock(&pass)?)
     }

@@ -7,9 +7,11 @@
 //! lives; callers build it just before a scan and drop it right after.
 
 mod git;
+mod text;
 mod walk;
 
-pub use git::{scan_history, scan_staged};
+pub use git::{git_command, scan_history, scan_staged};
+pub use text::as_text;
 pub use walk::scan_path;
 
 use crate::error::{Error, Result};
@@ -22,8 +24,9 @@ use zeroize::Zeroizing;
 /// Values shorter than this are ignored unless asked (`--min-length`).
 pub const DEFAULT_MIN_LENGTH: usize = 8;
 
-/// Files whose first 8 KiB hold a NUL byte are treated as binary and skipped.
-pub const BINARY_PROBE: usize = 8 << 10;
+/// Files whose first 8 KiB hold a NUL byte are binary (and skipped) unless they are
+/// UTF-16 or UTF-32 text ([`as_text`]).
+pub const BINARY_PROBE: usize = text::PROBE;
 
 /// How a value appeared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -213,9 +216,13 @@ impl Matcher {
             .collect()
     }
 
-    /// The findings of one file's contents, named `path` (and `commit` for history).
+    /// The findings of one file's contents, named `path` (and `commit` for history),
+    /// decoded from UTF-16 or UTF-32 when it is in one; none for a binary file.
     pub fn findings(&self, data: &[u8], path: &str, commit: Option<&str>) -> Vec<Finding> {
-        self.find(data)
+        let Some(text) = as_text(data) else {
+            return Vec::new();
+        };
+        self.find(&text)
             .into_iter()
             .map(|(line, o, form)| Finding {
                 commit: commit.map(str::to_string),
@@ -229,9 +236,9 @@ impl Matcher {
     }
 }
 
-/// Whether `data` looks binary: a NUL byte in its first 8 KiB.
+/// Whether `data` is binary: not text in UTF-8, UTF-16 or UTF-32 ([`as_text`]).
 pub fn is_binary(data: &[u8]) -> bool {
-    data[..data.len().min(BINARY_PROBE)].contains(&0)
+    as_text(data).is_none()
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Scanning the files under a path: every regular file except `.git` internals and binaries
-//! (a NUL byte in the first 8 KiB); symlinks are not followed. Files are read by one
+//! (not text in UTF-8, UTF-16 or UTF-32: see `text.rs`); symlinks are not followed. Files are read by one
 //! thread per core (std threads, no async runtime).
 
-use super::{Finding, Matcher, is_binary};
+use super::{Finding, Matcher};
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -73,9 +73,7 @@ pub fn scan_path(matcher: &Matcher, root: &Path) -> Result<Walked> {
                         continue;
                     };
                     bytes.fetch_add(data.len(), Ordering::Relaxed);
-                    if !is_binary(&data) {
-                        local.extend(matcher.findings(&data, &shown(path), None));
-                    }
+                    local.extend(matcher.findings(&data, &shown(path), None));
                 }
                 if let Ok(mut f) = found.lock() {
                     f.append(&mut local);

@@ -56,7 +56,7 @@ impl Runner {
                 vec![Msg::Created]
             }
             Effect::Unlock(pass) => {
-                self.vault = Some(Vault::open(&self.path)?.unlock(&pass)?);
+                self.vault = Some(crate::unlock::open(&self.path)?.unlock(&pass)?);
                 vec![Msg::Unlocked]
             }
             Effect::LoadAll => {

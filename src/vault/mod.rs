@@ -13,6 +13,7 @@ mod extras;
 mod history;
 mod keys;
 mod policy;
+mod rekey;
 mod remote;
 mod scan;
 mod slots;
@@ -23,6 +24,7 @@ mod versions;
 pub use bundle::Preview;
 pub use edit::Outcome;
 pub use extras::ExportRecord;
+pub use rekey::Rekeyed;
 pub use slots::KEYCHAIN_SLOT;
 
 use crate::audit::{Event, EventKind};
@@ -47,6 +49,8 @@ pub struct LockedVault {
     store: Store,
     vault_id: Vec<u8>,
     slot: Slot,
+    /// Whether Argon2id parameters above the budget may be derived (the user said so).
+    allow_expensive_kdf: bool,
 }
 
 /// Seconds since the Unix epoch.
