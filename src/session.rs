@@ -71,6 +71,10 @@ pub fn forget(vault_id: &str) -> Result<bool> {
 /// cannot use the session unlock (or any key) of the login session. Called by `run` just
 /// before it execs the child. A kernel without keyrings (ENOSYS) holds no session unlock to
 /// protect; any other failure is an error, so that the child never runs in the old session.
+#[allow(
+    unsafe_code,
+    reason = "one raw keyctl(2) call that linux-keyutils does not offer; no pointer but NULL"
+)]
 pub fn detach() -> Result<()> {
     const KEYCTL_JOIN_SESSION_KEYRING: libc::c_long = 1;
     // SAFETY: keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL) takes no pointer but the null name

@@ -1,7 +1,7 @@
 //! `devvault doctor`: checks for the ways secrets leak around the vault: `.env` files under
 //! the current directory that git does not ignore, loose file modes (the vault, its
 //! directory, -wal/-shm, backups, exports), plaintext exports still on disk (and whether git
-//! ignores them), and the keychain slot's health. Exit 1 when anything needs fixing.
+//! ignores them), migration backups left beside the vault, and the keychain slot's health. Exit 1 when anything needs fixing.
 
 use anyhow::{Result, bail};
 use clap::Args;
@@ -111,6 +111,8 @@ impl Doctor {
             }
             Err(e) => return Err(e),
         };
+        // After the unlock: opening the vault is what migrates it (and leaves a backup).
+        checks.extend(backup_checks(&path));
         checks.extend(export_checks(&mut vault)?);
         drop(vault);
         checks.push(keychain_check(ctx));
@@ -171,6 +173,22 @@ fn file_checks(path: &Path) -> Vec<Check> {
         mode_check(&f, 0o600, &mut checks);
     }
     checks
+}
+
+/// Migration backups left beside the vault: the vault as it was, under its old key.
+fn backup_checks(path: &Path) -> Vec<Check> {
+    backups(path)
+        .into_iter()
+        .map(|b| {
+            problem(
+                format!(
+                    "migration backup {} is still beside the vault: it holds the vault as it was before the upgrade and opens with the passphrase of that time (`passwd` and `rekey` do not reach it)",
+                    b.display()
+                ),
+                format!("once the vault works, delete it: rm {}", b.display()),
+            )
+        })
+        .collect()
 }
 
 /// Plaintext exports recorded by `export -o` that are still on disk.

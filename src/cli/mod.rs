@@ -26,6 +26,7 @@ mod projects;
 mod pull;
 mod push;
 mod receive;
+mod rekey;
 mod remote;
 mod rm;
 mod rollback;
@@ -114,8 +115,11 @@ enum Command {
     Policy(policy::Policy),
     /// Show the tamper-evident audit log (never values); `audit verify` checks the chain
     Audit(audit::Audit),
-    /// Change the passphrase (and optionally the Argon2id cost); atomic
+    /// Change the passphrase (and optionally the Argon2id cost): a new vault key, everything
+    /// re-sealed, atomic; --keep-key only rewraps the key
     Passwd(passwd::Passwd),
+    /// Make a new vault key and re-seal everything under it (atomic); the passphrase stays
+    Rekey(rekey::Rekey),
     /// Manage the OS keychain slot: enable, disable, status
     Keychain(keychain::Keychain),
     /// Hold the vault key in the kernel keyring for a while (headless and SSH machines)
@@ -177,6 +181,7 @@ impl Cli {
                 Command::Policy(c) => c.run(&ctx),
                 Command::Audit(c) => c.run(&ctx),
                 Command::Passwd(c) => c.run(&ctx),
+                Command::Rekey(c) => c.run(&ctx),
                 Command::Keychain(c) => c.run(&ctx),
                 Command::Unlock(c) => c.run(&ctx),
                 Command::Lock(c) => c.run(&ctx),
