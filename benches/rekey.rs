@@ -5,6 +5,8 @@
 //! 100,000 secrets. `harness = false`; without `--bench` (as `cargo test --all-targets`
 //! runs it) it re-keys 2,000 secrets as a smoke test. See `benches/README.md`.
 
+#![allow(clippy::expect_used, reason = "a benchmark: any failure is a bug to stop at")]
+
 use devvault::audit::EventKind;
 use devvault::crypto::KdfParams;
 use devvault::{KeyName, Passphrase, Scope, SecretValue, Vault};

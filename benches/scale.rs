@@ -16,9 +16,10 @@
 //!   which rescans only the hits of the first three.
 //!
 //! `SCALE_SIZES=10000,100000` picks sizes. Without `--bench` a smoke test runs instead.
-#![allow(dead_code, unused_imports)]
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unused_imports)]
 
-include!("common/tui_modules.rs");
+use devvault::tui::runner::load as loader;
+use devvault::tui::{app, catalog, filter, input, test_support, ui};
 
 use app::{Action, App, Config, Msg, Screen};
 use criterion::{Criterion, SamplingMode};

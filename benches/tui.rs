@@ -1,6 +1,6 @@
 //! Benchmarks of the terminal UI's per-frame and per-keystroke work (criterion,
-//! `harness = false`). The TUI lives in the binary crate, so its pure modules (model,
-//! view, filter) are compiled in here by path; the driver and the runner are not needed.
+//! `harness = false`), through the library's `devvault::tui` (model, view, filter); the
+//! driver and the runner are not needed.
 //!
 //! - `frame/61-of-100` and `frame/10k-of-100k`: drawing the whole main screen (120x40)
 //!   into a buffer when the vault holds 100 secrets (the selected scope 61 of them), and when
@@ -12,9 +12,9 @@
 //!   Target: under one frame (16 ms) each.
 //!
 //! Without `--bench` (as under `cargo test --all-targets`) a smoke test runs instead.
-#![allow(dead_code, unused_imports)]
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code, unused_imports)]
 
-include!("common/tui_modules.rs");
+use devvault::tui::{app, catalog, filter, input, test_support, ui};
 
 use app::{Action, App, Config, Msg, Screen};
 use criterion::Criterion;

@@ -17,6 +17,7 @@
 //! Without `--bench` (as under `cargo test --all-targets`, which also passes libtest flags
 //! such as `--test-threads` that criterion rejects) the binary runs a small smoke test of the
 //! same code paths instead of criterion.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{BatchSize, Criterion, SamplingMode, criterion_group};
 use devvault::crypto::{KdfParams, derive_kek};

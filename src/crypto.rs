@@ -23,8 +23,18 @@ pub const SEAL_OVERHEAD: usize = 1 + NONCE_LEN + TAG_LEN;
 /// # Panics
 /// If the OS has no random number generator: nothing in the vault is safe without one.
 pub fn fill_random(buf: &mut [u8]) {
-    #[allow(clippy::expect_used)]
+    #[expect(
+        clippy::expect_used,
+        reason = "no random source: nothing in the vault is safe; fails loudly"
+    )]
     getrandom::fill(buf).expect("the OS random number generator failed");
+}
+
+/// A fresh vault key from the OS random number generator, filled in place.
+pub fn random_key() -> VaultKey {
+    let mut key = VaultKey::zeroed();
+    fill_random(key.expose_secret_mut());
+    key
 }
 
 /// Argon2id cost parameters of a passphrase slot.
@@ -181,7 +191,10 @@ impl Sealer {
         let mut nonce = [0u8; NONCE_LEN];
         fill_random(&mut nonce);
         let full_aad = versioned(aad);
-        #[allow(clippy::expect_used)]
+        #[expect(
+            clippy::expect_used,
+            reason = "AES-GCM encryption fails only past 64 GiB of plaintext"
+        )]
         let ct = self
             .0
             .encrypt(
@@ -236,7 +249,7 @@ fn versioned(aad: &[u8]) -> Vec<u8> {
 pub fn subkey(key: &VaultKey, label: &str) -> VaultKey {
     let hk = hkdf::Hkdf::<Sha256>::new(Some(b"devvault subkeys v1"), key.expose_secret());
     let mut out = Zeroizing::new([0u8; 32]);
-    #[allow(clippy::expect_used)]
+    #[expect(clippy::expect_used, reason = "32 bytes is a valid HKDF-SHA256 length")]
     hk.expand(label.as_bytes(), out.as_mut())
         .expect("32 bytes is a valid HKDF-SHA256 length");
     VaultKey::from_bytes(*out)
@@ -254,7 +267,7 @@ pub fn mac(key: &VaultKey, parts: &[&[u8]]) -> [u8; 32] {
 
 /// A running HMAC-SHA256, for manifests over many records.
 pub fn new_mac(key: &VaultKey) -> Hmac<Sha256> {
-    #[allow(clippy::expect_used)]
+    #[expect(clippy::expect_used, reason = "HMAC takes any key length")]
     <Hmac<Sha256> as KeyInit>::new_from_slice(key.expose_secret())
         .expect("HMAC takes any key length")
 }
@@ -314,5 +327,4 @@ pub fn random_string(len: usize) -> Result<crate::SecretValue> {
 }
 
 #[cfg(test)]
-#[path = "crypto_tests.rs"]
 mod tests;

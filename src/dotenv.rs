@@ -10,7 +10,6 @@ use crate::secret::SecretValue;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
-#[path = "dotenv/render.rs"]
 mod render;
 pub use render::render_value;
 pub(crate) use render::write_value;
@@ -324,5 +323,4 @@ impl Cursor<'_> {
 }
 
 #[cfg(test)]
-#[path = "dotenv_tests.rs"]
 mod tests;

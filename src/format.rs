@@ -303,5 +303,4 @@ fn k8s_name(scope: &Scope) -> String {
 }
 
 #[cfg(test)]
-#[path = "format_tests.rs"]
 mod tests;

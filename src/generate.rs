@@ -191,5 +191,4 @@ fn uniform(n: u32) -> u32 {
 }
 
 #[cfg(test)]
-#[path = "generate_tests.rs"]
 mod tests;

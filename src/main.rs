@@ -1,28 +1,12 @@
-//! The `devvault` binary: harden the process, parse arguments, dispatch, and map errors to
-//! the documented exit codes. Everything else lives in `cli/` and the library.
+//! The `devvault` binary: harden the process, then hand over to the library's command line
+//! ([`devvault::cli::main`]), which parses arguments, dispatches and maps errors to the
+//! documented exit codes.
 
-mod cli;
-mod clipboard;
-mod keychain;
-mod private_file;
-mod session;
-mod tui;
-mod unlock;
-
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     harden();
-    let cli = cli::Cli::parse();
-    match cli.run() {
-        Ok(code) => code,
-        Err(err) if cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(cli::exit_code(&err))
-        }
-    }
+    devvault::cli::main()
 }
 
 /// Files are private from the first one created; no core dump can carry a secret; a file

@@ -2,7 +2,7 @@
 //! at the next unlock, and `audit verify` naming the first bad entry after entries are
 //! deleted, edited, reordered, added or truncated directly in the SQLite file.
 
-mod common;
+use crate::common;
 
 use common::audit::*;
 use common::*;

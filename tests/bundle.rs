@@ -3,7 +3,7 @@
 //! command line both ways; wrong recipient, wrong passphrase, truncated, tampered and
 //! unknown-version bundles fail with their exit code and import nothing.
 
-mod common;
+use crate::common;
 
 use common::cli::Env;
 use predicates::prelude::*;

@@ -1,7 +1,7 @@
 //! The `devvault` binary end to end: every command of the vault core (init, link, projects,
 //! ls, set, get, rm, import, export in every format, run, completions).
 
-mod common;
+use crate::common;
 
 use common::cli::Env;
 use predicates::prelude::*;

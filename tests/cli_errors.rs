@@ -2,7 +2,7 @@
 //! unlock sources, and that a value given on stdin never shows in argv, the environment or
 //! an error (security test 12).
 
-mod common;
+use crate::common;
 
 use common::cli::{Env, PASS};
 use predicates::prelude::*;

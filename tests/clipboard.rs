@@ -3,7 +3,7 @@
 //! holder exits. Needs DISPLAY: run under `.ci/x-session` (Debian packages xvfb xauth xclip);
 //! without it these tests fail, they never skip.
 
-mod common;
+use crate::common;
 
 use common::cli::Env;
 use common::x11::{other_program_copies, paste, require_display};

@@ -6,7 +6,7 @@
 //! versions are all revealed and must be exactly the values written to it. The workers
 //! unlock through a timed session (`devvault unlock`), as a developer's shell would.
 
-mod common;
+use crate::common;
 
 use common::cli::{Env, PASS};
 use common::crash::{Session, bin, devvault};

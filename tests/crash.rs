@@ -8,7 +8,7 @@
 //! The children unlock through a timed session (`devvault unlock`), and the checks reopen
 //! with the vault key after the first passphrase unlock, so Argon2id does not dominate.
 
-mod common;
+use crate::common;
 
 use common::cli::{Env, PASS};
 use common::crash::*;

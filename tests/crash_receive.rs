@@ -6,7 +6,7 @@
 //! version per key exactly when the bundle landed; a receive the child acknowledged (it
 //! printed `ok` after exit 0) is always there.
 
-mod common;
+use crate::common;
 
 use common::cli::{Env, PASS};
 use common::crash::*;

@@ -2,7 +2,7 @@
 //! dotenv, PyYAML, python's json, bash and sh. Each parser runs once over one file holding
 //! every value. A missing tool fails the test with how to install it: nothing is skipped.
 
-mod common;
+use crate::common;
 
 use common::parsers::*;
 use devvault::format::{ExportFormat, Rendered, render};

@@ -3,7 +3,7 @@
 //! note, URL, policy, its age identity, its export record, its team remote and its audit
 //! chain intact, and take new writes beside its old records.
 
-mod common;
+use crate::common;
 
 use common::*;
 use devvault::{Error, Vault};

@@ -6,7 +6,7 @@
 //! CI runs this file inside `.ci/keyring-session`; without a D-Bus session every test fails
 //! (never skips). The tests take turns on the shared bus.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::cli::FAST_INIT;

@@ -4,7 +4,7 @@
 //! Oversized inputs (a 100 MB .env, a 10 MB value) are refused clearly or work, within a
 //! bounded peak memory (measured with `/usr/bin/time`, Debian package `time`).
 
-mod common;
+use crate::common;
 
 use common::cli::{Env, PASS};
 use common::crash::{assert_sound, bin, devvault};

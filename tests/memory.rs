@@ -4,7 +4,7 @@
 //! then hold neither the passphrase nor the canary. A core taken while the canary is on
 //! screen must hold it, which shows the search would find a leak. Needs tmux.
 
-mod common;
+use crate::common;
 
 use common::cli::{Env, FAST_INIT};
 use common::tmux::{Tmux, binary};

@@ -2,7 +2,7 @@
 //! records (age identity, export list) under its integrity protection; frozen v1/v2 vaults
 //! migrating to schema 3.
 
-mod common;
+use crate::common;
 
 use common::cli::Env;
 use predicates::prelude::*;

@@ -3,12 +3,12 @@
 //! history, a thousand keys round trip, and the token kept in the OS keychain. Failures
 //! (a read-only token, a server that stops, TLS) are in `remote_failures.rs`.
 
-mod common;
+use crate::common;
 
 use common::bao::{Dev, bao, prefix};
-use devvault::remote::kv::Client;
-use devvault::remote::payload::{Entry, KeyMeta};
-use devvault::remote::{Access, RemoteConfig, Token};
+use devvault::kv::client::Client;
+use devvault::kv::payload::{Entry, KeyMeta};
+use devvault::kv::{Access, RemoteConfig, Token};
 use devvault::{KeyName, SecretValue};
 
 fn pair(test: &str) -> (Dev, Dev) {

@@ -4,7 +4,7 @@
 //! the HTTP status where there is one, exits with the documented code, and leaves the local
 //! vault untouched; `export` keeps working offline.
 
-mod common;
+use crate::common;
 
 use common::bao::{Dev, bao, prefix};
 use std::process::{Child, Command, Stdio};

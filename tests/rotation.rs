@@ -2,7 +2,7 @@
 //! input, 1,000 rotations of one key, and SIGKILL during `devvault rotate`. The commands'
 //! own tests are in `rotation_cli.rs`.
 
-mod common;
+use crate::common;
 
 use common::cli::Env;
 use common::*;

@@ -2,7 +2,7 @@
 //! through the real binary: output, JSON, exit codes and bad input (missing versions, bad
 //! policy strings, weak generators, values in argv).
 
-mod common;
+use crate::common;
 
 use common::cli::Env;
 use predicates::prelude::*;

@@ -5,7 +5,7 @@
 //! are never written through or replaced, link files outside the repository or not the
 //! user's are ignored, and a `.git/config` `core.fsmonitor` never runs.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::cli::Env;

@@ -2,7 +2,7 @@
 //! slots, flipped bytes, ciphertext moved between rows, scopes and vaults, deleted and
 //! rolled-back rows, nonce changes, and what a stolen file reveals.
 
-mod common;
+use crate::common;
 
 use common::*;
 use devvault::{Error, SecretValue, Vault};

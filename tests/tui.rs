@@ -2,7 +2,7 @@
 //! filter, reveal, add, edit, delete, export, lock and quit, checked on the captured screen
 //! and in the vault afterwards with the CLI. Needs tmux (`apt-get install tmux`).
 
-mod common;
+use crate::common;
 
 use common::cli::{Env, FAST_INIT, PASS};
 use common::tmux::{Tmux, binary};

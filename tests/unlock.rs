@@ -2,7 +2,7 @@
 //! (old refused, new accepted, secrets intact; atomic under SIGKILL), and the timed session
 //! unlock in the kernel keyring (`unlock --for`, expiry, `lock`).
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::cli::FAST_INIT;

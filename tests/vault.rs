@@ -1,7 +1,7 @@
 //! The `Vault` API on a real SQLite file in a temporary directory: round trips, reports,
 //! suggestions, file modes and the frozen vaults (v1, and schema 2 with audit and history).
 
-mod common;
+use crate::common;
 
 use common::*;
 use devvault::{Error, SecretValue, Vault};
@@ -237,4 +237,27 @@ fn the_frozen_schema_2_vault_still_opens() {
     );
     assert_eq!(get(&mut v, "myapp", "STRIPE_KEY").unwrap(), "sk_live_four");
     v.audit_verify().unwrap();
+}
+
+#[test]
+fn add_refuses_an_existing_key_without_reading_or_auditing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut v) = new_vault(dir.path());
+    let s = scope("app/dev");
+    let k = key("API_TOKEN");
+    v.add(&s, &k, &SecretValue::from("first")).unwrap();
+    let before = v.audit_events(0).unwrap().len();
+    let err = v.add(&s, &k, &SecretValue::from("second")).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("API_TOKEN already exists in app/dev"),
+        "{err}"
+    );
+    assert_eq!(
+        v.audit_events(0).unwrap().len(),
+        before,
+        "no entry for a refused add"
+    );
+    assert_eq!(v.get(&s, &k).unwrap().expose_secret(), "first");
 }

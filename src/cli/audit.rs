@@ -3,9 +3,9 @@
 //! the first bad entry when it was tampered with).
 
 use super::output::date;
+use crate::rotation::parse_max_age;
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use devvault::rotation::parse_max_age;
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -59,12 +59,12 @@ impl Audit {
         }
         let since = self
             .since
-            .map_or(i64::MIN, |s| devvault::vault::now() - s as i64);
+            .map_or(i64::MIN, |s| crate::vault::now() - s as i64);
         let events = vault.audit_events(since)?;
         if self.json {
             return super::output::json(&events);
         }
-        let col = |f: fn(&devvault::audit::AuditEvent) -> usize, min: usize| {
+        let col = |f: fn(&crate::audit::AuditEvent) -> usize, min: usize| {
             super::output::width(events.iter().map(f), min)
         };
         let sw = col(|e| e.scope.as_deref().map_or(1, str::len), 5);
@@ -92,7 +92,7 @@ impl Audit {
 }
 
 /// The detail column; unverified entries say so.
-fn detail(e: &devvault::audit::AuditEvent) -> String {
+fn detail(e: &crate::audit::AuditEvent) -> String {
     let d = e.detail.as_deref().unwrap_or("");
     if e.unverified {
         format!("{d} [unverified: recorded without the key]")

@@ -8,10 +8,10 @@
 //! exits early, without clearing, as soon as another program takes the clipboard. It runs
 //! with the same hardening as every devvault process (umask, no core dumps, not dumpable).
 
-use crate::clipboard::Clipboard;
+use crate::SecretValue;
+use crate::os::clipboard::Clipboard;
 use anyhow::{Context, Result};
 use clap::Args;
-use devvault::SecretValue;
 use std::io::{Read, Write};
 use std::os::fd::AsFd;
 use std::process::{Child, Command, Stdio};

@@ -163,7 +163,7 @@ fn file_checks(path: &Path) -> Vec<Check> {
     let mut envs = Vec::new();
     env_files(Path::new("."), &mut envs);
     for f in envs {
-        if crate::private_file::is_tracked_risk(&f) {
+        if crate::os::private_file::is_tracked_risk(&f) {
             let fix = format!(
                 "add {} to .gitignore (and `git rm --cached` it if committed)",
                 f.display()
@@ -192,7 +192,7 @@ fn backup_checks(path: &Path) -> Vec<Check> {
 }
 
 /// Plaintext exports recorded by `export -o` that are still on disk.
-fn export_checks(vault: &mut devvault::Vault) -> Result<Vec<Check>> {
+fn export_checks(vault: &mut crate::Vault) -> Result<Vec<Check>> {
     let mut checks = Vec::new();
     for e in vault.exports()? {
         if !e.path.exists() {
@@ -215,7 +215,7 @@ fn export_checks(vault: &mut devvault::Vault) -> Result<Vec<Check>> {
 /// Whether git ignores `path`: `git check-ignore` exits 0 (ignored), 1 (not), 128 (no repo).
 fn git_ignore_state(path: &Path) -> &'static str {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let status = devvault::scan::git_command(dir)
+    let status = crate::scan::git_command(dir)
         .args(["check-ignore", "-q", "--"])
         .arg(path)
         .stdout(std::process::Stdio::null())
@@ -229,7 +229,7 @@ fn git_ignore_state(path: &Path) -> &'static str {
 }
 
 fn keychain_check(ctx: &super::Ctx) -> Check {
-    use devvault::vault::KEYCHAIN_SLOT;
+    use crate::vault::KEYCHAIN_SLOT;
     let Ok(mut locked) = ctx.open_locked() else {
         return ok("keychain: not checked".into());
     };
@@ -237,10 +237,10 @@ fn keychain_check(ctx: &super::Ctx) -> Check {
         return ok("keychain slot: disabled (the passphrase unlocks the vault)".into());
     }
     let id = locked.id_hex();
-    match crate::keychain::load(&id) {
+    match crate::os::keychain::load(&id) {
         Ok(Some(key)) if locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key).is_ok() => ok(format!(
             "keychain slot: enabled, the {} entry opens the vault",
-            crate::keychain::store_name()
+            crate::os::keychain::store_name()
         )),
         Ok(_) => problem(
             "keychain slot: enabled, but its keychain entry is missing or does not open the vault"
@@ -250,9 +250,9 @@ fn keychain_check(ctx: &super::Ctx) -> Check {
         Err(e) => problem(
             format!(
                 "keychain slot: the {} does not answer ({e:#})",
-                crate::keychain::store_name()
+                crate::os::keychain::store_name()
             ),
-            crate::keychain::how_to_fix().to_string(),
+            crate::os::keychain::how_to_fix().to_string(),
         ),
     }
 }

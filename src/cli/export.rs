@@ -1,9 +1,9 @@
 //! `devvault export [SCOPE]`: prints the scope in a format, or writes it to a file with
 //! mode 0600 by atomic rename, warning when that file is not git-ignored.
 
+use crate::ExportFormat;
 use anyhow::Result;
 use clap::Args;
-use devvault::ExportFormat;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -20,30 +20,31 @@ pub struct Export {
 }
 
 fn parse_format(s: &str) -> Result<ExportFormat, String> {
-    s.parse().map_err(|e: devvault::Error| e.to_string())
+    s.parse().map_err(|e: crate::Error| e.to_string())
 }
 
 impl Export {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
         let mut vault = ctx.unlock()?;
-        let entries = vault.export(&scope)?;
-        let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
-        let rendered = devvault::format::render(self.format, &scope, &refs)?;
-        for w in &rendered.warnings {
-            eprintln!("warning: {w}");
-        }
         match &self.output {
             None => {
+                let entries = vault.export(&scope)?;
+                let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
+                let rendered = crate::format::render(self.format, &scope, &refs)?;
+                for w in &rendered.warnings {
+                    eprintln!("warning: {w}");
+                }
                 let mut out = std::io::stdout().lock();
                 out.write_all(rendered.text.as_bytes())?;
                 out.flush()?;
             }
             Some(path) => {
-                crate::private_file::write_private(path, rendered.text.as_bytes())?;
-                // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
-                vault.record_export(path, &scope)?;
-                if crate::private_file::is_tracked_risk(path) {
+                let done = crate::flows::export_to_file(&mut vault, &scope, self.format, path)?;
+                for w in &done.warnings {
+                    eprintln!("warning: {w}");
+                }
+                if done.not_ignored {
                     eprintln!(
                         "warning: {} is not git-ignored; add it to .gitignore before it is committed",
                         path.display()
@@ -51,7 +52,7 @@ impl Export {
                 }
                 eprintln!(
                     "wrote {} keys of {scope} to {} (mode 0600)",
-                    entries.len(),
+                    done.count,
                     path.display()
                 );
             }

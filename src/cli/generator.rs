@@ -1,10 +1,10 @@
 //! The `--generate [LEN] --charset CS --allow-weak` flags shared by `set` and `rotate`,
-//! turned into a [`devvault::generate::Generator`] before any vault call.
+//! turned into a [`crate::generate::Generator`] before any vault call.
 
+use crate::SecretValue;
+use crate::generate::{Charset, Generator};
 use anyhow::Result;
 use clap::Args;
-use devvault::SecretValue;
-use devvault::generate::{Charset, Generator};
 
 #[derive(Args, Debug)]
 pub struct GenArgs {

@@ -1,9 +1,9 @@
 //! `devvault get [SCOPE] KEY`: prints one value raw on stdout, for scripts; with `--copy`,
 //! puts it on the clipboard instead (marked secret, cleared after a timeout if unchanged).
 
+use crate::{KeyName, SecretValue};
 use anyhow::Result;
 use clap::Args;
-use devvault::{KeyName, SecretValue};
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -24,7 +24,7 @@ pub struct Get {
         value_name = "DURATION",
         env = "DEVVAULT_CLIPBOARD_CLEAR",
         default_value = "30s",
-        value_parser = crate::session::parse_duration
+        value_parser = crate::os::session::parse_duration
     )]
     clear_after: u64,
 }
@@ -36,7 +36,7 @@ impl Get {
         let key = KeyName::new(&rest[0])?;
         if self.copy {
             // Fail on a missing display before asking for a passphrase.
-            let mut clipboard = crate::clipboard::Clipboard::open()?;
+            let mut clipboard = crate::os::clipboard::Clipboard::open()?;
             let value = ctx.unlock()?.get(&scope, &key)?;
             return self.copy(&mut clipboard, &key, &value);
         }
@@ -52,7 +52,7 @@ impl Get {
 
     fn copy(
         &self,
-        clipboard: &mut crate::clipboard::Clipboard,
+        clipboard: &mut crate::os::clipboard::Clipboard,
         key: &KeyName,
         value: &SecretValue,
     ) -> Result<()> {

@@ -2,10 +2,10 @@
 //! values only with `--reveal` (each reveal is recorded in the audit log).
 
 use super::output::date;
+use crate::KeyName;
+use crate::rotation::VersionInfo;
 use anyhow::Result;
 use clap::Args;
-use devvault::KeyName;
-use devvault::rotation::VersionInfo;
 use serde::Serialize;
 use std::io::Write;
 

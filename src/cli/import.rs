@@ -1,10 +1,9 @@
 //! `devvault import [SCOPE] FILE`: loads a .env file (`-` = stdin) in one transaction and
 //! reports, per key name, what was added, changed or already the same.
 
-use super::set::{MAX_INPUT, read_capped, too_large};
-use anyhow::{Context, Result};
+use crate::flows::Input;
+use anyhow::Result;
 use clap::Args;
-use devvault::{KeyName, SecretValue};
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -21,27 +20,7 @@ impl Import {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let file = &rest[0];
-        let bytes = if file == "-" {
-            read_capped(std::io::stdin().lock(), "stdin")?
-        } else {
-            let f = std::fs::File::open(file).with_context(|| format!("cannot read {file}"))?;
-            if f.metadata().is_ok_and(|m| m.len() > MAX_INPUT) {
-                anyhow::bail!(too_large(file));
-            }
-            read_capped(f, file)?
-        };
-        let origin = if file == "-" {
-            "<stdin>"
-        } else {
-            file.as_str()
-        };
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| anyhow::anyhow!("{origin}: not UTF-8 text (byte {})", e.valid_up_to()))?;
-        let entries: Vec<(KeyName, SecretValue)> = devvault::dotenv::parse(text, origin)?
-            .into_iter()
-            .map(|e| (e.key, e.value))
-            .collect();
+        let entries = crate::flows::read_dotenv(Input::from_arg(&rest[0]))?;
         let report = ctx.unlock()?.import(&scope, &entries)?;
         if self.json {
             return super::output::json(&report);

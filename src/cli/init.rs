@@ -1,10 +1,10 @@
 //! `devvault init`: creates the vault with a passphrase slot, calibrating Argon2id upward
 //! from the default to about half a second unless `--kdf-*` flags set it by hand.
 
+use crate::Vault;
+use crate::crypto::KdfParams;
 use anyhow::Result;
 use clap::Args;
-use devvault::Vault;
-use devvault::crypto::KdfParams;
 
 #[derive(Args, Debug)]
 pub struct Init {
@@ -75,9 +75,9 @@ impl Init {
         }
         let params = match self.kdf.params(KdfParams::DEFAULT)? {
             Some(p) => p,
-            None => devvault::crypto::calibrate(std::time::Duration::from_millis(500)),
+            None => crate::crypto::calibrate(std::time::Duration::from_millis(500)),
         };
-        let pass = crate::unlock::new_passphrase("DEVVAULT_PASSPHRASE")?;
+        let pass = crate::os::passphrase::new_passphrase("DEVVAULT_PASSPHRASE")?;
         Vault::create(&path, &pass, params)?;
         eprintln!("created {} (Argon2id {})", path.display(), describe(params));
         Ok(())

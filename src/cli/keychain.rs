@@ -2,10 +2,10 @@
 //! vault key under a random key kept in the OS keychain so that later commands need no
 //! passphrase. Enabling proves the passphrase; the passphrase itself is never stored.
 
-use crate::keychain::{self, SERVICE, account, how_to_fix, store_name};
+use crate::os::keychain::{self, SERVICE, account, how_to_fix, store_name};
+use crate::vault::KEYCHAIN_SLOT;
 use anyhow::{Result, anyhow};
 use clap::{Args, Subcommand};
-use devvault::vault::KEYCHAIN_SLOT;
 use serde::Serialize;
 
 #[derive(Args, Debug)]

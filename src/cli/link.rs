@@ -6,9 +6,9 @@
 //! holding `.git`) or the home directory, ignoring (and naming) link files that are links,
 //! not owned by the user, or writable by others.
 
+use crate::Scope;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::Scope;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -34,7 +34,7 @@ impl Link {
             "# devvault: the vault scope this directory uses. Safe to commit: holds no secret.\nscope = \"{scope}\"\n"
         );
         let path = std::env::current_dir()?.join(FILE);
-        crate::private_file::refuse_link(&path)?;
+        crate::os::private_file::refuse_link(&path)?;
         if path.exists() && read(&path).is_err() {
             bail!(
                 "{} exists and is not a devvault link file; move it away and run `devvault link {scope}` again",
@@ -42,7 +42,7 @@ impl Link {
             );
         }
         // Safe to commit, so readable like any source file.
-        crate::private_file::replace(&path, text.as_bytes(), 0o644)?;
+        crate::os::private_file::replace(&path, text.as_bytes(), 0o644)?;
         eprintln!("linked {} to {scope}", std::env::current_dir()?.display());
         Ok(())
     }

@@ -9,7 +9,7 @@ pub struct Lock {}
 impl Lock {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let locked = ctx.open_locked()?;
-        let had = crate::session::forget(&locked.id_hex()).unwrap_or(false);
+        let had = crate::os::session::forget(&locked.id_hex()).unwrap_or(false);
         if had {
             eprintln!(
                 "locked {}: the session key is gone",

@@ -21,7 +21,7 @@ impl Ls {
         if self.json {
             return super::output::json(&keys);
         }
-        let now = devvault::vault::now();
+        let now = crate::vault::now();
         let width = super::output::width(keys.iter().map(|k| k.key.as_str().len()), 3);
         let mut out = std::io::stdout().lock();
         writeln!(

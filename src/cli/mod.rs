@@ -39,11 +39,25 @@ mod stale;
 mod tui;
 mod unlock;
 
+use crate::{Scope, Vault};
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use devvault::{Scope, Vault};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// The `devvault` command: parse the arguments, run the command, print an error as
+/// `error: ...` and map it to the documented exit code (a closed stdout pipe is success).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.run() {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit_code(&err))
+        }
+    }
+}
 
 /// A terminal vault for developers' secrets.
 ///
@@ -156,7 +170,7 @@ enum Command {
 impl Cli {
     /// Runs the chosen command.
     pub fn run(&self) -> Result<ExitCode> {
-        crate::unlock::allow_expensive_kdf(self.allow_expensive_kdf);
+        crate::os::passphrase::allow_expensive_kdf(self.allow_expensive_kdf);
         let ctx = Ctx {
             vault_path: self.vault.clone(),
         };
@@ -223,19 +237,19 @@ impl Ctx {
 
     /// Opens and unlocks the vault: session unlock, keychain slot, then passphrase sources.
     pub fn unlock(&self) -> Result<Vault> {
-        crate::unlock::unlock(&self.vault_path()?)
+        crate::os::passphrase::unlock(&self.vault_path()?)
     }
 
     /// Opens and unlocks the vault with the passphrase only (to prove who is asking).
     pub fn unlock_with_passphrase(&self) -> Result<Vault> {
         let path = self.vault_path()?;
-        let locked = crate::unlock::open(&path)?;
-        let pass = crate::unlock::passphrase(&path)?;
+        let locked = crate::os::passphrase::open(&path)?;
+        let pass = crate::os::passphrase::passphrase(&path)?;
         Ok(locked.unlock(&pass)?)
     }
 
     /// Opens the vault without unlocking it.
-    pub fn open_locked(&self) -> Result<devvault::vault::LockedVault> {
+    pub fn open_locked(&self) -> Result<crate::vault::LockedVault> {
         Ok(Vault::open(&self.vault_path()?)?)
     }
 
@@ -278,7 +292,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         return 127;
     }
     err.chain()
-        .find_map(|e| e.downcast_ref::<devvault::Error>())
+        .find_map(|e| e.downcast_ref::<crate::Error>())
         .map(|e| e.exit_code() as u8)
         .unwrap_or(1)
 }

@@ -2,9 +2,9 @@
 //! scope lacks: a no-echo prompt for each on a terminal (empty skips), or with `--stdin` one
 //! value a line in the order listed. Without a terminal or `--stdin`: lists them, exit 1.
 
+use crate::{KeyName, SecretValue};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::{KeyName, SecretValue};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use zeroize::Zeroizing;
@@ -35,7 +35,7 @@ fn example_file(given: Option<&PathBuf>) -> Result<PathBuf> {
             break;
         }
     }
-    bail!(devvault::Error::NotFound {
+    bail!(crate::Error::NotFound {
         what: format!(".env.example in {} (pass --file FILE)", cwd.display()),
         suggestion: None,
     })
@@ -47,14 +47,14 @@ impl Onboard {
         let file = example_file(self.file.as_ref())?;
         let name = file.display().to_string();
         let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
-        let wanted: Vec<KeyName> = devvault::dotenv::parse(&text, &name)?
+        let wanted: Vec<KeyName> = crate::dotenv::parse(&text, &name)?
             .into_iter()
             .map(|e| e.key)
             .collect();
         let mut vault = ctx.unlock()?;
         let have: Vec<KeyName> = match vault.list(&scope) {
             Ok(list) => list.into_iter().map(|m| m.key).collect(),
-            Err(devvault::Error::NotFound { .. }) => Vec::new(),
+            Err(crate::Error::NotFound { .. }) => Vec::new(),
             Err(e) => return Err(e.into()),
         };
         let missing: Vec<&KeyName> = wanted.iter().filter(|k| !have.contains(k)).collect();

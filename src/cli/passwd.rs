@@ -4,9 +4,9 @@
 //! still open with the old passphrase and read everything written later).
 
 use super::init::{KdfArgs, describe};
+use crate::audit::EventKind;
 use anyhow::Result;
 use clap::Args;
-use devvault::audit::EventKind;
 
 #[derive(Args, Debug)]
 pub struct Passwd {
@@ -26,7 +26,7 @@ impl Passwd {
             Some(p) => p,
             None => vault.kdf_params()?,
         };
-        let new = crate::unlock::new_passphrase("DEVVAULT_NEW_PASSPHRASE")?;
+        let new = crate::os::passphrase::new_passphrase("DEVVAULT_NEW_PASSPHRASE")?;
         if self.keep_key {
             vault.change_passphrase(&new, params)?;
             eprintln!(

@@ -1,10 +1,10 @@
 //! `devvault policy SCOPE [KEY]`: shows the maximum age in force, or sets it with
 //! `--max-age 30d` (days, weeks, or months of 30 days) or clears it with `--clear`.
 
+use crate::rotation::{PolicySource, format_max_age, parse_max_age};
+use crate::{KeyName, Scope};
 use anyhow::Result;
 use clap::Args;
-use devvault::rotation::{PolicySource, format_max_age, parse_max_age};
-use devvault::{KeyName, Scope};
 
 #[derive(Args, Debug)]
 pub struct Policy {

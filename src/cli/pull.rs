@@ -2,10 +2,10 @@
 //! normal write path (replaced values kept in history); a scope with local changes not
 //! pushed stops unless `--theirs` or `--ours` says which side wins.
 
+use crate::kv::plan::{Resolution, SyncReport};
+use crate::{Error, Scope};
 use anyhow::{Result, bail};
 use clap::Args;
-use devvault::remote::sync::{Resolution, SyncReport};
-use devvault::{Error, Scope};
 
 #[derive(Args, Debug)]
 pub struct Pull {

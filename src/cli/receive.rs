@@ -2,10 +2,10 @@
 //! or its passphrase), previews what it adds / changes / leaves (never values), asks for
 //! confirmation (`--yes` for scripts) and imports it in one transaction.
 
+use crate::bundle::{self, Key};
+use crate::vault::{Outcome, Preview};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::bundle::{self, Key};
-use devvault::vault::{Outcome, Preview};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -28,21 +28,14 @@ impl Receive {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let name = self.file.display().to_string();
         let data = if name == "-" {
-            super::set::read_capped(std::io::stdin().lock(), "the bundle on stdin")?
+            crate::flows::read_capped(std::io::stdin().lock(), "the bundle on stdin")?
         } else {
-            let f = std::fs::File::open(&self.file).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => anyhow::Error::new(devvault::Error::NotFound {
-                    what: format!("bundle {name}"),
-                    suggestion: None,
-                }),
-                _ => anyhow::Error::new(e).context(format!("cannot read {name}")),
-            })?;
-            super::set::read_capped(f, &name)?
+            crate::flows::Input::File(&self.file).read()?
         };
         let mut vault = ctx.unlock()?;
         let plain = if bundle::is_passphrase(&data, &name)? {
             let q = format!("Passphrase for bundle {name}: ");
-            let p = crate::unlock::passphrase_from("DEVVAULT_BUNDLE_PASSPHRASE", &q)?;
+            let p = crate::os::passphrase::passphrase_from("DEVVAULT_BUNDLE_PASSPHRASE", &q)?;
             let p = age::secrecy::SecretString::from(p.expose_secret().to_string());
             bundle::decrypt(&data, Key::Passphrase(p), &name)?
         } else {

@@ -3,11 +3,11 @@
 //! keychain entry of the old key reads nothing written from now on. `passwd` does the same
 //! with a new passphrase unless `--keep-key`. Shared here: what both do after the commit.
 
+use crate::Vault;
+use crate::audit::EventKind;
+use crate::vault::Rekeyed;
 use anyhow::Result;
 use clap::Args;
-use devvault::Vault;
-use devvault::audit::EventKind;
-use devvault::vault::Rekeyed;
 
 /// `devvault rekey` takes no argument: the passphrase comes from the usual sources.
 #[derive(Args, Debug)]
@@ -17,8 +17,8 @@ impl Rekey {
     /// Proves the passphrase, re-keys, then drops the session and refreshes the keychain.
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let path = ctx.vault_path()?;
-        let locked = crate::unlock::open(&path)?;
-        let pass = crate::unlock::passphrase(&path)?;
+        let locked = crate::os::passphrase::open(&path)?;
+        let pass = crate::os::passphrase::passphrase(&path)?;
         let mut vault = locked.unlock(&pass)?;
         let params = vault.kdf_params()?;
         let done = vault.rekey(&pass, params, EventKind::Rekey)?;
@@ -35,13 +35,13 @@ impl Rekey {
 /// slot's new key in the OS keychain, saying how to recover when that fails.
 pub fn after(vault: &Vault, done: Rekeyed) {
     let id = vault.id_hex();
-    if crate::session::forget(&id).unwrap_or(false) {
+    if crate::os::session::forget(&id).unwrap_or(false) {
         eprintln!(
             "the session unlock held the old key and is gone; `devvault unlock` again if you want one"
         );
     }
     if let Some(key) = done.keychain_key
-        && let Err(e) = crate::keychain::store(&id, &key)
+        && let Err(e) = crate::os::keychain::store(&id, &key)
     {
         eprintln!(
             "warning: the OS keychain did not take the new key ({e:#}); the passphrase unlocks the vault; run `devvault keychain enable` to restore the keychain slot"

@@ -3,11 +3,11 @@
 //! the OS keychain, and `VAULT_NAMESPACE`, `VAULT_CACERT`, `VAULT_SKIP_VERIFY` as the vault
 //! CLI reads them). Tokens live only in the OS keychain, never in the vault file.
 
-use crate::keychain::{self, how_to_fix, store_name, token_account};
+use crate::Vault;
+use crate::kv::{Access, RemoteConfig, Token};
+use crate::os::keychain::{self, how_to_fix, store_name, token_account};
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use devvault::Vault;
-use devvault::remote::{Access, RemoteConfig, Token};
 use std::io::IsTerminal;
 
 #[derive(Args, Debug)]

@@ -1,9 +1,9 @@
 //! `devvault rm [SCOPE] KEY`: deletes a key; its versions stay in history, until
 //! `--purge` deletes the key with its whole history.
 
+use crate::KeyName;
 use anyhow::Result;
 use clap::Args;
-use devvault::KeyName;
 
 #[derive(Args, Debug)]
 pub struct Rm {

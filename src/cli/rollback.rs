@@ -1,9 +1,9 @@
 //! `devvault rollback [SCOPE] KEY VERSION`: restores an earlier version's value as a new
 //! version. A version that does not exist exits 4 and lists the versions there are.
 
+use crate::KeyName;
 use anyhow::{Result, bail};
 use clap::Args;
-use devvault::KeyName;
 
 #[derive(Args, Debug)]
 pub struct Rollback {

@@ -2,9 +2,9 @@
 //! prompt or `--generate`; the old version is kept in history. `--note` and `--url` keep
 //! why it was rotated and where the old value is revoked.
 
+use crate::rotation::Rotation;
 use anyhow::Result;
 use clap::Args;
-use devvault::rotation::Rotation;
 
 #[derive(Args, Debug)]
 pub struct Rotate {

@@ -31,7 +31,7 @@ impl Run {
         let scope = ctx.scope(self.scope.as_deref())?;
         let entries = ctx
             .unlock()?
-            .export_for(&scope, devvault::audit::EventKind::Run)?;
+            .export_for(&scope, crate::audit::EventKind::Run)?;
         let mut cmd = std::process::Command::new(&self.cmd[0]);
         cmd.args(&self.cmd[1..]);
         for (name, _) in std::env::vars_os() {
@@ -54,7 +54,7 @@ impl Run {
             }
             cmd.env(key.as_str(), value.expose_secret());
         }
-        crate::session::detach()?;
+        crate::os::session::detach()?;
         // exec only returns on failure.
         let err = cmd.exec();
         Err(anyhow::Error::new(RunError(format!(

@@ -4,9 +4,9 @@
 //! that hook. Reports file:line, key and scope, never the value. Exit 1 when anything is
 //! found, 0 when clean, 4 when PATH does not exist.
 
+use crate::scan::{self, Finding, Form};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::scan::{self, Finding, Form};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +38,7 @@ impl Scan {
             return install_hook(ctx, &root);
         }
         if !root.exists() {
-            bail!(devvault::Error::NotFound {
+            bail!(crate::Error::NotFound {
                 what: format!("path {}", root.display()),
                 suggestion: None,
             });
@@ -98,7 +98,7 @@ fn hook_head() -> String {
 /// --git-common-dir`/hooks, not a `core.hooksPath` the checkout may point anywhere),
 /// replacing only a hook devvault wrote, never through a link.
 fn install_hook(ctx: &super::Ctx, root: &Path) -> Result<()> {
-    let out = devvault::scan::git_command(root)
+    let out = crate::scan::git_command(root)
         .args(["rev-parse", "--path-format=absolute", "--git-common-dir"])
         .output()
         .context("cannot run git")?;
@@ -119,7 +119,7 @@ fn install_hook(ctx: &super::Ctx, root: &Path) -> Result<()> {
         q(&exe),
         q(&vault)
     );
-    crate::private_file::replace(&hook, script.as_bytes(), 0o755)?;
+    crate::os::private_file::replace(&hook, script.as_bytes(), 0o755)?;
     eprintln!("installed {}", hook.display());
     warn_hooks_path(root);
     Ok(())
@@ -156,7 +156,7 @@ fn refuse_foreign_hook(hook: &Path) -> Result<()> {
 /// Says so when the repository runs its hooks from somewhere else (`core.hooksPath` in a
 /// config file; devvault's own `-c core.hooksPath=/dev/null` is left out).
 fn warn_hooks_path(root: &Path) {
-    let out = devvault::scan::git_command(root)
+    let out = crate::scan::git_command(root)
         .args(["config", "--show-origin", "--get-all", "core.hooksPath"])
         .stderr(std::process::Stdio::null())
         .output();

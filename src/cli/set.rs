@@ -2,12 +2,12 @@
 //! unless `--raw`), a no-echo prompt on a terminal, or `--generate` (with `--charset`).
 //! Never from argv.
 
+use crate::flows::read_capped;
+use crate::vault::Outcome;
+use crate::{KeyName, Scope, SecretValue};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::vault::Outcome;
-use devvault::{KeyName, Scope, SecretValue};
-use std::io::{IsTerminal, Read};
-use zeroize::Zeroizing;
+use std::io::IsTerminal;
 
 #[derive(Args, Debug)]
 pub struct Set {
@@ -57,32 +57,6 @@ pub fn scope_and_key(ctx: &super::Ctx, args: &[String]) -> Result<(Scope, KeyNam
     }
     let (scope, rest) = super::split_scope(args, 1);
     Ok((ctx.scope(scope)?, KeyName::new(&rest[0])?))
-}
-
-/// The most `set`, `rotate` and `import` read at once (64 MiB): beyond it they stop with an
-/// error before holding several copies of the input in memory.
-pub const MAX_INPUT: u64 = 64 << 20;
-
-/// Reads `reader` to its end, refusing more than [`MAX_INPUT`] bytes with an error naming
-/// `what` (never its content).
-pub fn read_capped(reader: impl Read, what: &str) -> Result<Zeroizing<Vec<u8>>> {
-    let mut buf = Zeroizing::new(Vec::with_capacity(4096));
-    reader
-        .take(MAX_INPUT + 1)
-        .read_to_end(&mut buf)
-        .with_context(|| format!("cannot read {what}"))?;
-    if buf.len() as u64 > MAX_INPUT {
-        bail!(too_large(what));
-    }
-    Ok(buf)
-}
-
-/// The error for an input over [`MAX_INPUT`].
-pub fn too_large(what: &str) -> String {
-    format!(
-        "{what} is larger than {} MiB, the most devvault reads at once; split it, or keep a large file outside the vault and store its key",
-        MAX_INPUT >> 20
-    )
 }
 
 /// Reads a value from stdin, or prompts without echo when stdin is a terminal.

@@ -2,10 +2,10 @@
 //! an age-encrypted bundle of scopes for a teammate, to `-o FILE` (mode 0600) or stdout
 //! (ASCII-armored when stdout is a terminal, or with `--armor`).
 
+use crate::Scope;
+use crate::bundle::{self, Lock, Recipient};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use devvault::Scope;
-use devvault::bundle::{self, Lock, Recipient};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -40,9 +40,9 @@ impl Share {
             .scopes
             .iter()
             .map(|s| Scope::parse(s))
-            .collect::<devvault::Result<Vec<_>>>()?;
+            .collect::<crate::Result<Vec<_>>>()?;
         let lock_with = if self.passphrase {
-            let p = crate::unlock::new_passphrase("DEVVAULT_BUNDLE_PASSPHRASE")?;
+            let p = crate::os::passphrase::new_passphrase("DEVVAULT_BUNDLE_PASSPHRASE")?;
             Some(age::secrecy::SecretString::from(
                 p.expose_secret().to_string(),
             ))
@@ -66,7 +66,7 @@ impl Share {
         let n: usize = b.scopes.iter().map(|(_, s)| s.len()).sum();
         match &self.output {
             Some(path) => {
-                crate::private_file::write_private(path, &data)?;
+                crate::os::private_file::write_private(path, &data)?;
                 eprintln!(
                     "wrote {n} keys of {} scope(s) to {} (mode 0600)",
                     scopes.len(),
@@ -128,7 +128,7 @@ fn scrypt_work() -> Result<Option<u8>> {
     match std::env::var("DEVVAULT_BUNDLE_SCRYPT_WORK") {
         Err(_) => Ok(None),
         Ok(v) => match v.parse::<u8>() {
-            Ok(n) if (devvault::bundle::MIN_SCRYPT_WORK..=30).contains(&n) => Ok(Some(n)),
+            Ok(n) if (crate::bundle::MIN_SCRYPT_WORK..=30).contains(&n) => Ok(Some(n)),
             _ => bail!("DEVVAULT_BUNDLE_SCRYPT_WORK must be a number from 10 to 30"),
         },
     }

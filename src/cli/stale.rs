@@ -2,9 +2,9 @@
 //! policy, its scope's, or 90 days), most overdue first. Never values.
 
 use super::output::{age, date};
+use crate::rotation::format_max_age;
 use anyhow::Result;
 use clap::Args;
-use devvault::rotation::format_max_age;
 use std::io::Write;
 
 #[derive(Args, Debug)]
@@ -16,7 +16,7 @@ pub struct Stale {
 
 impl Stale {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let now = devvault::vault::now();
+        let now = crate::vault::now();
         let mut stale = ctx.unlock()?.stale(now)?;
         stale.sort_by_key(|s| std::cmp::Reverse(s.overdue_days));
         if self.json {

@@ -2,10 +2,10 @@
 //! (auto-lock, clipboard clearing, the Argon2id cost of a vault created on first run).
 
 use super::init::KdfArgs;
+use crate::Scope;
 use crate::tui::app::Config;
 use anyhow::Result;
 use clap::Args;
-use devvault::Scope;
 use std::time::Duration;
 
 #[derive(Args, Debug)]
@@ -41,7 +41,7 @@ impl Tui {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let path = ctx.vault_path()?;
         let secs = |s: &str, flag: &str| -> Result<Duration> {
-            crate::session::parse_duration(s)
+            crate::os::session::parse_duration(s)
                 .map(Duration::from_secs)
                 .map_err(|e| super::UsageError(format!("{flag}: {e:#}")).into())
         };
@@ -58,7 +58,7 @@ impl Tui {
             reveal_for: Duration::from_secs(30),
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         };
-        let kdf = self.kdf.params(devvault::crypto::KdfParams::DEFAULT)?;
+        let kdf = self.kdf.params(crate::crypto::KdfParams::DEFAULT)?;
         crate::tui::run(crate::tui::Options { path, config, kdf })
     }
 }

@@ -9,18 +9,18 @@ use clap::Args;
 #[derive(Args, Debug)]
 pub struct Unlock {
     /// How long: 30s, 15m, 2h, 1d (at most 7d)
-    #[arg(long = "for", value_name = "DURATION", default_value = "15m", value_parser = crate::session::parse_duration)]
+    #[arg(long = "for", value_name = "DURATION", default_value = "15m", value_parser = crate::os::session::parse_duration)]
     duration: u64,
 }
 
 impl Unlock {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let path = ctx.vault_path()?;
-        let vault = crate::unlock::unlock_without_session(&path)?;
-        if crate::session::load(&vault.id_hex()).is_some() {
+        let vault = crate::os::passphrase::unlock_without_session(&path)?;
+        if crate::os::session::load(&vault.id_hex()).is_some() {
             eprintln!("this replaces the session unlock that was active");
         }
-        crate::session::store(&vault.id_hex(), &vault.session_key(), self.duration)?;
+        crate::os::session::store(&vault.id_hex(), &vault.session_key(), self.duration)?;
         eprintln!(
             "unlocked {} for {} in this login session (`devvault lock` forgets it now)",
             vault.path().display(),

@@ -8,16 +8,17 @@ use super::dialog::{Confirm, Dialog, Form, FormKind};
 use super::filter::Filter;
 use super::gate::{Unlock, Welcome};
 use super::input::{SecretInput, TextInput};
-use devvault::{Scope, SecretValue};
+use crate::{Scope, SecretValue};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-#[path = "app_dialogs.rs"]
 mod dialog_keys;
-#[path = "app_load.rs"]
 mod load;
-#[path = "app_main.rs"]
 mod main_screen;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod views_tests;
 
 pub use super::msg::{Action, Effect, Msg, RotateHow, SaveKind};
 

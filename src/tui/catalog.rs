@@ -4,7 +4,7 @@
 //! a splice. A large vault is listed scope names first: the other scopes are `pending`
 //! until their keys arrive ([`Catalog::fill`] appends them, keeping every index valid).
 
-use devvault::{Scope, SecretMeta};
+use crate::{Scope, SecretMeta};
 use std::ops::Range;
 
 /// One environment of a project, as the left pane lists it.
@@ -234,7 +234,7 @@ fn shift(at: usize, delta: isize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use devvault::KeyName;
+    use crate::KeyName;
 
     fn meta(key: &str, version: u32) -> SecretMeta {
         SecretMeta {

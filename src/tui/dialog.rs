@@ -3,10 +3,10 @@
 //! and yields the [`Effect`] to run, or an error shown in the form. Values typed here live
 //! only in [`SecretInput`] fields, masked unless the user toggles them visible.
 
-use super::app::{Effect, RotateHow, SaveKind};
 use super::input::{Edit, SecretInput, TextInput};
-use devvault::generate::{Charset, Generator};
-use devvault::{ExportFormat, KeyName, Scope};
+use super::msg::{Effect, RotateHow, SaveKind};
+use crate::generate::{Charset, Generator};
+use crate::{ExportFormat, KeyName, Scope};
 use std::path::PathBuf;
 
 /// What is open over the main screen.
@@ -210,10 +210,10 @@ impl Form {
         }
     }
 
-    fn take_secret(&mut self, i: usize) -> devvault::SecretValue {
+    fn take_secret(&mut self, i: usize) -> crate::SecretValue {
         match &mut self.fields[i].value {
             FieldValue::Secret { input, .. } => input.take_value(),
-            _ => devvault::SecretValue::from(""),
+            _ => crate::SecretValue::from(""),
         }
     }
 

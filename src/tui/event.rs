@@ -8,14 +8,44 @@ use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 
-/// A main-screen binding: keys, the action, and how help describes it.
+/// A key press as the keymap matches it: a key code, with or without Ctrl.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    /// The key.
+    pub code: KeyCode,
+    /// Ctrl held.
+    pub ctrl: bool,
+}
+
+const fn k(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+/// A main-screen binding: the keys that trigger it, the action, and how help and the
+/// footer describe it. Key matching, the `?` help and the footer all read [`BINDINGS`].
 pub struct Binding {
-    /// The keys, as shown.
+    /// The keys, as help shows them; empty for a binding help lists with the row above
+    /// (e.g. Down with Up).
     pub keys: &'static str,
-    /// The action (the keymap test checks that each one has a key).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// The key presses that trigger it.
+    pub codes: &'static [Key],
+    /// The action.
     pub action: Action,
-    /// What it does.
+    /// What it does (help).
     pub help: &'static str,
     /// Shown in the footer too.
     pub footer: Option<&'static str>,
@@ -23,106 +53,172 @@ pub struct Binding {
 
 const fn b(
     keys: &'static str,
+    codes: &'static [Key],
     action: Action,
     help: &'static str,
     footer: Option<&'static str>,
 ) -> Binding {
     Binding {
         keys,
+        codes,
         action,
         help,
         footer,
     }
 }
 
-/// Every main-screen binding, in help order.
+/// A binding help lists with the row above it.
+const fn also(codes: &'static [Key], action: Action) -> Binding {
+    b("", codes, action, "", None)
+}
+
+/// Every main-screen binding, in help order: the one keymap of the main screen.
 pub const BINDINGS: &[Binding] = &[
-    b("↑ ↓ / k j", Action::Up, "move (Down: j)", Some("↑↓ move")),
-    b("PgUp PgDn", Action::PageUp, "move a page", None),
-    b("g G / Home End", Action::Top, "first / last row", None),
+    b(
+        "↑ ↓ / k j",
+        &[code(KeyCode::Up), k('k')],
+        Action::Up,
+        "move (Down: j)",
+        Some("↑↓ move"),
+    ),
+    also(&[code(KeyCode::Down), k('j')], Action::Down),
+    b(
+        "PgUp PgDn",
+        &[code(KeyCode::PageUp)],
+        Action::PageUp,
+        "move a page",
+        None,
+    ),
+    also(&[code(KeyCode::PageDown)], Action::PageDown),
+    b(
+        "g G / Home End",
+        &[code(KeyCode::Home), k('g')],
+        Action::Top,
+        "first / last row",
+        None,
+    ),
+    also(&[code(KeyCode::End), k('G')], Action::Bottom),
     b(
         "Tab ← →",
+        &[code(KeyCode::Tab), code(KeyCode::BackTab)],
         Action::SwitchPane,
         "switch pane",
         Some("Tab pane"),
     ),
+    also(&[code(KeyCode::Left)], Action::Left),
+    also(&[code(KeyCode::Right)], Action::Right),
     b(
         "Enter / Space",
+        &[code(KeyCode::Enter), k(' ')],
         Action::Reveal,
         "reveal or hide the value (30 s)",
         Some("⏎ reveal"),
     ),
     b(
         "c",
+        &[k('c')],
         Action::Copy,
         "copy the value (clipboard clears itself)",
         Some("c copy"),
     ),
     b(
         "/",
+        &[k('/')],
         Action::Filter,
         "fuzzy filter across every project",
         Some("/ filter"),
     ),
-    b("a", Action::Add, "add a key to this scope", Some("a add")),
-    b("e", Action::Edit, "edit the value", Some("e edit")),
+    b(
+        "a",
+        &[k('a')],
+        Action::Add,
+        "add a key to this scope",
+        Some("a add"),
+    ),
+    b(
+        "e",
+        &[k('e')],
+        Action::Edit,
+        "edit the value",
+        Some("e edit"),
+    ),
     b(
         "r",
+        &[k('r')],
         Action::Rotate,
         "rotate: generate or paste a new value",
         Some("r rotate"),
     ),
     b(
         "h",
+        &[k('h')],
         Action::History,
         "history: versions, reveal (Enter), roll back (b)",
         Some("h hist"),
     ),
-    b("A", Action::Audit, "the audit log (last 30 days)", None),
+    b(
+        "A",
+        &[k('A')],
+        Action::Audit,
+        "the audit log (last 30 days)",
+        None,
+    ),
     b(
         "R / F5",
+        &[k('R'), code(KeyCode::F(5))],
         Action::Reload,
         "read the vault again (changes made elsewhere)",
         None,
     ),
     b(
         "d",
+        &[k('d')],
         Action::Delete,
         "delete the key (kept in history)",
         Some("d del"),
     ),
     b(
         "x",
+        &[k('x')],
         Action::Export,
         "export this scope to a file (0600)",
         Some("x export"),
     ),
     b(
         "n",
+        &[k('n')],
         Action::New,
         "new project or environment",
         Some("n new"),
     ),
     b(
         "L",
+        &[k('L')],
         Action::Lock,
         "lock now (forget the key)",
         Some("L lock"),
     ),
-    b("?", Action::Help, "this help", Some("? help")),
+    b("?", &[k('?')], Action::Help, "this help", Some("? help")),
     b(
         "Esc",
+        &[code(KeyCode::Esc)],
         Action::Back,
         "hide the value, close the filter",
         None,
     ),
     b(
         "q",
+        &[k('q'), ctrl('c')],
         Action::Quit,
         "quit (clears the clipboard)",
         Some("q quit"),
     ),
 ];
+
+/// The rows help lists (each with its keys shown).
+pub fn help_rows() -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().filter(|b| !b.keys.is_empty())
+}
 
 /// The message for a terminal event in `mode`, if it means anything there.
 pub fn to_msg(mode: Mode, ev: Event) -> Option<Msg> {
@@ -185,36 +281,21 @@ fn key(mode: Mode, k: KeyEvent) -> Option<Msg> {
     }
 }
 
+/// The main-screen action for a key press, from [`BINDINGS`]: an exact match first (Ctrl-C
+/// is quit, `c` is copy); with Ctrl held and no Ctrl binding, the plain key's action.
 fn normal(code: KeyCode, ctrl: bool) -> Option<Action> {
-    use Action::*;
-    Some(match code {
-        KeyCode::Char('c') if ctrl => Quit,
-        KeyCode::Up | KeyCode::Char('k') => Up,
-        KeyCode::Down | KeyCode::Char('j') => Down,
-        KeyCode::PageUp => PageUp,
-        KeyCode::PageDown => PageDown,
-        KeyCode::Home | KeyCode::Char('g') => Top,
-        KeyCode::End | KeyCode::Char('G') => Bottom,
-        KeyCode::Tab | KeyCode::BackTab => SwitchPane,
-        KeyCode::Left => Left,
-        KeyCode::Right => Right,
-        KeyCode::Enter | KeyCode::Char(' ') => Reveal,
-        KeyCode::Char('c') => Copy,
-        KeyCode::Char('/') => Filter,
-        KeyCode::Char('a') => Add,
-        KeyCode::Char('e') => Edit,
-        KeyCode::Char('r') => Rotate,
-        KeyCode::Char('h') => History,
-        KeyCode::Char('A') => Audit,
-        KeyCode::Char('R') | KeyCode::F(5) => Reload,
-        KeyCode::Char('d') => Delete,
-        KeyCode::Char('x') => Export,
-        KeyCode::Char('n') => New,
-        KeyCode::Char('L') => Lock,
-        KeyCode::Char('?') => Help,
-        KeyCode::Esc => Back,
-        KeyCode::Char('q') => Quit,
-        _ => return None,
+    let find = |want: Key| {
+        BINDINGS
+            .iter()
+            .find(|b| b.codes.contains(&want))
+            .map(|b| b.action)
+    };
+    find(Key { code, ctrl }).or_else(|| {
+        if ctrl {
+            find(Key { code, ctrl: false })
+        } else {
+            None
+        }
     })
 }
 
@@ -264,21 +345,15 @@ mod tests {
     }
 
     #[test]
-    fn every_binding_is_reachable() {
-        // Each action the help lists has a key in the normal keymap.
+    fn every_binding_is_reachable_by_its_own_keys() {
+        // Each key of each row maps back to that row's action: no key is bound twice.
         for b in BINDINGS {
-            let reachable = [
-                KeyCode::Up,
-                KeyCode::PageUp,
-                KeyCode::Home,
-                KeyCode::Tab,
-                KeyCode::Enter,
-                KeyCode::Esc,
-            ]
-            .into_iter()
-            .chain("c/aerhARdxnL?q".chars().map(KeyCode::Char))
-            .any(|code| normal(code, false) == Some(b.action));
-            assert!(reachable, "{} has no key", b.keys);
+            assert!(!b.codes.is_empty(), "{} has no key", b.keys);
+            for key in b.codes {
+                assert_eq!(normal(key.code, key.ctrl), Some(b.action), "{}", b.keys);
+            }
         }
+        assert_eq!(normal(KeyCode::Char('k'), true), Some(Action::Up));
+        assert_eq!(normal(KeyCode::Char('z'), false), None);
     }
 }

@@ -285,5 +285,4 @@ fn in_order(hay: &[u8], needle: &[u8], fold: bool) -> bool {
 }
 
 #[cfg(test)]
-#[path = "filter_tests.rs"]
 mod tests;

@@ -2,7 +2,7 @@
 //! [`SecretInput`] for passphrases and values whose buffer is allocated once at full size,
 //! never reallocates (so no stale copy is left on the heap) and is zeroized on drop.
 
-use devvault::{Passphrase, SecretValue};
+use crate::{Passphrase, SecretValue};
 use zeroize::Zeroizing;
 
 /// An edit to a field, from the keymap.

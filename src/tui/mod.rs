@@ -12,7 +12,7 @@ pub mod event;
 pub mod filter;
 pub mod gate;
 pub mod input;
-pub mod loader;
+pub mod layout;
 pub mod msg;
 pub mod runner;
 pub mod theme;
@@ -34,7 +34,7 @@ pub struct Options {
     /// Settings for the model.
     pub config: Config,
     /// Argon2id for a vault created on the welcome screen (None: calibrate).
-    pub kdf: Option<devvault::crypto::KdfParams>,
+    pub kdf: Option<crate::crypto::KdfParams>,
 }
 
 /// Runs the TUI until the user quits.
@@ -43,7 +43,7 @@ pub fn run(opts: Options) -> Result<()> {
         bail!("the terminal UI needs a terminal; in scripts use the subcommands (devvault --help)");
     }
     let (screen, vault) = if opts.path.exists() {
-        match crate::unlock::unlock_quiet(&opts.path)? {
+        match crate::os::passphrase::unlock_quiet(&opts.path)? {
             Some(v) => (Screen::Main, Some(v)),
             None => (Screen::Unlock(gate::Unlock::new(None)), None),
         }
@@ -93,7 +93,7 @@ pub fn run(opts: Options) -> Result<()> {
 }
 
 fn unix_now() -> i64 {
-    devvault::vault::now()
+    crate::vault::now()
 }
 
 fn enter() -> Result<ratatui::DefaultTerminal> {
@@ -135,12 +135,6 @@ fn install_panic_hook() {
 }
 
 #[cfg(test)]
-mod app_tests;
-#[cfg(test)]
-mod app_views_tests;
-#[cfg(test)]
 mod svg;
-#[cfg(test)]
-mod test_support;
-#[cfg(test)]
-mod ui_tests;
+#[doc(hidden)]
+pub mod test_support;

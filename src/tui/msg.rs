@@ -3,7 +3,7 @@
 //! asks the driver to do). Data only.
 
 use super::input::Edit;
-use devvault::{ExportFormat, KeyName, Passphrase, Scope, SecretMeta, SecretValue};
+use crate::{ExportFormat, KeyName, Passphrase, Scope, SecretMeta, SecretValue};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -114,11 +114,11 @@ pub enum Msg {
     /// The clipboard countdown ended; true when our value was still there and was cleared.
     ClipboardCleared(bool),
     /// A key's versions.
-    HistoryLoaded(Scope, KeyName, Vec<devvault::rotation::VersionInfo>),
+    HistoryLoaded(Scope, KeyName, Vec<crate::rotation::VersionInfo>),
     /// An old version's value to show.
     VersionRevealed(u32, SecretValue),
     /// Recent audit events.
-    AuditLoaded(Vec<devvault::audit::AuditEvent>),
+    AuditLoaded(Vec<crate::audit::AuditEvent>),
     /// A message for the footer.
     Info(String),
     /// An error for the footer.
@@ -138,7 +138,7 @@ pub enum SaveKind {
 #[derive(Debug)]
 pub enum RotateHow {
     /// Generated, to a checked spec.
-    Generate(devvault::generate::Generator),
+    Generate(crate::generate::Generator),
     /// Pasted by the user.
     Paste(SecretValue),
 }

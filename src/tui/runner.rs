@@ -2,12 +2,15 @@
 //! result into the [`Msg`]s fed back to `update`. The only part of the TUI that holds the
 //! vault key or touches the outside world.
 
+pub mod load;
+
 use super::app::{Effect, Msg, RotateHow, SaveKind};
-use crate::clipboard::Clipboard;
+use crate::audit::EventKind;
+use crate::crypto::KdfParams;
+use crate::os::clipboard::Clipboard;
+use crate::vault::Outcome;
+use crate::{Error, KeyName, Scope, SecretMeta, SecretValue, Vault};
 use anyhow::{Context, Result};
-use devvault::audit::EventKind;
-use devvault::crypto::KdfParams;
-use devvault::{Error, KeyName, Scope, SecretMeta, SecretValue, Vault};
 use std::path::{Path, PathBuf};
 
 /// The vault (when unlocked), the clipboard (once used) and where the vault lives.
@@ -46,115 +49,128 @@ impl Runner {
             .context("the vault is locked; unlock it first")
     }
 
+    /// Runs one effect: one method per effect.
     fn try_run(&mut self, fx: Effect) -> Result<Vec<Msg>> {
-        Ok(match fx {
-            Effect::Create(pass) => {
-                let params = self.kdf.unwrap_or_else(|| {
-                    devvault::crypto::calibrate(std::time::Duration::from_millis(500))
-                });
-                self.vault = Some(Vault::create(&self.path, &pass, params)?);
-                vec![Msg::Created]
-            }
+        match fx {
+            Effect::Create(pass) => self.create(&pass),
             Effect::Unlock(pass) => {
-                self.vault = Some(crate::unlock::open(&self.path)?.unlock(&pass)?);
-                vec![Msg::Unlocked]
+                self.vault = Some(crate::os::passphrase::open(&self.path)?.unlock(&pass)?);
+                Ok(vec![Msg::Unlocked])
             }
             Effect::LoadAll => {
-                let (listed, pending) = super::loader::first(self.vault()?)?;
-                vec![Msg::Listed(listed, pending)]
+                let (listed, pending) = load::first(self.vault()?)?;
+                Ok(vec![Msg::Listed(listed, pending)])
             }
-            Effect::LoadScopes(scopes) => {
-                vec![Msg::ScopesLoaded(super::loader::batch(
-                    self.vault()?,
-                    &scopes,
-                )?)]
-            }
+            Effect::LoadScopes(scopes) => Ok(vec![Msg::ScopesLoaded(load::batch(
+                self.vault()?,
+                &scopes,
+            )?)]),
             Effect::Reveal(s, k) => {
                 let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
-                vec![Msg::Revealed(s, k, v)]
+                Ok(vec![Msg::Revealed(s, k, v)])
             }
             Effect::FetchForEdit(s, k) => {
                 let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
-                vec![Msg::EditLoaded(s, k, v)]
+                Ok(vec![Msg::EditLoaded(s, k, v)])
             }
-            Effect::Copy(s, k) => {
-                if self.clipboard.is_none() {
-                    self.clipboard = Some(Clipboard::open()?);
-                }
-                // The clipboard first: no display, no value read (and no audit entry).
-                let v = self.vault()?.get_for(&s, &k, EventKind::Copy)?;
-                if let Some(c) = self.clipboard.as_mut() {
-                    c.copy(&v)?;
-                }
-                vec![Msg::Copied(k)]
-            }
-            Effect::ClearClipboard => match self.clipboard.as_mut() {
-                Some(c) => vec![Msg::ClipboardCleared(c.clear_if_ours()?)],
-                None => vec![],
-            },
+            Effect::Copy(s, k) => self.copy(s, k),
+            Effect::ClearClipboard => self.clear_clipboard(),
             Effect::Save {
                 scope,
                 key,
                 value,
                 kind,
-            } => self.save(scope, key, value, kind)?,
-            Effect::Rotate { scope, key, how } => {
-                let value = match how {
-                    RotateHow::Paste(v) => v,
-                    RotateHow::Generate(generator) => generator.generate(),
-                };
-                let vault = self.vault()?;
-                let version = vault.rotate(&scope, &key, &value, None)?;
-                let metas = vault.list(&scope)?;
-                vec![
-                    Msg::ScopeLoaded(scope, metas, Some(key.clone())),
-                    Msg::Info(format!("rotated {key}: now version {version}")),
-                ]
-            }
+            } => self.save(scope, key, value, kind),
+            Effect::Rotate { scope, key, how } => self.rotate(scope, key, how),
             Effect::LoadHistory(s, k) => {
                 let versions = self.vault()?.history(&s, &k)?;
-                vec![Msg::HistoryLoaded(s, k, versions)]
+                Ok(vec![Msg::HistoryLoaded(s, k, versions)])
             }
             Effect::RevealVersion(s, k, version) => {
                 let value = self.vault()?.history_value(&s, &k, u64::from(version))?;
-                vec![Msg::VersionRevealed(version, value)]
+                Ok(vec![Msg::VersionRevealed(version, value)])
             }
-            Effect::Rollback(scope, key, version) => {
-                let vault = self.vault()?;
-                let new = vault.rollback(&scope, &key, u64::from(version))?;
-                let metas = vault.list(&scope)?;
-                vec![
-                    Msg::ScopeLoaded(scope, metas, Some(key.clone())),
-                    Msg::Info(format!("rolled {key} back to v{version}: now v{new}")),
-                ]
-            }
+            Effect::Rollback(scope, key, version) => self.rollback(scope, key, version),
             Effect::LoadAudit(days) => {
-                let since = devvault::vault::now() - i64::from(days) * 86_400;
-                vec![Msg::AuditLoaded(self.vault()?.audit_events(since)?)]
+                let since = crate::vault::now() - i64::from(days) * 86_400;
+                Ok(vec![Msg::AuditLoaded(self.vault()?.audit_events(since)?)])
             }
-            Effect::Delete(scope, key) => {
-                let vault = self.vault()?;
-                vault.remove(&scope, &key)?;
-                let metas = list_or_empty(vault, &scope)?;
-                vec![
-                    Msg::ScopeLoaded(scope.clone(), metas, None),
-                    Msg::Info(format!("deleted {key} from {scope} (kept in history)")),
-                ]
-            }
+            Effect::Delete(scope, key) => self.delete(scope, key),
             Effect::Export {
                 scope,
                 format,
                 path,
-            } => vec![self.export(&scope, format, &path)?],
-            Effect::Import(scope, path) => self.import(scope, &path)?,
+            } => Ok(vec![self.export(&scope, format, &path)?]),
+            Effect::Import(scope, path) => self.import(scope, &path),
             Effect::Lock => {
                 if let Some(v) = self.vault.take() {
-                    let _ = crate::session::forget(&v.id_hex());
+                    let _ = crate::os::session::forget(&v.id_hex());
                 }
-                vec![]
+                Ok(vec![])
             }
-            Effect::AddScope(_) | Effect::Quit => vec![],
+            Effect::AddScope(_) | Effect::Quit => Ok(vec![]),
+        }
+    }
+
+    fn create(&mut self, pass: &crate::Passphrase) -> Result<Vec<Msg>> {
+        let params = self
+            .kdf
+            .unwrap_or_else(|| crate::crypto::calibrate(std::time::Duration::from_millis(500)));
+        self.vault = Some(Vault::create(&self.path, pass, params)?);
+        Ok(vec![Msg::Created])
+    }
+
+    fn copy(&mut self, s: Scope, k: KeyName) -> Result<Vec<Msg>> {
+        if self.clipboard.is_none() {
+            self.clipboard = Some(Clipboard::open()?);
+        }
+        // The clipboard first: no display, no value read (and no audit entry).
+        let v = self.vault()?.get_for(&s, &k, EventKind::Copy)?;
+        if let Some(c) = self.clipboard.as_mut() {
+            c.copy(&v)?;
+        }
+        Ok(vec![Msg::Copied(k)])
+    }
+
+    fn clear_clipboard(&mut self) -> Result<Vec<Msg>> {
+        Ok(match self.clipboard.as_mut() {
+            Some(c) => vec![Msg::ClipboardCleared(c.clear_if_ours()?)],
+            None => vec![],
         })
+    }
+
+    fn rotate(&mut self, scope: Scope, key: KeyName, how: RotateHow) -> Result<Vec<Msg>> {
+        let value = match how {
+            RotateHow::Paste(v) => v,
+            RotateHow::Generate(generator) => generator.generate(),
+        };
+        let vault = self.vault()?;
+        let version = vault.rotate(&scope, &key, &value, None)?;
+        let metas = vault.list(&scope)?;
+        Ok(vec![
+            Msg::ScopeLoaded(scope, metas, Some(key.clone())),
+            Msg::Info(format!("rotated {key}: now version {version}")),
+        ])
+    }
+
+    fn rollback(&mut self, scope: Scope, key: KeyName, version: u32) -> Result<Vec<Msg>> {
+        let vault = self.vault()?;
+        let new = vault.rollback(&scope, &key, u64::from(version))?;
+        let metas = vault.list(&scope)?;
+        Ok(vec![
+            Msg::ScopeLoaded(scope, metas, Some(key.clone())),
+            Msg::Info(format!("rolled {key} back to v{version}: now v{new}")),
+        ])
+    }
+
+    fn delete(&mut self, scope: Scope, key: KeyName) -> Result<Vec<Msg>> {
+        let vault = self.vault()?;
+        vault.remove(&scope, &key)?;
+        let metas = list_or_empty(vault, &scope)?;
+        Ok(vec![
+            Msg::ScopeLoaded(scope.clone(), metas, None),
+            Msg::Info(format!("deleted {key} from {scope} (kept in history)")),
+        ])
     }
 
     fn save(
@@ -165,15 +181,15 @@ impl Runner {
         kind: SaveKind,
     ) -> Result<Vec<Msg>> {
         let vault = self.vault()?;
-        if kind == SaveKind::Add && vault.get(&scope, &key).is_ok() {
-            anyhow::bail!("{key} already exists in {scope}; select it and press e to edit");
-        }
-        let outcome = vault.set(&scope, &key, &value)?;
+        let outcome = match kind {
+            SaveKind::Add => vault.add(&scope, &key, &value).map(|()| Outcome::Added)?,
+            _ => vault.set(&scope, &key, &value)?,
+        };
         let metas = vault.list(&scope)?;
         let text = match outcome {
-            devvault::vault::Outcome::Added => format!("added {key} to {scope}"),
-            devvault::vault::Outcome::Changed => format!("saved {key}"),
-            devvault::vault::Outcome::Unchanged => format!("{key} is unchanged"),
+            Outcome::Added => format!("added {key} to {scope}"),
+            Outcome::Changed => format!("saved {key}"),
+            Outcome::Unchanged => format!("{key} is unchanged"),
         };
         Ok(vec![
             Msg::ScopeLoaded(scope, metas, Some(key)),
@@ -181,23 +197,13 @@ impl Runner {
         ])
     }
 
-    fn export(
-        &mut self,
-        scope: &Scope,
-        format: devvault::ExportFormat,
-        path: &Path,
-    ) -> Result<Msg> {
-        let entries = self.vault()?.export_for(scope, EventKind::Export)?;
-        let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
-        let rendered = devvault::format::render(format, scope, &refs)?;
-        crate::private_file::write_private(path, rendered.text.as_bytes())?;
-        // Recorded (sealed) so that `devvault doctor` can list copies left on disk.
-        self.vault()?.record_export(path, scope)?;
-        let mut text = format!("wrote {} keys to {} (0600)", entries.len(), path.display());
-        if let Some(w) = rendered.warnings.first() {
+    fn export(&mut self, scope: &Scope, format: crate::ExportFormat, path: &Path) -> Result<Msg> {
+        let done = crate::flows::export_to_file(self.vault()?, scope, format, path)?;
+        let mut text = format!("wrote {} keys to {} (0600)", done.count, path.display());
+        if let Some(w) = done.warnings.first() {
             text.push_str(&format!("; warning: {w}"));
         }
-        if crate::private_file::is_tracked_risk(path) {
+        if done.not_ignored {
             return Ok(Msg::Failed(format!(
                 "{text}; it is NOT git-ignored: add it to .gitignore"
             )));
@@ -206,23 +212,15 @@ impl Runner {
     }
 
     fn import(&mut self, scope: Scope, path: &Path) -> Result<Vec<Msg>> {
-        let bytes = zeroize::Zeroizing::new(
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
-        );
-        let origin = path.display().to_string();
-        let text = std::str::from_utf8(&bytes)
-            .map_err(|e| anyhow::anyhow!("{origin}: not UTF-8 text (byte {})", e.valid_up_to()))?;
-        let entries: Vec<(KeyName, SecretValue)> = devvault::dotenv::parse(text, &origin)?
-            .into_iter()
-            .map(|e| (e.key, e.value))
-            .collect();
+        let entries = crate::flows::read_dotenv(crate::flows::Input::File(path))?;
         let vault = self.vault()?;
         let report = vault.import(&scope, &entries)?;
         let metas = vault.list(&scope)?;
         Ok(vec![
             Msg::ScopeLoaded(scope.clone(), metas, None),
             Msg::Info(format!(
-                "imported {origin} into {scope}: {} added, {} changed",
+                "imported {} into {scope}: {} added, {} changed",
+                path.display(),
                 report.added.len(),
                 report.changed.len()
             )),
@@ -231,7 +229,7 @@ impl Runner {
 }
 
 fn list_or_empty(vault: &mut Vault, scope: &Scope) -> Result<Vec<SecretMeta>> {
-    super::loader::list_or_empty(vault, scope)
+    load::list_or_empty(vault, scope)
 }
 
 fn unlock_error(e: &anyhow::Error) -> String {

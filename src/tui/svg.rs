@@ -1,6 +1,6 @@
 //! A terminal buffer as an SVG image, for the README's screenshot: each run of cells with
 //! the same style becomes one `<text>` (and one background `<rect>` when it has one), in a
-//! dark terminal palette. Pure; the test in `ui_tests.rs` writes `assets/screenshot.svg`.
+//! dark terminal palette. Pure; the test in `ui/tests.rs` writes `assets/screenshot.svg`.
 
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};

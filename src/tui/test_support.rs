@@ -1,8 +1,12 @@
 //! Fixtures for the TUI's tests: an app over a small sample vault at a fixed time, and a
 //! helper to render it into a ratatui `TestBackend`.
+#![expect(
+    clippy::unwrap_used,
+    reason = "fixtures: fixed names that always parse"
+)]
 
 use super::app::{App, Config, Msg, Screen};
-use devvault::{KeyName, Scope, SecretMeta};
+use crate::{KeyName, Scope, SecretMeta};
 use std::time::{Duration, Instant};
 
 /// The Unix time every fixture is seen at.
@@ -80,11 +84,11 @@ pub fn render(app: &App, w: u16, h: u16) -> String {
 }
 
 /// A version of a key as `history` lists it.
-pub fn version(v: u32, current: bool) -> devvault::rotation::VersionInfo {
-    devvault::rotation::VersionInfo {
+pub fn version(v: u32, current: bool) -> crate::rotation::VersionInfo {
+    crate::rotation::VersionInfo {
         version: v,
         created: NOW - i64::from(10 - v) * 86_400,
-        change: devvault::rotation::Change::Rotate,
+        change: crate::rotation::Change::Rotate,
         restored_from: None,
         note: Some(format!("note {v}")),
         current,

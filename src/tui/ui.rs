@@ -6,67 +6,17 @@ use super::app::{App, Focus, Mode, Screen, human};
 use super::catalog::TreeRow;
 use super::dialog::Dialog;
 use super::event::BINDINGS;
+use super::layout;
 use super::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Widget};
 
-#[path = "ui_dialogs.rs"]
 mod dialogs;
-#[path = "ui_views.rs"]
+#[cfg(test)]
+mod tests;
 mod views;
-
-/// Where each part of the main screen goes.
-#[derive(Debug, Clone, Copy)]
-pub struct Areas {
-    /// The top line.
-    pub header: Rect,
-    /// Projects and environments.
-    pub scopes: Rect,
-    /// The secrets table (with its border and header row).
-    pub table: Rect,
-    /// The bottom line.
-    pub footer: Rect,
-}
-
-/// The main screen's layout for a terminal of `size` (shared with `update` for clicks).
-/// While filtering on a narrow terminal the table takes the whole width: its hits span
-/// every project and need the room for their scope column.
-pub fn layout(size: (u16, u16), filtering: bool) -> Areas {
-    let area = Rect::new(0, 0, size.0, size.1);
-    let [header, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    let left = match (filtering, size.0) {
-        (true, 0..100) => 0,
-        _ => (size.0 / 4).clamp(16, 30),
-    };
-    let [scopes, table] =
-        Layout::horizontal([Constraint::Length(left), Constraint::Min(20)]).areas(body);
-    Areas {
-        header,
-        scopes,
-        table,
-        footer,
-    }
-}
-
-/// How many secrets the table shows at once.
-pub fn table_body_height(size: (u16, u16)) -> usize {
-    layout(size, false).table.height.saturating_sub(3) as usize
-}
-
-/// The first tree row drawn so that the selected scope is visible.
-pub fn tree_offset(app: &App, area: Rect) -> usize {
-    let height = area.height.saturating_sub(2) as usize;
-    let sel = app.catalog.tree_row(app.scope_sel);
-    // Keep the project name above the first environment in view when possible.
-    (sel + 1).saturating_sub(height)
-}
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -75,7 +25,7 @@ impl Widget for &App {
             Screen::Welcome(w) => dialogs::welcome(self, w, area, buf, theme),
             Screen::Unlock(u) => dialogs::unlock(self, u, area, buf, theme),
             Screen::Main => {
-                let areas = layout((area.width, area.height), self.filter.is_some());
+                let areas = layout::main((area.width, area.height), self.filter.is_some());
                 render_header(self, areas.header, buf, theme);
                 render_scopes(self, areas.scopes, buf, theme);
                 render_table(self, areas.table, buf, theme);
@@ -125,7 +75,7 @@ fn render_scopes(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         Paragraph::new(Line::styled("no projects: n", theme.dim())).render(inner, buf);
         return;
     }
-    let first = tree_offset(app, area);
+    let first = layout::tree_offset(app.catalog.tree_row(app.scope_sel), area);
     for (i, row) in tree
         .iter()
         .skip(first)

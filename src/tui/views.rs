@@ -2,9 +2,9 @@
 //! and the audit log. Each owns its rows and selection; `update` moves through them and
 //! turns keys into effects.
 
-use devvault::audit::AuditEvent;
-use devvault::rotation::VersionInfo;
-use devvault::{KeyName, Scope, SecretValue};
+use crate::audit::AuditEvent;
+use crate::rotation::VersionInfo;
+use crate::{KeyName, Scope, SecretValue};
 
 /// The versions of one key.
 #[derive(Debug)]

@@ -8,7 +8,6 @@
 //! `version`, a flags byte, then the optional fields the flags announce, in order.
 //! Integers are LEB128 varints; signed ones zigzag-encoded.
 
-use super::state::Meta;
 use crate::error::{Error, Result};
 use crate::rotation::Change;
 
@@ -19,6 +18,36 @@ const NOTE: u8 = 4;
 const URL: u8 = 8;
 const ROTATED: u8 = 16;
 const REMOVED: u8 = 32;
+
+/// Metadata sealed beside each value. The optional fields were added with rotation; a
+/// record written before them reads them as absent (and is shown as made by `set`).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Meta {
+    /// When the key was first set (Unix seconds).
+    pub created: i64,
+    /// When this value was set.
+    pub updated: i64,
+    /// The value's version.
+    pub version: u32,
+    /// What made this version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<crate::rotation::Change>,
+    /// For a rollback: the version restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<u32>,
+    /// A note given with this version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The provider URL of the key (carried to later versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// When the key was last rotated with `rotate` (carried to later versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotated_at: Option<i64>,
+    /// In history: when `rm` removed the key while this was its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<i64>,
+}
 
 /// Encodes a key name and its metadata.
 pub fn encode(name: &str, m: &Meta) -> Vec<u8> {

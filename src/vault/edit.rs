@@ -2,8 +2,9 @@
 //! to history), then write the rows, the scope's manifests, the audit entry and the list's
 //! MAC together. Version lookups, purges and URL changes live in `versions.rs`.
 
+use super::codec::Meta;
 use super::keys::{Field, Keys, Place};
-use super::state::{self, Meta, Snapshot};
+use super::state::{self, Snapshot};
 use crate::audit::Event;
 use crate::error::{Error, Result};
 use crate::model::{KeyName, Scope};

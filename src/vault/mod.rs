@@ -1,9 +1,19 @@
 //! [`Vault`]: the only entry point the front ends use. It opens and unlocks the store,
-//! keeps the derived keys, and offers the operations of the command line (list, get, set,
-//! import, remove, export; rotation and history in `history.rs`, policies in `policy.rs`,
-//! the audit log in `audit.rs`, team remotes in `remote.rs` and `sync.rs`) with every
-//! integrity check applied. It never prompts, prints or reads the environment: front ends
-//! pass passphrases, values and remote tokens in.
+//! keeps the derived keys, and offers every operation with every integrity check applied. It
+//! never prompts, prints or reads the environment: front ends pass passphrases, values and
+//! remote tokens in. The operations live by topic:
+//!
+//! - this file: list, get, set, add, import, remove, export;
+//! - `slots.rs`: create, open, unlock, the passphrase and keychain slots, `passwd`;
+//! - `keys.rs`: the working subkeys and how records are bound to them;
+//! - `state.rs` (rows read and checked), `codec.rs` (a record's name and metadata), `edit.rs`
+//!   (one write to one scope) and `versions.rs` (a key's versions inside an edit);
+//! - `history.rs` (rotate, history, rollback), `policy.rs` (rotation policies);
+//! - `audit.rs`: the tamper-evident audit log;
+//! - `extras.rs`: the vault's own sealed records (its age identity, export records);
+//! - `bundle.rs`: scopes in and out of bundles (`share`, `receive`);
+//! - `scan.rs`: the leak scanner's automaton over every value;
+//! - `remotes.rs` (team remotes and sync states) and `push_pull.rs` (push, pull, status).
 
 mod audit;
 mod bundle;
@@ -13,12 +23,12 @@ mod extras;
 mod history;
 mod keys;
 mod policy;
+mod push_pull;
 mod rekey;
-mod remote;
+mod remotes;
 mod scan;
 mod slots;
 mod state;
-mod sync;
 mod versions;
 
 pub use bundle::Preview;
@@ -231,6 +241,27 @@ impl Vault {
                 edit.finish()?;
             }
             Ok(out)
+        })
+    }
+
+    /// Adds a key that must not exist yet, checked and written in one transaction; an
+    /// existing key is an [`Error::InvalidInput`] and nothing is written or audited (no value
+    /// is read to find out).
+    pub fn add(&mut self, scope: &Scope, key: &KeyName, value: &SecretValue) -> Result<()> {
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut edit = Edit::begin(tx, keys, scope, true, now())?;
+            if edit.find(key)?.is_some() {
+                return Err(Error::InvalidInput {
+                    what: format!("{key} already exists in {scope}"),
+                    fix: "select it and edit it, or choose another name".into(),
+                });
+            }
+            let origin = edit::Origin::of(crate::rotation::Change::Set);
+            let (_, version) = edit.put(key, value, &origin)?;
+            let event = Event::new(EventKind::Set).scope(scope).key(key);
+            edit.record(&event.detail(format!("version {version}")))?;
+            edit.finish()
         })
     }
 

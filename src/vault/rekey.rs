@@ -10,7 +10,7 @@ use super::keys::{BUCKETS, Field, Keys, Place};
 use super::slots::{KEYCHAIN_SLOT, PASSPHRASE_SLOT, key_slot, passphrase_slot};
 use super::{Vault, audit, now, policy, state};
 use crate::audit::{Event, EventKind};
-use crate::crypto::KdfParams;
+use crate::crypto::{self, KdfParams};
 use crate::error::{Error, Result};
 use crate::secret::{Passphrase, VaultKey};
 use crate::store::{Header, Sealed, SealedRow, Table, Tx};
@@ -36,7 +36,7 @@ impl Vault {
         params: KdfParams,
         event: EventKind,
     ) -> Result<Rekeyed> {
-        let dek = VaultKey::generate();
+        let dek = crypto::random_key();
         let keys = Keys::new(&dek, &self.vault_id);
         let slot = passphrase_slot(&self.vault_id, &dek, pass, params)?;
         let (old, vault_id) = (&self.keys, &self.vault_id);

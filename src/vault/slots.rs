@@ -53,7 +53,7 @@ pub(super) fn passphrase_slot(
 
 /// A slot of `kind` wrapping `dek` under a fresh random key, and that key.
 pub(super) fn key_slot(vault_id: &[u8], dek: &VaultKey, kind: &str) -> (VaultKey, Slot) {
-    let key = VaultKey::generate();
+    let key = crypto::random_key();
     let mut slot = Slot {
         kind: kind.into(),
         kdf: KEY_SLOT_KDF.into(),
@@ -78,7 +78,7 @@ fn unwrap_slot(vault_id: &[u8], slot: &Slot, kek: &VaultKey, path: &Path) -> Res
 impl Vault {
     /// Creates a new vault at `path` with a passphrase slot of the given Argon2id cost.
     pub fn create(path: &Path, pass: &Passphrase, params: KdfParams) -> Result<Vault> {
-        let dek = VaultKey::generate();
+        let dek = crypto::random_key();
         let mut vault_id = vec![0u8; 16];
         crypto::fill_random(&mut vault_id);
         let slot = passphrase_slot(&vault_id, &dek, pass, params)?;
@@ -195,17 +195,13 @@ impl Vault {
 
     /// This vault's random id, as hex: names its keychain and session entries.
     pub fn id_hex(&self) -> String {
-        hex(&self.vault_id)
+        base16ct::lower::encode_string(&self.vault_id)
     }
 
     /// A copy of the vault key, for a timed session unlock held by the kernel.
     pub fn session_key(&self) -> VaultKey {
         VaultKey::from_bytes(*self.dek.expose_secret())
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl LockedVault {
@@ -223,7 +219,7 @@ impl LockedVault {
 
     /// This vault's random id, as hex.
     pub fn id_hex(&self) -> String {
-        hex(&self.vault_id)
+        base16ct::lower::encode_string(&self.vault_id)
     }
 
     /// Whether a key slot of `kind` exists.

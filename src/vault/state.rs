@@ -2,42 +2,13 @@
 //! of scopes and each scope's manifest are verified before anything is returned or
 //! changed, and recomputed in the same transaction as every write.
 
+use super::codec::{self, Meta};
 use super::keys::{BUCKETS, Field, Keys, Place};
 use crate::error::{Error, Result};
 use crate::model::{KeyName, Scope};
 use crate::secret::SecretValue;
 use crate::store::{Header, Record, ScopeRow, Table, Tx};
 use zeroize::Zeroizing;
-
-/// Metadata sealed beside each value. The optional fields were added with rotation; a
-/// record written before them reads them as absent (and is shown as made by `set`).
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct Meta {
-    /// When the key was first set (Unix seconds).
-    pub created: i64,
-    /// When this value was set.
-    pub updated: i64,
-    /// The value's version.
-    pub version: u32,
-    /// What made this version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change: Option<crate::rotation::Change>,
-    /// For a rollback: the version restored.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<u32>,
-    /// A note given with this version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// The provider URL of the key (carried to later versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// When the key was last rotated with `rotate` (carried to later versions).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rotated_at: Option<i64>,
-    /// In history: when `rm` removed the key while this was its value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub removed: Option<i64>,
-}
 
 /// The verified header and the scopes loaded with it: one whole bucket, or every scope.
 pub struct Snapshot {
@@ -197,7 +168,7 @@ pub fn open_name_meta(keys: &Keys, table: Table, r: &Record) -> Result<(KeyName,
     }
     let place = Place::Record(table, r.id, r.scope_id);
     let raw = keys.open(place, Field::NameMeta, &r.name)?;
-    let (text, meta) = super::codec::decode(&raw)?;
+    let (text, meta) = codec::decode(&raw)?;
     Ok((checked_name(keys, r, text)?, meta))
 }
 
@@ -241,7 +212,7 @@ pub fn seal_record(
     meta: &Meta,
 ) -> Record {
     let place = Place::Record(table, id, scope_id);
-    let name_meta = Zeroizing::new(super::codec::encode(key.as_str(), meta));
+    let name_meta = Zeroizing::new(codec::encode(key.as_str(), meta));
     Record {
         id,
         scope_id,

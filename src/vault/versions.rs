@@ -2,8 +2,9 @@
 //! through the scope's verified history), the value of one version, purging a key with its
 //! whole history, and changing a key's provider URL without a new version.
 
+use super::codec::Meta;
 use super::edit::{Edit, positions};
-use super::state::{self, Meta};
+use super::state;
 use crate::error::{Error, Result};
 use crate::model::KeyName;
 use crate::secret::SecretValue;

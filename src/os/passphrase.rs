@@ -1,0 +1,218 @@
+//! Where passphrases come from, in the documented order: `DEVVAULT_PASSPHRASE_FILE`,
+//! `DEVVAULT_PASSPHRASE_COMMAND`, `DEVVAULT_PASSPHRASE`, then a no-echo prompt on the
+//! terminal. Front-end side: the core only ever receives a [`Passphrase`].
+
+use crate::vault::{KEYCHAIN_SLOT, LockedVault};
+use crate::{Passphrase, Vault};
+use anyhow::{Context, Result, bail};
+use std::path::Path;
+use zeroize::Zeroizing;
+
+/// Set once from `--allow-expensive-kdf` before any vault is opened.
+static ALLOW_EXPENSIVE_KDF: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// `--allow-expensive-kdf`: let vaults whose Argon2id parameters exceed the budget unlock.
+pub fn allow_expensive_kdf(allow: bool) {
+    ALLOW_EXPENSIVE_KDF.store(allow, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Opens the vault at `path` (not unlocked), with `--allow-expensive-kdf` applied.
+pub fn open(path: &Path) -> Result<LockedVault> {
+    let allow = ALLOW_EXPENSIVE_KDF.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(Vault::open(path)?.allow_expensive_kdf(allow))
+}
+
+const SOURCES: &str = "set DEVVAULT_PASSPHRASE_FILE (a file holding it), \
+DEVVAULT_PASSPHRASE_COMMAND (a command printing it), or DEVVAULT_PASSPHRASE (for CI), \
+or run devvault in a terminal to be asked";
+
+/// Opens and unlocks the vault at `path`: a timed session unlock, then the OS keychain slot
+/// (failures there are a one-line notice, never a hang), then the passphrase sources.
+pub fn unlock(path: &Path) -> Result<Vault> {
+    match cached(path, true)? {
+        Ok(vault) => Ok(vault),
+        Err(locked) => {
+            let pass = passphrase(path)?;
+            Ok(locked.unlock(&pass)?)
+        }
+    }
+}
+
+/// Like [`unlock`], but None where only a prompt would do (the TUI asks on its own screen).
+pub fn unlock_quiet(path: &Path) -> Result<Option<Vault>> {
+    match cached(path, true)? {
+        Ok(vault) => Ok(Some(vault)),
+        Err(locked) => match from_env("DEVVAULT_PASSPHRASE")? {
+            Some(pass) => Ok(Some(locked.unlock(&pass)?)),
+            None => Ok(None),
+        },
+    }
+}
+
+/// Opens and unlocks the vault at `path` with the OS keychain slot or a passphrase source,
+/// never the session unlock (`unlock --for` must not renew itself from its own key).
+pub fn unlock_without_session(path: &Path) -> Result<Vault> {
+    match cached(path, false)? {
+        Ok(vault) => Ok(vault),
+        Err(locked) => {
+            let pass = passphrase(path)?;
+            Ok(locked.unlock(&pass)?)
+        }
+    }
+}
+
+/// The vault unlocked by the session key (if `session`) or the keychain slot, else still
+/// locked.
+fn cached(path: &Path, session: bool) -> Result<std::result::Result<Vault, LockedVault>> {
+    let mut locked = open(path)?;
+    let id = locked.id_hex();
+    if let Some(key) = crate::os::session::load(&id).filter(|_| session) {
+        match locked.unlock_with_vault_key(key) {
+            Ok(v) => return Ok(Ok(v)),
+            Err(_) => {
+                let _ = crate::os::session::forget(&id);
+                locked = open(path)?;
+            }
+        }
+    }
+    if locked.has_slot(KEYCHAIN_SLOT)? {
+        match crate::os::keychain::load(&id) {
+            Ok(Some(key)) => match locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key) {
+                Ok(v) => return Ok(Ok(v)),
+                Err(_) => {
+                    eprintln!(
+                        "notice: the OS keychain entry does not open this vault; using the passphrase"
+                    );
+                    locked = open(path)?;
+                }
+            },
+            Ok(None) => eprintln!(
+                "notice: the OS keychain has no entry for this vault; using the passphrase (`devvault keychain enable` to restore it)"
+            ),
+            Err(e) => eprintln!("notice: OS keychain unavailable ({e:#}); using the passphrase"),
+        }
+    }
+    Ok(Err(locked))
+}
+
+/// The passphrase from the first source that is set; prompts once on a terminal.
+pub fn passphrase(vault: &Path) -> Result<Passphrase> {
+    if let Some(p) = from_env("DEVVAULT_PASSPHRASE")? {
+        return Ok(p);
+    }
+    prompt(&format!("Passphrase for {}: ", vault.display()))
+}
+
+/// A new passphrase: from the sources named by `prefix` (`DEVVAULT_PASSPHRASE` for `init`,
+/// `DEVVAULT_NEW_PASSPHRASE` for `passwd`), or asked twice on a terminal.
+pub fn new_passphrase(prefix: &str) -> Result<Passphrase> {
+    let pass = match from_env(prefix)? {
+        Some(p) => p,
+        None => {
+            let first = prompt("New passphrase: ")?;
+            let second = prompt("Repeat it: ")?;
+            if first.expose_secret() != second.expose_secret() {
+                bail!("the two passphrases differ; nothing was created, run the command again");
+            }
+            first
+        }
+    };
+    if pass.expose_secret().is_empty() {
+        bail!("the passphrase is empty; choose one of at least 12 characters");
+    }
+    if pass.expose_secret().chars().count() < 12 {
+        eprintln!(
+            "warning: a passphrase under 12 characters is weak; prefer four or more random words"
+        );
+    }
+    Ok(pass)
+}
+
+/// A passphrase from the sources named by `prefix` (`X`, `X_FILE`, `X_COMMAND`), else asked
+/// once on a terminal with `question` (e.g. a bundle's passphrase on `receive`).
+pub fn passphrase_from(prefix: &str, question: &str) -> Result<Passphrase> {
+    match from_env(prefix)? {
+        Some(p) => Ok(p),
+        None => prompt(question),
+    }
+}
+
+fn from_env(prefix: &str) -> Result<Option<Passphrase>> {
+    let file_var = format!("{prefix}_FILE");
+    let cmd_var = format!("{prefix}_COMMAND");
+    if let Some(path) = std::env::var_os(&file_var) {
+        check_private(Path::new(&path), &file_var)?;
+        let bytes =
+            Zeroizing::new(std::fs::read(&path).with_context(|| {
+                format!("cannot read {file_var} {}", Path::new(&path).display())
+            })?);
+        return Ok(Some(text(&bytes, &file_var)?));
+    }
+    if let Some(cmd) = std::env::var_os(&cmd_var) {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&cmd)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .with_context(|| format!("cannot run {cmd_var}"))?;
+        let stdout = Zeroizing::new(out.stdout);
+        if !out.status.success() {
+            bail!(
+                "{cmd_var} failed ({}); fix the command or unset it",
+                out.status
+            );
+        }
+        return Ok(Some(text(&stdout, &cmd_var)?));
+    }
+    if let Some(p) = std::env::var_os(prefix) {
+        let p = Zeroizing::new(p.into_encoded_bytes());
+        return Ok(Some(text(&p, prefix)?));
+    }
+    Ok(None)
+}
+
+/// Refuses a passphrase file that other users can read or write, as ssh refuses such a
+/// key (a pipe or `/dev/fd/N` from `<(...)` is not a file and is read).
+fn check_private(path: &Path, var: &str) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    let mode = meta.permissions().mode();
+    if meta.is_file() && mode & 0o077 != 0 {
+        bail!(
+            "{var} {} is open to other users (mode {:o}); run `chmod 600 {}` and try again",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Decodes a source's bytes, dropping one trailing newline.
+fn text(bytes: &[u8], source: &str) -> Result<Passphrase> {
+    let trimmed = bytes
+        .strip_suffix(b"\r\n")
+        .or_else(|| bytes.strip_suffix(b"\n"))
+        .unwrap_or(bytes);
+    let s = std::str::from_utf8(trimmed)
+        .with_context(|| format!("the passphrase from {source} is not UTF-8 text"))?;
+    Ok(Passphrase::new(s.to_string()))
+}
+
+fn prompt(label: &str) -> Result<Passphrase> {
+    if std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_err()
+    {
+        bail!("no passphrase: there is no terminal to ask on; {SOURCES}");
+    }
+    let p = rpassword::prompt_password(label)
+        .context("cannot read the passphrase from the terminal")?;
+    Ok(Passphrase::new(p))
+}

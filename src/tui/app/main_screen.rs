@@ -1,0 +1,415 @@
+//! `update` for the main screen: moving through scopes and secrets, the filter, dialogs,
+//! reveal/copy, and the answers to vault calls. Part of [`App`]; no I/O.
+
+use super::super::dialog::{Confirm, Dialog, FormKind};
+use super::super::input::{Edit, SecretInput};
+use super::super::layout;
+use super::super::views::{AuditView, HistoryView, step};
+use super::{Action, App, Clip, Effect, FilterState, Focus, Msg, Revealed};
+
+/// How many days back the audit view goes.
+pub const AUDIT_DAYS: u32 = 30;
+use crate::{KeyName, Scope, SecretMeta, SecretValue};
+
+impl App {
+    /// The number of rows in the table.
+    pub fn view_len(&self) -> usize {
+        match &self.filter {
+            Some(_) => self.finder.hits().len(),
+            None => self
+                .catalog
+                .scopes
+                .get(self.scope_sel)
+                .map_or(0, |e| e.range.len()),
+        }
+    }
+
+    /// The catalog index of table row `row`.
+    pub fn view_secret(&self, row: usize) -> Option<usize> {
+        match &self.filter {
+            Some(_) => self.finder.hits().get(row).map(|&i| i as usize),
+            None => {
+                let range = self.catalog.scopes.get(self.scope_sel)?.range.clone();
+                (row < range.len()).then_some(range.start + row)
+            }
+        }
+    }
+
+    /// The selected secret's scope and key.
+    pub fn selected(&self) -> Option<(Scope, KeyName)> {
+        let s = &self.catalog.secrets[self.view_secret(self.cursor)?];
+        let scope = self.catalog.scopes[s.scope as usize].scope.clone();
+        Some((scope, s.meta.key.clone()))
+    }
+
+    /// The scope new keys go to: the selected one.
+    pub fn current_scope(&self) -> Option<Scope> {
+        self.catalog
+            .scopes
+            .get(self.scope_sel)
+            .map(|e| e.scope.clone())
+    }
+
+    /// Rows of secrets that fit in the table.
+    pub fn page(&self) -> usize {
+        layout::table_body_height(self.size).max(1)
+    }
+
+    /// Scrolls so the cursor row is drawn.
+    pub fn keep_cursor_visible(&mut self) {
+        let page = self.page();
+        self.cursor = self.cursor.min(self.view_len().saturating_sub(1));
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + page {
+            self.offset = self.cursor + 1 - page;
+        }
+    }
+
+    /// `update` on the main screen: one method per message.
+    pub(super) fn main(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Act(a) if self.dialog.is_some() => self.dialog_key(a),
+            Msg::Act(a) => self.act(a),
+            Msg::Input(e) => self.input(e),
+            Msg::Submit => self.submit(),
+            Msg::Cancel => self.cancel(),
+            Msg::NextField(d) => self.next_field(d),
+            Msg::ToggleMask => self.toggle_mask(),
+            Msg::Yes => self.yes(),
+            Msg::Click(col, row) => self.click(col, row),
+            Msg::Scroll(col, row, down) => self.scroll(col, row, down),
+            Msg::Loaded(listing) => self.listed(listing, Vec::new()),
+            Msg::Listed(listing, pending) => self.listed(listing, pending),
+            Msg::ScopesLoaded(batch) => self.scopes_loaded(batch),
+            Msg::Idle => self.idle(),
+            Msg::ScopeLoaded(scope, metas, select) => self.scope_loaded(scope, metas, select),
+            Msg::Revealed(scope, key, value) => self.revealed(scope, key, value),
+            Msg::EditLoaded(scope, key, value) => self.edit_loaded(scope, key, value),
+            Msg::Copied(key) => self.copied(key),
+            Msg::HistoryLoaded(scope, key, versions) => {
+                self.open_dialog(Dialog::History(HistoryView::new(scope, key, versions)))
+            }
+            Msg::VersionRevealed(version, value) => self.version_revealed(version, value),
+            Msg::AuditLoaded(events) => {
+                self.open_dialog(Dialog::Audit(AuditView::new(events, AUDIT_DAYS)))
+            }
+            Msg::ClipboardCleared(ours) => self.clipboard_cleared(ours),
+            _ => vec![],
+        }
+    }
+
+    fn next_field(&mut self, d: isize) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog {
+            f.move_focus(d);
+        }
+        vec![]
+    }
+
+    fn toggle_mask(&mut self) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog {
+            f.toggle_mask();
+        }
+        vec![]
+    }
+
+    fn yes(&mut self) -> Vec<Effect> {
+        match self.dialog.take() {
+            Some(Dialog::Confirm(c)) => vec![c.on_yes],
+            other => {
+                self.dialog = other;
+                vec![]
+            }
+        }
+    }
+
+    fn listed(
+        &mut self,
+        listing: Vec<(Scope, Vec<SecretMeta>)>,
+        pending: Vec<Scope>,
+    ) -> Vec<Effect> {
+        self.loaded(listing, pending);
+        vec![]
+    }
+
+    fn scopes_loaded(&mut self, batch: Vec<(Scope, Vec<SecretMeta>)>) -> Vec<Effect> {
+        self.catalog.fill(batch);
+        if self.filter.is_some() {
+            self.finder.extend(&self.catalog);
+        }
+        vec![]
+    }
+
+    fn revealed(&mut self, scope: Scope, key: KeyName, value: SecretValue) -> Vec<Effect> {
+        if self.selected() == Some((scope, key)) {
+            let secret = self.view_secret(self.cursor).unwrap_or(0);
+            let until = self.now + self.cfg.reveal_for;
+            self.revealed = Some(Revealed {
+                secret,
+                value,
+                until,
+            });
+        }
+        vec![]
+    }
+
+    fn edit_loaded(&mut self, scope: Scope, key: KeyName, value: SecretValue) -> Vec<Effect> {
+        let input = SecretInput::with_value(SecretInput::VALUE, &value);
+        self.open_form(FormKind::Edit(scope, key), Some(input));
+        vec![]
+    }
+
+    fn copied(&mut self, key: KeyName) -> Vec<Effect> {
+        let until = self.now + self.cfg.clear_after;
+        let secs = self.cfg.clear_after.as_secs();
+        self.clip = Some(Clip {
+            key: key.to_string(),
+            until,
+        });
+        self.say(
+            format!("copied {key}; the clipboard clears in {secs} s"),
+            false,
+        )
+    }
+
+    fn version_revealed(&mut self, version: u32, value: SecretValue) -> Vec<Effect> {
+        if let Some(Dialog::History(h)) = &mut self.dialog {
+            h.revealed = Some((version, value));
+        }
+        vec![]
+    }
+
+    fn clipboard_cleared(&mut self, ours: bool) -> Vec<Effect> {
+        let text = if ours {
+            "clipboard cleared"
+        } else {
+            "the clipboard holds something else now; left it alone"
+        };
+        self.say(text.into(), false)
+    }
+
+    fn open_dialog(&mut self, dialog: Dialog) -> Vec<Effect> {
+        self.dialog = Some(dialog);
+        vec![]
+    }
+
+    /// A main-screen action from the keymap: one method per action.
+    fn act(&mut self, a: Action) -> Vec<Effect> {
+        use Action::*;
+        match a {
+            Up | Down | PageUp | PageDown | Top | Bottom => self.move_by(a),
+            SwitchPane => self.switch_pane(),
+            Left => self.set_focus(Focus::Scopes),
+            Right => self.set_focus(Focus::Secrets),
+            Reveal => self.reveal(),
+            Copy => self.on_selected(Effect::Copy),
+            Filter => self.start_filter(),
+            Add => self.add(),
+            Edit => self.on_selected(Effect::FetchForEdit),
+            Rotate => self.rotate(),
+            History => self.on_selected(Effect::LoadHistory),
+            Audit => vec![Effect::LoadAudit(AUDIT_DAYS)],
+            Reload => self.reload(),
+            Rollback => vec![],
+            Delete => self.confirm_delete(),
+            Export => self.export(),
+            New => self.open_form_only(FormKind::NewScope),
+            Lock => self.lock(Some("locked".into())),
+            Help => self.open_dialog(Dialog::Help),
+            Back => self.back(),
+            Quit => self.quit(),
+        }
+    }
+
+    /// The effect `make` builds for the selected key, if one is selected.
+    fn on_selected(&self, make: fn(Scope, KeyName) -> Effect) -> Vec<Effect> {
+        self.selected()
+            .map_or_else(Vec::new, |(s, k)| vec![make(s, k)])
+    }
+
+    fn switch_pane(&mut self) -> Vec<Effect> {
+        self.focus = match self.focus {
+            Focus::Scopes => Focus::Secrets,
+            Focus::Secrets => Focus::Scopes,
+        };
+        vec![]
+    }
+
+    fn start_filter(&mut self) -> Vec<Effect> {
+        let state = self.filter.get_or_insert_with(FilterState::default);
+        state.editing = true;
+        self.focus = Focus::Secrets;
+        self.refilter();
+        vec![]
+    }
+
+    fn add(&mut self) -> Vec<Effect> {
+        match self.current_scope() {
+            Some(scope) => self.open_form_only(FormKind::Add(scope)),
+            None => self.say("no project yet: press n to start one".into(), true),
+        }
+    }
+
+    fn rotate(&mut self) -> Vec<Effect> {
+        if let Some((s, k)) = self.selected() {
+            self.open_form(FormKind::Rotate(s, k), None);
+        }
+        vec![]
+    }
+
+    fn reload(&mut self) -> Vec<Effect> {
+        self.revealed = None;
+        vec![Effect::LoadAll]
+    }
+
+    fn confirm_delete(&mut self) -> Vec<Effect> {
+        if let Some((scope, key)) = self.selected() {
+            self.dialog = Some(Dialog::Confirm(Confirm {
+                text: format!("Delete {key} from {scope}? Its value stays in history."),
+                on_yes: Effect::Delete(scope, key),
+            }));
+        }
+        vec![]
+    }
+
+    fn export(&mut self) -> Vec<Effect> {
+        if let Some(scope) = self.current_scope() {
+            self.open_form(FormKind::Export(scope), None);
+        }
+        vec![]
+    }
+
+    fn open_form_only(&mut self, kind: FormKind) -> Vec<Effect> {
+        self.open_form(kind, None);
+        vec![]
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        self.revealed = None;
+        self.close_filter();
+        vec![]
+    }
+
+    fn quit(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        let mut fx = vec![];
+        if self.clip.take().is_some() {
+            fx.push(Effect::ClearClipboard);
+        }
+        fx.push(Effect::Quit);
+        fx
+    }
+
+    fn set_focus(&mut self, focus: Focus) -> Vec<Effect> {
+        self.focus = focus;
+        vec![]
+    }
+
+    fn reveal(&mut self) -> Vec<Effect> {
+        let current = self.view_secret(self.cursor);
+        if self.revealed.as_ref().map(|r| Some(r.secret)) == Some(current) {
+            self.revealed = None;
+            return vec![];
+        }
+        self.selected()
+            .map_or_else(Vec::new, |(s, k)| vec![Effect::Reveal(s, k)])
+    }
+
+    /// How many rows a movement key moves (0 for any other action).
+    pub(super) fn delta(&self, a: Action) -> isize {
+        let page = self.page() as isize;
+        match a {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -page,
+            Action::PageDown => page,
+            Action::Top => isize::MIN / 2,
+            Action::Bottom => isize::MAX / 2,
+            _ => 0,
+        }
+    }
+
+    /// Moves the cursor in the focused pane; a move hides a revealed value.
+    pub(super) fn move_by(&mut self, a: Action) -> Vec<Effect> {
+        self.revealed = None;
+        let delta = self.delta(a);
+        let clamp = |at: usize, len: usize| step(at, delta, len);
+        if self.focus == Focus::Scopes && self.filter.is_none() {
+            let sel = clamp(self.scope_sel, self.catalog.scopes.len());
+            if sel != self.scope_sel {
+                self.scope_sel = sel;
+                self.cursor = 0;
+                self.offset = 0;
+            }
+        } else {
+            self.cursor = clamp(self.cursor, self.view_len());
+            self.keep_cursor_visible();
+        }
+        vec![]
+    }
+
+    fn input(&mut self, e: Edit) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog {
+            f.edit(&e);
+        } else if let Some(state) = self.filter.as_mut().filter(|f| f.editing) {
+            state.input.apply(&e);
+            self.refilter();
+        }
+        vec![]
+    }
+
+    fn submit(&mut self) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog {
+            return match f.submit() {
+                Ok(Effect::AddScope(scope)) => {
+                    self.dialog = None;
+                    self.close_filter();
+                    self.scope_sel = self.catalog.add_scope(scope.clone());
+                    self.cursor = 0;
+                    self.offset = 0;
+                    self.say(
+                        format!("{scope} is ready; press a to add its first key"),
+                        false,
+                    )
+                }
+                Ok(fx) => {
+                    self.dialog = None;
+                    vec![fx]
+                }
+                Err(e) => {
+                    f.error = Some(e);
+                    vec![]
+                }
+            };
+        }
+        if let Some(state) = &mut self.filter {
+            state.editing = false;
+        }
+        vec![]
+    }
+
+    fn cancel(&mut self) -> Vec<Effect> {
+        if self.dialog.take().is_none() {
+            self.close_filter();
+        }
+        vec![]
+    }
+
+    fn close_filter(&mut self) {
+        if self.filter.take().is_some() {
+            self.cursor = 0;
+            self.offset = 0;
+        }
+    }
+
+    /// Recomputes the filter's hits after its query or the catalog changed.
+    pub(super) fn refilter(&mut self) {
+        if let Some(state) = &mut self.filter {
+            let query = state.input.text().to_string();
+            self.finder.set_query(&query, &self.catalog);
+            self.cursor = 0;
+            self.offset = 0;
+        }
+        self.keep_cursor_visible();
+    }
+}

@@ -1,0 +1,33 @@
+//! The integration tests: ONE test binary (one link instead of one per file), with one
+//! module per suite and the helpers they share in `common/`. Run one suite with
+//! `cargo test --test integration <suite>::`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod audit;
+mod bundle;
+mod bundle_properties;
+mod cli;
+mod cli_errors;
+mod clipboard;
+mod concurrency;
+mod crash;
+mod crash_receive;
+mod formats;
+mod frozen;
+mod header_properties;
+mod keychain;
+mod limits;
+mod memory;
+mod onboard;
+mod remote;
+mod remote_failures;
+mod rotation;
+mod rotation_cli;
+mod scan;
+mod tamper;
+mod tui;
+mod unlock;
+mod vault;
