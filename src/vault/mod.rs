@@ -4,7 +4,8 @@
 //! remote tokens in. The operations live by topic:
 //!
 //! - this file: list, get, set, add, import, remove, export;
-//! - `slots.rs`: create, open, unlock, the passphrase and keychain slots, `passwd`;
+//! - `slots.rs`: create, open, unlock, the passphrase and keychain slots, `passwd --keep-key`;
+//! - `rekey.rs`: a new vault key with everything re-sealed in one transaction (`rekey`, `passwd`);
 //! - `keys.rs`: the working subkeys and how records are bound to them;
 //! - `state.rs` (rows read and checked), `codec.rs` (a record's name and metadata), `edit.rs`
 //!   (one write to one scope) and `versions.rs` (a key's versions inside an edit);
