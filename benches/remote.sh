@@ -18,7 +18,8 @@ if [ -z "$bin" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export DEVVAULT_PASSPHRASE="bench passphrase 1234" VAULT_TOKEN=$DEVVAULT_TEST_BAO_TOKEN HOME=$work
+# VAULT_ADDR names the server: devvault sends VAULT_TOKEN only to the remote it names.
+export DEVVAULT_PASSPHRASE="bench passphrase 1234" VAULT_TOKEN=$DEVVAULT_TEST_BAO_TOKEN VAULT_ADDR=$DEVVAULT_TEST_BAO_ADDR HOME=$work
 unset VAULT_NAMESPACE VAULT_CACERT VAULT_SKIP_VERIFY
 python3 -c "
 import sys

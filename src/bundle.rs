@@ -1,22 +1,27 @@
-//! The bundle format of `share`/`receive`: a JSON payload (format version, scopes, keys,
+//! The bundle format of `share`/`receive`: a JSON payload ([`payload`]) (format version, scopes, keys,
 //! values, comments, rotation metadata) encrypted with age to X25519 or SSH recipients or
 //! an scrypt passphrase. Pure: bytes in, bytes out; no file, terminal or vault access.
 //!
-//! The payload, before encryption (documented in the README):
+//! The payload, before encryption (documented in the README). Version 2, what `share`
+//! writes, is signed by the sender's vault (see [`crate::signing`]):
+//! `{"devvault_bundle":2,"signed":{"created":T,"from":"age1... devvault-sign:...",
+//! "recipients":["age1..."],"scopes":[...]},"signature":"<base64 Ed25519 signature of the
+//! exact bytes of the signed object>"}`. Version 1, still read (made by hand or with the
+//! `age` CLI, or by older devvault), is unsigned:
 //! `{"devvault_bundle":1,"created":T,"scopes":[{"scope":"app/dev","secrets":[{"key":"K",
 //! "value":"V","comment":null,"url":null,"created":T,"updated":T,"version":1,
 //! "rotated_at":null,"max_age":7776000}]}]}`.
+
+mod payload;
+
+pub use payload::{FORMAT, SignedBy, decode, decode_signed, encode, encode_signed};
 
 use crate::error::{BundleFailure, Error, Result};
 use crate::model::{KeyName, Scope};
 use crate::secret::SecretValue;
 use age::secrecy::SecretString;
-use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 use zeroize::Zeroizing;
-
-/// The payload format version this build writes and reads.
-pub const FORMAT: u32 = 1;
 
 /// Bundles larger than this are refused before decryption output is kept (64 MiB).
 const MAX_PLAINTEXT: u64 = 64 << 20;
@@ -51,47 +56,6 @@ pub struct Bundle {
     pub created: i64,
     /// Each scope with its secrets.
     pub scopes: Vec<(Scope, Vec<BundleSecret>)>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Wire {
-    devvault_bundle: u32,
-    #[serde(default)]
-    created: i64,
-    #[serde(default)]
-    scopes: Vec<WireScope>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct WireScope {
-    scope: String,
-    secrets: Vec<WireSecret>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct WireSecret {
-    key: String,
-    value: String,
-    #[serde(default)]
-    comment: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    created: i64,
-    #[serde(default)]
-    updated: i64,
-    #[serde(default)]
-    version: u32,
-    #[serde(default)]
-    rotated_at: Option<i64>,
-    #[serde(default)]
-    max_age: Option<u64>,
-}
-
-impl Drop for WireSecret {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.value);
-    }
 }
 
 /// Who a bundle is for.
@@ -138,6 +102,15 @@ impl Recipient {
             })
     }
 
+    /// The recipient as a string (`age1...`, or `ssh-ed25519 AAAA...` without a comment),
+    /// as a signed bundle lists it.
+    pub fn encode(&self) -> String {
+        match self {
+            Recipient::X25519(r) => r.to_string(),
+            Recipient::Ssh(r) => r.to_string(),
+        }
+    }
+
     fn as_dyn(&self) -> &dyn age::Recipient {
         match self {
             Recipient::X25519(r) => r,
@@ -157,94 +130,6 @@ pub enum Lock<'a> {
 
 /// The lowest scrypt work factor (log2 N) accepted for a passphrase bundle.
 pub const MIN_SCRYPT_WORK: u8 = 10;
-
-/// Encodes `bundle` as the JSON payload (zeroized on drop).
-pub fn encode(bundle: &Bundle) -> Result<Zeroizing<Vec<u8>>> {
-    let mut out = Zeroizing::new(Vec::new());
-    out.extend_from_slice(b"{\"devvault_bundle\":");
-    out.extend_from_slice(FORMAT.to_string().as_bytes());
-    out.extend_from_slice(format!(",\"created\":{},\"scopes\":[", bundle.created).as_bytes());
-    for (i, (scope, secrets)) in bundle.scopes.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(format!("{{\"scope\":\"{scope}\",\"secrets\":[").as_bytes());
-        for (j, s) in secrets.iter().enumerate() {
-            if j > 0 {
-                out.push(b',');
-            }
-            let wire = WireSecret {
-                key: s.key.to_string(),
-                value: s.value.expose_secret().to_string(),
-                comment: s.comment.clone(),
-                url: s.url.clone(),
-                created: s.created,
-                updated: s.updated,
-                version: s.version,
-                rotated_at: s.rotated_at,
-                max_age: s.max_age,
-            };
-            serde_json::to_writer(&mut *out, &wire).map_err(|_| encode_failed())?;
-        }
-        out.extend_from_slice(b"]}");
-    }
-    out.extend_from_slice(b"]}");
-    Ok(out)
-}
-
-fn encode_failed() -> Error {
-    Error::invalid("a bundle", "it could not be encoded")
-}
-
-/// Decodes a JSON payload; `file` names the bundle in errors.
-pub fn decode(plain: &[u8], file: &str) -> Result<Bundle> {
-    #[derive(Deserialize)]
-    struct Version {
-        devvault_bundle: u32,
-    }
-    let corrupt = |what: &str| Error::Bundle {
-        kind: BundleFailure::Corrupt,
-        what: format!("{file} decrypted, but {what}"),
-        fix: "ask the sender for a bundle made by `devvault share`".into(),
-    };
-    let v: Version = serde_json::from_slice(plain)
-        .map_err(|_| corrupt("it is not a devvault bundle payload"))?;
-    if v.devvault_bundle != FORMAT {
-        return Err(Error::Bundle {
-            kind: BundleFailure::UnknownVersion,
-            what: format!(
-                "{file} is a bundle of format version {}; this devvault reads version {FORMAT}",
-                v.devvault_bundle
-            ),
-            fix: "upgrade devvault, or ask the sender to share with a matching version".into(),
-        });
-    }
-    let mut wire: Wire = serde_json::from_slice(plain)
-        .map_err(|_| corrupt("its payload does not have the format of version 1"))?;
-    let mut out = Bundle {
-        created: wire.created,
-        scopes: Vec::new(),
-    };
-    for ws in &mut wire.scopes {
-        let scope = Scope::parse(&ws.scope)?;
-        let mut secrets = Vec::with_capacity(ws.secrets.len());
-        for s in &mut ws.secrets {
-            secrets.push(BundleSecret {
-                key: KeyName::new(&s.key)?,
-                value: SecretValue::new(std::mem::take(&mut s.value)),
-                comment: s.comment.take(),
-                url: s.url.take(),
-                created: s.created,
-                updated: s.updated,
-                version: s.version,
-                rotated_at: s.rotated_at,
-                max_age: s.max_age,
-            });
-        }
-        out.scopes.push((scope, secrets));
-    }
-    Ok(out)
-}
 
 /// Encrypts a payload; `armor` writes the ASCII-armored (PEM) form.
 pub fn encrypt(plain: &[u8], lock: Lock<'_>, armor: bool) -> Result<Vec<u8>> {

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 mod render;
 pub use render::render_value;
-pub(crate) use render::write_value;
+pub(crate) use render::{GUARD, needs_guard, write_value};
 
 /// One binding read from a `.env` file.
 #[derive(Debug)]

@@ -166,8 +166,13 @@ impl Error {
             Error::Conflict { .. } => 7,
             Error::Bundle { kind, .. } => match kind {
                 BundleFailure::NotForYou | BundleFailure::WrongPassphrase => 3,
-                BundleFailure::Corrupt => 5,
-                BundleFailure::UnknownVersion => 1,
+                BundleFailure::Corrupt
+                | BundleFailure::BadSignature
+                | BundleFailure::OtherRecipients => 5,
+                BundleFailure::UnknownVersion
+                | BundleFailure::Unsigned
+                | BundleFailure::Untrusted
+                | BundleFailure::Replay => 1,
             },
             _ => 1,
         }
@@ -185,6 +190,16 @@ pub enum BundleFailure {
     Corrupt,
     /// A format version this build does not read (exit 1).
     UnknownVersion,
+    /// Signed, but the signature does not match its contents (exit 5).
+    BadSignature,
+    /// Signed for other recipients: re-encrypted by one of them (exit 5).
+    OtherRecipients,
+    /// Not signed, and `--unsigned` was not given (exit 1).
+    Unsigned,
+    /// Signed by a key not trusted here, and `--trust-new` was not given (exit 1).
+    Untrusted,
+    /// Older than the last bundle received from the same sender (exit 1).
+    Replay,
 }
 
 fn is_corruption(e: &rusqlite::Error) -> bool {

@@ -125,6 +125,9 @@ fn dotenv_lines(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Vec<String>
         out("=");
         dotenv::write_value(v.expose_secret(), out);
         out("\n");
+        if dotenv::needs_guard(v.expose_secret()) {
+            out(dotenv::GUARD);
+        }
     }
     python
         .iter()

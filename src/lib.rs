@@ -15,6 +15,7 @@ pub mod bundle;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod crypto;
+pub mod dangerous;
 pub mod dotenv;
 pub mod error;
 #[cfg(feature = "cli")]
@@ -25,10 +26,13 @@ pub mod kv;
 pub mod model;
 #[cfg(feature = "cli")]
 pub mod os;
+pub mod preview;
 pub mod rotation;
 pub mod scan;
 pub mod secret;
+pub mod signing;
 mod store;
+pub mod text;
 #[cfg(feature = "cli")]
 pub mod tui;
 pub mod vault;

@@ -14,20 +14,58 @@ fn is_scope_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
 }
 
+/// The longest key name accepted from any source (bytes).
+pub const MAX_KEY_NAME: usize = 256;
+
+/// The longest project or environment name accepted from any source (bytes).
+pub const MAX_SCOPE_NAME: usize = 64;
+
+/// The start of a name too long to quote whole.
+fn head(s: &str) -> String {
+    let mut end = s.len().min(40);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", s[..end].escape_debug())
+}
+
 macro_rules! name_type {
-    ($(#[$doc:meta])* $name:ident, $what:literal, $check:expr, $grammar:literal) => {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $check:expr, $max:expr, $grammar:literal) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
 
         impl $name {
-            /// Checks `s` against the grammar and wraps it.
+            /// Checks `s` against the grammar and the length limit and wraps it.
             pub fn new(s: &str) -> Result<Self> {
+                if s.len() > $max {
+                    return Err(Error::invalid(
+                        format!(
+                            "the {} name `{}` is {} bytes, longer than {}",
+                            $what,
+                            head(s),
+                            s.len(),
+                            $max
+                        ),
+                        format!("use a name of at most {} bytes", $max),
+                    ));
+                }
+                Self::stored(s)
+            }
+
+            /// Checks `s` against the grammar only: for names already in a vault, which may
+            /// predate the length limit (they still open; new ones are refused).
+            pub fn stored(s: &str) -> Result<Self> {
                 if $check(s) {
                     Ok(Self(s.to_string()))
                 } else {
+                    let shown = if s.len() > $max {
+                        head(s)
+                    } else {
+                        s.escape_debug().to_string()
+                    };
                     Err(Error::invalid(
-                        format!("invalid {} name `{}`", $what, s.escape_debug()),
+                        format!("invalid {} name `{}`", $what, shown),
                         concat!("use ", $grammar),
                     ))
                 }
@@ -55,16 +93,16 @@ macro_rules! name_type {
 }
 
 name_type!(
-    /// A project name: `[a-z0-9][a-z0-9._-]*`.
-    ProjectName, "project", is_scope_name, "lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `myapp`)"
+    /// A project name: `[a-z0-9][a-z0-9._-]*`, at most 64 bytes.
+    ProjectName, "project", is_scope_name, MAX_SCOPE_NAME, "lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `myapp`)"
 );
 name_type!(
-    /// An environment name: `[a-z0-9][a-z0-9._-]*`.
-    EnvName, "environment", is_scope_name, "lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `prod`)"
+    /// An environment name: `[a-z0-9][a-z0-9._-]*`, at most 64 bytes.
+    EnvName, "environment", is_scope_name, MAX_SCOPE_NAME, "lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit (e.g. `prod`)"
 );
 name_type!(
-    /// A secret's key name: `[A-Za-z_][A-Za-z0-9_.-]*`.
-    KeyName, "key", is_key_name, "letters, digits, `_`, `.` and `-`, starting with a letter or `_` (e.g. `STRIPE_KEY`)"
+    /// A secret's key name: `[A-Za-z_][A-Za-z0-9_.-]*`, at most 256 bytes.
+    KeyName, "key", is_key_name, MAX_KEY_NAME, "letters, digits, `_`, `.` and `-`, starting with a letter or `_` (e.g. `STRIPE_KEY`)"
 );
 
 fn is_key_name(s: &str) -> bool {
@@ -92,17 +130,31 @@ pub struct Scope {
 impl Scope {
     /// Parses `project` or `project/env`.
     pub fn parse(s: &str) -> Result<Self> {
-        let (p, e) = s.split_once('/').unwrap_or((s, DEFAULT_ENV));
-        if e.contains('/') {
-            return Err(Error::invalid(
-                format!("invalid scope `{}`", s.escape_debug()),
-                "write PROJECT or PROJECT/ENV (e.g. `myapp/prod`)",
-            ));
-        }
+        let (p, e) = Self::split(s)?;
         Ok(Scope {
             project: ProjectName::new(p)?,
             env: EnvName::new(e)?,
         })
+    }
+
+    /// Parses a scope already in a vault: the grammar without the length limit.
+    pub fn parse_stored(s: &str) -> Result<Self> {
+        let (p, e) = Self::split(s)?;
+        Ok(Scope {
+            project: ProjectName::stored(p)?,
+            env: EnvName::stored(e)?,
+        })
+    }
+
+    fn split(s: &str) -> Result<(&str, &str)> {
+        let (p, e) = s.split_once('/').unwrap_or((s, DEFAULT_ENV));
+        if e.contains('/') {
+            return Err(Error::invalid(
+                format!("invalid scope `{}`", head(s)),
+                "write PROJECT or PROJECT/ENV (e.g. `myapp/prod`)",
+            ));
+        }
+        Ok((p, e))
     }
 }
 
@@ -200,6 +252,22 @@ mod tests {
         assert!(KeyName::new("a.b-c_D9").is_ok());
         assert!(KeyName::new("").is_err());
         assert!(KeyName::new("A B").is_err());
+    }
+
+    #[test]
+    fn names_have_length_limits_that_stored_names_skip() {
+        let long = "K".repeat(70_000);
+        let e = KeyName::new(&long).unwrap_err().to_string();
+        assert!(e.contains("70000 bytes") && e.len() < 300, "{e}");
+        assert!(KeyName::new(&"K".repeat(MAX_KEY_NAME)).is_ok());
+        assert!(KeyName::new(&"K".repeat(MAX_KEY_NAME + 1)).is_err());
+        assert!(KeyName::stored(&long).is_ok());
+        let p = "p".repeat(MAX_SCOPE_NAME + 1);
+        assert!(Scope::parse(&format!("{p}/dev")).is_err());
+        assert!(Scope::parse(&format!("app/{p}")).is_err());
+        assert!(Scope::parse(&"p".repeat(MAX_SCOPE_NAME)).is_ok());
+        assert!(Scope::parse_stored(&format!("{p}/{p}")).is_ok());
+        assert!(Scope::parse_stored("a/b/c").is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Types that hold secrets: [`SecretValue`] (a stored value) and [`VaultKey`] (the 256-bit
-//! vault key and its subkeys). No `Clone`, `Display` or `Serialize`; `Debug` prints `***`;
+//! Types that hold secrets: [`SecretValue`] (a stored value), [`VaultKey`] (the 256-bit
+//! vault key and its subkeys) and [`SigningSecret`] (the vault's Ed25519 signing key, used
+//! by [`crate::signing`]). No `Clone`, `Display` or `Serialize`; `Debug` prints `***`;
 //! memory is zeroized on drop. The only way to the bytes is `expose_secret()`, so
 //! `grep expose_secret` lists every place a value can leak.
 
@@ -99,6 +100,16 @@ impl Passphrase {
 impl fmt::Debug for Passphrase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Passphrase(***)")
+    }
+}
+
+/// A vault's Ed25519 signing key (its methods are in [`crate::signing`]). No Clone, no
+/// Display; Debug prints `***`; zeroized on drop (ed25519-dalek's `zeroize` feature).
+pub struct SigningSecret(pub(crate) ed25519_dalek::SigningKey);
+
+impl fmt::Debug for SigningSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningSecret(***)")
     }
 }
 

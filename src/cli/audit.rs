@@ -4,6 +4,7 @@
 
 use super::output::date;
 use crate::rotation::parse_max_age;
+use crate::text::Escaped;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::io::Write;
@@ -81,9 +82,9 @@ impl Audit {
                 e.seq,
                 date(e.at),
                 e.kind.as_str(),
-                e.scope.as_deref().unwrap_or("-"),
-                e.key.as_deref().unwrap_or("-"),
-                detail(e)
+                Escaped::line(e.scope.as_deref().unwrap_or("-")),
+                Escaped::line(e.key.as_deref().unwrap_or("-")),
+                Escaped::line(&detail(e))
             );
             writeln!(out, "{}", line.trim_end())?;
         }

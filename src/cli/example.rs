@@ -23,10 +23,9 @@ impl Example {
         writeln!(out, "# Fill them in your vault with `devvault onboard`.")?;
         for (key, comments) in keys {
             writeln!(out)?;
+            // Escaped: a `\r`, U+2028 or other line end in a note never starts a live line.
             for c in comments {
-                for line in c.lines() {
-                    writeln!(out, "# {line}")?;
-                }
+                writeln!(out, "{}", crate::text::comment_line(&c))?;
             }
             writeln!(out, "{key}=")?;
         }

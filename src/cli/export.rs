@@ -1,5 +1,6 @@
 //! `devvault export [SCOPE]`: prints the scope in a format, or writes it to a file with
-//! mode 0600 by atomic rename, warning when that file is not git-ignored.
+//! mode 0600 by atomic rename, warning when that file is not git-ignored. The shell format
+//! warns, by name, of dangerous names (`crate::dangerous`) it exports.
 
 use crate::ExportFormat;
 use anyhow::Result;
@@ -27,6 +28,20 @@ impl Export {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
         let mut vault = ctx.unlock()?;
+        if self.format == ExportFormat::Shell {
+            let names: Vec<String> = vault
+                .list(&scope)?
+                .into_iter()
+                .map(|m| m.key.to_string())
+                .collect();
+            let flagged = crate::dangerous::find(names.iter().map(String::as_str));
+            if !flagged.is_empty() {
+                eprintln!(
+                    "warning: {scope} sets {}, names that change how programs load code or find binaries; a shell that sources this output uses them",
+                    flagged.join(", ")
+                );
+            }
+        }
         match &self.output {
             None => {
                 let entries = vault.export(&scope)?;

@@ -33,7 +33,8 @@ impl Get {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let key = KeyName::new(&rest[0])?;
+        // Lenient: a key stored before the length limit can still be read and removed.
+        let key = KeyName::stored(&rest[0])?;
         if self.copy {
             // Fail on a missing display before asking for a passphrase.
             let mut clipboard = crate::os::clipboard::Clipboard::open()?;

@@ -34,7 +34,8 @@ impl History {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let key = KeyName::new(&rest[0])?;
+        // Lenient: a key stored before the length limit can still be read and removed.
+        let key = KeyName::stored(&rest[0])?;
         let mut vault = ctx.unlock()?;
         let versions = vault.history(&scope, &key)?;
         let mut rows = Vec::with_capacity(versions.len());
@@ -71,7 +72,11 @@ fn print_table(rows: &[Row<'_>]) -> Result<()> {
     )?;
     for r in rows {
         let i = r.info;
-        let mut note = i.note.clone().unwrap_or_default();
+        let mut note = i
+            .note
+            .as_deref()
+            .map(crate::text::escape)
+            .unwrap_or_default();
         if let Some(from) = i.restored_from {
             note = format!("value of version {from} {note}")
                 .trim_end()

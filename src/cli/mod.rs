@@ -2,6 +2,7 @@
 //! text), the context every subcommand gets (vault path, unlock, scope resolution), and the
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
+mod allow_env;
 mod audit;
 mod clipboard_hold;
 mod completions;
@@ -13,6 +14,7 @@ mod get;
 mod history;
 mod identity;
 mod import;
+mod incoming;
 mod init;
 mod keychain;
 mod link;
@@ -36,6 +38,7 @@ mod scan;
 mod set;
 mod share;
 mod stale;
+mod trust;
 mod tui;
 mod unlock;
 
@@ -53,7 +56,9 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors can quote a server's or a file's text: nothing in it may act on the terminal.
+            let text = format!("{err:#}");
+            eprintln!("error: {}", crate::text::Escaped::message(&text));
             ExitCode::from(exit_code(&err))
         }
     }
@@ -154,8 +159,12 @@ enum Command {
     Share(share::Share),
     /// Preview and import a bundle made by `share` (in one transaction)
     Receive(receive::Receive),
-    /// Print this vault's age recipient (age1...), for teammates who share with you
+    /// Print this vault's identity line (age1... devvault-sign:...), for teammates
     Identity(identity::Identity),
+    /// Trust teammates' signed bundles: add NAME LINE, ls, rm NAME
+    Trust(trust::Trust),
+    /// Allow dangerous env names (PATH, BASH_ENV, GIT_*...) for `run` in a scope
+    AllowEnv(allow_env::AllowEnv),
     /// Find the vault's values in files and git history (file:line, key, scope; never values)
     Scan(scan::Scan),
     /// Check for leaks around the vault: .env files, file modes, plaintext exports, keychain
@@ -207,6 +216,8 @@ impl Cli {
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
+                Command::Trust(c) => c.run(&ctx),
+                Command::AllowEnv(c) => c.run(&ctx),
                 Command::Scan(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),

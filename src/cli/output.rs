@@ -40,9 +40,14 @@ pub fn json(value: &impl serde::Serialize) -> Result<()> {
     Ok(())
 }
 
-/// The width of a text column: its longest cell, at least `header` wide.
+/// The widest a padded column gets; longer cells are printed whole, unpadded. (A width
+/// above 65,535 makes `format!` panic: an old vault's 70,000-byte name did.)
+pub const MAX_WIDTH: usize = 256;
+
+/// The width of a text column: its longest cell, at least `header` wide, at most
+/// [`MAX_WIDTH`].
 pub fn width(cells: impl Iterator<Item = usize>, header: usize) -> usize {
-    cells.max().unwrap_or(0).max(header)
+    cells.max().unwrap_or(0).max(header).min(MAX_WIDTH)
 }
 
 #[cfg(test)]
@@ -54,5 +59,8 @@ mod tests {
         assert_eq!(super::date(1_709_211_900), "2024-02-29 13:05");
         assert_eq!(super::age(0, 59), "59s");
         assert_eq!(super::age(0, 3 * 86_400 + 5), "3d");
+        let w = super::width([70_000].into_iter(), 3);
+        assert_eq!(w, super::MAX_WIDTH);
+        let _ = format!("{:w$}|", "x".repeat(70_000));
     }
 }

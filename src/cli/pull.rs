@@ -1,11 +1,17 @@
 //! `devvault pull [SCOPE] | --all`: brings a team remote's changes in through the vault's
 //! normal write path (replaced values kept in history); a scope with local changes not
-//! pushed stops unless `--theirs` or `--ours` says which side wins.
+//! pushed stops unless `--theirs` or `--ours` says which side wins. Each scope's changes
+//! are previewed first (hints, notes, dangerous names; never values) and confirmed on a
+//! terminal (`--yes` skips the question, `--dry-run` stops there); an entry setting a
+//! dangerous name lands only when each is named (`--allow-env NAME`).
 
+use super::incoming;
 use crate::kv::plan::{Resolution, SyncReport};
+use crate::vault::PullPreview;
 use crate::{Error, Scope};
 use anyhow::{Result, bail};
 use clap::Args;
+use std::io::{IsTerminal, Write};
 
 #[derive(Args, Debug)]
 pub struct Pull {
@@ -26,6 +32,15 @@ pub struct Pull {
     /// Print the results as JSON
     #[arg(long)]
     json: bool,
+    /// Pull without asking on a terminal (dangerous names still need --allow-env)
+    #[arg(long, short = 'y')]
+    yes: bool,
+    /// Only show what would change; import nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Import this dangerous name (PATH, BASH_ENV, NODE_OPTIONS, GIT_*...); repeatable
+    #[arg(long, value_name = "NAME")]
+    allow_env: Vec<String>,
 }
 
 impl Pull {
@@ -45,15 +60,30 @@ impl Pull {
         };
         let mut reports = Vec::new();
         let mut conflicts = Vec::new();
+        let mut refused = Vec::new();
+        let mut gate = |s: &Scope, p: &PullPreview| self.gate(s, p, &config.name);
         for scope in &scopes {
-            match vault.pull(Some(&config.name), scope, &access, resolution) {
+            match vault.pull_gated(Some(&config.name), scope, &access, resolution, &mut gate) {
                 Ok(r) => reports.push(r),
                 Err(e @ Error::Conflict { .. }) if self.all => {
-                    eprintln!("error: {e}");
+                    let text = e.to_string();
+                    eprintln!("error: {}", crate::text::Escaped::message(&text));
                     conflicts.push(scope.to_string());
+                }
+                Err(e @ Error::InvalidInput { .. }) if self.all => {
+                    eprintln!("error: {e}");
+                    refused.push(scope.to_string());
                 }
                 Err(e) => return Err(e.into()),
             }
+        }
+        if !refused.is_empty() {
+            bail!(
+                "{} of {} scopes not pulled because of dangerous names: {}",
+                refused.len(),
+                scopes.len(),
+                refused.join(", ")
+            );
         }
         if self.json {
             println!("{}", serde_json::to_string_pretty(&reports)?);
@@ -85,6 +115,45 @@ impl Pull {
     }
 }
 
+impl Pull {
+    /// Shows what pulling `scope` changes and says whether it lands.
+    fn gate(&self, scope: &Scope, p: &PullPreview, remote: &str) -> crate::Result<bool> {
+        let io = |e: std::io::Error| Error::io("cannot print the preview", e);
+        // With --json, stdout carries only the JSON report.
+        let mut out: Box<dyn Write> = match self.json {
+            true => Box::new(std::io::stderr().lock()),
+            false => Box::new(std::io::stdout().lock()),
+        };
+        writeln!(out, "{scope} from {remote}:").map_err(io)?;
+        for c in &p.changes {
+            let word = incoming::outcome_word(c.outcome);
+            incoming::write_line(&mut out, word, c.key.as_str(), Some(c)).map_err(|e| {
+                Error::invalid("the preview", format!("it could not be printed ({e})"))
+            })?;
+        }
+        for k in &p.removed {
+            writeln!(out, "  {:<9} {k}", "removed").map_err(io)?;
+        }
+        out.flush().map_err(io)?;
+        drop(out);
+        if self.dry_run {
+            return Ok(false);
+        }
+        let flagged = incoming::flagged(&p.changes);
+        let source = format!("{remote}'s entry for {scope}");
+        incoming::admit(&flagged, &self.allow_env, self.yes, &source)?;
+        if self.yes || !std::io::stdin().is_terminal() {
+            return Ok(true);
+        }
+        eprint!("Pull these changes into {scope}? [y/N] ");
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| Error::io("cannot read the answer", e))?;
+        Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+    }
+}
+
 fn show(r: &SyncReport, remote: &str) {
     for (mark, list) in [("+", &r.added), ("~", &r.changed), ("-", &r.removed)] {
         for k in list {
@@ -102,6 +171,10 @@ fn show(r: &SyncReport, remote: &str) {
         ),
         "kept-ours" => eprintln!(
             "{scope}: kept your values over {remote} version {}; `devvault push {scope}` overwrites it",
+            r.version
+        ),
+        "declined" => eprintln!(
+            "{scope}: nothing pulled from {remote} version {} (preview only or declined)",
             r.version
         ),
         "local-ahead" => eprintln!(

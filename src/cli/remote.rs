@@ -6,6 +6,7 @@
 use crate::Vault;
 use crate::kv::{Access, RemoteConfig, Token};
 use crate::os::keychain::{self, how_to_fix, store_name, token_account};
+use crate::text::Escaped;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use std::io::IsTerminal;
@@ -34,6 +35,9 @@ enum Action {
         /// The namespace (X-Vault-Namespace) [default: $VAULT_NAMESPACE when pushing]
         #[arg(long)]
         namespace: Option<String>,
+        /// Allow plain http:// to a host that is not this machine (the token travels in clear)
+        #[arg(long)]
+        insecure_http: bool,
     },
     /// List the remotes
     Ls {
@@ -77,6 +81,7 @@ impl Remote {
                 mount,
                 prefix,
                 namespace,
+                insecure_http,
             } => {
                 let url = match url {
                     Some(u) => u.clone(),
@@ -84,8 +89,20 @@ impl Remote {
                         super::UsageError("give the server's address (or set VAULT_ADDR)".into())
                     })?,
                 };
-                let config = RemoteConfig::new(name, &url, mount, prefix, namespace.as_deref())?;
+                let config = RemoteConfig::new(
+                    name,
+                    &url,
+                    mount,
+                    prefix,
+                    namespace.as_deref(),
+                    *insecure_http,
+                )?;
                 vault.add_remote(&config)?;
+                if config.insecure_http && !config.url.starts_with("https://") {
+                    eprintln!(
+                        "warning: remote {name} uses plain http:// (--insecure-http): its token and values travel in clear"
+                    );
+                }
                 eprintln!(
                     "remote {name}: {} (scopes at {}/data/{}); next: `devvault remote login {name}`",
                     config.url, config.mount, config.prefix
@@ -133,9 +150,21 @@ fn ls(vault: &mut Vault, json: bool) -> Result<()> {
     for r in remotes {
         let ns = r
             .namespace
-            .map(|n| format!(" namespace {n}"))
+            .as_deref()
+            .map(|n| format!(" namespace {}", Escaped::line(n)))
             .unwrap_or_default();
-        println!("{}  {}  {}/data/{}{ns}", r.name, r.url, r.mount, r.prefix);
+        let insecure = if r.insecure_http {
+            "  (insecure http allowed)"
+        } else {
+            ""
+        };
+        println!(
+            "{}  {}  {}/data/{}{ns}{insecure}",
+            r.name,
+            r.shown_url(),
+            r.mount,
+            r.prefix
+        );
     }
     Ok(())
 }
@@ -147,7 +176,7 @@ fn status(vault: &mut Vault, remote: Option<&str>, json: bool) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&list)?);
         return Ok(());
     }
-    let width = list.iter().map(|s| s.scope.len()).max().unwrap_or(5).max(5);
+    let width = super::output::width(list.iter().map(|s| s.scope.len()), 5);
     println!("{:width$}  {:12}  REMOTE  SYNCED", "SCOPE", "STATE");
     for s in list {
         let synced = s.synced_version.map_or("-".to_string(), |v| v.to_string());
@@ -164,9 +193,9 @@ fn status(vault: &mut Vault, remote: Option<&str>, json: bool) -> Result<()> {
 
 fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
     let config = vault.remote(name)?;
-    let token = match env_token() {
+    let token = match env_token(&config) {
         Some(t) => t,
-        None => match home_token() {
+        None => match home_token(&config) {
             Some(t) => t,
             None if std::io::stdin().is_terminal() => {
                 let t = zeroize::Zeroizing::new(
@@ -199,17 +228,49 @@ fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-fn env_token() -> Option<Token> {
+/// `VAULT_TOKEN`, when `VAULT_ADDR` names `config`'s server: a token meant for another
+/// server is never sent to this one (said on stderr when skipped).
+fn env_token(config: &RemoteConfig) -> Option<Token> {
     let t = zeroize::Zeroizing::new(std::env::var("VAULT_TOKEN").ok()?);
-    (!t.trim().is_empty()).then(|| Token::new(&t))
+    if t.trim().is_empty() || !meant_for(config, "VAULT_TOKEN") {
+        return None;
+    }
+    Some(Token::new(&t))
 }
 
-fn home_token() -> Option<Token> {
+/// Whether `VAULT_ADDR` names `config`'s server, so that the vault CLI's token (`what`) is
+/// meant for it; when not, says so on stderr.
+fn meant_for(config: &RemoteConfig, what: &str) -> bool {
+    let addr = std::env::var("VAULT_ADDR").unwrap_or_default();
+    if config.is_at(&addr) {
+        return true;
+    }
+    let shown = if addr.is_empty() {
+        "unset".to_string()
+    } else {
+        Escaped::line(&addr).to_string()
+    };
+    eprintln!(
+        "note: {what} not used for remote {} ({}): VAULT_ADDR ({shown}) names another server; set VAULT_ADDR={} to use it, or `devvault remote login {}`",
+        config.name,
+        Escaped::line(&config.url),
+        Escaped::line(&config.url),
+        config.name
+    );
+    false
+}
+
+/// `~/.vault-token` (what `bao login` / `vault login` wrote), on the same terms as
+/// `VAULT_TOKEN`.
+fn home_token(config: &RemoteConfig) -> Option<Token> {
     let home = std::env::var_os("HOME")?;
     let text = zeroize::Zeroizing::new(
         std::fs::read_to_string(std::path::Path::new(&home).join(".vault-token")).ok()?,
     );
-    (!text.trim().is_empty()).then(|| Token::new(&text))
+    if text.trim().is_empty() || !meant_for(config, "~/.vault-token") {
+        return None;
+    }
+    Some(Token::new(&text))
 }
 
 /// The transport options of the vault CLI's environment, with an empty token.
@@ -227,6 +288,11 @@ fn transport() -> Access {
             "" | "0" | "false" | "f" | "no"
         )
     });
+    if access.skip_verify {
+        eprintln!(
+            "warning: VAULT_SKIP_VERIFY is set: the server's TLS certificate is not checked, so anyone on the network can read the token and values; unset it and trust the server's CA with VAULT_CACERT=PATH"
+        );
+    }
     access
 }
 
@@ -234,7 +300,7 @@ fn transport() -> Access {
 /// keychain; and the vault CLI's transport variables.
 pub fn access(vault: &Vault, config: &RemoteConfig) -> Result<Access> {
     let mut access = transport();
-    access.token = match env_token() {
+    access.token = match env_token(config) {
         Some(t) => t,
         None => match keychain::load_token(&vault.id_hex(), &config.name) {
             Ok(Some(t)) => Token::new(&t),

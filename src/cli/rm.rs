@@ -19,7 +19,8 @@ impl Rm {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
-        let key = KeyName::new(&rest[0])?;
+        // Lenient: a key stored before the length limit can still be read and removed.
+        let key = KeyName::stored(&rest[0])?;
         if self.purge {
             let n = ctx.unlock()?.purge(&scope, &key)?;
             eprintln!("purged {key} from {scope}: {n} versions deleted");

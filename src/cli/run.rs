@@ -1,14 +1,18 @@
 //! `devvault run [SCOPE] -- CMD ARGS..`: replaces this process with CMD, the scope's
 //! variables added to its environment. No file is written; CMD's exit code is the result.
+//! A scope holding dangerous names (`crate::dangerous`: PATH, BASH_ENV, NODE_OPTIONS,
+//! GIT_*...) starts nothing unless each is allowed (`--allow-env NAME`, or `devvault
+//! allow-env`). CMD is found with devvault's own PATH, never the scope's.
 //!
-//! The child gets its scope and nothing else: every `DEVVAULT_*` variable (passphrase
-//! sources, the vault path) is removed from its environment unless `--allow-env` names it,
-//! and it runs in a new, empty session keyring, so a `devvault` it starts cannot use the
-//! session unlock of the login session.
+//! The child gets its scope and nothing else: every `DEVVAULT_*` variable of devvault's
+//! own environment (passphrase sources, the vault path) is removed unless `--allow-env`
+//! names it, and it runs in a new, empty session keyring, so a `devvault` it starts cannot
+//! use the session unlock of the login session.
 
 use anyhow::{Result, bail};
 use clap::Args;
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 
 /// The prefix of devvault's own variables, none of which reaches a child unless named.
 const OWN_PREFIX: &str = "DEVVAULT_";
@@ -17,9 +21,9 @@ const OWN_PREFIX: &str = "DEVVAULT_";
 pub struct Run {
     /// PROJECT[/ENV] [default: from .devvault.toml]
     scope: Option<String>,
-    /// Let the variable NAME through to the command although devvault would remove it
-    /// (e.g. DEVVAULT_VAULT); repeatable
-    #[arg(long = "allow-env", value_name = "NAME")]
+    /// Give the child this dangerous name (PATH, BASH_ENV, NODE_OPTIONS, GIT_*...), or let
+    /// devvault's own DEVVAULT_* variable NAME through from its environment; repeatable
+    #[arg(long, value_name = "NAME")]
     allow_env: Vec<String>,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
@@ -29,24 +33,19 @@ pub struct Run {
 impl Run {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
-        let entries = ctx
-            .unlock()?
-            .export_for(&scope, crate::audit::EventKind::Run)?;
-        let mut cmd = std::process::Command::new(&self.cmd[0]);
-        cmd.args(&self.cmd[1..]);
+        let program = resolve(&self.cmd[0])?;
+        let entries = ctx.unlock()?.export_for_run(&scope, &self.allow_env)?;
+        let mut cmd = std::process::Command::new(&program);
+        cmd.arg0(&self.cmd[0]).args(&self.cmd[1..]);
         for (name, _) in std::env::vars_os() {
             let text = name.to_string_lossy();
             if text.starts_with(OWN_PREFIX) && !self.allowed(&text) {
                 cmd.env_remove(&name);
             }
         }
+        // A DEVVAULT_* key of the scope itself is a dangerous name: `export_for_run` gave it
+        // only when allowed.
         for (key, value) in &entries {
-            if key.as_str().starts_with(OWN_PREFIX) && !self.allowed(key.as_str()) {
-                eprintln!(
-                    "warning: {key} of {scope} is not given to the command (devvault's own variables never are); pass --allow-env {key} to give it"
-                );
-                continue;
-            }
             if value.expose_secret().contains('\0') {
                 bail!(
                     "{key} holds a NUL byte, which no environment variable can carry; remove it or use `devvault export`"
@@ -66,6 +65,27 @@ impl Run {
     fn allowed(&self, name: &str) -> bool {
         self.allow_env.iter().any(|a| a == name)
     }
+}
+
+/// `name` itself when it holds a `/`, else the first executable file of that name in
+/// devvault's own PATH (not the child's: the scope may set PATH).
+fn resolve(name: &str) -> Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    if name.contains('/') {
+        return Ok(PathBuf::from(name));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| match dir.as_os_str().is_empty() {
+            true => Path::new(".").join(name),
+            false => dir.join(name),
+        })
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+        .ok_or_else(|| {
+            anyhow::Error::new(RunError(format!("cannot run `{name}`: not found in PATH")))
+        })
 }
 
 /// The command could not be started: exit code 127, as shells use.

@@ -1,9 +1,12 @@
 //! `devvault share SCOPE.. --to age1.. | --to-ssh FILE | --to-github-keys FILE | --passphrase`:
 //! an age-encrypted bundle of scopes for a teammate, to `-o FILE` (mode 0600) or stdout
-//! (ASCII-armored when stdout is a terminal, or with `--armor`).
+//! (ASCII-armored when stdout is a terminal, or with `--armor`). The payload is signed by
+//! the vault's signing key, covering the recipients, the creation time and every key, value
+//! and note; `--to` takes a teammate's whole `devvault identity` line or its `age1...` word.
 
 use crate::Scope;
 use crate::bundle::{self, Lock, Recipient};
+use age::secrecy::ExposeSecret;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use std::io::{IsTerminal, Write};
@@ -14,7 +17,7 @@ pub struct Share {
     /// PROJECT[/ENV] scopes to put in the bundle
     #[arg(required = true, value_name = "SCOPE")]
     scopes: Vec<String>,
-    /// An age recipient (`age1...`, e.g. from the teammate's `devvault identity`); repeatable
+    /// A teammate's `devvault identity` line, or an age recipient (`age1...`); repeatable
     #[arg(long, value_name = "RECIPIENT")]
     to: Vec<String>,
     /// An SSH public key file (ssh-ed25519 or ssh-rsa); repeatable
@@ -55,8 +58,15 @@ impl Share {
                 "say who the bundle is for: --to age1..., --to-ssh FILE, --to-github-keys FILE or --passphrase".into()
             ));
         }
-        let b = ctx.unlock()?.bundle(&scopes)?;
-        let plain = bundle::encode(&b)?;
+        let mut vault = ctx.unlock()?;
+        let secret = vault.signing_secret()?;
+        let from = vault.public_identity()?;
+        let bound: Vec<String> = match &lock_with {
+            Some(p) => vec![crate::signing::passphrase_binding(p.expose_secret())],
+            None => recipients.iter().map(Recipient::encode).collect(),
+        };
+        let b = vault.bundle(&scopes)?;
+        let plain = bundle::encode_signed(&b, &secret, &from, &bound)?;
         let lock = match lock_with {
             Some(p) => Lock::Passphrase(p, scrypt_work()?),
             None => Lock::Recipients(&recipients),
@@ -85,6 +95,11 @@ impl Share {
     fn recipients(&self) -> Result<Vec<Recipient>> {
         let mut out = Vec::new();
         for r in &self.to {
+            // A whole identity line: its first word is the age recipient.
+            let r = match r.contains(crate::signing::SIGN_PREFIX) {
+                true => r.split_whitespace().next().unwrap_or(""),
+                false => r.as_str(),
+            };
             out.push(Recipient::parse(r)?);
         }
         for path in &self.to_ssh {

@@ -74,6 +74,20 @@ fn bare_ok(v: &str) -> bool {
         && !is_edge_space(last)
 }
 
+/// The line written after a value whose closing quote follows a `\\` (python-dotenv's form
+/// of a value ending in `\\`). npm dotenv reads that quote as escaped and looks further for
+/// one that ends a line; this comment holds a `"` that stops the search (it is not preceded
+/// by `\\` and does not end a line), so npm can neither end the value inside the next binding
+/// (e.g. before a U+2028 that starts its value) nor find a key there.
+pub(crate) const GUARD: &str =
+    "#\" (a stop for npm dotenv: the value above is python-dotenv's form)\n";
+
+/// Whether the rendering of `value` ends with a quote npm dotenv reads as escaped; then
+/// [`GUARD`] must follow it.
+pub(crate) fn needs_guard(value: &str) -> bool {
+    value.ends_with('\\') && form(value) == Form::Python
+}
+
 /// Writes the rendering of `value` piece by piece into `out` (so callers can write into a
 /// pre-sized buffer) and returns whether it is portable; see [`render_value`].
 pub(crate) fn write_value(value: &str, out: &mut dyn FnMut(&str)) -> bool {

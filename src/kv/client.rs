@@ -69,6 +69,7 @@ struct Errors {
 impl<'a> Client<'a> {
     /// A client for `remote` with `access`; reads the CA file when one is given.
     pub fn new(remote: &'a RemoteConfig, access: &'a Access) -> Result<Self> {
+        remote.check_transport()?;
         let mut tls = ureq::tls::TlsConfig::builder().disable_verification(access.skip_verify);
         if let Some(path) = &access.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
@@ -217,24 +218,57 @@ impl<'a> Client<'a> {
         }
     }
 
-    /// The scopes (`project/env`) stored under the prefix, sorted; names that are not
-    /// devvault scopes are left out.
+    /// The scopes (`project/env`) stored under the prefix, sorted. Every name the server
+    /// lists is checked before it goes into a request path: one that could leave the prefix
+    /// (`..`, a `/` inside, a control character) is refused; other names that are not devvault
+    /// scopes are left out.
     pub fn scopes(&self) -> Result<Vec<String>> {
+        use crate::model::{EnvName, ProjectName};
         let mut out = Vec::new();
-        for project in self.list(&self.remote.prefix)? {
-            let Some(project) = project.strip_suffix('/') else {
+        for listed in self.list(&self.remote.prefix)? {
+            let Some(project) = self.listed_folder(&listed)? else {
                 continue;
             };
+            if ProjectName::new(project).is_err() {
+                continue;
+            }
             let under = join(&self.remote.prefix, project);
             for env in self.list(&under)? {
-                let scope = format!("{project}/{env}");
-                if !env.ends_with('/') && crate::model::Scope::parse(&scope).is_ok() {
-                    out.push(scope);
+                if self.listed_folder(&env)?.is_none() && EnvName::new(&env).is_ok() {
+                    out.push(format!("{project}/{env}"));
                 }
             }
         }
         out.sort();
         Ok(out)
+    }
+
+    /// A name from a LIST reply: `Some(folder)` for `folder/`, None for an entry; an error
+    /// for a name that is not one path segment.
+    fn listed_folder<'n>(&self, name: &'n str) -> Result<Option<&'n str>> {
+        let (base, folder) = match name.strip_suffix('/') {
+            Some(b) => (b, true),
+            None => (name, false),
+        };
+        if base.is_empty()
+            || base == "."
+            || base == ".."
+            || base.contains(['/', '\\', '%', '?', '#'])
+            || base.chars().any(crate::text::is_hostile)
+        {
+            return Err(fail(
+                self.remote,
+                Some(200),
+                format!(
+                    "the server listed `{}` under {}/metadata/{}, which is not a name: nothing is read from it",
+                    crate::text::server_text(name),
+                    self.remote.mount,
+                    self.remote.prefix
+                ),
+                "the server or an entry on it is hostile or broken: ask its operator; pull scopes by name meanwhile".into(),
+            ));
+        }
+        Ok(folder.then_some(base))
     }
 
     fn list(&self, path: &str) -> Result<Vec<String>> {
@@ -303,7 +337,8 @@ fn bad_answer(remote: &RemoteConfig, op: &str) -> Error {
 
 /// An HTTP error status in words a user can act on.
 fn refused(remote: &RemoteConfig, status: u16, body: &[u8], op: &str) -> Error {
-    let said = messages(body);
+    // The server's words, escaped and cut: a hostile body cannot drive the terminal.
+    let said = crate::text::server_text(&messages(body));
     let said = if said.is_empty() {
         String::new()
     } else {
@@ -346,11 +381,7 @@ fn slash(prefix: &str) -> String {
 
 /// A failure before any HTTP status: unreachable, TLS, timeout.
 fn transport(remote: &RemoteConfig, op: &str, e: &ureq::Error) -> Error {
-    let detail = e
-        .to_string()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let detail = crate::text::server_text(&e.to_string());
     let (what, fix) = match e {
         // rustls reports handshake and certificate failures as invalid-data I/O errors.
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => tls(op, &detail),

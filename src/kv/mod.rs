@@ -29,12 +29,75 @@ pub struct RemoteConfig {
     /// The Vault Enterprise / OpenBao namespace (`X-Vault-Namespace`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// `http://` to a host that is not loopback, allowed by `remote add --insecure-http`
+    /// (the token then travels in clear).
+    #[serde(default)]
+    pub insecure_http: bool,
 }
 
 fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+}
+
+/// The host of `https://HOST[:PORT]` / `http://...`: `(is_https, host)`; None when the
+/// address has another form.
+fn split_address(url: &str) -> Option<(bool, &str)> {
+    let (https, rest) = match url.strip_prefix("https://") {
+        Some(r) => (true, r),
+        None => (false, url.strip_prefix("http://")?),
+    };
+    Some((https, rest))
+}
+
+/// Whether `authority` (`HOST[:PORT]`) is a loopback host: `localhost`, `127.0.0.0/8` or
+/// `[::1]`.
+fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn check_address(url: &str, insecure_http: bool) -> Result<()> {
+    let Some((https, authority)) = split_address(url) else {
+        return Err(bad_address(url));
+    };
+    if authority.contains('@') {
+        // Never echo the address: what precedes `@` is a password.
+        return Err(Error::invalid(
+            "the remote address holds credentials (`USER:PASSWORD@` before the host)",
+            "give the address without them (https://HOST[:PORT]); the token comes from `devvault remote login`",
+        ));
+    }
+    if authority.is_empty()
+        || authority.contains(['/', ' ', '?', '#', '\\'])
+        || authority.chars().any(crate::text::is_hostile)
+    {
+        return Err(bad_address(url));
+    }
+    if !https && !insecure_http && !is_loopback(authority) {
+        return Err(Error::invalid(
+            format!(
+                "the remote address `{}` is plain http:// to a host that is not this machine: the token would travel in clear",
+                url.escape_debug()
+            ),
+            "use https://, or pass --insecure-http to `devvault remote add` if the network is trusted",
+        ));
+    }
+    Ok(())
+}
+
+fn bad_address(url: &str) -> Error {
+    Error::invalid(
+        format!("invalid remote address `{}`", crate::text::escape(url)),
+        "give the server's address as https://HOST[:PORT] (as in VAULT_ADDR)",
+    )
 }
 
 fn is_path(s: &str) -> bool {
@@ -56,6 +119,7 @@ impl RemoteConfig {
         mount: &str,
         prefix: &str,
         namespace: Option<&str>,
+        insecure_http: bool,
     ) -> Result<Self> {
         if !is_name(name) {
             return Err(Error::invalid(
@@ -64,15 +128,7 @@ impl RemoteConfig {
             ));
         }
         let url = url.trim_end_matches('/');
-        let host = url
-            .strip_prefix("https://")
-            .or_else(|| url.strip_prefix("http://"));
-        if host.is_none_or(|h| h.is_empty() || h.contains(['/', ' ', '?', '#'])) {
-            return Err(Error::invalid(
-                format!("invalid remote address `{}`", url.escape_debug()),
-                "give the server's address as https://HOST[:PORT] (as in VAULT_ADDR)",
-            ));
-        }
+        check_address(url, insecure_http)?;
         let mount = mount.trim_matches('/');
         let prefix = prefix.trim_matches('/');
         if !is_path(mount) || !(prefix.is_empty() || is_path(prefix)) {
@@ -87,7 +143,34 @@ impl RemoteConfig {
             mount: mount.to_string(),
             prefix: prefix.to_string(),
             namespace: namespace.filter(|n| !n.is_empty()).map(str::to_string),
+            insecure_http,
         })
+    }
+
+    /// Checks the address again before it is used: a remote stored by an older devvault
+    /// may be plain `http://` to another host or carry credentials.
+    pub fn check_transport(&self) -> Result<()> {
+        check_address(&self.url, self.insecure_http)
+    }
+
+    /// The address to show: a `USER:PASSWORD@` an older devvault stored is masked, and the
+    /// rest escaped.
+    pub fn shown_url(&self) -> String {
+        let url = match (split_address(&self.url), self.url.find("://")) {
+            (Some((_, authority)), Some(i)) if authority.contains('@') => {
+                let host = authority.rsplit('@').next().unwrap_or_default();
+                format!("{}***@{host}", &self.url[..i + 3])
+            }
+            _ => self.url.clone(),
+        };
+        crate::text::escape(&url)
+    }
+
+    /// Whether `addr` (e.g. `VAULT_ADDR`) names this remote's server: the same scheme, host
+    /// and port (case and a trailing `/` aside).
+    pub fn is_at(&self, addr: &str) -> bool {
+        let norm = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
+        norm(addr) == norm(&self.url)
     }
 
     /// The KV path of a scope under the mount: `<prefix>/<project>/<env>`.
@@ -164,13 +247,14 @@ mod tests {
             "/secret/",
             "devvault/",
             None,
+            false,
         )
         .unwrap();
         assert_eq!(r.url, "https://v.example:8200");
         let scope = Scope::parse("myapp/prod").unwrap();
         assert_eq!(r.path(&scope), "devvault/myapp/prod");
         assert_eq!(r.location(&scope), "secret/data/devvault/myapp/prod");
-        let bare = RemoteConfig::new("t", "http://127.0.0.1:1", "kv", "", Some("")).unwrap();
+        let bare = RemoteConfig::new("t", "http://127.0.0.1:1", "kv", "", Some(""), false).unwrap();
         assert_eq!(bare.path(&scope), "myapp/prod");
         assert_eq!(bare.namespace, None);
         for (name, url, mount, prefix) in [
@@ -182,10 +266,52 @@ mod tests {
             ("team", "https://v", "sec ret", ""),
         ] {
             assert!(
-                RemoteConfig::new(name, url, mount, prefix, None).is_err(),
+                RemoteConfig::new(name, url, mount, prefix, None, false).is_err(),
                 "{name} {url} {mount} {prefix}"
             );
         }
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_or_when_allowed_and_never_credentials() {
+        let add = |url: &str, insecure: bool| RemoteConfig::new("t", url, "kv", "", None, insecure);
+        for ok in [
+            "http://127.0.0.1:8200",
+            "http://localhost:8200",
+            "http://LOCALHOST",
+            "http://[::1]:8200",
+            "http://127.1.2.3",
+            "https://vault.corp.example.com:8200",
+        ] {
+            assert!(add(ok, false).is_ok(), "{ok}");
+        }
+        let e = add("http://vault.corp.example.com:8200", false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--insecure-http") && e.contains("clear"), "{e}");
+        for bad in [
+            "http://127.0.0.1.evil.example",
+            "http://[::2]:1",
+            "http://10.0.0.1",
+        ] {
+            assert!(add(bad, false).is_err(), "{bad}");
+        }
+        let r = add("http://vault.corp.example.com:8200", true).unwrap();
+        assert!(r.insecure_http && r.check_transport().is_ok());
+        for creds in [
+            "https://user:hunter2@vault.example.com",
+            "http://u:hunter2@127.0.0.1:8200",
+        ] {
+            let e = add(creds, true).unwrap_err().to_string();
+            assert!(e.contains("credentials") && !e.contains("hunter2"), "{e}");
+        }
+        let mut old = add("https://v.example", false).unwrap();
+        old.url = "http://v.example".into();
+        assert!(old.check_transport().is_err());
+        assert!(old.is_at("HTTP://v.example/") && !old.is_at("http://w.example"));
+        old.url = "https://u:hunter2@v.example:8200".into();
+        assert_eq!(old.shown_url(), "https://***@v.example:8200");
+        assert!(old.check_transport().is_err());
     }
 
     #[test]

@@ -183,11 +183,9 @@ pub fn entries(data: BTreeMap<String, Field>) -> Result<Vec<Entry>, String> {
 }
 
 fn key_name(name: &str) -> Result<KeyName, String> {
-    KeyName::new(name).map_err(|_| {
-        format!(
-            "the field `{}` is not a valid devvault key name",
-            name.escape_debug()
-        )
+    KeyName::new(name).map_err(|e| match e {
+        crate::Error::InvalidInput { what, .. } => format!("a field's name: {what}"),
+        other => other.to_string(),
     })
 }
 
@@ -255,7 +253,10 @@ mod tests {
         let got = entries(plain).unwrap();
         assert_eq!(got[0].meta, KeyMeta::default());
         for (json, want) in [
-            (r#"{"bad key": "v"}"#, "not a valid devvault key name"),
+            (
+                r#"{"bad key": "v"}"#,
+                "a field's name: invalid key name `bad key`",
+            ),
             (r#"{"N": 3}"#, "not a string"),
             (r#"{"devvault:meta": "{\"format\": 9}"}"#, "newer devvault"),
             (r#"{"devvault:meta": {"format": 1}}"#, "not a string"),
@@ -263,5 +264,9 @@ mod tests {
             let err = entries(serde_json::from_str(json).unwrap()).unwrap_err();
             assert!(err.contains(want), "{err}");
         }
+        let long: BTreeMap<String, Field> =
+            BTreeMap::from([("K".repeat(70_000), Field::Text("v".into()))]);
+        let err = entries(long).unwrap_err();
+        assert!(err.contains("longer than 256") && err.len() < 300, "{err}");
     }
 }

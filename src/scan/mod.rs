@@ -6,12 +6,12 @@
 //! The automaton necessarily holds the values (and their encodings) in memory while it
 //! lives; callers build it just before a scan and drop it right after.
 
+mod decode;
 mod git;
-mod text;
 mod walk;
 
+pub use decode::as_text;
 pub use git::{git_command, scan_history, scan_staged};
-pub use text::as_text;
 pub use walk::scan_path;
 
 use crate::error::{Error, Result};
@@ -26,7 +26,7 @@ pub const DEFAULT_MIN_LENGTH: usize = 8;
 
 /// Files whose first 8 KiB hold a NUL byte are binary (and skipped) unless they are
 /// UTF-16 or UTF-32 text ([`as_text`]).
-pub const BINARY_PROBE: usize = text::PROBE;
+pub const BINARY_PROBE: usize = decode::PROBE;
 
 /// How a value appeared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

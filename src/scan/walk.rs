@@ -1,5 +1,5 @@
 //! Scanning the files under a path: every regular file except `.git` internals and binaries
-//! (not text in UTF-8, UTF-16 or UTF-32: see `text.rs`); symlinks are not followed. Files are read by one
+//! (not text in UTF-8, UTF-16 or UTF-32: see `decode.rs`); symlinks are not followed. Files are read by one
 //! thread per core (std threads, no async runtime).
 
 use super::{Finding, Matcher};

@@ -13,12 +13,12 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 mod dialog_keys;
+#[cfg(test)]
+mod lists_tests;
 mod load;
 mod main_screen;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod views_tests;
 
 pub use super::msg::{Action, Effect, Msg, RotateHow, SaveKind};
 

@@ -19,9 +19,9 @@ pub enum Dialog {
     /// A form.
     Form(Form),
     /// A key's versions.
-    History(super::views::HistoryView),
+    History(super::lists::HistoryView),
     /// The audit log.
-    Audit(super::views::AuditView),
+    Audit(super::lists::AuditView),
 }
 
 /// A yes/no question and what "yes" does.

@@ -13,11 +13,11 @@ pub mod filter;
 pub mod gate;
 pub mod input;
 pub mod layout;
+pub mod lists;
 pub mod msg;
 pub mod runner;
 pub mod theme;
 pub mod ui;
-pub mod views;
 
 use anyhow::{Result, bail};
 use app::{App, Config, Effect, Msg, Screen};

@@ -19,6 +19,55 @@ use crate::store::{Table, Tx};
 pub struct Preview {
     /// Each scope of the bundle with its keys and what happens to them.
     pub scopes: Vec<(Scope, Vec<(KeyName, Outcome)>)>,
+    /// Every key added or changed, with what can be shown of it.
+    pub changes: Vec<(Scope, KeyChange)>,
+}
+
+/// A key an incoming bundle or pull adds or changes: never its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyChange {
+    /// The key.
+    pub key: KeyName,
+    /// Added or changed.
+    pub outcome: Outcome,
+    /// A hint at the new value ([`crate::preview::hint`]), e.g. `host a -> b`.
+    pub hint: Option<String>,
+    /// The incoming note, as sent.
+    pub note: Option<String>,
+    /// Whether the name is on [`crate::dangerous`]'s list.
+    pub dangerous: bool,
+}
+
+impl KeyChange {
+    /// The change of `key` from `old` (None: added) to `new`; None when unchanged.
+    pub fn of(
+        key: &KeyName,
+        old: Option<&crate::SecretValue>,
+        new: &crate::SecretValue,
+        note: Option<&str>,
+    ) -> Option<KeyChange> {
+        let outcome = match old {
+            None => Outcome::Added,
+            Some(v) if v.expose_secret() == new.expose_secret() => return None,
+            Some(_) => Outcome::Changed,
+        };
+        Some(KeyChange {
+            key: key.clone(),
+            outcome,
+            hint: crate::preview::hint(old.map(|v| v.expose_secret()), new.expose_secret()),
+            note: note.map(str::to_string),
+            dangerous: crate::dangerous::is_dangerous(key.as_str()),
+        })
+    }
+}
+
+/// Where a received bundle came from, for the audit log and the trust list.
+#[derive(Clone, Debug)]
+pub struct Provenance {
+    /// Its accepted sender.
+    pub sender: super::trust::Sender,
+    /// The SHA-256 of the bundle file, hex.
+    pub hash: String,
 }
 
 impl Preview {
@@ -115,19 +164,16 @@ impl Vault {
                         current.insert(k, state::open_value(keys, Table::Secrets, &r)?);
                     }
                 }
-                let list = secrets
-                    .iter()
-                    .map(|s| {
-                        let o = match current.get(&s.key) {
-                            None => Outcome::Added,
-                            Some(v) if v.expose_secret() == s.value.expose_secret() => {
-                                Outcome::Unchanged
-                            }
-                            Some(_) => Outcome::Changed,
-                        };
-                        (s.key.clone(), o)
-                    })
-                    .collect();
+                let mut list = Vec::with_capacity(secrets.len());
+                for s in secrets {
+                    let old = current.get(&s.key);
+                    let change = KeyChange::of(&s.key, old, &s.value, s.comment.as_deref());
+                    list.push((
+                        s.key.clone(),
+                        change.as_ref().map_or(Outcome::Unchanged, |c| c.outcome),
+                    ));
+                    out.changes.extend(change.map(|c| (scope.clone(), c)));
+                }
                 out.scopes.push((scope.clone(), list));
             }
             Ok(out)
@@ -135,8 +181,10 @@ impl Vault {
     }
 
     /// Imports every scope of `bundle` in one transaction: all of it lands, or nothing.
-    /// Replaced values go to history; comments, URLs and rotation dates come along.
-    pub fn receive(&mut self, bundle: &Bundle) -> Result<Preview> {
+    /// Replaced values go to history; comments, URLs and rotation dates come along. The
+    /// audit entries name the sender and the bundle's hash; a new sender is pinned and a
+    /// trusted one's last creation time moves forward in the same transaction.
+    pub fn receive(&mut self, bundle: &Bundle, from: &Provenance) -> Result<Preview> {
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut out = Preview::default();
@@ -155,13 +203,20 @@ impl Vault {
                 }
                 let (a, c, u) = Preview {
                     scopes: vec![(scope.clone(), list.clone())],
+                    changes: Vec::new(),
                 }
                 .counts();
-                let detail = format!("bundle: {a} added, {c} changed, {u} unchanged");
+                let detail = format!(
+                    "bundle {} sha256:{}: {a} added, {c} changed, {u} unchanged",
+                    from.sender.describe(),
+                    from.hash
+                );
                 edit.record(&Event::new(EventKind::Receive).scope(scope).detail(detail))?;
                 edit.finish()?;
                 out.scopes.push((scope.clone(), list));
             }
+            let mut h = state::header(tx, keys)?;
+            super::trust::note_received(tx, keys, &mut h, &from.sender, bundle.created)?;
             Ok(out)
         })
     }

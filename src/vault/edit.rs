@@ -53,6 +53,18 @@ impl Origin {
     }
 }
 
+/// The note and URL of a new version pass the checks of local text wherever they come
+/// from (a bundle, a remote, the TUI); the error names the key.
+fn check_origin(key: &KeyName, origin: &Origin) -> Result<()> {
+    if let Some(note) = &origin.note {
+        crate::text::check(&format!("note of `{key}`"), note)?;
+    }
+    if let Some(url) = &origin.url {
+        crate::text::check(&format!("URL of `{key}`"), url)?;
+    }
+    Ok(())
+}
+
 /// A scope's history records with their positions by blind index.
 pub(super) type History = (Vec<Record>, HashMap<Vec<u8>, Vec<usize>>);
 
@@ -154,6 +166,7 @@ impl<'a> Edit<'a> {
         value: &SecretValue,
         origin: &Origin,
     ) -> Result<(Outcome, u32)> {
+        check_origin(key, origin)?;
         let sid = self.scope_id();
         let (outcome, meta, id) = match self.find(key)? {
             Some(i) => {

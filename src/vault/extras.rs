@@ -1,5 +1,6 @@
 //! The vault's own sealed records beside the secrets (`extras`, schema 3): its age X25519
-//! identity, made on first use, and the list of places where `export -o` wrote plaintext.
+//! identity, made on first use, and the list of places where `export -o` wrote plaintext;
+//! also its signing key, trusted senders and env allowances (kept by [`super::trust`]).
 //! Every row is sealed for its id, and all of them are under one MAC kept in the header,
 //! so a row added, removed, swapped or rolled back is an integrity error.
 
@@ -25,14 +26,20 @@ pub struct ExportRecord {
     pub scope: String,
 }
 
-/// A decoded extra record. The first byte of a body says which: `I` identity, `E` export.
-enum Extra {
+/// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
+/// `S` signing key, `T` trusted sender, `A` env allowance of a scope.
+pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
+    Signing(Zeroizing<Vec<u8>>),
+    /// A [`super::trust::TrustedSender`] as JSON (parsed there: no import cycle).
+    Trust(Vec<u8>),
+    /// A [`super::allowance::EnvAllowance`] as JSON.
+    Allow(Vec<u8>),
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.
-fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>> {
+pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>> {
     let rows = tx.sealed_rows(Sealed::Extras)?;
     let ok = match &h.extras_mac {
         None => rows.is_empty(),
@@ -53,6 +60,9 @@ fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>>
                 Extra::Identity(SecretString::from(s.to_string()))
             }
             Some((b'E', rest)) => Extra::Export(serde_json::from_slice(rest).map_err(|_| bad())?),
+            Some((b'S', rest)) => Extra::Signing(Zeroizing::new(rest.to_vec())),
+            Some((b'T', rest)) => Extra::Trust(rest.to_vec()),
+            Some((b'A', rest)) => Extra::Allow(rest.to_vec()),
             _ => return Err(bad()),
         };
         out.push((row, extra));
@@ -62,17 +72,35 @@ fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRow, Extra)>>
 
 /// Adds one sealed row, moves the extras MAC, appends `event` and writes the header.
 fn add(tx: &Tx<'_>, keys: &Keys, h: &mut Header, plain: &[u8], event: &Event) -> Result<()> {
+    change(tx, keys, h, &[], Some(plain), event)
+}
+
+/// Removes the rows `remove`, adds one sealed row of `plain` (if any), moves the extras
+/// MAC, appends `event` and writes the header.
+pub(super) fn change(
+    tx: &Tx<'_>,
+    keys: &Keys,
+    h: &mut Header,
+    remove: &[i64],
+    plain: Option<&[u8]>,
+    event: &Event,
+) -> Result<()> {
+    for id in remove {
+        tx.delete_sealed(Sealed::Extras, *id)?;
+    }
     let mut rows = tx.sealed_rows(Sealed::Extras)?;
-    let id = h.next_record;
-    h.next_record += 1;
-    let row = SealedRow {
-        id,
-        body: keys.seal(Place::Extra(id), Field::Value, plain),
-    };
-    tx.put_sealed(Sealed::Extras, &row)?;
-    rows.push(row);
+    if let Some(plain) = plain {
+        let id = h.next_record;
+        h.next_record += 1;
+        let row = SealedRow {
+            id,
+            body: keys.seal(Place::Extra(id), Field::Value, plain),
+        };
+        tx.put_sealed(Sealed::Extras, &row)?;
+        rows.push(row);
+        h.encryptions += 1;
+    }
     h.extras_mac = Some(keys.sealed_mac(Sealed::Extras, &rows));
-    h.encryptions += 1;
     audit::append_with_pending(tx, keys, h, event, now())?;
     h.scopes_mac = keys.header_mac(h);
     tx.put_header(h)
@@ -86,7 +114,7 @@ impl Vault {
             let h = state::header(tx, keys)?;
             Ok(load(tx, keys, &h)?.into_iter().find_map(|(_, x)| match x {
                 Extra::Identity(s) => Some(s),
-                Extra::Export(_) => None,
+                _ => None,
             }))
         })?;
         let secret = match found {
@@ -96,7 +124,7 @@ impl Vault {
                 let existing = load(tx, keys, &h)?;
                 if let Some(s) = existing.into_iter().find_map(|(_, x)| match x {
                     Extra::Identity(s) => Some(s),
-                    Extra::Export(_) => None,
+                    _ => None,
                 }) {
                     return Ok(s);
                 }
@@ -154,7 +182,7 @@ impl Vault {
                 .into_iter()
                 .filter_map(|(_, x)| match x {
                     Extra::Export(e) => Some(e),
-                    Extra::Identity(_) => None,
+                    _ => None,
                 })
                 .collect())
         })

@@ -12,17 +12,8 @@ use crate::model::{KeyName, Scope};
 use crate::rotation::{Change, Rotation, VersionInfo};
 use crate::secret::SecretValue;
 
-/// The longest note or URL kept with a version.
-const MAX_TEXT: usize = 2048;
-
 fn check_text(what: &str, text: Option<&str>) -> Result<()> {
-    match text {
-        Some(t) if t.len() > MAX_TEXT || t.chars().any(char::is_control) => Err(Error::invalid(
-            format!("the {what} is longer than {MAX_TEXT} bytes or holds control characters"),
-            format!("give a shorter {what} on one line"),
-        )),
-        _ => Ok(()),
-    }
+    text.map_or(Ok(()), |t| crate::text::check(what, t))
 }
 
 impl Vault {

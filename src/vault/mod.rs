@@ -12,10 +12,13 @@
 //! - `history.rs` (rotate, history, rollback), `policy.rs` (rotation policies);
 //! - `audit.rs`: the tamper-evident audit log;
 //! - `extras.rs`: the vault's own sealed records (its age identity, export records);
-//! - `bundle.rs`: scopes in and out of bundles (`share`, `receive`);
+//! - `trust.rs`: its signing key, trusted teammates and who sent a bundle; `allowance.rs`:
+//!   the dangerous env names allowed for `run` per scope (both sealed in `extras`);
+//! - `bundle.rs`: scopes in and out of bundles (`share`, `receive`), previews of incoming keys;
 //! - `scan.rs`: the leak scanner's automaton over every value;
 //! - `remotes.rs` (team remotes and sync states) and `push_pull.rs` (push, pull, status).
 
+mod allowance;
 mod audit;
 mod bundle;
 mod codec;
@@ -30,22 +33,29 @@ mod remotes;
 mod scan;
 mod slots;
 mod state;
+mod trust;
 mod versions;
 
-pub use bundle::Preview;
+pub use allowance::EnvAllowance;
+pub use bundle::{KeyChange, Preview, Provenance};
 pub use edit::Outcome;
 pub use extras::ExportRecord;
+pub use push_pull::PullPreview;
 pub use rekey::Rekeyed;
 pub use slots::KEYCHAIN_SLOT;
+pub use trust::{Acceptance, Sender, TrustedSender, check_trust_name};
 
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
 use crate::model::{EnvSummary, ImportReport, KeyName, ProjectSummary, Scope, SecretMeta};
 use crate::secret::{SecretValue, VaultKey};
-use crate::store::{Slot, Store, Table};
+use crate::store::{Slot, Store, Table, Tx};
 use edit::Edit;
 use keys::Keys;
 use std::path::Path;
+
+/// Sees a scope's key names inside an export's transaction, before any value is opened.
+pub(crate) type NameGate<'a> = &'a dyn Fn(&Tx<'_>, &Keys, &[KeyName]) -> Result<()>;
 
 /// An unlocked vault.
 pub struct Vault {
@@ -164,18 +174,30 @@ impl Vault {
         scope: &Scope,
         kind: EventKind,
     ) -> Result<Vec<(KeyName, SecretValue)>> {
+        self.export_gated(scope, kind, &|_, _, _| Ok(()))
+    }
+
+    /// [`Vault::export_for`], but `gate` sees the key names first (in the same
+    /// transaction, before any value is opened); its error stops the export, unrecorded.
+    pub(crate) fn export_gated(
+        &mut self,
+        scope: &Scope,
+        kind: EventKind,
+        gate: NameGate<'_>,
+    ) -> Result<Vec<(KeyName, SecretValue)>> {
         let keys = &self.keys;
         self.store.write_relaxed(|tx| {
             let (mut snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
-            let mut out = recs
+            let names = recs
                 .iter()
-                .map(|r| {
-                    Ok((
-                        state::open_name(keys, Table::Secrets, r)?,
-                        state::open_value(keys, Table::Secrets, r)?,
-                    ))
-                })
+                .map(|r| state::open_name(keys, Table::Secrets, r))
+                .collect::<Result<Vec<_>>>()?;
+            gate(tx, keys, &names)?;
+            let mut out = names
+                .into_iter()
+                .zip(&recs)
+                .map(|(name, r)| Ok((name, state::open_value(keys, Table::Secrets, r)?)))
                 .collect::<Result<Vec<_>>>()?;
             out.sort_by(|a, b| a.0.cmp(&b.0));
             let event = Event::new(kind).scope(scope);

@@ -14,9 +14,42 @@ use crate::kv::client::Client;
 use crate::kv::payload::{Entry, KeyMeta, pairs};
 use crate::kv::plan::{self, Base, KeyDiff, PullAction, PushAction, Resolution, State, SyncReport};
 use crate::kv::{Access, RemoteConfig};
-use crate::model::Scope;
+use crate::model::{KeyName, Scope};
 use crate::rotation::Change;
 use crate::store::{Record, Table, Tx};
+
+/// What a pull would do to a scope: keys added or changed (with hints, never values) and
+/// keys removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PullPreview {
+    /// Keys added or changed.
+    pub changes: Vec<super::KeyChange>,
+    /// Keys the remote no longer has.
+    pub removed: Vec<KeyName>,
+}
+
+impl PullPreview {
+    fn between(ours: &[Entry], theirs: &[Entry]) -> PullPreview {
+        let changes = theirs
+            .iter()
+            .filter_map(|t| {
+                let old = ours.iter().find(|o| o.key == t.key).map(|o| &o.value);
+                super::KeyChange::of(&t.key, old, &t.value, t.meta.note.as_deref())
+            })
+            .collect();
+        let removed = ours
+            .iter()
+            .filter(|o| !theirs.iter().any(|t| t.key == o.key))
+            .map(|o| o.key.clone())
+            .collect();
+        PullPreview { changes, removed }
+    }
+
+    /// Whether the pull changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.removed.is_empty()
+    }
+}
 
 fn entries_of(keys: &super::keys::Keys, recs: &[Record]) -> Result<Vec<Entry>> {
     let mut out = recs
@@ -205,6 +238,20 @@ impl Vault {
         access: &Access,
         resolution: Option<Resolution>,
     ) -> Result<SyncReport> {
+        self.pull_gated(remote, scope, access, resolution, &mut |_, _| Ok(true))
+    }
+
+    /// [`Vault::pull`], but before anything is written `gate` sees what the pull would add,
+    /// change and remove (never values) and says whether it lands; a refusal leaves the
+    /// vault untouched (the report's action is `declined`), an error stops the pull.
+    pub fn pull_gated(
+        &mut self,
+        remote: Option<&str>,
+        scope: &Scope,
+        access: &Access,
+        resolution: Option<Resolution>,
+        gate: &mut dyn FnMut(&Scope, &PullPreview) -> Result<bool>,
+    ) -> Result<SyncReport> {
         let (config, base, local) = self.sync_start(remote, scope)?;
         let client = Client::new(&config, access)?;
         let fetched = client.read(&config.path(scope))?;
@@ -257,6 +304,11 @@ impl Vault {
                 return Err(conflict(&config, scope, st, ours, Some(&theirs), fix));
             }
             PullAction::Apply => {
+                let preview = PullPreview::between(local.as_deref().unwrap_or(&[]), &theirs);
+                if !preview.is_empty() && !gate(scope, &preview)? {
+                    report.action = "declined";
+                    return Ok(report);
+                }
                 report.action = "pulled";
                 self.apply(
                     &config.name,

@@ -317,7 +317,7 @@ impl Vault {
             .collect::<Result<_>>()?;
         for p in self.projects()? {
             for e in p.environments {
-                scopes.push(Scope::parse(&format!("{}/{}", p.project, e.name))?);
+                scopes.push(Scope::parse_stored(&format!("{}/{}", p.project, e.name))?);
             }
         }
         scopes.sort();

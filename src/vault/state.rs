@@ -110,7 +110,7 @@ impl Snapshot {
                 let name = keys.open(Place::Scope(row.id), Field::Name, &row.name)?;
                 let text = std::str::from_utf8(&name)
                     .map_err(|_| Error::integrity("a scope name is not UTF-8"))?;
-                let scope = Scope::parse(text)
+                let scope = Scope::parse_stored(text)
                     .map_err(|_| Error::integrity("a scope name is malformed"))?;
                 if keys.scope_index(text) != row.idx {
                     return Err(Error::integrity("a scope's name does not match its index"));
@@ -176,7 +176,7 @@ fn checked_name(keys: &Keys, r: &Record, text: &str) -> Result<KeyName> {
     if keys.key_index(r.scope_id, text) != r.idx {
         return Err(Error::integrity("a key's name does not match its index"));
     }
-    KeyName::new(text).map_err(|_| Error::integrity("a key name is malformed"))
+    KeyName::stored(text).map_err(|_| Error::integrity("a key name is malformed"))
 }
 
 /// The record's value.

@@ -67,6 +67,8 @@ pub fn prefix(test: &str) -> String {
 pub struct Dev {
     pub env: Env,
     pub token: String,
+    /// The server's address, given as VAULT_ADDR so that VAULT_TOKEN is used for it.
+    pub addr: String,
 }
 
 impl Dev {
@@ -74,6 +76,7 @@ impl Dev {
         let dev = Dev {
             env: Env::new(),
             token: token.to_string(),
+            addr: addr.to_string(),
         };
         dev.cmd()
             .args([
@@ -84,18 +87,15 @@ impl Dev {
         dev
     }
 
-    /// The binary with this developer's vault and token, and no other VAULT_* variable.
+    /// The binary with this developer's vault, token and server address, and no other
+    /// VAULT_* variable.
     pub fn cmd(&self) -> Command {
         let mut c = self.env.cmd();
-        for var in [
-            "VAULT_ADDR",
-            "VAULT_NAMESPACE",
-            "VAULT_CACERT",
-            "VAULT_SKIP_VERIFY",
-        ] {
+        for var in ["VAULT_NAMESPACE", "VAULT_CACERT", "VAULT_SKIP_VERIFY"] {
             c.env_remove(var);
         }
         c.env("VAULT_TOKEN", &self.token);
+        c.env("VAULT_ADDR", &self.addr);
         c
     }
 

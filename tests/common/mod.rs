@@ -5,9 +5,11 @@ pub mod audit;
 pub mod bao;
 pub mod cli;
 pub mod crash;
+pub mod fake_http;
 pub mod keychain;
 pub mod parsers;
 pub mod tmux;
+pub mod traps;
 pub mod x11;
 
 use devvault::crypto::KdfParams;

@@ -3,7 +3,7 @@
 
 use super::super::dialog::{Confirm, Dialog};
 use super::super::layout;
-use super::super::views::step;
+use super::super::lists::step;
 use super::{Action, App, Effect, Focus};
 
 impl App {

@@ -4,7 +4,7 @@
 use super::super::dialog::{Confirm, Dialog, FormKind};
 use super::super::input::{Edit, SecretInput};
 use super::super::layout;
-use super::super::views::{AuditView, HistoryView, step};
+use super::super::lists::{AuditView, HistoryView, step};
 use super::{Action, App, Clip, Effect, FilterState, Focus, Msg, Revealed};
 
 /// How many days back the audit view goes.

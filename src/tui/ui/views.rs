@@ -2,8 +2,8 @@
 //! with what made each, its note, and a revealed old value) and the audit log.
 
 use super::super::app::App;
+use super::super::lists::{AuditView, HistoryView};
 use super::super::theme::Theme;
-use super::super::views::{AuditView, HistoryView};
 use super::devvault_age;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
