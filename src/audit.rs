@@ -60,6 +60,14 @@ pub enum EventKind {
     Identity,
     /// Every value was read to search files for leaks (`scan`).
     Scan,
+    /// A scope was removed (`scope rm`; its history purged with `--purge`).
+    ScopeRm,
+    /// A scope was renamed (`scope mv`).
+    ScopeMv,
+    /// A scope's keys were copied into another (`scope cp`).
+    ScopeCp,
+    /// A key was renamed (`mv`).
+    Mv,
 }
 
 impl EventKind {
@@ -90,6 +98,10 @@ impl EventKind {
             EventKind::Receive => "receive",
             EventKind::Identity => "identity",
             EventKind::Scan => "scan",
+            EventKind::ScopeRm => "scope-rm",
+            EventKind::ScopeMv => "scope-mv",
+            EventKind::ScopeCp => "scope-cp",
+            EventKind::Mv => "mv",
         }
     }
 }

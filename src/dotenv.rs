@@ -23,6 +23,8 @@ pub struct Entry {
     pub value: SecretValue,
     /// 1-based line where the binding (its key) starts.
     pub line: usize,
+    /// The key was bound more than once in the file (the last binding won).
+    pub repeated: bool,
 }
 
 /// Parses a `.env` file with python-dotenv's grammar plus npm dotenv's backtick quotes.
@@ -47,10 +49,16 @@ pub fn parse(src: &str, origin: &str) -> Result<Vec<Entry>> {
             Some(&i) => {
                 entries[i].value = value;
                 entries[i].line = line;
+                entries[i].repeated = true;
             }
             None => {
                 index.insert(key.as_str().to_string(), entries.len());
-                entries.push(Entry { key, value, line });
+                entries.push(Entry {
+                    key,
+                    value,
+                    line,
+                    repeated: false,
+                });
             }
         }
     }
@@ -324,3 +332,18 @@ impl Cursor<'_> {
 
 #[cfg(test)]
 mod tests;
+
+/// The comment lines right above 1-based `line` of `src` (no blank line between), without
+/// their `#`, in order: `.env.example`'s explanation of a key, or an imported key's note.
+pub fn comments_above(src: &str, line: usize) -> Vec<String> {
+    let lines: Vec<&str> = src.lines().take(line.saturating_sub(1)).collect();
+    let mut out: Vec<String> = lines
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim().to_string())
+        .collect();
+    out.reverse();
+    out
+}

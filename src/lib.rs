@@ -17,6 +17,7 @@ pub mod cli;
 pub mod crypto;
 pub mod dangerous;
 pub mod dotenv;
+pub mod duration;
 pub mod error;
 #[cfg(feature = "cli")]
 pub mod flows;
@@ -39,6 +40,6 @@ pub mod vault;
 
 pub use error::{Error, Result};
 pub use format::ExportFormat;
-pub use model::{KeyName, Scope, SecretMeta};
+pub use model::{EnvName, KeyName, ProjectName, Scope, ScopeDiff, SecretMeta, Target};
 pub use secret::{Passphrase, SecretValue, VaultKey};
 pub use vault::Vault;

@@ -171,6 +171,61 @@ impl std::str::FromStr for Scope {
     }
 }
 
+/// Whether a new project or environment name `new` looks like a typo of `existing`: at most
+/// two edits apart (an insertion, deletion, substitution, or a swap of two neighbouring
+/// letters each counts one: the optimal string alignment distance), and fewer edits than
+/// the shorter name has letters (so `qa` is not a typo of `ci`).
+pub fn is_near_name(new: &str, existing: &str) -> bool {
+    if new == existing {
+        return false;
+    }
+    let d = strsim::osa_distance(new, existing);
+    d <= 2 && d < new.chars().count().min(existing.chars().count())
+}
+
+/// What a scope command acts on: one environment (`PROJECT/ENV`) or a whole project
+/// (`PROJECT`, no `/`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One environment.
+    Scope(Scope),
+    /// Every environment of a project.
+    Project(ProjectName),
+}
+
+impl Target {
+    /// Parses `PROJECT` (the whole project) or `PROJECT/ENV`.
+    pub fn parse(s: &str) -> Result<Self> {
+        if s.contains('/') {
+            Ok(Target::Scope(Scope::parse(s)?))
+        } else {
+            Ok(Target::Project(ProjectName::new(s)?))
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Scope(s) => write!(f, "{s}"),
+            Target::Project(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+/// Two scopes compared by key name and value (`scope diff`); values are never returned.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ScopeDiff {
+    /// Keys only in the first.
+    pub only_in_a: Vec<String>,
+    /// Keys only in the second.
+    pub only_in_b: Vec<String>,
+    /// Keys in both with different values.
+    pub different: Vec<String>,
+    /// Keys in both with the same value.
+    pub same: Vec<String>,
+}
+
 /// What is known about a secret besides its value. Times are Unix seconds.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct SecretMeta {
@@ -252,6 +307,31 @@ mod tests {
         assert!(KeyName::new("a.b-c_D9").is_ok());
         assert!(KeyName::new("").is_err());
         assert!(KeyName::new("A B").is_err());
+    }
+
+    #[test]
+    fn near_names_are_typos() {
+        assert!(is_near_name("prdo", "prod"));
+        assert!(is_near_name("rpeo", "repo"));
+        assert!(is_near_name("stagign", "staging"));
+        assert!(is_near_name("prd", "prod"));
+        assert!(!is_near_name("prod", "prod"));
+        assert!(!is_near_name("qa", "ci"));
+        assert!(!is_near_name("staging", "prod"));
+        assert!(!is_near_name("billing", "shop"));
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(
+            Target::parse("app").unwrap(),
+            Target::Project(ProjectName::new("app").unwrap())
+        );
+        assert!(matches!(
+            Target::parse("app/prod").unwrap(),
+            Target::Scope(_)
+        ));
+        assert!(Target::parse("App").is_err());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! `6m`). What [`crate::Vault`] returns from `history`, `stale` and `policy`; no I/O and no
 //! secret value here (values of old versions come only from `Vault::history_value`).
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{KeyName, Scope};
 use serde::{Deserialize, Serialize};
 
@@ -121,33 +121,11 @@ pub fn overdue_days(updated: i64, max_age: u64, now: i64) -> Option<u64> {
     (age > max_age).then(|| (age - max_age) / DAY)
 }
 
-/// Parses a maximum age: a whole number of days (`30d`), weeks (`12w`) or months of 30 days
-/// (`6m`), from one day to ten years.
+/// Parses a maximum age in the one duration grammar ([`crate::duration`]): e.g. `30d`,
+/// `12w`, `6mo` or `1y`, from one day to ten years. Stored as seconds, so a policy set
+/// before this grammar keeps its meaning.
 pub fn parse_max_age(s: &str) -> Result<u64> {
-    let bad = |why: &str| {
-        Error::invalid(
-            format!("invalid maximum age `{}`{why}", s.escape_debug()),
-            "write a whole number of days, weeks or months (30 days), e.g. `30d`, `12w` or `6m`",
-        )
-    };
-    let t = s.trim();
-    let unit = t.chars().last().ok_or_else(|| bad(""))?;
-    let days_per = match unit {
-        'd' | 'D' => 1,
-        'w' | 'W' => 7,
-        'm' | 'M' => 30,
-        _ => return Err(bad("")),
-    };
-    let num = &t[..t.len() - 1];
-    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(bad(""));
-    }
-    let n: u64 = num.parse().map_err(|_| bad(": too long"))?;
-    let secs = n
-        .checked_mul(days_per * DAY)
-        .filter(|s| (DAY..=MAX_MAX_AGE).contains(s))
-        .ok_or_else(|| bad(": choose from 1 day to 10 years"))?;
-    Ok(secs)
+    crate::duration::parse_within(s, DAY, MAX_MAX_AGE, "1 day and 10 years")
 }
 
 /// A maximum age in whole days (`30d`), or weeks when it is a whole number of them (`12w`).
@@ -162,14 +140,19 @@ pub fn format_max_age(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn max_ages_parse_in_days_weeks_and_months() {
         assert_eq!(parse_max_age("30d").unwrap(), 30 * DAY);
         assert_eq!(parse_max_age("12w").unwrap(), 84 * DAY);
-        assert_eq!(parse_max_age("6m").unwrap(), 180 * DAY);
-        assert_eq!(parse_max_age(" 1D ").unwrap(), DAY);
-        assert_eq!(parse_max_age("120m").unwrap(), 3600 * DAY);
+        assert_eq!(parse_max_age("6mo").unwrap(), 180 * DAY);
+        assert_eq!(parse_max_age(" 1d ").unwrap(), DAY);
+        assert_eq!(parse_max_age("120mo").unwrap(), 3600 * DAY);
+        assert!(
+            parse_max_age("15m").is_err(),
+            "15m is 15 minutes, below a day"
+        );
     }
 
     #[test]
@@ -183,7 +166,7 @@ mod tests {
             "3.5w",
             "30 d",
             "0d",
-            "122m",
+            "122mo",
             "99999999999999999999d",
             "1e3d",
             "30dd",
@@ -192,7 +175,7 @@ mod tests {
             let msg = e.to_string();
             assert!(matches!(e, Error::InvalidInput { .. }), "{bad}");
             assert!(msg.contains(&format!("`{bad}`")), "{msg}");
-            assert!(msg.contains("`30d`, `12w` or `6m`"), "{msg}");
+            assert!(msg.contains("`6mo`"), "{msg}");
         }
     }
 
@@ -200,7 +183,7 @@ mod tests {
     fn max_ages_print_in_days_or_weeks() {
         assert_eq!(format_max_age(DEFAULT_MAX_AGE), "90d");
         assert_eq!(format_max_age(14 * DAY), "2w");
-        assert_eq!(format_max_age(parse_max_age("6m").unwrap()), "180d");
+        assert_eq!(format_max_age(parse_max_age("6mo").unwrap()), "180d");
         assert_eq!(format_max_age(parse_max_age("12w").unwrap()), "12w");
         assert_eq!(format_max_age(90), "90s");
     }

@@ -814,7 +814,7 @@ fn a_70000_byte_name_from_a_bundle_or_an_import_is_refused_without_a_panic() {
         .args(["set", &format!("{p}/dev"), "K"])
         .write_stdin("v")
         .assert()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("longer than 64"));
     for cmd in [&["ls", "myapp/dev"][..], &["audit"][..]] {
         let out = b.cmd().args(cmd).output().unwrap();
@@ -864,7 +864,7 @@ fn a_vault_holding_names_from_before_the_limits_still_opens_lists_and_exports() 
         .args(["set", "myapp/dev", &format!("{long_key}X")])
         .write_stdin("v")
         .assert()
-        .code(1);
+        .code(2);
     e.cmd()
         .args(["rm", "myapp/dev", &long_key])
         .assert()

@@ -67,7 +67,11 @@ fn no_terminal_and_no_source_names_the_options() {
         .output()
         .expect("setsid (util-linux) is needed: apt-get install util-linux");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a locked vault with no source exits 3: {err}"
+    );
     for source in [
         "DEVVAULT_PASSPHRASE_FILE",
         "DEVVAULT_PASSPHRASE_COMMAND",

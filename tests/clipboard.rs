@@ -170,7 +170,7 @@ fn copy_without_a_display_fails_clearly_and_prints_no_value() {
             predicate::str::contains("DISPLAY").and(predicate::str::contains("WAYLAND_DISPLAY")),
         )
         .stderr(predicate::str::contains("canary").not());
-    for (flag, var) in [(Some("0s"), None), (None, Some("0"))] {
+    for (flag, var) in [(Some("0s"), None), (None, Some("0s"))] {
         let mut cmd = env.cmd();
         cmd.args(["get", "myapp", "API_TOKEN", "--copy"]);
         if let Some(f) = flag {

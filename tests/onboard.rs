@@ -53,7 +53,7 @@ fn onboard_lists_then_fills_the_missing_keys() {
         .assert()
         .code(1)
         .stdout("NEED_ONE\nNEED_TWO\nSKIPPED\n")
-        .stderr(predicate::str::contains("3 key(s)"));
+        .stderr(predicate::str::contains("3 keys"));
     // --stdin: one value a line in that order; an empty line skips.
     e.cmd()
         .args(["onboard", "--stdin"])

@@ -372,6 +372,7 @@ fn a_hostile_fsmonitor_never_runs() {
         .assert()
         .success();
     let _ = e.cmd().current_dir(&repo).arg("doctor").assert();
+    let _ = e.cmd().current_dir(&repo).args(["scan", "."]).assert();
     let _ = e
         .cmd()
         .current_dir(&repo)
@@ -407,4 +408,134 @@ fn utf16_and_utf32_files_are_scanned() {
             "{f} not found in {stdout}"
         );
     }
+}
+
+#[test]
+fn plain_values_ignored_files_allow_comments_and_own_exports_are_not_leaks() {
+    let e = env();
+    e.set(&["myapp/dev", "NODE_ENV"], "development");
+    e.set(&["myapp/dev", "APP_NAME"], "Acme Billing");
+    e.set(&["myapp/dev", "LOG_LEVEL_NAME"], "verbose-logging-7");
+    let repo = e.work().join("r");
+    std::fs::create_dir(&repo).unwrap();
+    assert!(git(&repo, &["init", "-q"]).status.success());
+    std::fs::write(
+        repo.join("README.md"),
+        "See the development setup guide.\nAcme Billing is our app.\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join(".gitignore"), ".env\n").unwrap();
+    std::fs::write(repo.join("hand.env"), format!("T={VALUE}\n")).unwrap();
+    // Plain words are not matched by default; --include-plain matches them.
+    e.cmd()
+        .args(["scan", "--include-plain"])
+        .arg(repo.join("README.md"))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("NODE_ENV"));
+    std::fs::remove_file(repo.join("hand.env")).unwrap();
+    e.cmd().arg("scan").arg(&repo).assert().success();
+    // devvault's own export, git-ignored: skipped; with --include-ignored, named as its own.
+    e.cmd()
+        .current_dir(&repo)
+        .args(["export", "myapp", "-o", ".env"])
+        .assert()
+        .success();
+    e.cmd()
+        .current_dir(&repo)
+        .args(["scan", "."])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 git-ignored file not scanned"));
+    e.cmd()
+        .current_dir(&repo)
+        .args(["scan", ".", "--include-ignored"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "devvault's own export of myapp/dev",
+        ));
+    // An allow comment and the ignore file.
+    std::fs::write(
+        repo.join("fixture.py"),
+        format!("T = '{VALUE}'  # devvault:allow\n"),
+    )
+    .unwrap();
+    std::fs::write(repo.join("notes.txt"), "level verbose-logging-7\n").unwrap();
+    e.cmd().arg("scan").arg(&repo).assert().code(1).stdout(
+        predicate::str::contains("notes.txt:1: LOG_LEVEL_NAME")
+            .and(predicate::str::contains("fixture.py").not()),
+    );
+    std::fs::write(repo.join(".devvault-scan-ignore"), "key LOG_LEVEL_NAME\n").unwrap();
+    e.cmd().arg("scan").arg(&repo).assert().success();
+    std::fs::write(repo.join(".devvault-scan-ignore"), "path notes.txt\n").unwrap();
+    e.cmd().arg("scan").arg(&repo).assert().success();
+}
+
+#[test]
+fn the_hook_says_it_is_devvault_and_how_to_unlock_or_bypass() {
+    let e = env();
+    let repo = e.work().join("hooked");
+    std::fs::create_dir(&repo).unwrap();
+    assert!(git(&repo, &["init", "-q"]).status.success());
+    e.cmd()
+        .args(["scan", "--install-hook"])
+        .arg(&repo)
+        .assert()
+        .success();
+    std::fs::write(repo.join("ok.txt"), "fine\n").unwrap();
+    git(&repo, &["add", "ok.txt"]);
+    // A GUI git client: no terminal, no passphrase source.
+    let out = Command::new("setsid")
+        .args(["git", "-C"])
+        .arg(&repo)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "commit",
+            "-qm",
+            "x",
+        ])
+        .env("HOME", e.dir.path())
+        .env_remove("DEVVAULT_PASSPHRASE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.starts_with("devvault pre-commit:"), "{said}");
+    for needle in ["devvault unlock --for 8h", "keychain enable", "--no-verify"] {
+        assert!(said.contains(needle), "{said}");
+    }
+}
+
+#[test]
+fn a_key_marked_not_secret_is_left_alone() {
+    let e = env();
+    e.set(&["myapp/dev", "PUBLIC_URL"], "https://acme.example/app-1");
+    let dir = e.work().join("m");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("site.md"),
+        "Visit https://acme.example/app-1 today.\n",
+    )
+    .unwrap();
+    e.cmd().arg("scan").arg(&dir).assert().code(1);
+    e.cmd()
+        .args(["mark", "myapp/dev", "PUBLIC_URL", "--not-secret"])
+        .assert()
+        .success();
+    e.cmd().arg("scan").arg(&dir).assert().success();
+    e.cmd()
+        .args(["mark", "myapp/dev", "PUBLIC_URL", "--secret"])
+        .assert()
+        .success();
+    e.cmd().arg("scan").arg(&dir).assert().code(1);
+    e.cmd()
+        .args(["mark", "myapp/dev", "NOPE", "--not-secret"])
+        .assert()
+        .code(4);
+    e.cmd().args(["audit", "verify"]).assert().success();
 }

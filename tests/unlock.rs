@@ -184,11 +184,16 @@ fn a_timed_session_unlock_expires() {
     std::thread::sleep(
         Duration::from_secs(2).saturating_sub(start.elapsed()) + Duration::from_millis(1200),
     );
+    // Expired, it says so and when; locked with no source exits 3.
     e.cmd(None)
         .args(["get", "app", "A"])
         .assert()
-        .failure()
-        .stderr(predicate::str::contains("no passphrase"));
+        .code(3)
+        .stderr(
+            predicate::str::contains("no passphrase").and(predicate::str::contains(
+                "session unlock of this vault expired at",
+            )),
+        );
 }
 
 #[test]

@@ -3,7 +3,6 @@
 //! the first bad entry when it was tampered with).
 
 use super::output::date;
-use crate::rotation::parse_max_age;
 use crate::text::Escaped;
 use anyhow::Result;
 use clap::{Args, Subcommand};
@@ -14,7 +13,7 @@ use std::io::Write;
 pub struct Audit {
     #[command(subcommand)]
     action: Option<Action>,
-    /// Only events this recent: e.g. 7d, 2w, 1m (months of 30 days)
+    /// Only events this recent: e.g. 1h, 7d, 2w, 1mo (s, m, h, d, w, mo, y)
     #[arg(long, value_name = "AGE", value_parser = parse_age)]
     since: Option<u64>,
     /// Print JSON
@@ -34,7 +33,7 @@ enum Action {
 }
 
 fn parse_age(s: &str) -> Result<u64, String> {
-    parse_max_age(s).map_err(|e| e.to_string())
+    crate::duration::parse(s).map_err(|e| e.to_string())
 }
 
 impl Audit {

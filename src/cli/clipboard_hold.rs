@@ -18,8 +18,24 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
-/// The hidden subcommand's name.
-const NAME: &str = "__clipboard-hold";
+/// The internal command's name: recognised before clap parses the command line, so it is in
+/// no help, completion or "did you mean" suggestion.
+pub const NAME: &str = "__clipboard-hold";
+
+/// `devvault __clipboard-hold --clear-after SECS`, parsed on its own.
+#[derive(clap::Parser, Debug)]
+#[command(name = NAME)]
+pub struct HoldCli {
+    #[command(flatten)]
+    hold: ClipboardHold,
+}
+
+impl HoldCli {
+    /// Runs the holder.
+    pub fn run(&self) -> Result<()> {
+        self.hold.run()
+    }
+}
 
 /// How long `get --copy` waits for the holder to own the clipboard.
 const READY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -32,7 +48,7 @@ pub struct ClipboardHold {
 }
 
 impl ClipboardHold {
-    pub fn run(&self, _ctx: &super::Ctx) -> Result<()> {
+    pub fn run(&self) -> Result<()> {
         // Read fd 0 unbuffered: std's stdin buffer would keep a copy that is never wiped.
         let stdin = std::io::stdin().as_fd().try_clone_to_owned()?;
         let value = read_secret(std::fs::File::from(stdin))?;

@@ -22,6 +22,9 @@ struct Check {
     status: &'static str,
     what: String,
     fix: Option<String>,
+    /// The file it is about (absolute), so that each file is listed once.
+    #[serde(skip)]
+    file: Option<PathBuf>,
 }
 
 fn problem(what: String, fix: String) -> Check {
@@ -29,6 +32,15 @@ fn problem(what: String, fix: String) -> Check {
         status: "problem",
         what,
         fix: Some(fix),
+        file: None,
+    }
+}
+
+/// A problem about `path`.
+fn problem_at(path: &Path, what: String, fix: String) -> Check {
+    Check {
+        file: std::path::absolute(path).ok(),
+        ..problem(what, fix)
     }
 }
 
@@ -37,6 +49,7 @@ fn ok(what: String) -> Check {
         status: "ok",
         what,
         fix: None,
+        file: None,
     }
 }
 
@@ -44,7 +57,8 @@ fn mode_check(path: &Path, want: u32, out: &mut Vec<Check>) {
     if let Ok(m) = std::fs::metadata(path) {
         let mode = m.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            out.push(problem(
+            out.push(problem_at(
+                path,
                 format!(
                     "{} has mode {mode:o}: other users can read it",
                     path.display()
@@ -113,7 +127,14 @@ impl Doctor {
         };
         // After the unlock: opening the vault is what migrates it (and leaves a backup).
         checks.extend(backup_checks(&path));
-        checks.extend(export_checks(&mut vault)?);
+        let exports = export_checks(&mut vault)?;
+        // A file that is a recorded export is listed once, as the export.
+        checks.retain(|c| {
+            c.file
+                .as_ref()
+                .is_none_or(|f| !exports.iter().any(|e| e.file.as_ref() == Some(f)))
+        });
+        checks.extend(exports);
         drop(vault);
         checks.push(keychain_check(ctx));
         if no_problem_yet && checks.iter().all(|c| c.status == "ok") {
@@ -127,7 +148,10 @@ impl Doctor {
         self.print(checks)?;
         let n = checks.iter().filter(|c| c.status == "problem").count();
         if n > 0 {
-            bail!("doctor found {n} problem(s)");
+            bail!(
+                "doctor found {n} {}",
+                if n == 1 { "problem" } else { "problems" }
+            );
         }
         Ok(())
     }
@@ -168,7 +192,11 @@ fn file_checks(path: &Path) -> Vec<Check> {
                 "add {} to .gitignore (and `git rm --cached` it if committed)",
                 f.display()
             );
-            checks.push(problem(format!("{} is not git-ignored", f.display()), fix));
+            checks.push(problem_at(
+                &f,
+                format!("{} is not git-ignored", f.display()),
+                fix,
+            ));
         }
         mode_check(&f, 0o600, &mut checks);
     }
@@ -193,9 +221,10 @@ fn backup_checks(path: &Path) -> Vec<Check> {
 
 /// Plaintext exports recorded by `export -o` that are still on disk.
 fn export_checks(vault: &mut crate::Vault) -> Result<Vec<Check>> {
-    let mut checks = Vec::new();
-    for e in vault.exports()? {
-        if !e.path.exists() {
+    let mut checks: Vec<Check> = Vec::new();
+    // Newest first, one line per file however often it was exported.
+    for e in vault.exports()?.into_iter().rev() {
+        if !e.path.exists() || checks.iter().any(|c| c.file.as_deref() == Some(&e.path)) {
             continue;
         }
         let ignored = git_ignore_state(&e.path);
@@ -206,8 +235,16 @@ fn export_checks(vault: &mut crate::Vault) -> Result<Vec<Check>> {
             e.path.display(),
         );
         let fix = format!("delete it when done: rm {}", e.path.display());
-        checks.push(problem(what, fix));
-        mode_check(&e.path, 0o600, &mut checks);
+        let mut loose = Vec::new();
+        mode_check(&e.path, 0o600, &mut loose);
+        let fix = match loose.first().and_then(|c| c.fix.as_ref()) {
+            Some(chmod) => format!("{fix} (and it is readable by others: {chmod})"),
+            None => fix,
+        };
+        checks.push(Check {
+            file: Some(e.path.clone()),
+            ..problem(what, fix)
+        });
     }
     Ok(checks)
 }

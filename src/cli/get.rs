@@ -7,6 +7,7 @@ use clap::Args;
 use std::io::Write;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault get [OPTIONS] [SCOPE] <KEY>")]
 pub struct Get {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
@@ -34,7 +35,7 @@ impl Get {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
         // Lenient: a key stored before the length limit can still be read and removed.
-        let key = KeyName::stored(&rest[0])?;
+        let key = super::arg(KeyName::stored(&rest[0]))?;
         if self.copy {
             // Fail on a missing display before asking for a passphrase.
             let mut clipboard = crate::os::clipboard::Clipboard::open()?;
@@ -44,7 +45,9 @@ impl Get {
         let value = ctx.unlock()?.get(&scope, &key)?;
         let mut out = std::io::stdout().lock();
         out.write_all(value.expose_secret().as_bytes())?;
-        if self.newline {
+        // On a terminal the prompt must not run on from the value's last line.
+        let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        if self.newline || (tty && !value.expose_secret().ends_with('\n')) {
             out.write_all(b"\n")?;
         }
         out.flush()?;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::io::Write;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault history [OPTIONS] [SCOPE] <KEY>")]
 pub struct History {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
@@ -35,7 +36,7 @@ impl History {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
         // Lenient: a key stored before the length limit can still be read and removed.
-        let key = KeyName::stored(&rest[0])?;
+        let key = super::arg(KeyName::stored(&rest[0]))?;
         let mut vault = ctx.unlock()?;
         let versions = vault.history(&scope, &key)?;
         let mut rows = Vec::with_capacity(versions.len());

@@ -12,7 +12,8 @@ pub struct Init {
     kdf: KdfArgs,
 }
 
-/// The `--kdf-*` flags of `init` and `passwd`.
+// The `--kdf-*` flags of `init` and `passwd` (a plain comment: a doc comment here would
+// replace the help text of every command that flattens it).
 #[derive(Args, Debug)]
 pub struct KdfArgs {
     /// Argon2id memory, e.g. 64MiB or 1GiB (floor 19MiB)

@@ -29,7 +29,7 @@ struct LinkFile {
 
 impl Link {
     pub fn run(&self, _ctx: &super::Ctx) -> Result<()> {
-        let scope = Scope::parse(&self.scope)?;
+        let scope = super::arg(Scope::parse(&self.scope))?;
         let text = format!(
             "# devvault: the vault scope this directory uses. Safe to commit: holds no secret.\nscope = \"{scope}\"\n"
         );
@@ -52,7 +52,7 @@ impl Link {
 pub fn find_scope() -> Result<Scope> {
     let cwd = std::env::current_dir()?;
     match nearest(&cwd) {
-        Some(path) => read(&path),
+        Some(path) => super::local_env::apply(&path, read(&path)?),
         None => bail!(super::UsageError(format!(
             "no scope given and no {FILE} in {} or its parents up to the repository root or home directory; run `devvault link PROJECT[/ENV]` in your repository, or name the scope",
             cwd.display()
@@ -115,6 +115,24 @@ fn read(path: &Path) -> Result<Scope> {
         )
     })?;
     Scope::parse(&file.scope).with_context(|| format!("{}: scope", path.display()))
+}
+
+/// A project named alone (`run staging -- ..`) that is not found, in a linked repository:
+/// the not-found error suggests the linked project's environment (`repo/staging`) instead.
+pub fn suggest_linked_env(given: Option<&str>, err: crate::Error) -> crate::Error {
+    let (Some(given), crate::Error::NotFound { what, .. }) = (given, &err) else {
+        return err;
+    };
+    if given.contains('/') || !what.starts_with("project `") {
+        return err;
+    }
+    match find_scope() {
+        Ok(linked) if linked.project.as_str() != given => crate::Error::NotFound {
+            what: what.clone(),
+            suggestion: Some(format!("{}/{given}", linked.project)),
+        },
+        _ => err,
+    }
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ impl Lock {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let locked = ctx.open_locked()?;
         let had = crate::os::session::forget(&locked.id_hex()).unwrap_or(false);
+        let mut st = crate::os::prompt_state::load(locked.path());
+        st.session_ends = None;
+        crate::os::prompt_state::save(locked.path(), st);
         if had {
             eprintln!(
                 "locked {}: the session key is gone",

@@ -6,11 +6,14 @@ mod allow_env;
 mod audit;
 mod clipboard_hold;
 mod completions;
+mod confirm;
+mod creation;
 mod doctor;
 mod example;
 mod export;
 mod generator;
 mod get;
+mod hidden;
 mod history;
 mod identity;
 mod import;
@@ -18,8 +21,11 @@ mod incoming;
 mod init;
 mod keychain;
 mod link;
+mod local_env;
 mod lock;
 mod ls;
+mod mark;
+mod mv;
 mod onboard;
 mod output;
 mod passwd;
@@ -35,6 +41,8 @@ mod rollback;
 mod rotate;
 mod run;
 mod scan;
+mod scope;
+mod select;
 mod set;
 mod share;
 mod stale;
@@ -51,6 +59,21 @@ use std::process::ExitCode;
 /// The `devvault` command: parse the arguments, run the command, print an error as
 /// `error: ...` and map it to the documented exit code (a closed stdout pipe is success).
 pub fn main() -> ExitCode {
+    // The internal clipboard holder (`get --copy` starts it) is recognised before clap, so
+    // it is in no help, completion or "did you mean" suggestion.
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == clipboard_hold::NAME)
+    {
+        let hold = clipboard_hold::HoldCli::parse_from(std::env::args_os().skip(1));
+        return match hold.run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: {err:#}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let cli = Cli::parse();
     match cli.run() {
         Ok(code) => code,
@@ -91,6 +114,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     allow_expensive_kdf: bool,
 
+    /// With no command: lock the terminal UI after this long without a key press (e.g. 5m)
+    #[arg(long, value_name = "DURATION")]
+    lock_after: Option<String>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -116,6 +143,10 @@ enum Command {
     Get(get::Get),
     /// Delete a key (its versions are kept in history until --purge)
     Rm(rm::Rm),
+    /// Rename a key, with its history and policy
+    Mv(mv::Mv),
+    /// Remove, rename, copy or compare scopes: `scope rm|mv|cp|diff`
+    Scope(scope::ScopeCmd),
     /// Load a .env file (`-` = stdin); reports added / changed / unchanged per key
     Import(import::Import),
     /// Print a scope as dotenv, shell, json, yaml, docker or k8s, or write it to a file
@@ -167,13 +198,12 @@ enum Command {
     AllowEnv(allow_env::AllowEnv),
     /// Find the vault's values in files and git history (file:line, key, scope; never values)
     Scan(scan::Scan),
+    /// Mark a key as not secret (the scan leaves its value alone), or as secret again
+    Mark(mark::Mark),
     /// Check for leaks around the vault: .env files, file modes, plaintext exports, keychain
     Doctor(doctor::Doctor),
     /// Print shell completions
     Completions(completions::Completions),
-    /// The background process serving a `get --copy` value (internal)
-    #[command(name = "__clipboard-hold", hide = true)]
-    ClipboardHold(clipboard_hold::ClipboardHold),
 }
 
 impl Cli {
@@ -184,7 +214,10 @@ impl Cli {
             vault_path: self.vault.clone(),
         };
         match &self.command {
-            None => tui::Tui::from_env()?.run(&ctx).map(|()| ExitCode::SUCCESS),
+            None => tui::Tui::from_env()?
+                .lock_after(self.lock_after.clone())
+                .run(&ctx)
+                .map(|()| ExitCode::SUCCESS),
             Some(cmd) => match cmd {
                 Command::Tui(c) => c.run(&ctx),
                 Command::Init(c) => c.run(&ctx),
@@ -194,6 +227,8 @@ impl Cli {
                 Command::Set(c) => c.run(&ctx),
                 Command::Get(c) => c.run(&ctx),
                 Command::Rm(c) => c.run(&ctx),
+                Command::Mv(c) => c.run(&ctx),
+                Command::Scope(c) => c.run(&ctx),
                 Command::Import(c) => c.run(&ctx),
                 Command::Export(c) => c.run(&ctx),
                 Command::Run(c) => c.run(&ctx),
@@ -219,9 +254,9 @@ impl Cli {
                 Command::Trust(c) => c.run(&ctx),
                 Command::AllowEnv(c) => c.run(&ctx),
                 Command::Scan(c) => c.run(&ctx),
+                Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
-                Command::ClipboardHold(c) => c.run(&ctx),
             }
             .map(|()| ExitCode::SUCCESS),
         }
@@ -267,10 +302,15 @@ impl Ctx {
     /// The scope given, else the one in the nearest `.devvault.toml`.
     pub fn scope(&self, given: Option<&str>) -> Result<Scope> {
         match given {
-            Some(s) => Ok(Scope::parse(s)?),
+            Some(s) => arg(Scope::parse(s)),
             None => link::find_scope(),
         }
     }
+}
+
+/// A name given as an argument, checked: a bad one is a usage error (exit 2).
+pub fn arg<T>(parsed: crate::Result<T>) -> Result<T> {
+    parsed.map_err(|e| UsageError(e.to_string()).into())
 }
 
 /// A usage error: exit code 2.
@@ -298,6 +338,12 @@ pub fn split_scope(args: &[String], want: usize) -> (Option<&str>, &[String]) {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<UsageError>().is_some() {
         return 2;
+    }
+    if err
+        .downcast_ref::<crate::os::passphrase::Locked>()
+        .is_some()
+    {
+        return 3;
     }
     if err.downcast_ref::<run::RunError>().is_some() {
         return 127;

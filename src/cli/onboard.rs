@@ -19,6 +19,12 @@ pub struct Onboard {
     /// Read the missing values from stdin, one a line, in the order `onboard` lists them
     #[arg(long)]
     stdin: bool,
+    /// Store an empty value for an empty line or entry (otherwise it skips the key)
+    #[arg(long)]
+    allow_empty: bool,
+    /// Make the project or environment even when its name is close to an existing one
+    #[arg(long)]
+    create: bool,
 }
 
 fn example_file(given: Option<&PathBuf>) -> Result<PathBuf> {
@@ -41,15 +47,18 @@ fn example_file(given: Option<&PathBuf>) -> Result<PathBuf> {
     })
 }
 
+/// The values to import, key by key.
+type Values = Vec<(KeyName, SecretValue)>;
+
 impl Onboard {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
         let file = example_file(self.file.as_ref())?;
         let name = file.display().to_string();
         let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
-        let wanted: Vec<KeyName> = crate::dotenv::parse(&text, &name)?
+        let wanted: Vec<(KeyName, Vec<String>)> = crate::dotenv::parse(&text, &name)?
             .into_iter()
-            .map(|e| e.key)
+            .map(|e| (e.key, crate::dotenv::comments_above(&text, e.line)))
             .collect();
         let mut vault = ctx.unlock()?;
         let have: Vec<KeyName> = match vault.list(&scope) {
@@ -57,48 +66,90 @@ impl Onboard {
             Err(crate::Error::NotFound { .. }) => Vec::new(),
             Err(e) => return Err(e.into()),
         };
-        let missing: Vec<&KeyName> = wanted.iter().filter(|k| !have.contains(k)).collect();
+        let missing: Vec<&(KeyName, Vec<String>)> =
+            wanted.iter().filter(|(k, _)| !have.contains(k)).collect();
         if missing.is_empty() {
-            eprintln!("{scope} has every key of {name}");
+            eprintln!("{scope} has every key of {name}.");
             return Ok(());
         }
-        let what = format!("{} key(s) of {name} missing from {scope}", missing.len());
-        let values = self.values(&missing, &what)?;
-        let report = vault.import(&scope, &values)?;
-        let skipped = missing.len() - values.len();
-        eprintln!("{scope}: {} added, {skipped} skipped", report.added.len());
+        let n = missing.len();
+        let what = format!(
+            "{n} {} of {name} missing from {scope}",
+            if n == 1 { "key" } else { "keys" }
+        );
+        if self.stdin || std::io::stdin().is_terminal() {
+            super::creation::check(&mut vault, &scope, self.create)?;
+        }
+        let (values, unread) = self.values(&missing, &what)?;
+        let report = if values.is_empty() {
+            Default::default()
+        } else {
+            vault.import(&scope, &values)?
+        };
+        let skipped = n - values.len();
+        eprintln!("{scope}: {} added, {skipped} skipped.", report.added.len());
+        if !unread.is_empty() {
+            bail!(
+                "stdin ended before the values of {}; they were skipped (give one line per key, in the order listed)",
+                unread.join(", ")
+            );
+        }
         Ok(())
     }
 
-    /// The values typed (no echo) or piped in for `missing`; an empty one skips its key.
-    fn values(&self, missing: &[&KeyName], what: &str) -> Result<Vec<(KeyName, SecretValue)>> {
+    /// The values typed (no echo) or piped in for `missing` (an empty one skips its key
+    /// unless --allow-empty), and the keys stdin had no line for.
+    fn values(
+        &self,
+        missing: &[&(KeyName, Vec<String>)],
+        what: &str,
+    ) -> Result<(Values, Vec<String>)> {
         let mut values = Vec::new();
+        let mut unread = Vec::new();
+        let allow_empty = self.allow_empty;
         let mut keep = |key: &KeyName, v: &str| {
-            if !v.is_empty() {
+            if !v.is_empty() || allow_empty {
                 values.push((key.clone(), SecretValue::new(v.to_string())));
             }
         };
         if self.stdin {
             let mut lines = std::io::stdin().lock().lines();
-            for key in missing {
-                let line = Zeroizing::new(lines.next().transpose()?.unwrap_or_default());
-                keep(key, line.strip_suffix('\r').unwrap_or(&line));
+            for (key, _) in missing {
+                match lines.next().transpose()? {
+                    Some(line) => {
+                        let line = Zeroizing::new(line);
+                        keep(key, line.strip_suffix('\r').unwrap_or(&line));
+                    }
+                    None => unread.push(key.to_string()),
+                }
+            }
+            if unread.len() == missing.len() {
+                bail!(super::UsageError(format!(
+                    "stdin was empty; nothing was changed ({what}: one value a line, in order)"
+                )));
             }
         } else if std::io::stdin().is_terminal() {
             eprintln!("{what}:");
-            for key in missing {
-                let v = rpassword::prompt_password(format!("{key} (hidden, empty skips): "))
-                    .context("cannot read from the terminal")?;
-                keep(key, &Zeroizing::new(v));
+            for (key, comments) in missing {
+                for c in comments {
+                    let shown: String = c
+                        .chars()
+                        .map(|ch| if ch.is_control() { '?' } else { ch })
+                        .collect();
+                    eprintln!("  # {shown}");
+                }
+                let label = format!("{key} (hidden, empty skips): ");
+                let v = super::hidden::read_hidden(&label, false)?;
+                keep(key, &v);
             }
         } else {
-            for key in missing {
+            for (key, _) in missing {
                 println!("{key}");
             }
             bail!(
                 "{what}; run `devvault onboard` in a terminal, or pipe the values in with --stdin"
             );
         }
-        Ok(values)
+        Ok((values, unread))
     }
 }

@@ -1,5 +1,5 @@
 //! `devvault policy SCOPE [KEY]`: shows the maximum age in force, or sets it with
-//! `--max-age 30d` (days, weeks, or months of 30 days) or clears it with `--clear`.
+//! `--max-age 30d` (the one duration grammar: d, w, mo, y; at least a day) or clears it with `--clear`.
 
 use crate::rotation::{PolicySource, format_max_age, parse_max_age};
 use crate::{KeyName, Scope};
@@ -8,11 +8,11 @@ use clap::Args;
 
 #[derive(Args, Debug)]
 pub struct Policy {
-    /// PROJECT[/ENV]
-    scope: String,
-    /// A key of the scope (the policy then applies to it alone)
-    key: Option<String>,
-    /// Set the maximum age: e.g. 30d, 12w or 6m (months of 30 days)
+    /// [PROJECT[/ENV]] [KEY]: the scope [default: from .devvault.toml], and a key of it (the
+    /// policy then applies to that key alone)
+    #[arg(num_args = 0..=2, value_name = "ARGS")]
+    args: Vec<String>,
+    /// Set the maximum age: e.g. 30d, 12w, 6mo or 1y (at least 1d)
     #[arg(long, value_name = "AGE", value_parser = parse_age, conflicts_with = "clear")]
     max_age: Option<u64>,
     /// Remove the policy, so the scope's (or the 90-day default) applies
@@ -29,8 +29,12 @@ fn parse_age(s: &str) -> Result<u64, String> {
 
 impl Policy {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let scope = Scope::parse(&self.scope)?;
-        let key = self.key.as_deref().map(KeyName::new).transpose()?;
+        let (scope, key) = match self.args.as_slice() {
+            [] => (ctx.scope(None)?, None),
+            [one] if Scope::parse(one).is_ok() => (ctx.scope(Some(one))?, None),
+            [one] => (ctx.scope(None)?, Some(KeyName::new(one)?)),
+            [s, k, ..] => (ctx.scope(Some(s))?, Some(KeyName::new(k)?)),
+        };
         let mut vault = ctx.unlock()?;
         let what = match &key {
             Some(k) => format!("{k} in {scope}"),

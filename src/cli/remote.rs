@@ -310,9 +310,8 @@ pub fn access(vault: &Vault, config: &RemoteConfig) -> Result<Access> {
                 config.name
             ),
             Err(e) => bail!(
-                "no token for remote {}: the OS keychain failed ({e:#}); set VAULT_TOKEN, or {}",
-                config.name,
-                how_to_fix()
+                "no token for remote {}: the OS keychain, where `remote login` keeps it, failed ({e:#}); set VAULT_TOKEN (the session unlock holds no remote token)",
+                config.name
             ),
         },
     };

@@ -6,6 +6,7 @@ use anyhow::Result;
 use clap::Args;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault rm [OPTIONS] [SCOPE] <KEY>")]
 pub struct Rm {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
@@ -20,10 +21,11 @@ impl Rm {
         let (scope, rest) = super::split_scope(&self.args, 1);
         let scope = ctx.scope(scope)?;
         // Lenient: a key stored before the length limit can still be read and removed.
-        let key = KeyName::stored(&rest[0])?;
+        let key = super::arg(KeyName::stored(&rest[0]))?;
         if self.purge {
             let n = ctx.unlock()?.purge(&scope, &key)?;
-            eprintln!("purged {key} from {scope}: {n} versions deleted");
+            let versions = if n == 1 { "version" } else { "versions" };
+            eprintln!("Purged {key} from {scope}: {n} {versions} deleted.");
             return Ok(());
         }
         ctx.unlock()?.remove(&scope, &key)?;

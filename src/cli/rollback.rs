@@ -6,6 +6,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault rollback [OPTIONS] [SCOPE] <KEY> <VERSION>")]
 pub struct Rollback {
     /// [PROJECT[/ENV]] KEY VERSION
     #[arg(num_args = 2..=3, required = true, value_name = "ARGS")]
@@ -16,8 +17,8 @@ impl Rollback {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, rest) = super::split_scope(&self.args, 2);
         let scope = ctx.scope(scope)?;
-        let key = KeyName::new(&rest[0])?;
-        let Ok(version) = rest[1].parse::<u64>() else {
+        let key = super::arg(KeyName::new(&rest[0]))?;
+        let Ok(version) = rest[1].trim_start_matches(['v', 'V']).parse::<u64>() else {
             bail!(super::UsageError(format!(
                 "`{}` is not a version number; `devvault history {key}` lists them",
                 rest[1].escape_debug()

@@ -7,15 +7,15 @@ use anyhow::Result;
 use clap::Args;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault rotate [OPTIONS] [SCOPE] <KEY>")]
 pub struct Rotate {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=3, required = true, value_name = "ARGS")]
     args: Vec<String>,
     #[command(flatten)]
     generate: super::generator::GenArgs,
-    /// Keep stdin exactly, trailing newline included
-    #[arg(long)]
-    raw: bool,
+    #[command(flatten)]
+    input: super::set::ValueInput,
     /// A note kept with the new version (e.g. "old key revoked in the dashboard")
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
@@ -27,15 +27,29 @@ pub struct Rotate {
 impl Rotate {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, key) = super::set::scope_and_key(ctx, &self.args)?;
+        let mut vault = ctx.unlock()?;
+        // A missing key is reported before a value is typed for it.
+        let names: Vec<String> = vault
+            .list(&scope)?
+            .into_iter()
+            .map(|m| m.key.to_string())
+            .collect();
+        if !names.iter().any(|n| n == key.as_str()) {
+            anyhow::bail!(crate::Error::not_found(
+                format!("key `{key}` in {scope}"),
+                key.as_str(),
+                names.iter().map(String::as_str),
+            ));
+        }
         let value = match self.generate.value()? {
             Some(v) => v,
-            None => super::set::read_value(&key, self.raw)?,
+            None => super::set::read_value(&key, &self.input)?,
         };
         let options = Rotation {
             note: self.note.clone(),
             url: self.url.clone(),
         };
-        let version = ctx.unlock()?.rotate_with(&scope, &key, &value, &options)?;
+        let version = vault.rotate_with(&scope, &key, &value, &options)?;
         eprintln!(
             "{key}: rotated in {scope}, now version {version} (the previous one is kept in history)"
         );

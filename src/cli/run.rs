@@ -21,6 +21,11 @@ const OWN_PREFIX: &str = "DEVVAULT_";
 pub struct Run {
     /// PROJECT[/ENV] [default: from .devvault.toml]
     scope: Option<String>,
+    #[command(flatten)]
+    select: super::select::Select,
+    /// Keep variables already set in the environment instead of the vault's values
+    #[arg(long)]
+    no_override: bool,
     /// Give the child this dangerous name (PATH, BASH_ENV, NODE_OPTIONS, GIT_*...), or let
     /// devvault's own DEVVAULT_* variable NAME through from its environment; repeatable
     #[arg(long, value_name = "NAME")]
@@ -34,7 +39,11 @@ impl Run {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
         let program = resolve(&self.cmd[0])?;
-        let entries = ctx.unlock()?.export_for_run(&scope, &self.allow_env)?;
+        let entries = ctx
+            .unlock()?
+            .export_for_run(&scope, &self.allow_env)
+            .map_err(|e| super::link::suggest_linked_env(self.scope.as_deref(), e))?;
+        let entries = self.select.apply(entries)?;
         let mut cmd = std::process::Command::new(&program);
         cmd.arg0(&self.cmd[0]).args(&self.cmd[1..]);
         for (name, _) in std::env::vars_os() {
@@ -46,6 +55,9 @@ impl Run {
         // A DEVVAULT_* key of the scope itself is a dangerous name: `export_for_run` gave it
         // only when allowed.
         for (key, value) in &entries {
+            if self.no_override && std::env::var_os(key.as_str()).is_some() {
+                continue;
+            }
             if value.expose_secret().contains('\0') {
                 bail!(
                     "{key} holds a NUL byte, which no environment variable can carry; remove it or use `devvault export`"

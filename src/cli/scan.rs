@@ -26,6 +26,13 @@ pub struct Scan {
     /// Ignore values shorter than N bytes
     #[arg(long, value_name = "N", default_value_t = scan::DEFAULT_MIN_LENGTH)]
     min_length: usize,
+    /// Also scan files git ignores (left out by default)
+    #[arg(long)]
+    include_ignored: bool,
+    /// Also search for plain values: only letters and spaces, at most 16 characters
+    /// (`development`, `Acme Billing`), left out by default
+    #[arg(long)]
+    include_plain: bool,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -43,26 +50,90 @@ impl Scan {
                 suggestion: None,
             });
         }
-        let matcher = ctx.unlock()?.scan_matcher(self.min_length)?;
+        let (ignore_dir, ignore) = ignore_file(&root);
+        let mut vault = ctx.unlock()?;
+        let matcher = vault.scan_matcher_with(self.min_length, self.include_plain, &ignore.keys)?;
         let mut findings = Vec::new();
         if self.staged {
             findings = scan::scan_staged(&matcher, &root)?;
         } else {
-            findings.extend(scan::scan_path(&matcher, &root)?.findings);
+            let walked = scan::scan_tree(&matcher, &root, self.include_ignored)?;
+            if walked.ignored > 0 && !self.json {
+                eprintln!(
+                    "{} git-ignored {} not scanned (--include-ignored scans them).",
+                    walked.ignored,
+                    if walked.ignored == 1 { "file" } else { "files" }
+                );
+            }
+            findings.extend(walked.findings);
             if self.git_history {
                 findings.extend(scan::scan_history(&matcher, &root)?);
             }
         }
         drop(matcher);
+        findings.retain(|f| {
+            let rel = std::path::absolute(&f.path)
+                .ok()
+                .and_then(|a| a.strip_prefix(&ignore_dir).ok().map(Path::to_path_buf));
+            !rel.is_some_and(|r| ignore.skips_path(&r.to_string_lossy()))
+        });
+        let exports = vault.exports()?;
+        let (own, findings): (Vec<Finding>, Vec<Finding>) = findings
+            .into_iter()
+            .partition(|f| f.commit.is_none() && is_own_export(&root, f, &exports));
+        for f in &own {
+            eprintln!(
+                "{}:{}: {} ({}): devvault's own export of {}, not a leak (`devvault doctor` lists exports)",
+                f.path, f.line, f.key, f.scope, f.scope
+            );
+        }
         report(&findings, self.json)?;
         if !findings.is_empty() {
+            let n = findings.len();
             bail!(
-                "{} place(s) hold a vault value; remove them, and rotate any key that was committed or shared",
-                findings.len()
+                "{n} {} a vault value; remove {}, and rotate any key that was committed or shared (a line can be allowed with a `devvault:allow` comment, a key or path in {})",
+                if n == 1 { "place holds" } else { "places hold" },
+                if n == 1 { "it" } else { "them" },
+                scan::filter::IGNORE_FILE
             );
         }
         Ok(())
     }
+}
+
+/// The nearest `.devvault-scan-ignore` from `root` up to the repository's top, with the
+/// directory its paths are relative to.
+fn ignore_file(root: &Path) -> (PathBuf, scan::filter::Ignore) {
+    let Ok(start) = std::path::absolute(root) else {
+        return Default::default();
+    };
+    let start = if start.is_dir() {
+        start
+    } else {
+        start.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    for dir in start.ancestors() {
+        if let Ok(text) = std::fs::read_to_string(dir.join(scan::filter::IGNORE_FILE)) {
+            return (dir.to_path_buf(), scan::filter::Ignore::parse(&text));
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    Default::default()
+}
+
+/// Whether finding `f` is in a file devvault itself wrote with `export -o` for its scope.
+fn is_own_export(root: &Path, f: &Finding, exports: &[crate::vault::ExportRecord]) -> bool {
+    let path = if root.is_dir() || Path::new(&f.path).is_absolute() {
+        PathBuf::from(&f.path)
+    } else {
+        root.to_path_buf()
+    };
+    let Ok(abs) = std::path::absolute(&path) else {
+        return false;
+    };
+    exports.iter().any(|e| e.path == abs && e.scope == f.scope)
 }
 
 fn report(findings: &[Finding], json: bool) -> Result<()> {
@@ -113,9 +184,16 @@ fn install_hook(ctx: &super::Ctx, root: &Path) -> Result<()> {
     let vault = std::path::absolute(ctx.vault_path()?)?;
     let q = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
     let script = format!(
-        "{}: blocks a commit whose staged content holds a vault value.\n\
-         exec {} --vault {} scan --staged\n",
-        hook_head(),
+        "#!/bin/sh\n{HOOK_MARK}: blocks a commit whose staged content holds a vault value.\n\
+         out=$({} --vault {} scan --staged 2>&1)\n\
+         code=$?\n\
+         [ \"$code\" -eq 0 ] && exit 0\n\
+         printf '%s\\n' \"$out\" | sed 's/^/devvault pre-commit: /' >&2\n\
+         if [ \"$code\" -eq 3 ]; then\n\
+         \x20 echo 'devvault pre-commit: the vault is locked and there is no terminal to ask on (a GUI git client?): run `devvault unlock --for 8h` in a terminal, or `devvault keychain enable`, then commit again.' >&2\n\
+         fi\n\
+         echo 'devvault pre-commit: the commit was stopped. To commit once without this check: git commit --no-verify' >&2\n\
+         exit 1\n",
         q(&exe),
         q(&vault)
     );

@@ -5,20 +5,37 @@
 use crate::flows::read_capped;
 use crate::vault::Outcome;
 use crate::{KeyName, Scope, SecretValue};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::Args;
 use std::io::IsTerminal;
 
 #[derive(Args, Debug)]
+#[command(override_usage = "devvault set [OPTIONS] [SCOPE] <KEY>")]
 pub struct Set {
     /// [PROJECT[/ENV]] KEY
     #[arg(num_args = 1..=3, required = true, value_name = "ARGS")]
     args: Vec<String>,
     #[command(flatten)]
     generate: super::generator::GenArgs,
+    #[command(flatten)]
+    input: ValueInput,
+    /// Make the project or environment even when its name is close to an existing one
+    #[arg(long)]
+    create: bool,
+}
+
+/// How a value is read: shared by `set` and `rotate`.
+#[derive(Args, Debug)]
+pub struct ValueInput {
     /// Keep stdin exactly, trailing newline included
     #[arg(long)]
-    raw: bool,
+    pub raw: bool,
+    /// Store an empty value (an empty stdin is otherwise refused)
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// At the prompt, read several typed lines until Ctrl-D (a paste is always taken whole)
+    #[arg(long)]
+    pub multiline: bool,
 }
 
 const NO_ARGV: &str = "values are never taken on the command line, where shell history and \
@@ -28,11 +45,13 @@ type it at the prompt, or use --generate";
 impl Set {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let (scope, key) = scope_and_key(ctx, &self.args)?;
+        let mut vault = ctx.unlock()?;
+        super::creation::check(&mut vault, &scope, self.create)?;
         let value = match self.generate.value()? {
             Some(v) => v,
-            None => read_value(&key, self.raw)?,
+            None => read_value(&key, &self.input)?,
         };
-        let outcome = ctx.unlock()?.set(&scope, &key, &value)?;
+        let outcome = vault.set(&scope, &key, &value)?;
         let what = match outcome {
             Outcome::Added => "added",
             Outcome::Changed => "changed",
@@ -43,8 +62,18 @@ impl Set {
     }
 }
 
-/// Interprets `[SCOPE] KEY`, refusing a value typed as a third argument.
+/// Interprets `[SCOPE] KEY`, refusing a value typed as a third argument or as `KEY=value`
+/// (the error names the key and never repeats what follows `=`).
 pub fn scope_and_key(ctx: &super::Ctx, args: &[String]) -> Result<(Scope, KeyName)> {
+    if let Some(key) = args
+        .iter()
+        .filter_map(|a| a.split_once('='))
+        .find_map(|(k, _)| KeyName::new(k).ok())
+    {
+        bail!(super::UsageError(format!(
+            "`{key}=...` puts the value on the command line; {NO_ARGV}"
+        )));
+    }
     let key_like = |s: &str| {
         s.chars().any(|c| c.is_ascii_uppercase())
             && s.chars()
@@ -56,17 +85,30 @@ pub fn scope_and_key(ctx: &super::Ctx, args: &[String]) -> Result<(Scope, KeyNam
         bail!(super::UsageError(NO_ARGV.into()));
     }
     let (scope, rest) = super::split_scope(args, 1);
-    Ok((ctx.scope(scope)?, KeyName::new(&rest[0])?))
+    Ok((ctx.scope(scope)?, super::arg(KeyName::new(&rest[0]))?))
 }
 
-/// Reads a value from stdin, or prompts without echo when stdin is a terminal.
-pub fn read_value(key: &KeyName, raw: bool) -> Result<SecretValue> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        let v = rpassword::prompt_password(format!("Value for {key} (hidden): "))
-            .context("cannot read the value from the terminal")?;
-        return Ok(SecretValue::new(v));
+/// Reads a value from stdin, or prompts without echo when stdin is a terminal; an empty
+/// value is refused unless `--allow-empty`.
+pub fn read_value(key: &KeyName, input: &ValueInput) -> Result<SecretValue> {
+    let (value, source) = if std::io::stdin().is_terminal() {
+        (
+            super::hidden::prompt_value(key, input.multiline)?,
+            "the value typed",
+        )
+    } else {
+        (read_stdin(key, input.raw)?, "stdin")
+    };
+    if value.expose_secret().is_empty() && !input.allow_empty {
+        bail!(super::UsageError(format!(
+            "{source} for {key} was empty; nothing was changed (pass --allow-empty to store an empty value)"
+        )));
     }
+    Ok(value)
+}
+
+fn read_stdin(key: &KeyName, raw: bool) -> Result<SecretValue> {
+    let stdin = std::io::stdin();
     let buf = read_capped(stdin.lock(), &format!("the value for {key} on stdin"))?;
     let mut end = buf.len();
     if !raw {

@@ -14,8 +14,8 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct Share {
-    /// PROJECT[/ENV] scopes to put in the bundle
-    #[arg(required = true, value_name = "SCOPE")]
+    /// PROJECT[/ENV] scopes to put in the bundle [default: from .devvault.toml]
+    #[arg(value_name = "SCOPE")]
     scopes: Vec<String>,
     /// A teammate's `devvault identity` line, or an age recipient (`age1...`); repeatable
     #[arg(long, value_name = "RECIPIENT")]
@@ -39,11 +39,14 @@ pub struct Share {
 
 impl Share {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let scopes = self
-            .scopes
-            .iter()
-            .map(|s| Scope::parse(s))
-            .collect::<crate::Result<Vec<_>>>()?;
+        let scopes = if self.scopes.is_empty() {
+            vec![ctx.scope(None)?]
+        } else {
+            self.scopes
+                .iter()
+                .map(|s| Scope::parse(s))
+                .collect::<crate::Result<Vec<_>>>()?
+        };
         let lock_with = if self.passphrase {
             let p = crate::os::passphrase::new_passphrase("DEVVAULT_BUNDLE_PASSPHRASE")?;
             Some(age::secrecy::SecretString::from(
@@ -77,9 +80,11 @@ impl Share {
         match &self.output {
             Some(path) => {
                 crate::os::private_file::write_private(path, &data)?;
+                let k = scopes.len();
                 eprintln!(
-                    "wrote {n} keys of {} scope(s) to {} (mode 0600)",
-                    scopes.len(),
+                    "Wrote {n} {} of {k} {} to {} (mode 0600).",
+                    if n == 1 { "key" } else { "keys" },
+                    if k == 1 { "scope" } else { "scopes" },
                     path.display()
                 );
             }

@@ -38,6 +38,14 @@ impl Tui {
         Ok(Tui::from_arg_matches(&cmd.try_get_matches_from(["tui"])?)?)
     }
 
+    /// `devvault --lock-after D` (no command): D instead of the default or environment.
+    pub fn lock_after(mut self, given: Option<String>) -> Tui {
+        if let Some(d) = given {
+            self.lock_after = d;
+        }
+        self
+    }
+
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let path = ctx.vault_path()?;
         let secs = |s: &str, flag: &str| -> Result<Duration> {

@@ -21,6 +21,9 @@ impl Unlock {
             eprintln!("this replaces the session unlock that was active");
         }
         crate::os::session::store(&vault.id_hex(), &vault.session_key(), self.duration)?;
+        let mut st = crate::os::prompt_state::load(vault.path());
+        st.session_ends = Some(crate::os::prompt_state::now() + self.duration as i64);
+        crate::os::prompt_state::save(vault.path(), st);
         eprintln!(
             "unlocked {} for {} in this login session (`devvault lock` forgets it now)",
             vault.path().display(),

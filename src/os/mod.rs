@@ -8,4 +8,5 @@ pub mod clipboard;
 pub mod keychain;
 pub mod passphrase;
 pub mod private_file;
+pub mod prompt_state;
 pub mod session;

@@ -8,6 +8,25 @@ use anyhow::{Context, Result, bail};
 use std::path::Path;
 use zeroize::Zeroizing;
 
+const SOURCES: &str = "set DEVVAULT_PASSPHRASE_FILE (a file holding it), \
+DEVVAULT_PASSPHRASE_COMMAND (a command printing it), or DEVVAULT_PASSPHRASE (for CI), \
+or run devvault in a terminal to be asked";
+
+/// How many passphrases a terminal prompt accepts before it gives up (as sudo and ssh).
+const TRIES: u32 = 3;
+
+/// The vault is locked and no passphrase source is there: exit code 3.
+#[derive(Debug)]
+pub struct Locked(pub String);
+
+impl std::fmt::Display for Locked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Locked {}
+
 /// Set once from `--allow-expensive-kdf` before any vault is opened.
 static ALLOW_EXPENSIVE_KDF: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
@@ -23,20 +42,75 @@ pub fn open(path: &Path) -> Result<LockedVault> {
     Ok(Vault::open(path)?.allow_expensive_kdf(allow))
 }
 
-const SOURCES: &str = "set DEVVAULT_PASSPHRASE_FILE (a file holding it), \
-DEVVAULT_PASSPHRASE_COMMAND (a command printing it), or DEVVAULT_PASSPHRASE (for CI), \
-or run devvault in a terminal to be asked";
-
 /// Opens and unlocks the vault at `path`: a timed session unlock, then the OS keychain slot
-/// (failures there are a one-line notice, never a hang), then the passphrase sources.
+/// (failures there are a one-line notice, never a hang), then the passphrase sources; on a
+/// terminal the passphrase may be typed three times.
 pub fn unlock(path: &Path) -> Result<Vault> {
-    match cached(path, true)? {
-        Ok(vault) => Ok(vault),
-        Err(locked) => {
-            let pass = passphrase(path)?;
-            Ok(locked.unlock(&pass)?)
+    unlock_with(path, true)
+}
+
+/// Opens and unlocks the vault at `path` with the OS keychain slot or a passphrase source,
+/// never the session unlock (`unlock --for` must not renew itself from its own key).
+pub fn unlock_without_session(path: &Path) -> Result<Vault> {
+    unlock_with(path, false)
+}
+
+fn unlock_with(path: &Path, session: bool) -> Result<Vault> {
+    let mut locked = match cached(path, session)? {
+        Ok(vault) => return Ok(vault),
+        Err(locked) => locked,
+    };
+    if let Some(p) = from_env("DEVVAULT_PASSPHRASE")? {
+        return Ok(locked.unlock(&p)?);
+    }
+    let state = crate::os::prompt_state::load(path);
+    let now = crate::os::prompt_state::now();
+    let expired = crate::os::prompt_state::expired_note(&state, now);
+    if !has_terminal() {
+        let note = expired.map(|n| format!("{n} ")).unwrap_or_default();
+        bail!(Locked(format!(
+            "{note}no passphrase: there is no terminal to ask on; {SOURCES}, or `devvault unlock --for 8h` in a terminal first."
+        )));
+    }
+    if let Some(n) = &expired {
+        eprintln!("{n}");
+    }
+    if crate::os::prompt_state::wants_hint(&state, now) {
+        eprintln!(
+            "hint: `devvault unlock --for 8h` keeps this vault unlocked in this login session (or `devvault keychain enable`), so it stops asking."
+        );
+    }
+    crate::os::prompt_state::save(
+        path,
+        crate::os::prompt_state::State {
+            last_prompt: Some(now),
+            session_ends: state.session_ends.filter(|&t| t > now),
+        },
+    );
+    for attempt in 1..=TRIES {
+        let pass = prompt(&format!("Passphrase for {}: ", path.display()))?;
+        match locked.unlock(&pass) {
+            Ok(v) => return Ok(v),
+            Err(crate::Error::WrongPassphrase { .. }) if attempt < TRIES => {
+                let left = TRIES - attempt;
+                eprintln!(
+                    "Wrong passphrase; try again ({left} {} left).",
+                    if left == 1 { "try" } else { "tries" }
+                );
+                locked = open(path)?;
+            }
+            Err(e) => return Err(e.into()),
         }
     }
+    bail!(Locked("no passphrase was accepted".into()))
+}
+
+fn has_terminal() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok()
 }
 
 /// Like [`unlock`], but None where only a prompt would do (the TUI asks on its own screen).
@@ -47,18 +121,6 @@ pub fn unlock_quiet(path: &Path) -> Result<Option<Vault>> {
             Some(pass) => Ok(Some(locked.unlock(&pass)?)),
             None => Ok(None),
         },
-    }
-}
-
-/// Opens and unlocks the vault at `path` with the OS keychain slot or a passphrase source,
-/// never the session unlock (`unlock --for` must not renew itself from its own key).
-pub fn unlock_without_session(path: &Path) -> Result<Vault> {
-    match cached(path, false)? {
-        Ok(vault) => Ok(vault),
-        Err(locked) => {
-            let pass = passphrase(path)?;
-            Ok(locked.unlock(&pass)?)
-        }
     }
 }
 
@@ -204,13 +266,10 @@ fn text(bytes: &[u8], source: &str) -> Result<Passphrase> {
 }
 
 fn prompt(label: &str) -> Result<Passphrase> {
-    if std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .is_err()
-    {
-        bail!("no passphrase: there is no terminal to ask on; {SOURCES}");
+    if !has_terminal() {
+        bail!(Locked(format!(
+            "no passphrase: there is no terminal to ask on; {SOURCES}"
+        )));
     }
     let p = rpassword::prompt_password(label)
         .context("cannot read the passphrase from the terminal")?;

@@ -80,3 +80,21 @@ pub fn is_tracked_risk(path: &Path) -> bool {
     // 0: ignored; 1: not ignored; 128: not a repository (nothing to commit it to).
     matches!(status.map(|s| s.code()), Ok(Some(1)))
 }
+
+/// True when git tracks `path` (it is in the index of the repository around it).
+pub fn is_git_tracked(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let Some(name) = path.file_name() else {
+        return false;
+    };
+    crate::scan::git_command(dir)
+        .args(["ls-files", "--error-unmatch", "--"])
+        .arg(name)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}

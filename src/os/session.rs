@@ -98,26 +98,15 @@ pub fn detach() -> Result<()> {
     ))
 }
 
-/// Parses `15m`, `2h`, `30s`, `1d` (a bare number is minutes).
+/// Parses a session or clipboard duration in the one grammar ([`crate::duration`]),
+/// from 1s to 7d.
 pub fn parse_duration(s: &str) -> Result<u64> {
-    let t = s.trim();
-    let (num, unit) = t
-        .find(|c: char| !c.is_ascii_digit())
-        .map_or((t, "m"), |i| t.split_at(i));
-    let n: u64 = num
-        .parse()
-        .with_context(|| format!("`{s}` is not a duration; write e.g. 15m, 2h or 30s"))?;
-    let secs = match unit {
-        "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        _ => anyhow::bail!("`{s}` has an unknown unit; use s, m, h or d (e.g. 15m)"),
-    };
-    if secs == 0 || secs > 7 * 86_400 {
-        anyhow::bail!("`{s}`: choose between 1s and 7d");
-    }
-    Ok(secs)
+    Ok(crate::duration::parse_within(
+        s,
+        1,
+        7 * 86_400,
+        "1s and 7d",
+    )?)
 }
 
 #[cfg(test)]
@@ -128,14 +117,10 @@ mod tests {
     fn durations() {
         assert_eq!(parse_duration("15m").unwrap(), 900);
         assert_eq!(parse_duration("2s").unwrap(), 2);
-        assert_eq!(parse_duration("10").unwrap(), 600);
+        assert!(parse_duration("10").is_err(), "a unit is required");
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("8d").is_err());
-        assert!(
-            parse_duration("5y")
-                .unwrap_err()
-                .to_string()
-                .contains("`5y`")
-        );
+        let e = parse_duration("5y").unwrap_err().to_string();
+        assert!(e.contains("`5y`") && e.contains("1s and 7d"), "{e}");
     }
 }

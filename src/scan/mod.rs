@@ -7,12 +7,13 @@
 //! lives; callers build it just before a scan and drop it right after.
 
 mod decode;
+pub mod filter;
 mod git;
 mod walk;
 
 pub use decode::as_text;
 pub use git::{git_command, scan_history, scan_staged};
-pub use walk::scan_path;
+pub use walk::{scan_path, scan_tree};
 
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -217,13 +218,15 @@ impl Matcher {
     }
 
     /// The findings of one file's contents, named `path` (and `commit` for history),
-    /// decoded from UTF-16 or UTF-32 when it is in one; none for a binary file.
+    /// decoded from UTF-16 or UTF-32 when it is in one (none for a binary file); a line
+    /// marked `devvault:allow` is left out.
     pub fn findings(&self, data: &[u8], path: &str, commit: Option<&str>) -> Vec<Finding> {
         let Some(text) = as_text(data) else {
             return Vec::new();
         };
         self.find(&text)
             .into_iter()
+            .filter(|(line, _, _)| !filter::line_allowed(data, *line))
             .map(|(line, o, form)| Finding {
                 commit: commit.map(str::to_string),
                 path: path.to_string(),

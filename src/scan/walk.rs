@@ -17,6 +17,8 @@ pub struct Walked {
     pub files: usize,
     /// Bytes read.
     pub bytes: u64,
+    /// Files left out because git ignores them.
+    pub ignored: usize,
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
@@ -44,6 +46,59 @@ fn shown(p: &Path) -> String {
 
 /// Scans `root` (a file or a directory). A missing path is [`Error::NotFound`].
 pub fn scan_path(matcher: &Matcher, root: &Path) -> Result<Walked> {
+    scan_tree(matcher, root, true)
+}
+
+/// The files among `files` that git ignores (none outside a repository).
+fn git_ignored(root: &Path, files: &[PathBuf]) -> std::collections::HashSet<PathBuf> {
+    use std::io::Write;
+    let dir = if root.is_dir() {
+        root
+    } else {
+        root.parent().unwrap_or(Path::new("."))
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let abs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| std::path::absolute(f).ok())
+        .collect();
+    let child = super::git_command(dir)
+        .args(["check-ignore", "--stdin", "-z"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return Default::default();
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let feed = std::thread::spawn(move || {
+            for p in &abs {
+                let _ = stdin.write_all(p.as_os_str().as_encoded_bytes());
+                let _ = stdin.write_all(b"\0");
+            }
+        });
+        let out = child.wait_with_output();
+        let _ = feed.join();
+        if let Ok(out) = out {
+            return out
+                .stdout
+                .split(|&b| b == 0)
+                .filter(|p| !p.is_empty())
+                .map(|p| PathBuf::from(String::from_utf8_lossy(p).into_owned()))
+                .collect();
+        }
+    }
+    Default::default()
+}
+
+/// Scans `root`, leaving out the files git ignores unless `include_ignored`; how many
+/// were left out is `Walked::ignored`.
+pub fn scan_tree(matcher: &Matcher, root: &Path, include_ignored: bool) -> Result<Walked> {
     let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::NotFound {
             what: format!("path {}", root.display()),
@@ -56,6 +111,13 @@ pub fn scan_path(matcher: &Matcher, root: &Path) -> Result<Walked> {
         collect(root, &mut files)?;
     } else {
         files.push(root.to_path_buf());
+    }
+    let mut ignored = 0;
+    if !include_ignored {
+        let skip = git_ignored(root, &files);
+        let before = files.len();
+        files.retain(|f| std::path::absolute(f).map_or(true, |a| !skip.contains(&a)));
+        ignored = before - files.len();
     }
     let next = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
@@ -87,5 +149,6 @@ pub fn scan_path(matcher: &Matcher, root: &Path) -> Result<Walked> {
         findings,
         files: files.len(),
         bytes: bytes.into_inner() as u64,
+        ignored,
     })
 }

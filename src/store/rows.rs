@@ -308,6 +308,19 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Deletes a scope row with its secrets, history and policies (`scope rm --purge`).
+    pub fn delete_scope(&self, id: i64) -> Result<()> {
+        for sql in [
+            "DELETE FROM secrets WHERE scope_id = ?1",
+            "DELETE FROM history WHERE scope_id = ?1",
+            "DELETE FROM policies WHERE scope_id = ?1",
+            "DELETE FROM scopes WHERE id = ?1",
+        ] {
+            self.0.prepare_cached(sql)?.execute([id])?;
+        }
+        Ok(())
+    }
+
     /// Deletes a current secret.
     pub fn delete_secret(&self, id: i64) -> Result<()> {
         self.0

@@ -1,6 +1,7 @@
 //! The vault's own sealed records beside the secrets (`extras`, schema 3): its age X25519
-//! identity, made on first use, and the list of places where `export -o` wrote plaintext;
-//! also its signing key, trusted senders and env allowances (kept by [`super::trust`]).
+//! identity, made on first use, the list of places where `export -o` wrote plaintext, and
+//! the keys marked not secret (left alone by the leak scan); also its signing key, trusted
+//! senders and env allowances (kept by [`super::trust`]).
 //! Every row is sealed for its id, and all of them are under one MAC kept in the header,
 //! so a row added, removed, swapped or rolled back is an integrity error.
 
@@ -8,7 +9,7 @@ use super::keys::{Field, Keys, Place};
 use super::{Vault, audit, now, state};
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
-use crate::model::Scope;
+use crate::model::{KeyName, Scope};
 use crate::store::{Header, Sealed, SealedRow, Tx};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -26,8 +27,19 @@ pub struct ExportRecord {
     pub scope: String,
 }
 
+/// A key marked as not secret (`devvault mark --not-secret`): the leak scan leaves its value
+/// alone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotSecret {
+    /// The scope (`project/env`).
+    pub scope: String,
+    /// The key.
+    pub key: String,
+}
+
 /// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
-/// `S` signing key, `T` trusted sender, `A` env allowance of a scope.
+/// `S` signing key, `T` trusted sender, `A` env allowance of a scope, `N` a key marked not
+/// secret.
 pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
@@ -36,6 +48,8 @@ pub(super) enum Extra {
     Trust(Vec<u8>),
     /// A [`super::allowance::EnvAllowance`] as JSON.
     Allow(Vec<u8>),
+    /// A key marked not secret.
+    NotSecret(NotSecret),
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.
@@ -63,6 +77,9 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
             Some((b'S', rest)) => Extra::Signing(Zeroizing::new(rest.to_vec())),
             Some((b'T', rest)) => Extra::Trust(rest.to_vec()),
             Some((b'A', rest)) => Extra::Allow(rest.to_vec()),
+            Some((b'N', rest)) => {
+                Extra::NotSecret(serde_json::from_slice(rest).map_err(|_| bad())?)
+            }
             _ => return Err(bad()),
         };
         out.push((row, extra));
@@ -185,6 +202,83 @@ impl Vault {
                     _ => None,
                 })
                 .collect())
+        })
+    }
+
+    /// The keys marked not secret, by scope and key.
+    pub fn not_secret_keys(&mut self) -> Result<Vec<NotSecret>> {
+        let keys = &self.keys;
+        self.store.read(|tx| {
+            let h = state::header(tx, keys)?;
+            Ok(load(tx, keys, &h)?
+                .into_iter()
+                .filter_map(|(_, x)| match x {
+                    Extra::NotSecret(n) => Some(n),
+                    _ => None,
+                })
+                .collect())
+        })
+    }
+
+    /// Marks `key` of `scope` (which must exist) as not secret, or with `false` as secret
+    /// again; the leak scan leaves a not-secret value alone. Audited.
+    pub fn mark_not_secret(
+        &mut self,
+        scope: &Scope,
+        key: &KeyName,
+        not_secret: bool,
+    ) -> Result<()> {
+        let names: Vec<String> = self
+            .list(scope)?
+            .into_iter()
+            .map(|m| m.key.to_string())
+            .collect();
+        if !names.iter().any(|n| n == key.as_str()) {
+            return Err(Error::not_found(
+                format!("key `{key}` in {scope}"),
+                key.as_str(),
+                names.iter().map(String::as_str),
+            ));
+        }
+        let mark = NotSecret {
+            scope: scope.to_string(),
+            key: key.to_string(),
+        };
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut h = state::header(tx, keys)?;
+            let existing = load(tx, keys, &h)?;
+            let found = existing.iter().find_map(|(row, x)| match x {
+                Extra::NotSecret(n) if *n == mark => Some(row.id),
+                _ => None,
+            });
+            let detail = if not_secret {
+                "marked not secret"
+            } else {
+                "marked secret"
+            };
+            let event = Event::new(EventKind::Policy)
+                .scope(scope)
+                .key(key)
+                .detail(detail);
+            match (found, not_secret) {
+                (None, true) => {
+                    let mut plain = b"N".to_vec();
+                    plain.extend(serde_json::to_vec(&mark).map_err(|_| {
+                        Error::invalid("a not-secret mark", "it could not be encoded")
+                    })?);
+                    add(tx, keys, &mut h, &plain, &event)
+                }
+                (Some(id), false) => {
+                    tx.delete_sealed(Sealed::Extras, id)?;
+                    let rows = tx.sealed_rows(Sealed::Extras)?;
+                    h.extras_mac = Some(keys.sealed_mac(Sealed::Extras, &rows));
+                    audit::append_with_pending(tx, keys, &mut h, &event, now())?;
+                    h.scopes_mac = keys.header_mac(&h);
+                    tx.put_header(&h)
+                }
+                _ => Ok(()),
+            }
         })
     }
 }

@@ -3,7 +3,8 @@
 //! never prompts, prints or reads the environment: front ends pass passphrases, values and
 //! remote tokens in. The operations live by topic:
 //!
-//! - this file: list, get, set, add, import, remove, export;
+//! - this file: list, get, set, add, import (and its preview), remove, export;
+//! - `lifecycle.rs`: scopes removed, renamed, copied and compared, keys renamed;
 //! - `slots.rs`: create, open, unlock, the passphrase and keychain slots, `passwd --keep-key`;
 //! - `rekey.rs`: a new vault key with everything re-sealed in one transaction (`rekey`, `passwd`);
 //! - `keys.rs`: the working subkeys and how records are bound to them;
@@ -11,7 +12,8 @@
 //!   (one write to one scope) and `versions.rs` (a key's versions inside an edit);
 //! - `history.rs` (rotate, history, rollback), `policy.rs` (rotation policies);
 //! - `audit.rs`: the tamper-evident audit log;
-//! - `extras.rs`: the vault's own sealed records (its age identity, export records);
+//! - `extras.rs`: the vault's own sealed records (its age identity, export records, keys
+//!   marked not secret);
 //! - `trust.rs`: its signing key, trusted teammates and who sent a bundle; `allowance.rs`:
 //!   the dangerous env names allowed for `run` per scope (both sealed in `extras`);
 //! - `bundle.rs`: scopes in and out of bundles (`share`, `receive`), previews of incoming keys;
@@ -26,6 +28,7 @@ mod edit;
 mod extras;
 mod history;
 mod keys;
+mod lifecycle;
 mod policy;
 mod push_pull;
 mod rekey;
@@ -39,7 +42,7 @@ mod versions;
 pub use allowance::EnvAllowance;
 pub use bundle::{KeyChange, Preview, Provenance};
 pub use edit::Outcome;
-pub use extras::ExportRecord;
+pub use extras::{ExportRecord, NotSecret};
 pub use push_pull::PullPreview;
 pub use rekey::Rekeyed;
 pub use slots::KEYCHAIN_SLOT;
@@ -294,12 +297,71 @@ impl Vault {
         scope: &Scope,
         entries: &[(KeyName, SecretValue)],
     ) -> Result<ImportReport> {
+        self.import_refs(scope, entries.iter().map(|(k, v)| (k, v, None)).collect())
+    }
+
+    /// What [`Vault::import`] would do, without writing anything (`import --dry-run`).
+    pub fn import_preview(
+        &mut self,
+        scope: &Scope,
+        entries: &[(KeyName, SecretValue)],
+    ) -> Result<ImportReport> {
+        let keys = &self.keys;
+        self.store.read(|tx| {
+            let (snap, found) = state::locate(tx, keys, scope)?;
+            let current: std::collections::HashMap<KeyName, SecretValue> = match found {
+                Some(pos) => state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?
+                    .iter()
+                    .map(|r| {
+                        Ok((
+                            state::open_name(keys, Table::Secrets, r)?,
+                            state::open_value(keys, Table::Secrets, r)?,
+                        ))
+                    })
+                    .collect::<Result<_>>()?,
+                None => Default::default(),
+            };
+            let mut report = ImportReport::default();
+            for (key, value) in entries {
+                let list = match current.get(key) {
+                    None => &mut report.added,
+                    Some(v) if v.expose_secret() == value.expose_secret() => &mut report.unchanged,
+                    Some(_) => &mut report.changed,
+                };
+                list.push(key.to_string());
+            }
+            Ok(report)
+        })
+    }
+
+    /// Sets many keys with a note each (a comment above the key in the imported file), in
+    /// one transaction like [`Vault::import`]; the note is kept with a new or changed value.
+    pub fn import_noted(
+        &mut self,
+        scope: &Scope,
+        entries: &[(KeyName, SecretValue, Option<String>)],
+    ) -> Result<ImportReport> {
+        let refs = entries
+            .iter()
+            .map(|(k, v, n)| (k, v, n.as_deref()))
+            .collect();
+        self.import_refs(scope, refs)
+    }
+
+    fn import_refs(
+        &mut self,
+        scope: &Scope,
+        entries: Vec<(&KeyName, &SecretValue, Option<&str>)>,
+    ) -> Result<ImportReport> {
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut edit = Edit::begin(tx, keys, scope, true, now())?;
             let mut report = ImportReport::default();
-            let origin = edit::Origin::of(crate::rotation::Change::Import);
-            for (key, value) in entries {
+            for (key, value, note) in entries {
+                let origin = edit::Origin {
+                    note: note.map(str::to_string),
+                    ..edit::Origin::of(crate::rotation::Change::Import)
+                };
                 let list = match edit.put(key, value, &origin)?.0 {
                     Outcome::Added => &mut report.added,
                     Outcome::Changed => &mut report.changed,

@@ -219,3 +219,53 @@ impl Vault {
         })
     }
 }
+
+/// The policy rows that remain once scope `sid` is gone, verified first; the caller deletes
+/// the scope's rows and stores their MAC.
+pub(super) fn without_scope(
+    tx: &Tx<'_>,
+    keys: &Keys,
+    h: &Header,
+    sid: i64,
+) -> Result<Vec<PolicyRow>> {
+    let Policies(all) = Policies::load(tx, keys, h)?;
+    let mut rows: Vec<PolicyRow> = all
+        .into_iter()
+        .map(|(r, _)| r)
+        .filter(|r| r.scope_id != sid)
+        .collect();
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}
+
+/// Moves the policy of key `old` of the edited scope, if any, to key `new`.
+pub(super) fn rename_key(edit: &mut Edit<'_>, old: &KeyName, new: &KeyName) -> Result<()> {
+    let (keys, sid) = (edit.keys, edit.scope_id());
+    let policies = Policies::load(edit.tx, keys, &edit.snap.header)?;
+    let old_idx = keys.key_index(sid, old.as_str());
+    if policies.find(sid, &old_idx).is_none() {
+        return Ok(());
+    }
+    let max_age = policies.get(sid, &old_idx).max_age;
+    put(edit, Some(old), None)?;
+    put(edit, Some(new), Some(max_age))
+}
+
+/// Copies the scope's own policy and its keys' policies from scope `from_sid` onto the
+/// edited scope (for `scope cp`).
+pub(super) fn copy_from(edit: &mut Edit<'_>, from_sid: i64, names: &[KeyName]) -> Result<()> {
+    let keys = edit.keys;
+    let policies = Policies::load(edit.tx, keys, &edit.snap.header)?;
+    if let Some(i) = policies.find(from_sid, &[]) {
+        let max_age = policies.0[i].1;
+        put(edit, None, Some(max_age))?;
+    }
+    for key in names {
+        let idx = keys.key_index(from_sid, key.as_str());
+        if let Some(i) = policies.find(from_sid, &idx) {
+            let max_age = policies.0[i].1;
+            put(edit, Some(key), Some(max_age))?;
+        }
+    }
+    Ok(())
+}

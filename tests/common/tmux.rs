@@ -66,6 +66,18 @@ impl Tmux {
         std::thread::sleep(Duration::from_millis(60));
     }
 
+    /// Pastes `text` as a terminal would: bracketed (`ESC[200~ .. ESC[201~`) when the
+    /// program asked for bracketed paste and `bracketed` is set, else as plain keys.
+    pub fn paste(&self, text: &str, bracketed: bool) {
+        assert!(self.tmux(&["set-buffer", "--", text]).status.success());
+        let mut args = vec!["paste-buffer", "-t", "0"];
+        if bracketed {
+            args.push("-p");
+        }
+        assert!(self.tmux(&args).status.success(), "paste-buffer");
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
     /// Types `text` literally.
     pub fn type_text(&self, text: &str) {
         self.keys(&["-l", text]);
