@@ -44,6 +44,8 @@ pub enum EventKind {
     KeychainDisable,
     /// The passphrase was changed.
     Passwd,
+    /// A new vault key was made and everything re-sealed under it (`rekey`, `passwd`).
+    Rekey,
     /// A team remote was added or removed.
     Remote,
     /// A scope was pushed to a team remote.
@@ -93,6 +95,7 @@ impl EventKind {
             EventKind::KeychainEnable => "keychain-enable",
             EventKind::KeychainDisable => "keychain-disable",
             EventKind::Passwd => "passwd",
+            EventKind::Rekey => "rekey",
             EventKind::Remote => "remote",
             EventKind::Push => "push",
             EventKind::Pull => "pull",
@@ -168,6 +171,10 @@ pub struct AuditEvent {
     pub key: Option<String>,
     /// A short detail (never a value).
     pub detail: Option<String>,
+    /// True for what was recorded without the vault key (failed unlocks, from the
+    /// `audit_pending` table): the chain proves when devvault took it in, not that it
+    /// happened; anyone able to write the file could have added it.
+    pub unverified: bool,
 }
 
 /// The result of a successful check of the whole chain.
@@ -179,4 +186,7 @@ pub struct AuditReport {
     pub first: Option<i64>,
     /// When the last entry was written.
     pub last: Option<i64>,
+    /// How many of the entries were recorded without the key (failed-unlock counts):
+    /// present and unchanged since devvault chained them, but not authenticated.
+    pub unverified: u64,
 }

@@ -67,6 +67,36 @@ impl KdfParams {
         p: 16,
     };
 
+    /// The most memory (KiB) a vault may ask for without `--allow-expensive-kdf`, and the
+    /// most `init` and `passwd` choose: 2 GiB.
+    pub const BUDGET_MEMORY_KIB: u32 = 2 * 1024 * 1024;
+    /// The most work (memory in KiB × passes) a vault may ask for without
+    /// `--allow-expensive-kdf`, and the most `init` and `passwd` choose: 4 GiB-passes
+    /// (64 MiB × 64 passes, the most calibration picks; or 2 GiB × 2). A few seconds here.
+    pub const BUDGET_WORK_KIB: u64 = 4 * 1024 * 1024;
+
+    /// Whether the parameters stay within the budget above.
+    pub fn within_budget(self) -> bool {
+        self.m_kib <= Self::BUDGET_MEMORY_KIB
+            && u64::from(self.m_kib) * u64::from(self.t) <= Self::BUDGET_WORK_KIB
+    }
+
+    /// Checks the floor, the ceiling and the budget: what `init` and `passwd` may write.
+    pub fn check_budget(self) -> Result<Self> {
+        let params = self.check()?;
+        if !params.within_budget() {
+            return Err(Error::invalid(
+                format!("Argon2id parameters {}", params.canonical()),
+                format!(
+                    "stay within {} MiB of memory and memory x passes of {} MiB (e.g. 64MiB with 64 passes, or 2GiB with 2)",
+                    Self::BUDGET_MEMORY_KIB / 1024,
+                    Self::BUDGET_WORK_KIB / 1024
+                ),
+            ));
+        }
+        Ok(params)
+    }
+
     /// Checks the parameters against the floor and the ceiling.
     pub fn check(self) -> Result<Self> {
         let (f, c) = (Self::FLOOR, Self::CEILING);
@@ -264,8 +294,9 @@ pub fn calibrate(target: std::time::Duration) -> KdfParams {
     let once = start.elapsed().max(std::time::Duration::from_millis(1));
     if once < target {
         let scale = target.as_secs_f64() / once.as_secs_f64();
-        params.t =
-            ((f64::from(params.t) * scale).round() as u32).clamp(params.t, KdfParams::CEILING.t);
+        let most = (KdfParams::BUDGET_WORK_KIB / u64::from(params.m_kib)) as u32;
+        params.t = ((f64::from(params.t) * scale).round() as u32)
+            .clamp(params.t, KdfParams::CEILING.t.min(most));
     }
     params
 }

@@ -224,3 +224,32 @@ fn passwd_and_keychain_slots_are_recorded() {
     drop(v);
     verify(&path).assert().success();
 }
+
+#[test]
+fn an_inserted_failed_unlock_row_is_never_shown_as_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, v) = new_vault(dir.path());
+    drop(v);
+    // Anyone who can write the file can add a row: no key is needed for it.
+    sql(&path)
+        .execute(
+            "INSERT INTO audit_pending (at, count) VALUES (946684800, 4242)",
+            [],
+        )
+        .unwrap();
+    let mut v = reopen(&path);
+    let events = v.audit_events(i64::MIN).unwrap();
+    let forged = events
+        .iter()
+        .find(|e| e.kind == EventKind::UnlockFailed)
+        .unwrap();
+    assert!(forged.unverified, "shown as a verified entry");
+    assert!(v.audit_verify().unwrap().unverified >= 1);
+    drop(v);
+    let out = verify(&path).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("unverified"), "{text}");
+    let out = verify(&path).args(["--json"]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("\"unverified\": 1"), "{text}");
+}

@@ -16,6 +16,18 @@ fn unlock_sources_in_order() {
     e.set(&["app", "K"], "v");
     let file = e.dir.path().join("pass.txt");
     std::fs::write(&file, format!("{PASS}\n")).unwrap();
+    // Open to other users: refused as ssh refuses such a key, with the fix.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    e.cmd()
+        .env("DEVVAULT_PASSPHRASE_FILE", &file)
+        .args(["get", "app", "K"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "chmod 600 {}",
+            file.display()
+        )));
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
     // The file wins over a wrong DEVVAULT_PASSPHRASE.
     e.cmd()
         .env("DEVVAULT_PASSPHRASE", "wrong")

@@ -1,4 +1,5 @@
-//! Crash safety: `import` (1,000 keys), `set`, `rotate`, `rm` and `passwd` run in a child
+//! Crash safety: `import` (1,000 keys), `set`, `rotate`, `rm`, `passwd` and `rekey` (a new
+//! vault key, everything re-sealed: exactly the old or the new vault) run in a child
 //! process SIGKILLed at random instants, `DEVVAULT_CRASH_ITERATIONS` times per operation
 //! (300 by default). After every kill: `PRAGMA integrity_check` is ok, the vault unlocks,
 //! every write the child acknowledged (printed after it succeeded) is there and decrypts, an
@@ -304,4 +305,60 @@ fn sigkill_during_passwd_leaves_exactly_one_passphrase_working() {
     assert_eq!(value.expose_secret(), "still here");
     v.audit_verify().unwrap();
     t.report("passwd", start);
+}
+
+#[test]
+fn sigkill_during_rekey_leaves_exactly_the_old_or_the_new_vault() {
+    let (env, start, mut rng) = (Env::new(), Instant::now(), Rng(0x2545_f491));
+    env.cmd()
+        .args(["import", "app", "-"])
+        .write_stdin(dotenv(0..400, "value"))
+        .assert()
+        .success();
+    env.set(&["app", "K1"], "rotated");
+    env.set(&["other/prod", "P"], "prod value");
+    let expect = |v: &mut devvault::Vault| {
+        let app = values_of(v, "app");
+        assert_eq!(app.len(), 400);
+        assert_eq!(app["K1"], "rotated");
+        assert_eq!(app["K7"], "value-7");
+        assert_eq!(values_of(v, "other/prod")["P"], "prod value");
+        assert_eq!(v.history(&scope("app"), &key("K1")).unwrap().len(), 2);
+        v.audit_verify().unwrap();
+    };
+    let rekey = || {
+        let mut c = devvault(&env.vault, PASS);
+        c.arg("rekey");
+        c
+    };
+    let span = duration(rekey()) * 13 / 10;
+    let mut before = reopen(&env.vault, PASS).session_key();
+    let mut t = Tally::default();
+    for _ in 0..iterations(CI_ITERATIONS) {
+        let k = kill_after(rekey(), instant(&mut rng, span));
+        assert_sound(&env.vault);
+        let mut v = reopen(&env.vault, PASS);
+        expect(&mut v);
+        let now = v.session_key();
+        let changed = now.expose_secret() != before.expose_secret();
+        assert!(
+            !k.finished || changed,
+            "rekey succeeded but the key is the old one"
+        );
+        // Exactly one key opens the vault: the old one only when nothing changed.
+        let old_opens = devvault::Vault::open(&env.vault)
+            .unwrap()
+            .unlock_with_vault_key(before)
+            .is_ok();
+        assert_eq!(
+            old_opens, !changed,
+            "old and new key both (or neither) open it"
+        );
+        t.finished += usize::from(changed);
+        t.interrupted += usize::from(!changed);
+        t.acked_writes += usize::from(k.finished);
+        t.kills += 1;
+        before = now;
+    }
+    t.report("rekey", start);
 }

@@ -170,3 +170,50 @@ fn a_10_mb_value_works_and_a_70_mb_one_is_refused() {
     assert!(huge_mb < 200, "a refused 70 MB value took {huge_mb} MB");
     eprintln!("limits: 10 MB value stored, peak {mb} MB; 70 MB value refused, peak {huge_mb} MB");
 }
+
+#[test]
+fn a_crafted_kdf_header_is_refused_before_any_work() {
+    let env = Env::new();
+    env.set(&["app", "A"], "alpha");
+    rusqlite::Connection::open(&env.vault)
+        .unwrap()
+        .execute(
+            "UPDATE slots SET kdf = 'argon2id$v=19$m=4194304,t=64,p=16' WHERE kind = 'passphrase'",
+            [],
+        )
+        .unwrap();
+    let start = std::time::Instant::now();
+    env.cmd()
+        .args(["get", "app", "A"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("--allow-expensive-kdf"))
+        .stderr(predicates::str::contains("m=4194304,t=64,p=16"));
+    assert!(start.elapsed() < std::time::Duration::from_secs(3));
+    // Just over the budget: 2 GiB x 3 passes.
+    rusqlite::Connection::open(&env.vault)
+        .unwrap()
+        .execute(
+            "UPDATE slots SET kdf = 'argon2id$v=19$m=2097152,t=3,p=1' WHERE kind = 'passphrase'",
+            [],
+        )
+        .unwrap();
+    env.cmd()
+        .args(["get", "app", "A"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("--allow-expensive-kdf"));
+    // `init` never makes such a vault.
+    let other = Env::empty();
+    other
+        .cmd()
+        .args(["init", "--kdf-memory", "4GiB", "--kdf-time", "2"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("stay within 2048 MiB"));
+    other
+        .cmd()
+        .args(["init", "--kdf-memory", "256MiB", "--kdf-time", "17"])
+        .assert()
+        .failure();
+}

@@ -269,3 +269,31 @@ fn frozen_vaults_migrate_to_the_current_schema_and_get_an_identity() {
         );
     }
 }
+
+#[test]
+fn doctor_lists_migration_backups_with_the_fix() {
+    let e = Env::empty();
+    std::fs::create_dir_all(e.vault.parent().unwrap()).unwrap();
+    std::fs::set_permissions(e.vault.parent().unwrap(), PermissionsExt::from_mode(0o700)).unwrap();
+    std::fs::copy(
+        format!("{}/tests/data/v2.db", env!("CARGO_MANIFEST_DIR")),
+        &e.vault,
+    )
+    .unwrap();
+    std::fs::set_permissions(&e.vault, PermissionsExt::from_mode(0o600)).unwrap();
+    let out = e
+        .cmd()
+        .env("DEVVAULT_PASSPHRASE", "devvault frozen vault v2")
+        .arg("doctor")
+        .assert()
+        .code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let backup = format!("{}.bak-v2", e.vault.display());
+    assert!(
+        text.contains(&format!("migration backup {backup}")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("rm {backup}")), "{text}");
+    let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}

@@ -1,7 +1,9 @@
 //! `scan` end to end: planted leaks in files (raw, base64, URL-encoded, JSON-escaped), short
 //! values and binaries skipped, `--json`, exit codes 0/1/4; a leak in an old commit of a
 //! throwaway git repository found by `--git-history`; the pre-commit hook blocking a commit
-//! that adds a vault value.
+//! that adds a vault value. A hostile checkout: symlinked or foreign link files and hooks
+//! are never written through or replaced, link files outside the repository or not the
+//! user's are ignored, and a `.git/config` `core.fsmonitor` never runs.
 
 use crate::common;
 
@@ -196,6 +198,216 @@ fn the_pre_commit_hook_blocks_a_commit_that_adds_a_vault_value() {
     assert!(!said.contains(VALUE));
     let log = String::from_utf8(git(&repo, &["log", "--oneline"]).stdout).unwrap();
     assert_eq!(log.lines().count(), 1, "{log}");
+}
+
+/// A git repository in the work directory.
+fn repo(e: &Env, name: &str) -> std::path::PathBuf {
+    let repo = e.work().join(name);
+    std::fs::create_dir_all(&repo).unwrap();
+    assert!(git(&repo, &["init", "-q"]).status.success());
+    repo
+}
+
+#[test]
+fn link_never_writes_through_a_symlink_nor_over_a_foreign_file() {
+    let e = env();
+    let repo = repo(&e, "hostile");
+    let before = std::fs::read(&e.vault).unwrap();
+    std::os::unix::fs::symlink(&e.vault, repo.join(".devvault.toml")).unwrap();
+    e.cmd()
+        .current_dir(&repo)
+        .args(["link", "myapp"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("symbolic link"));
+    assert_eq!(std::fs::read(&e.vault).unwrap(), before);
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&e.vault).unwrap().permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+    e.cmd()
+        .args(["get", "myapp/dev", "GITHUB_TOKEN"])
+        .assert()
+        .success();
+    // A regular file that is not a link file is not replaced either.
+    std::fs::remove_file(repo.join(".devvault.toml")).unwrap();
+    std::fs::write(repo.join(".devvault.toml"), "[tool]\nname = 1\n").unwrap();
+    e.cmd()
+        .current_dir(&repo)
+        .args(["link", "myapp"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a devvault link file"));
+    // devvault's own link file is replaced.
+    std::fs::write(repo.join(".devvault.toml"), "scope = 'other/x' # old\n").unwrap();
+    e.cmd()
+        .current_dir(&repo)
+        .args(["link", "myapp"])
+        .assert()
+        .success();
+    e.cmd()
+        .current_dir(&repo)
+        .args(["get", "GITHUB_TOKEN"])
+        .assert()
+        .success()
+        .stdout(VALUE);
+}
+
+#[test]
+fn install_hook_refuses_links_and_foreign_hooks() {
+    let e = env();
+    let repo = repo(&e, "hooks");
+    let hooks = repo.join(".git/hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    let hook = hooks.join("pre-commit");
+    let install = || e.cmd().args(["scan", "--install-hook"]).arg(&repo).assert();
+    // A dangling link: the target is not created.
+    let target = e.work().join("created-by-devvault");
+    std::os::unix::fs::symlink(&target, &hook).unwrap();
+    install()
+        .failure()
+        .stderr(predicate::str::contains("symbolic link"));
+    assert!(!target.exists());
+    // A link to an existing file: the file is unchanged.
+    std::fs::write(&target, "precious\n").unwrap();
+    install().failure();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+    std::fs::remove_file(&hook).unwrap();
+    // A binary hook (not text at all) is not devvault's.
+    let binary = b"\x7fELF\x02\x01\x01\0\xff\xfe# devvault pre-commit hook".to_vec();
+    std::fs::write(&hook, &binary).unwrap();
+    install()
+        .failure()
+        .stderr(predicate::str::contains("not devvault's hook"))
+        .stderr(predicate::str::contains("mv "));
+    assert_eq!(std::fs::read(&hook).unwrap(), binary);
+    // Our own hook is replaced in place.
+    std::fs::remove_file(&hook).unwrap();
+    install().success();
+    install().success();
+    assert!(
+        !std::fs::symlink_metadata(&hook)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn link_files_outside_the_repository_or_not_yours_are_ignored() {
+    let e = env();
+    std::fs::write(e.work().join(".devvault.toml"), "scope = \"myapp/dev\"\n").unwrap();
+    let repo = repo(&e, "inner");
+    std::fs::create_dir_all(repo.join("sub")).unwrap();
+    // The parent's link file is outside the repository: not used.
+    e.cmd()
+        .current_dir(repo.join("sub"))
+        .args(["get", "GITHUB_TOKEN"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no scope given"));
+    // Writable by others: ignored, and said why.
+    let link = repo.join(".devvault.toml");
+    std::fs::write(&link, "scope = \"myapp/dev\"\n").unwrap();
+    let set_mode = |m: u32| {
+        std::fs::set_permissions(&link, std::os::unix::fs::PermissionsExt::from_mode(m)).unwrap()
+    };
+    set_mode(0o666);
+    e.cmd()
+        .current_dir(repo.join("sub"))
+        .args(["get", "GITHUB_TOKEN"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("other users can write it"));
+    set_mode(0o644);
+    e.cmd()
+        .current_dir(repo.join("sub"))
+        .args(["get", "GITHUB_TOKEN"])
+        .assert()
+        .success()
+        .stdout(VALUE);
+    // Owned by another user (only root can make one).
+    if rustix_uid() == 0 {
+        std::os::unix::fs::chown(&link, Some(4242), None).unwrap();
+        e.cmd()
+            .current_dir(repo.join("sub"))
+            .args(["get", "GITHUB_TOKEN"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("belongs to user id 4242"));
+    }
+}
+
+fn rustix_uid() -> u32 {
+    std::os::unix::fs::MetadataExt::uid(&std::fs::metadata("/proc/self").unwrap())
+}
+
+#[test]
+fn a_hostile_fsmonitor_never_runs() {
+    let e = env();
+    let repo = repo(&e, "fsmonitor");
+    let marker = e.work().join("fsmonitor-ran");
+    let script = e.work().join("fsmonitor.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$@\" >> '{}'\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::write(repo.join("ok.txt"), "fine\n").unwrap();
+    git(&repo, &["add", "ok.txt"]);
+    git(
+        &repo,
+        &["config", "core.fsmonitor", script.to_str().unwrap()],
+    );
+    let _ = std::fs::remove_file(&marker);
+    e.cmd()
+        .current_dir(&repo)
+        .args(["scan", "--staged"])
+        .assert()
+        .success();
+    e.cmd()
+        .current_dir(&repo)
+        .args(["export", "myapp/dev", "-o", "out.env"])
+        .assert()
+        .success();
+    let _ = e.cmd().current_dir(&repo).arg("doctor").assert();
+    let _ = e.cmd().current_dir(&repo).args(["scan", "."]).assert();
+    let _ = e
+        .cmd()
+        .current_dir(&repo)
+        .args(["scan", "--git-history"])
+        .assert();
+    assert!(!marker.exists(), "core.fsmonitor ran");
+}
+
+#[test]
+fn utf16_and_utf32_files_are_scanned() {
+    let e = env();
+    let w = e.work().join("wide");
+    std::fs::create_dir_all(&w).unwrap();
+    let text = format!("A=1\r\nGITHUB_TOKEN={VALUE}\r\n");
+    let mut le_bom = vec![0xFF, 0xFE];
+    let mut be = Vec::new();
+    for u in text.encode_utf16() {
+        le_bom.extend_from_slice(&u.to_le_bytes());
+        be.extend_from_slice(&u.to_be_bytes());
+    }
+    let utf32: Vec<u8> = text
+        .chars()
+        .flat_map(|c| (c as u32).to_le_bytes())
+        .collect();
+    std::fs::write(w.join("le-bom.env"), le_bom).unwrap();
+    std::fs::write(w.join("be.env"), be).unwrap();
+    std::fs::write(w.join("utf32.env"), utf32).unwrap();
+    let out = e.cmd().arg("scan").arg(&w).assert().code(1);
+    let stdout = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for f in ["le-bom.env", "be.env", "utf32.env"] {
+        assert!(
+            stdout.contains(&format!("{f}:2: GITHUB_TOKEN (myapp/dev)")),
+            "{f} not found in {stdout}"
+        );
+    }
 }
 
 #[test]

@@ -87,6 +87,7 @@ fn passwd_swaps_the_passphrase_and_keeps_every_secret() {
     // The new passphrase may come from a file; the cost can be raised; the floor holds.
     let file = e.vault.with_file_name("new.txt");
     std::fs::write(&file, format!("{OLD}\n")).unwrap();
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     e.cmd(Some(NEW))
         .args(["passwd", "--kdf-memory", "24MiB", "--kdf-time", "3"])
         .env("DEVVAULT_NEW_PASSPHRASE_FILE", &file)
@@ -241,4 +242,239 @@ fn bad_durations_are_named() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("`5y`"));
+}
+
+/// `run` with `sh -c SCRIPT` as the command; SCRIPT calls the devvault binary as `$DV`.
+fn run_sh(e: &Env, pass: Option<&str>, script: &str) -> assert_cmd::assert::Assert {
+    e.cmd(pass)
+        .args(["run", "app", "--", "sh", "-c", script])
+        .env("DV", bin())
+        .env("VAULT", &e.vault)
+        .assert()
+}
+
+#[test]
+fn a_child_of_run_cannot_read_another_scope() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .args(["set", "other/prod", "PROD_KEY"])
+        .write_stdin("production-secret")
+        .assert()
+        .success();
+    // With the passphrase in the parent's environment and a session unlock active.
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "1m"])
+        .assert()
+        .success();
+    run_sh(
+        &e,
+        Some(OLD),
+        r#"exec "$DV" --vault "$VAULT" export other/prod"#,
+    )
+    .failure()
+    .stdout(predicate::str::contains("production-secret").not());
+    // The same child outside `run` can (the session unlock is this session's).
+    e.cmd(None)
+        .args(["export", "other/prod"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("production-secret"));
+    e.cmd(None).arg("lock").assert().success();
+}
+
+#[test]
+fn a_child_of_run_sees_no_devvault_variable() {
+    let e = Env::new();
+    run_sh(&e, Some(OLD), "env")
+        .success()
+        .stdout(predicate::str::contains("A=alpha"))
+        .stdout(predicate::str::contains("DEVVAULT_").not());
+    // Unless named with --allow-env.
+    e.cmd(Some(OLD))
+        .args(["run", "--allow-env", "DEVVAULT_VAULT", "app", "--", "env"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("DEVVAULT_VAULT="))
+        .stdout(predicate::str::contains("DEVVAULT_PASSPHRASE").not());
+}
+
+#[test]
+fn unlock_for_needs_the_passphrase_not_the_session_key() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "1m"])
+        .assert()
+        .success();
+    // From a child of `run`, and from the session itself: no silent extension.
+    run_sh(
+        &e,
+        Some(OLD),
+        r#"exec "$DV" --vault "$VAULT" unlock --for 7d"#,
+    )
+    .failure();
+    e.cmd(None)
+        .args(["unlock", "--for", "7d"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no passphrase"));
+    // With the passphrase it replaces the session unlock and says so.
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "2m"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("replaces"));
+    e.cmd(None).arg("lock").assert().success();
+}
+
+/// A consistent copy of the vault file (what a backup or a synced folder keeps).
+fn copy_of(vault: &Path, to: &Path) {
+    rusqlite::Connection::open(vault)
+        .unwrap()
+        .execute("VACUUM INTO ?1", [to.to_str().unwrap()])
+        .unwrap();
+    std::fs::set_permissions(to, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+}
+
+#[test]
+fn after_passwd_an_old_copy_reads_nothing_new() {
+    let e = Env::new();
+    let old_copy = e.vault.with_file_name("old-copy.db");
+    copy_of(&e.vault, &old_copy);
+    e.cmd(Some(OLD))
+        .arg("passwd")
+        .env("DEVVAULT_NEW_PASSPHRASE", NEW)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("re-sealed"));
+    e.cmd(Some(NEW))
+        .args(["set", "app", "LATER"])
+        .write_stdin("written-after-the-change")
+        .assert()
+        .success();
+    // The old copy still opens with the old passphrase (it is the old vault)...
+    e.cmd(Some(OLD))
+        .args(["--vault", old_copy.to_str().unwrap(), "get", "app", "A"])
+        .assert()
+        .success()
+        .stdout("alpha");
+    // ...but its key, held as a session unlock, does not read the new file.
+    e.cmd(Some(OLD))
+        .args([
+            "--vault",
+            old_copy.to_str().unwrap(),
+            "unlock",
+            "--for",
+            "1m",
+        ])
+        .assert()
+        .success();
+    e.cmd(None)
+        .args(["get", "app", "LATER"])
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("written-after").not());
+    e.cmd(None)
+        .args(["--vault", old_copy.to_str().unwrap(), "lock"])
+        .assert()
+        .success();
+    // Nor does the old passphrase slot copied into the new file.
+    let slot: (String, Vec<u8>, Vec<u8>) = rusqlite::Connection::open(&old_copy)
+        .unwrap()
+        .query_row(
+            "SELECT kdf, salt, wrapped FROM slots WHERE kind = 'passphrase'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    rusqlite::Connection::open(&e.vault)
+        .unwrap()
+        .execute(
+            "UPDATE slots SET kdf = ?1, salt = ?2, wrapped = ?3 WHERE kind = 'passphrase'",
+            rusqlite::params![slot.0, slot.1, slot.2],
+        )
+        .unwrap();
+    for args in [["get", "app", "LATER"], ["get", "app", "A"]] {
+        e.cmd(Some(OLD)).args(args).assert().failure().stdout("");
+    }
+}
+
+#[test]
+fn rekey_keeps_the_passphrase_and_every_secret_and_drops_the_session() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .args(["policy", "app", "A", "--max-age", "30d"])
+        .assert()
+        .success();
+    e.cmd(Some(OLD))
+        .args(["rotate", "app", "A"])
+        .write_stdin("alpha-2")
+        .assert()
+        .success();
+    e.cmd(Some(OLD))
+        .args(["unlock", "--for", "1m"])
+        .assert()
+        .success();
+    let old_copy = e.vault.with_file_name("old-copy.db");
+    copy_of(&e.vault, &old_copy);
+    e.cmd(Some(OLD))
+        .arg("rekey")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("session unlock held the old key"));
+    // No session any more; the passphrase still opens it, and nothing was lost.
+    e.cmd(None).args(["get", "app", "A"]).assert().failure();
+    e.cmd(Some(OLD))
+        .args(["get", "app", "A"])
+        .assert()
+        .success()
+        .stdout("alpha-2");
+    e.cmd(Some(OLD))
+        .args(["history", "app", "A", "--reveal"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("alpha"));
+    e.cmd(Some(OLD))
+        .args(["policy", "app", "A"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("30d"));
+    e.cmd(Some(OLD))
+        .args(["audit", "verify"])
+        .assert()
+        .success();
+    e.cmd(Some(OLD))
+        .arg("audit")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("rekey"));
+    // Every sealed byte changed: no ciphertext of the old file is in the new one.
+    let blobs = |p: &Path| -> Vec<Vec<u8>> {
+        let c = rusqlite::Connection::open(p).unwrap();
+        let mut st = c
+            .prepare("SELECT name FROM secrets UNION ALL SELECT value FROM history UNION ALL SELECT body FROM audit UNION ALL SELECT name FROM scopes")
+            .unwrap();
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let before = blobs(&old_copy);
+    let after = blobs(&e.vault);
+    assert!(!after.is_empty());
+    assert!(after.iter().all(|b| !before.contains(b)));
+}
+
+#[test]
+fn passwd_keep_key_says_what_it_does_not_protect() {
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .args(["passwd", "--keep-key"])
+        .env("DEVVAULT_NEW_PASSPHRASE", NEW)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("old copy")
+                .or(predicate::str::contains("copy of the vault file")),
+        );
+    assert!(e.opens_with(NEW) && !e.opens_with(OLD));
 }

@@ -64,6 +64,12 @@ impl Audit {
                 _ => String::new(),
             };
             crate::os::console::outln!("audit log intact: {} entries{span}", report.entries)?;
+            if report.unverified > 0 {
+                crate::os::console::outln!(
+                    "{} of them are failed-unlock counts recorded without the key: unverified (anyone able to write the vault file could have added them)",
+                    report.unverified
+                )?;
+            }
             return Ok(());
         }
         let since = self
@@ -92,10 +98,20 @@ impl Audit {
                 e.kind.as_str(),
                 Escaped::line(e.scope.as_deref().unwrap_or("-")),
                 Escaped::line(e.key.as_deref().unwrap_or("-")),
-                Escaped::line(e.detail.as_deref().unwrap_or(""))
+                Escaped::line(&detail(e))
             );
             writeln!(out, "{}", line.trim_end())?;
         }
         Ok(())
+    }
+}
+
+/// The detail column; unverified entries say so.
+fn detail(e: &crate::audit::AuditEvent) -> String {
+    let d = e.detail.as_deref().unwrap_or("");
+    if e.unverified {
+        format!("{d} [unverified: recorded without the key]")
+    } else {
+        d.to_string()
     }
 }

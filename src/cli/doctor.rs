@@ -1,7 +1,7 @@
 //! `devvault doctor`: checks for the ways secrets leak around the vault: `.env` files under
 //! the current directory that git does not ignore, loose file modes (the vault, its
 //! directory, -wal/-shm, backups, exports), plaintext exports still on disk (and whether git
-//! ignores them), and the keychain slot's health. Exit 1 when anything needs fixing.
+//! ignores them), migration backups left beside the vault, and the keychain slot's health. Exit 1 when anything needs fixing.
 
 use anyhow::{Result, bail};
 use clap::Args;
@@ -125,6 +125,8 @@ impl Doctor {
             }
             Err(e) => return Err(e),
         };
+        // After the unlock: opening the vault is what migrates it (and leaves a backup).
+        checks.extend(backup_checks(&path));
         let exports = export_checks(&mut vault)?;
         // A file that is a recorded export is listed once, as the export.
         checks.retain(|c| {
@@ -201,6 +203,22 @@ fn file_checks(path: &Path) -> Vec<Check> {
     checks
 }
 
+/// Migration backups left beside the vault: the vault as it was, under its old key.
+fn backup_checks(path: &Path) -> Vec<Check> {
+    backups(path)
+        .into_iter()
+        .map(|b| {
+            problem(
+                format!(
+                    "migration backup {} is still beside the vault: it holds the vault as it was before the upgrade and opens with the passphrase of that time (`passwd` and `rekey` do not reach it)",
+                    b.display()
+                ),
+                format!("once the vault works, delete it: rm {}", b.display()),
+            )
+        })
+        .collect()
+}
+
 /// Plaintext exports recorded by `export -o` that are still on disk.
 fn export_checks(vault: &mut crate::Vault) -> Result<Vec<Check>> {
     let mut checks: Vec<Check> = Vec::new();
@@ -234,9 +252,7 @@ fn export_checks(vault: &mut crate::Vault) -> Result<Vec<Check>> {
 /// Whether git ignores `path`: `git check-ignore` exits 0 (ignored), 1 (not), 128 (no repo).
 fn git_ignore_state(path: &Path) -> &'static str {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let status = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    let status = crate::scan::git_command(dir)
         .args(["check-ignore", "-q", "--"])
         .arg(path)
         .stdout(std::process::Stdio::null())

@@ -56,7 +56,7 @@ impl KdfArgs {
             t: self.kdf_time.unwrap_or(base.t),
             p: self.kdf_parallelism.unwrap_or(base.p),
         };
-        Ok(Some(params.check()?))
+        Ok(Some(params.check_budget()?))
     }
 }
 

@@ -34,6 +34,7 @@ mod projects;
 mod pull;
 mod push;
 mod receive;
+mod rekey;
 mod remote;
 mod rm;
 mod rollback;
@@ -109,6 +110,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "DEVVAULT_VAULT", value_name = "PATH")]
     vault: Option<PathBuf>,
 
+    /// Unlock a vault whose Argon2id parameters exceed what devvault spends unasked (more
+    /// than 2 GiB of memory, or memory x passes above 4 GiB): only if you chose them
+    #[arg(long, global = true)]
+    allow_expensive_kdf: bool,
+
     /// With no command: lock the terminal UI after this long without a key press (e.g. 5m)
     #[arg(long, value_name = "DURATION")]
     lock_after: Option<String>,
@@ -160,8 +166,11 @@ enum Command {
     Policy(policy::Policy),
     /// Show the tamper-evident audit log (never values); `audit verify` checks the chain
     Audit(audit::Audit),
-    /// Change the passphrase (and optionally the Argon2id cost); atomic
+    /// Change the passphrase (and optionally the Argon2id cost): a new vault key, everything
+    /// re-sealed, atomic; --keep-key only rewraps the key
     Passwd(passwd::Passwd),
+    /// Make a new vault key and re-seal everything under it (atomic); the passphrase stays
+    Rekey(rekey::Rekey),
     /// Manage the OS keychain slot: enable, disable, status
     Keychain(keychain::Keychain),
     /// Hold the vault key in the kernel keyring for a while (headless and SSH machines)
@@ -201,6 +210,7 @@ enum Command {
 impl Cli {
     /// Runs the chosen command.
     pub fn run(&self) -> Result<ExitCode> {
+        crate::os::passphrase::allow_expensive_kdf(self.allow_expensive_kdf);
         let ctx = Ctx {
             vault_path: self.vault.clone(),
         };
@@ -230,6 +240,7 @@ impl Cli {
                 Command::Policy(c) => c.run(&ctx),
                 Command::Audit(c) => c.run(&ctx),
                 Command::Passwd(c) => c.run(&ctx),
+                Command::Rekey(c) => c.run(&ctx),
                 Command::Keychain(c) => c.run(&ctx),
                 Command::Unlock(c) => c.run(&ctx),
                 Command::Lock(c) => c.run(&ctx),
@@ -279,7 +290,7 @@ impl Ctx {
     /// Opens and unlocks the vault with the passphrase only (to prove who is asking).
     pub fn unlock_with_passphrase(&self) -> Result<Vault> {
         let path = self.vault_path()?;
-        let locked = Vault::open(&path)?;
+        let locked = crate::os::passphrase::open(&path)?;
         let pass = crate::os::passphrase::passphrase(&path)?;
         watch_reads(locked.unlock(&pass)?)
     }

@@ -3,11 +3,19 @@
 //! A scope holding dangerous names (`crate::dangerous`: PATH, BASH_ENV, NODE_OPTIONS,
 //! GIT_*...) starts nothing unless each is allowed (`--allow-env NAME`, or `devvault
 //! allow-env`). CMD is found with devvault's own PATH, never the scope's.
+//!
+//! The child gets its scope and nothing else: every `DEVVAULT_*` variable of devvault's
+//! own environment (passphrase sources, the vault path) is removed unless `--allow-env`
+//! names it, and it runs in a new, empty session keyring, so a `devvault` it starts cannot
+//! use the session unlock of the login session.
 
 use anyhow::{Result, bail};
 use clap::Args;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+
+/// The prefix of devvault's own variables, none of which reaches a child unless named.
+const OWN_PREFIX: &str = "DEVVAULT_";
 
 #[derive(Args, Debug)]
 pub struct Run {
@@ -18,7 +26,8 @@ pub struct Run {
     /// Keep variables already set in the environment instead of the vault's values
     #[arg(long)]
     no_override: bool,
-    /// Give the child this dangerous name (PATH, BASH_ENV, NODE_OPTIONS, GIT_*...); repeatable
+    /// Give the child this dangerous name (PATH, BASH_ENV, NODE_OPTIONS, GIT_*...), or let
+    /// devvault's own DEVVAULT_* variable NAME through from its environment; repeatable
     #[arg(long, value_name = "NAME")]
     allow_env: Vec<String>,
     /// The command and its arguments, after `--`
@@ -37,6 +46,14 @@ impl Run {
         let entries = self.select.apply(entries)?;
         let mut cmd = std::process::Command::new(&program);
         cmd.arg0(&self.cmd[0]).args(&self.cmd[1..]);
+        for (name, _) in std::env::vars_os() {
+            let text = name.to_string_lossy();
+            if text.starts_with(OWN_PREFIX) && !self.allowed(&text) {
+                cmd.env_remove(&name);
+            }
+        }
+        // A DEVVAULT_* key of the scope itself is a dangerous name: `export_for_run` gave it
+        // only when allowed.
         for (key, value) in &entries {
             if self.no_override && std::env::var_os(key.as_str()).is_some() {
                 continue;
@@ -48,12 +65,17 @@ impl Run {
             }
             cmd.env(key.as_str(), value.expose_secret());
         }
+        crate::os::session::detach()?;
         // exec only returns on failure.
         let err = cmd.exec();
         Err(anyhow::Error::new(RunError(format!(
             "cannot run `{}`: {err}",
             self.cmd[0]
         ))))
+    }
+
+    fn allowed(&self, name: &str) -> bool {
+        self.allow_env.iter().any(|a| a == name)
     }
 }
 

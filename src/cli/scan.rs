@@ -164,27 +164,26 @@ fn report(findings: &[Finding], json: bool) -> Result<()> {
 
 const HOOK_MARK: &str = "# devvault pre-commit hook";
 
+/// The start of every hook devvault writes: a file is replaced only when it starts so.
+fn hook_head() -> String {
+    format!("#!/bin/sh\n{HOOK_MARK}")
+}
+
+/// Installs the hook in the repository's own hooks directory (`git rev-parse
+/// --git-common-dir`/hooks, not a `core.hooksPath` the checkout may point anywhere),
+/// replacing only a hook devvault wrote, never through a link.
 fn install_hook(ctx: &super::Ctx, root: &Path) -> Result<()> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["rev-parse", "--git-path", "hooks"])
+    let out = crate::scan::git_command(root)
+        .args(["rev-parse", "--path-format=absolute", "--git-common-dir"])
         .output()
         .context("cannot run git")?;
     if !out.status.success() {
         bail!("{} is not inside a git repository", root.display());
     }
-    let hooks = root.join(String::from_utf8_lossy(&out.stdout).trim());
+    let hooks = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("hooks");
     std::fs::create_dir_all(&hooks)?;
     let hook = hooks.join("pre-commit");
-    if let Ok(old) = std::fs::read_to_string(&hook)
-        && !old.contains(HOOK_MARK)
-    {
-        bail!(
-            "{} already exists and is not devvault's; add `devvault scan --staged` to it by hand",
-            hook.display()
-        );
-    }
+    refuse_foreign_hook(&hook)?;
     let exe = std::env::current_exe()?;
     let vault = std::path::absolute(ctx.vault_path()?)?;
     let q = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', r"'\''"));
@@ -202,8 +201,57 @@ fn install_hook(ctx: &super::Ctx, root: &Path) -> Result<()> {
         q(&exe),
         q(&vault)
     );
-    std::fs::write(&hook, script)?;
-    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    crate::os::private_file::replace(&hook, script.as_bytes(), 0o755)?;
     crate::os::console::status!("installed {}", hook.display());
+    warn_hooks_path(root);
     Ok(())
+}
+
+/// Refuses a link, a non-file, or a hook that devvault did not write (binary or not).
+fn refuse_foreign_hook(hook: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(hook) else {
+        return Ok(());
+    };
+    let fix = format!(
+        "move it away (`mv {0} {0}.old`) and run `devvault scan --install-hook` again, or add `devvault scan --staged` to it by hand",
+        hook.display()
+    );
+    if meta.file_type().is_symlink() {
+        bail!(
+            "{} is a symbolic link; devvault never writes through one: {fix}",
+            hook.display()
+        );
+    }
+    let ours = meta.is_file()
+        && std::fs::read(hook)
+            .map(|b| b.starts_with(hook_head().as_bytes()))
+            .unwrap_or(false);
+    if !ours {
+        bail!(
+            "{} already exists and is not devvault's hook: {fix}",
+            hook.display()
+        );
+    }
+    Ok(())
+}
+
+/// Says so when the repository runs its hooks from somewhere else (`core.hooksPath` in a
+/// config file; devvault's own `-c core.hooksPath=/dev/null` is left out).
+fn warn_hooks_path(root: &Path) {
+    let out = crate::scan::git_command(root)
+        .args(["config", "--show-origin", "--get-all", "core.hooksPath"])
+        .stderr(std::process::Stdio::null())
+        .output();
+    let Ok(out) = out else { return };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let from_files = text
+        .lines()
+        .filter(|l| !l.starts_with("command line:"))
+        .filter_map(|l| l.split_once('\t').map(|(_, v)| v.to_string()))
+        .next_back();
+    if let Some(dir) = from_files {
+        crate::os::console::status!(
+            "warning: this repository runs its hooks from {dir} (core.hooksPath), so git will not run this one; add `devvault scan --staged` to the pre-commit hook there"
+        );
+    }
 }

@@ -27,11 +27,36 @@ impl std::fmt::Display for Locked {
 
 impl std::error::Error for Locked {}
 
+/// Set once from `--allow-expensive-kdf` before any vault is opened.
+static ALLOW_EXPENSIVE_KDF: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// `--allow-expensive-kdf`: let vaults whose Argon2id parameters exceed the budget unlock.
+pub fn allow_expensive_kdf(allow: bool) {
+    ALLOW_EXPENSIVE_KDF.store(allow, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Opens the vault at `path` (not unlocked), with `--allow-expensive-kdf` applied.
+pub fn open(path: &Path) -> Result<LockedVault> {
+    let allow = ALLOW_EXPENSIVE_KDF.load(std::sync::atomic::Ordering::Relaxed);
+    Ok(Vault::open(path)?.allow_expensive_kdf(allow))
+}
+
 /// Opens and unlocks the vault at `path`: a timed session unlock, then the OS keychain slot
 /// (failures there are a one-line notice, never a hang), then the passphrase sources; on a
 /// terminal the passphrase may be typed three times.
 pub fn unlock(path: &Path) -> Result<Vault> {
-    let mut locked = match cached(path)? {
+    unlock_with(path, true)
+}
+
+/// Opens and unlocks the vault at `path` with the OS keychain slot or a passphrase source,
+/// never the session unlock (`unlock --for` must not renew itself from its own key).
+pub fn unlock_without_session(path: &Path) -> Result<Vault> {
+    unlock_with(path, false)
+}
+
+fn unlock_with(path: &Path, session: bool) -> Result<Vault> {
+    let mut locked = match cached(path, session)? {
         Ok(vault) => return Ok(vault),
         Err(locked) => locked,
     };
@@ -72,7 +97,7 @@ pub fn unlock(path: &Path) -> Result<Vault> {
                     "Wrong passphrase; try again ({left} {} left).",
                     if left == 1 { "try" } else { "tries" }
                 );
-                locked = Vault::open(path)?;
+                locked = open(path)?;
             }
             Err(e) => return Err(e.into()),
         }
@@ -90,7 +115,7 @@ fn has_terminal() -> bool {
 
 /// Like [`unlock`], but None where only a prompt would do (the TUI asks on its own screen).
 pub fn unlock_quiet(path: &Path) -> Result<Option<Vault>> {
-    match cached(path)? {
+    match cached(path, true)? {
         Ok(vault) => Ok(Some(vault)),
         Err(locked) => match from_env("DEVVAULT_PASSPHRASE")? {
             Some(pass) => Ok(Some(locked.unlock(&pass)?)),
@@ -99,16 +124,17 @@ pub fn unlock_quiet(path: &Path) -> Result<Option<Vault>> {
     }
 }
 
-/// The vault unlocked by the session key or the keychain slot, else still locked.
-fn cached(path: &Path) -> Result<std::result::Result<Vault, LockedVault>> {
-    let mut locked = Vault::open(path)?;
+/// The vault unlocked by the session key (if `session`) or the keychain slot, else still
+/// locked.
+fn cached(path: &Path, session: bool) -> Result<std::result::Result<Vault, LockedVault>> {
+    let mut locked = open(path)?;
     let id = locked.id_hex();
-    if let Some(key) = crate::os::session::load(&id) {
+    if let Some(key) = crate::os::session::load(&id).filter(|_| session) {
         match locked.unlock_with_vault_key(key) {
             Ok(v) => return Ok(Ok(v)),
             Err(_) => {
                 let _ = crate::os::session::forget(&id);
-                locked = Vault::open(path)?;
+                locked = open(path)?;
             }
         }
     }
@@ -120,7 +146,7 @@ fn cached(path: &Path) -> Result<std::result::Result<Vault, LockedVault>> {
                     crate::os::console::status!(
                         "notice: the OS keychain entry does not open this vault; using the passphrase"
                     );
-                    locked = Vault::open(path)?;
+                    locked = open(path)?;
                 }
             },
             Ok(None) => crate::os::console::status!(
@@ -180,6 +206,7 @@ fn from_env(prefix: &str) -> Result<Option<Passphrase>> {
     let file_var = format!("{prefix}_FILE");
     let cmd_var = format!("{prefix}_COMMAND");
     if let Some(path) = std::env::var_os(&file_var) {
+        check_private(Path::new(&path), &file_var)?;
         let bytes =
             Zeroizing::new(std::fs::read(&path).with_context(|| {
                 format!("cannot read {file_var} {}", Path::new(&path).display())
@@ -208,6 +235,25 @@ fn from_env(prefix: &str) -> Result<Option<Passphrase>> {
         return Ok(Some(text(&p, prefix)?));
     }
     Ok(None)
+}
+
+/// Refuses a passphrase file that other users can read or write, as ssh refuses such a
+/// key (a pipe or `/dev/fd/N` from `<(...)` is not a file and is read).
+fn check_private(path: &Path, var: &str) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    let mode = meta.permissions().mode();
+    if meta.is_file() && mode & 0o077 != 0 {
+        bail!(
+            "{var} {} is open to other users (mode {:o}); run `chmod 600 {}` and try again",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// Decodes a source's bytes, dropping one trailing newline.

@@ -67,6 +67,37 @@ pub fn forget(vault_id: &str) -> Result<bool> {
     }
 }
 
+/// Moves this process into a new, empty anonymous session keyring, so that what it execs
+/// cannot use the session unlock (or any key) of the login session. Called by `run` just
+/// before it execs the child. A kernel without keyrings (ENOSYS) holds no session unlock to
+/// protect; any other failure is an error, so that the child never runs in the old session.
+#[allow(
+    unsafe_code,
+    reason = "one raw keyctl(2) call that linux-keyutils does not offer; no pointer but NULL"
+)]
+pub fn detach() -> Result<()> {
+    const KEYCTL_JOIN_SESSION_KEYRING: libc::c_long = 1;
+    // SAFETY: keyctl(KEYCTL_JOIN_SESSION_KEYRING, NULL) takes no pointer but the null name
+    // (an anonymous keyring) and touches no memory of this process.
+    let id = unsafe {
+        libc::syscall(
+            libc::SYS_keyctl,
+            KEYCTL_JOIN_SESSION_KEYRING,
+            std::ptr::null::<libc::c_char>(),
+        )
+    };
+    if id >= 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::last_os_error();
+    if err.raw_os_error() == Some(libc::ENOSYS) {
+        return Ok(());
+    }
+    Err(anyhow!(
+        "cannot give the command a session keyring of its own ({err}); nothing was run"
+    ))
+}
+
 /// Parses a session or clipboard duration in the one grammar ([`crate::duration`]),
 /// from 1s to 7d.
 pub fn parse_duration(s: &str) -> Result<u64> {

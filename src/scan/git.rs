@@ -2,18 +2,42 @@
 //! reachable from any ref (`git rev-list --all --objects`), read in one `git cat-file
 //! --batch`, attributed to the oldest commit that added it (`git log --raw`); and the
 //! staged content for the pre-commit hook.
+//!
+//! A checkout is untrusted input: every `git` devvault runs comes from [`git_command`],
+//! which turns off what lets a repository's own config run programs.
 
-use super::{Finding, Matcher, is_binary};
+use super::{Finding, Matcher};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+/// Settings that keep a repository's `.git/config` from running programs: the filesystem
+/// monitor hook, hooks, external diff and textconv drivers, signature checks, pagers.
+const SAFE_CONFIG: &[&str] = &[
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "core.pager=cat",
+    "diff.external=",
+    "log.showSignature=false",
+    "core.untrackedCache=false",
+];
+
+/// `git -C dir` with [`SAFE_CONFIG`] and no pager; the caller adds the subcommand (and
+/// `--no-ext-diff --no-textconv` where the subcommand takes them).
+pub fn git_command(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("--no-pager");
+    for c in SAFE_CONFIG {
+        cmd.arg("-c").arg(c);
+    }
+    cmd.arg("-C").arg(dir);
+    cmd
+}
+
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    let out = git_command(dir)
         .args(args)
         .stderr(Stdio::piped())
         .output()
@@ -34,9 +58,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
 
 /// Reads the blobs `ids` through one `git cat-file --batch`, calling `f(id, contents)`.
 fn each_blob(dir: &Path, ids: Vec<String>, mut f: impl FnMut(&str, &[u8])) -> Result<()> {
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    let mut child = git_command(dir)
         .args(["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -98,6 +120,8 @@ pub fn scan_history(matcher: &Matcher, dir: &Path) -> Result<Vec<Finding>> {
         dir,
         &[
             "log",
+            "--no-ext-diff",
+            "--no-textconv",
             "--all",
             "--root",
             "--no-renames",
@@ -123,9 +147,6 @@ pub fn scan_history(matcher: &Matcher, dir: &Path) -> Result<Vec<Finding>> {
     let ids: Vec<String> = paths.keys().cloned().collect();
     let mut out = Vec::new();
     each_blob(dir, ids, |id, data| {
-        if is_binary(data) {
-            return;
-        }
         let (commit, path) = match added.get(id) {
             Some((c, p)) => (c.clone(), p.clone()),
             None => ("?".to_string(), paths.get(id).cloned().unwrap_or_default()),
@@ -144,6 +165,8 @@ pub fn scan_staged(matcher: &Matcher, dir: &Path) -> Result<Vec<Finding>> {
         dir,
         &[
             "diff",
+            "--no-ext-diff",
+            "--no-textconv",
             "--cached",
             "--name-only",
             "-z",
@@ -168,10 +191,8 @@ pub fn scan_staged(matcher: &Matcher, dir: &Path) -> Result<Vec<Finding>> {
     }
     let mut out = Vec::new();
     each_blob(dir, by_id.keys().cloned().collect(), |id, data| {
-        if !is_binary(data) {
-            let path = by_id.get(id).cloned().unwrap_or_default();
-            out.extend(matcher.findings(data, &path, None));
-        }
+        let path = by_id.get(id).cloned().unwrap_or_default();
+        out.extend(matcher.findings(data, &path, None));
     })?;
     out.sort();
     Ok(out)

@@ -6,11 +6,13 @@
 //! The automaton necessarily holds the values (and their encodings) in memory while it
 //! lives; callers build it just before a scan and drop it right after.
 
+mod decode;
 pub mod filter;
 mod git;
 mod walk;
 
-pub use git::{scan_history, scan_staged};
+pub use decode::as_text;
+pub use git::{git_command, scan_history, scan_staged};
 pub use walk::{scan_path, scan_tree};
 
 use crate::error::{Error, Result};
@@ -23,8 +25,9 @@ use zeroize::Zeroizing;
 /// Values shorter than this are ignored unless asked (`--min-length`).
 pub const DEFAULT_MIN_LENGTH: usize = 8;
 
-/// Files whose first 8 KiB hold a NUL byte are treated as binary and skipped.
-pub const BINARY_PROBE: usize = 8 << 10;
+/// Files whose first 8 KiB hold a NUL byte are binary (and skipped) unless they are
+/// UTF-16 or UTF-32 text ([`as_text`]).
+pub const BINARY_PROBE: usize = decode::PROBE;
 
 /// How a value appeared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -214,10 +217,14 @@ impl Matcher {
             .collect()
     }
 
-    /// The findings of one file's contents, named `path` (and `commit` for history); a line
+    /// The findings of one file's contents, named `path` (and `commit` for history),
+    /// decoded from UTF-16 or UTF-32 when it is in one (none for a binary file); a line
     /// marked `devvault:allow` is left out.
     pub fn findings(&self, data: &[u8], path: &str, commit: Option<&str>) -> Vec<Finding> {
-        self.find(data)
+        let Some(text) = as_text(data) else {
+            return Vec::new();
+        };
+        self.find(&text)
             .into_iter()
             .filter(|(line, _, _)| !filter::line_allowed(data, *line))
             .map(|(line, o, form)| Finding {
@@ -232,9 +239,9 @@ impl Matcher {
     }
 }
 
-/// Whether `data` looks binary: a NUL byte in its first 8 KiB.
+/// Whether `data` is binary: not text in UTF-8, UTF-16 or UTF-32 ([`as_text`]).
 pub fn is_binary(data: &[u8]) -> bool {
-    data[..data.len().min(BINARY_PROBE)].contains(&0)
+    as_text(data).is_none()
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Scanning the files under a path: every regular file except `.git` internals and binaries
-//! (a NUL byte in the first 8 KiB); symlinks are not followed. Files are read by one
+//! (not text in UTF-8, UTF-16 or UTF-32: see `decode.rs`); symlinks are not followed. Files are read by one
 //! thread per core (std threads, no async runtime).
 
-use super::{Finding, Matcher, is_binary};
+use super::{Finding, Matcher};
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -66,9 +66,7 @@ fn git_ignored(root: &Path, files: &[PathBuf]) -> std::collections::HashSet<Path
         .iter()
         .filter_map(|f| std::path::absolute(f).ok())
         .collect();
-    let child = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    let child = super::git_command(dir)
         .args(["check-ignore", "--stdin", "-z"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -137,9 +135,7 @@ pub fn scan_tree(matcher: &Matcher, root: &Path, include_ignored: bool) -> Resul
                         continue;
                     };
                     bytes.fetch_add(data.len(), Ordering::Relaxed);
-                    if !is_binary(&data) {
-                        local.extend(matcher.findings(&data, &shown(path), None));
-                    }
+                    local.extend(matcher.findings(&data, &shown(path), None));
                 }
                 if let Ok(mut f) = found.lock() {
                     f.append(&mut local);

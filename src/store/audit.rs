@@ -38,6 +38,14 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Rewrites one audit entry in place (same sequence number): for re-keying.
+    pub fn update_audit(&self, row: &AuditRow) -> Result<()> {
+        self.0
+            .prepare_cached("UPDATE audit SET body = ?2, tag = ?3 WHERE seq = ?1")?
+            .execute(params![row.seq, row.body, row.tag])?;
+        Ok(())
+    }
+
     /// Every audit entry, by sequence number.
     pub fn audit_rows(&self) -> Result<Vec<AuditRow>> {
         let mut st = self

@@ -200,6 +200,14 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The kinds of every slot.
+    pub fn slot_kinds(&self) -> Result<Vec<String>> {
+        let mut st = self.0.prepare("SELECT kind FROM slots ORDER BY kind")?;
+        Ok(st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Deletes the slot of `kind`; true if it existed.
     pub fn delete_slot(&self, kind: &str) -> Result<bool> {
         Ok(self
@@ -281,6 +289,22 @@ impl Tx<'_> {
         self.0
             .prepare_cached(sql)?
             .execute(params![r.id, r.scope_id, r.idx, r.name, r.value, r.meta])?;
+        Ok(())
+    }
+
+    /// Rewrites a record of `table` in place (same id and scope): for re-keying.
+    pub fn update_record(&self, table: Table, r: &Record) -> Result<()> {
+        let sql = match table {
+            Table::Secrets => {
+                "UPDATE secrets SET idx = ?2, name = ?3, value = ?4, meta = ?5 WHERE id = ?1"
+            }
+            Table::History => {
+                "UPDATE history SET key_idx = ?2, name = ?3, value = ?4, meta = ?5 WHERE id = ?1"
+            }
+        };
+        self.0
+            .prepare_cached(sql)?
+            .execute(params![r.id, r.idx, r.name, r.value, r.meta])?;
         Ok(())
     }
 

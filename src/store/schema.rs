@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 const MIGRATIONS: &[&str] = &[
@@ -54,11 +55,17 @@ pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
 
 fn backup(conn: &Connection, path: &Path, version: i64) -> Result<()> {
     let dest = super::sidecar(path, &format!(".bak-v{version}"));
-    if dest.exists() {
-        std::fs::remove_file(&dest)
-            .map_err(|e| Error::io(format!("cannot replace backup {}", dest.display()), e))?;
-    }
-    conn.execute("VACUUM INTO ?1", [dest.to_string_lossy()])?;
-    std::fs::set_permissions(&dest, std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .map_err(|e| Error::io(format!("cannot protect backup {}", dest.display()), e))
+    let tmp = super::sidecar(path, &format!(".bak-v{version}.tmp"));
+    let _ = std::fs::remove_file(&tmp);
+    // Created empty here, 0600 and exclusively (a link placed there is refused, never
+    // followed), then filled by SQLite and renamed over the old backup.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(|e| Error::io(format!("cannot create backup {}", tmp.display()), e))?;
+    conn.execute("VACUUM INTO ?1", [tmp.to_string_lossy()])?;
+    std::fs::rename(&tmp, &dest)
+        .map_err(|e| Error::io(format!("cannot write backup {}", dest.display()), e))
 }

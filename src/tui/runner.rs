@@ -54,7 +54,7 @@ impl Runner {
         match fx {
             Effect::Create(pass) => self.create(&pass),
             Effect::Unlock(pass) => {
-                self.vault = Some(Vault::open(&self.path)?.unlock(&pass)?);
+                self.vault = Some(crate::os::passphrase::open(&self.path)?.unlock(&pass)?);
                 Ok(vec![Msg::Unlocked])
             }
             Effect::LoadAll => {

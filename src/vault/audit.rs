@@ -5,7 +5,8 @@
 //! deleted, reordered, edited, added or truncated entry is found by [`Vault::audit_verify`],
 //! which names the first bad one. Entries are appended in the same transaction as the
 //! change they record. Failed unlocks are written without the key (`audit_pending`) and
-//! chained at the next successful unlock.
+//! chained at the next successful unlock; what they say (when, how many) cannot be
+//! authenticated, so they are always reported as unverified.
 
 use super::keys::{Field, Keys, Place};
 use super::{Vault, now, state};
@@ -30,6 +31,25 @@ struct Body {
 /// The tag before the first entry.
 const GENESIS: [u8; 32] = [0; 32];
 
+/// Encryptions under one vault key after which every write is refused until `rekey`:
+/// 2^31, half of the 2^32 that random 96-bit nonces allow (NIST SP 800-38D).
+pub const ENCRYPTION_LIMIT: i64 = 1 << 31;
+
+/// Refuses to write when the vault key has made [`ENCRYPTION_LIMIT`] encryptions
+/// (records, names and policies counted in the header, one more per audit entry).
+fn check_key_usage(h: &Header, seq: i64) -> Result<()> {
+    let used = h.encryptions.saturating_add(seq);
+    if used >= ENCRYPTION_LIMIT {
+        return Err(Error::Unsafe {
+            what: format!(
+                "the vault key has made {used} encryptions, the most devvault makes under one key (2^31; random nonces are safe to 2^32)"
+            ),
+            fix: "run `devvault rekey` to make a new vault key; nothing was written".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Appends `event` at time `at` and moves the header's tail; the caller writes the header.
 pub(super) fn append(
     tx: &Tx<'_>,
@@ -43,6 +63,7 @@ pub(super) fn append(
         None => (0, GENESIS.to_vec()),
     };
     let seq = prev_seq + 1;
+    check_key_usage(h, seq)?;
     let body = Body {
         t: at,
         k: event.kind,
@@ -127,13 +148,38 @@ pub(super) fn fold_at_unlock(store: &mut Store, keys: &Keys) -> Result<()> {
     });
     match folded {
         Err(e) if e.is_storage() => Ok(()),
-        r => r,
+        // At the encryption limit the rows wait (rolled back): the unlock must still work,
+        // so that `rekey` can run.
+        Err(Error::Unsafe { .. }) => Ok(()),
+        other => other,
     }
 }
 
 /// Records a wrong passphrase, without the vault key and never the passphrase itself.
 pub(super) fn record_failure(store: &mut Store) -> Result<()> {
     store.write(|tx| tx.add_pending_failure(now()))
+}
+
+/// Re-seals the whole chain under `new` (bodies and tags) after checking it under `old`,
+/// and moves `h`'s tail to the new last tag; the caller writes the header.
+pub(super) fn reseal(tx: &Tx<'_>, old: &Keys, new: &Keys, h: &mut Header) -> Result<()> {
+    verified(tx, old)?;
+    let mut prev = GENESIS.to_vec();
+    let mut last = None;
+    for row in tx.audit_rows()? {
+        let plain = old.open(Place::Audit(row.seq), Field::Meta, &row.body)?;
+        let body = new.seal(Place::Audit(row.seq), Field::Meta, &plain)?;
+        let tag = new.audit_tag(row.seq, &prev, &body).to_vec();
+        tx.update_audit(&AuditRow {
+            seq: row.seq,
+            body,
+            tag: tag.clone(),
+        })?;
+        last = Some(row.seq);
+        prev = tag;
+    }
+    h.audit = last.map(|seq| (seq, prev));
+    Ok(())
 }
 
 /// Reads and checks the whole chain against the header; the first bad entry is named.
@@ -164,6 +210,8 @@ fn verified(tx: &Tx<'_>, keys: &Keys) -> Result<Vec<AuditEvent>> {
             scope: body.s,
             key: body.n,
             detail: body.d,
+            // Failed unlocks come from `audit_pending`, written without the key.
+            unverified: body.k == EventKind::UnlockFailed,
         });
         prev.clone_from(&row.tag);
     }
@@ -223,6 +271,50 @@ impl Vault {
             entries: events.len() as u64,
             first: events.first().map(|e| e.at),
             last: events.last().map(|e| e.at),
+            unverified: events.iter().filter(|e| e.unverified).count() as u64,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::KdfParams;
+    use crate::model::{KeyName, Scope};
+    use crate::secret::{Passphrase, SecretValue};
+
+    #[test]
+    fn writes_stop_at_the_encryption_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let pass = Passphrase::new("limit test passphrase".into());
+        let mut v = Vault::create(&dir.path().join("v.db"), &pass, KdfParams::FLOOR).unwrap();
+        let (scope, key) = (Scope::parse("app").unwrap(), KeyName::new("K").unwrap());
+        v.set(&scope, &key, &SecretValue::from("one")).unwrap();
+        let keys = &v.keys;
+        v.store
+            .write(|tx| {
+                let mut h = state::header(tx, keys)?;
+                h.encryptions = ENCRYPTION_LIMIT - 2;
+                h.scopes_mac = keys.header_mac(&h);
+                tx.put_header(&h)
+            })
+            .unwrap();
+        let err = v.set(&scope, &key, &SecretValue::from("two")).unwrap_err();
+        assert!(matches!(err, Error::Unsafe { .. }), "{err}");
+        assert!(err.to_string().contains("devvault rekey"), "{err}");
+        assert_eq!(
+            v.get(&scope, &key).err().map(|e| e.to_string()),
+            Some(err.to_string())
+        );
+        // A wrong passphrase waiting to be chained does not lock the user out, and a
+        // re-key (a new key, a new count) lets writes go on.
+        let path = v.path().to_path_buf();
+        drop(v);
+        let wrong = Passphrase::new("not the passphrase".into());
+        assert!(Vault::open(&path).unwrap().unlock(&wrong).is_err());
+        let mut v = Vault::open(&path).unwrap().unlock(&pass).unwrap();
+        v.rekey(&pass, KdfParams::FLOOR, EventKind::Rekey).unwrap();
+        v.set(&scope, &key, &SecretValue::from("two")).unwrap();
+        assert_eq!(v.get(&scope, &key).unwrap().expose_secret(), "two");
     }
 }

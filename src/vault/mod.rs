@@ -5,7 +5,8 @@
 //!
 //! - this file: list, get, set, add, import (and its preview), remove, export;
 //! - `lifecycle.rs`: scopes removed, renamed, copied and compared, keys renamed;
-//! - `slots.rs`: create, open, unlock, the passphrase and keychain slots, `passwd`;
+//! - `slots.rs`: create, open, unlock, the passphrase and keychain slots, `passwd --keep-key`;
+//! - `rekey.rs`: a new vault key with everything re-sealed in one transaction (`rekey`, `passwd`);
 //! - `keys.rs`: the working subkeys and how records are bound to them;
 //! - `state.rs` (rows read and checked), `codec.rs` (a record's name and metadata), `edit.rs`
 //!   (one write to one scope) and `versions.rs` (a key's versions inside an edit);
@@ -32,6 +33,7 @@ mod lifecycle;
 mod policy;
 mod push_pull;
 mod reads;
+mod rekey;
 mod remotes;
 mod scan;
 mod slots;
@@ -44,6 +46,7 @@ pub use bundle::{KeyChange, Preview, Provenance};
 pub use edit::Outcome;
 pub use extras::{ExportRecord, NotSecret};
 pub use push_pull::PullPreview;
+pub use rekey::Rekeyed;
 pub use slots::KEYCHAIN_SLOT;
 pub use trust::{Acceptance, Sender, TrustedSender, check_trust_name};
 
@@ -74,6 +77,8 @@ pub struct LockedVault {
     store: Store,
     vault_id: Vec<u8>,
     slot: Slot,
+    /// Whether Argon2id parameters above the budget may be derived (the user said so).
+    allow_expensive_kdf: bool,
 }
 
 /// Seconds since the Unix epoch.

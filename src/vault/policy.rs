@@ -21,6 +21,32 @@ struct Body {
     max_age: u64,
 }
 
+/// Re-seals every policy under `new` (bodies and key indexes) after checking them under
+/// `old`; returns the header's new policies MAC.
+pub(super) fn reseal(tx: &Tx<'_>, old: &Keys, new: &Keys, h: &Header) -> Result<Option<Vec<u8>>> {
+    Policies::load(tx, old, h)?;
+    let mut out = Vec::new();
+    for row in tx.policies()? {
+        let place = Place::Policy(row.id, row.scope_id);
+        let raw = old.open(place, Field::Meta, &row.body)?;
+        let body: Body = serde_json::from_slice(&raw)
+            .map_err(|_| Error::integrity("a rotation policy is malformed"))?;
+        let key_idx = match &body.key {
+            Some(k) => new.key_index(row.scope_id, k),
+            None => Vec::new(),
+        };
+        let fresh = PolicyRow {
+            id: row.id,
+            scope_id: row.scope_id,
+            key_idx,
+            body: new.seal(place, Field::Meta, &raw)?,
+        };
+        tx.put_policy(&fresh)?;
+        out.push(fresh);
+    }
+    Ok(h.policies_mac.as_ref().map(|_| new.policies_mac(&out)))
+}
+
 /// Every policy of the vault, verified against the header.
 pub(super) struct Policies(Vec<(PolicyRow, u64)>);
 

@@ -11,7 +11,7 @@ use crate::secret::{Passphrase, VaultKey};
 use crate::store::{Header, Slot, Store};
 use std::path::Path;
 
-const PASSPHRASE_SLOT: &str = "passphrase";
+pub(super) const PASSPHRASE_SLOT: &str = "passphrase";
 /// The slot whose key lives in the OS keychain.
 pub const KEYCHAIN_SLOT: &str = "keychain";
 const KEY_SLOT_KDF: &str = "random-256";
@@ -31,7 +31,7 @@ fn slot_aad(vault_id: &[u8], slot: &Slot) -> Vec<u8> {
 }
 
 /// A passphrase slot with a fresh salt, wrapping `dek`.
-fn passphrase_slot(
+pub(super) fn passphrase_slot(
     vault_id: &[u8],
     dek: &VaultKey,
     pass: &Passphrase,
@@ -49,6 +49,19 @@ fn passphrase_slot(
     };
     slot.wrapped = Sealer::new(&kek).seal(&slot_aad(vault_id, &slot), dek.expose_secret())?;
     Ok(slot)
+}
+
+/// A slot of `kind` wrapping `dek` under a fresh random key, and that key.
+pub(super) fn key_slot(vault_id: &[u8], dek: &VaultKey, kind: &str) -> Result<(VaultKey, Slot)> {
+    let key = crypto::random_key()?;
+    let mut slot = Slot {
+        kind: kind.into(),
+        kdf: KEY_SLOT_KDF.into(),
+        salt: Vec::new(),
+        wrapped: Vec::new(),
+    };
+    slot.wrapped = Sealer::new(&key).seal(&slot_aad(vault_id, &slot), dek.expose_secret())?;
+    Ok((key, slot))
 }
 
 fn unwrap_slot(vault_id: &[u8], slot: &Slot, kek: &VaultKey, path: &Path) -> Result<VaultKey> {
@@ -117,6 +130,7 @@ impl Vault {
             store,
             vault_id: header.vault_id,
             slot,
+            allow_expensive_kdf: false,
         })
     }
 
@@ -149,15 +163,7 @@ impl Vault {
                 "use change_passphrase",
             ));
         }
-        let key = crypto::random_key()?;
-        let mut slot = Slot {
-            kind: kind.into(),
-            kdf: KEY_SLOT_KDF.into(),
-            salt: Vec::new(),
-            wrapped: Vec::new(),
-        };
-        slot.wrapped =
-            Sealer::new(&key).seal(&slot_aad(&self.vault_id, &slot), self.dek.expose_secret())?;
+        let (key, slot) = key_slot(&self.vault_id, &self.dek, kind)?;
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut h = state::header(tx, keys)?;
@@ -200,6 +206,13 @@ impl Vault {
 }
 
 impl LockedVault {
+    /// Lets [`LockedVault::unlock`] derive Argon2id parameters above the budget
+    /// ([`KdfParams::within_budget`]); without it such a vault is refused before any work.
+    pub fn allow_expensive_kdf(mut self, allow: bool) -> Self {
+        self.allow_expensive_kdf = allow;
+        self
+    }
+
     /// The Argon2id parameters of the passphrase slot (checked against the ceiling).
     pub fn kdf_params(&self) -> Result<KdfParams> {
         KdfParams::parse(&self.slot.kdf)
@@ -218,7 +231,20 @@ impl LockedVault {
     /// Unlocks with a passphrase. A wrong passphrase and a tampered slot give the same
     /// error, and are recorded (when, never the passphrase) for the audit log.
     pub fn unlock(mut self, pass: &Passphrase) -> Result<Vault> {
-        let kek = crypto::derive_kek(pass, &self.slot.salt, self.kdf_params()?)?;
+        let params = self.kdf_params()?;
+        if !params.within_budget() && !self.allow_expensive_kdf {
+            return Err(Error::Unsafe {
+                what: format!(
+                    "{} asks for Argon2id {}, more than devvault spends before a passphrase is checked ({} MiB, memory x passes {} MiB)",
+                    self.store.path().display(),
+                    params.canonical(),
+                    KdfParams::BUDGET_MEMORY_KIB / 1024,
+                    KdfParams::BUDGET_WORK_KIB / 1024
+                ),
+                fix: "if you chose these parameters, pass --allow-expensive-kdf (and lower them with `devvault passwd --kdf-memory/--kdf-time`); otherwise the vault file was tampered with".into(),
+            });
+        }
+        let kek = crypto::derive_kek(pass, &self.slot.salt, params)?;
         let dek = match unwrap_slot(&self.vault_id, &self.slot, &kek, self.store.path()) {
             Ok(dek) => dek,
             Err(e) => {

@@ -60,6 +60,7 @@ fn audit_view_lists_newest_first() {
         scope: Some("shop/prod".into()),
         key: Some("DATABASE_URL".into()),
         detail: None,
+        unverified: false,
     };
     app.update(Msg::AuditLoaded(vec![
         event(1, EventKind::Set),

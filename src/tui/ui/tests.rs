@@ -138,6 +138,7 @@ fn history_and_audit_views() {
         scope: (kind != EventKind::UnlockFailed).then(|| "shop/prod".to_string()),
         key: (kind == EventKind::Copy).then(|| "DATABASE_URL".to_string()),
         detail: (kind == EventKind::UnlockFailed).then(|| "1 attempt".to_string()),
+        unverified: kind == EventKind::UnlockFailed,
     })
     .collect();
     app.update(Msg::AuditLoaded(events));

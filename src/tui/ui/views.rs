@@ -154,7 +154,11 @@ pub fn audit(app: &App, v: &AuditView, area: Rect, buf: &mut Buffer, theme: Them
                 Cell::from(e.kind.as_str()),
                 Cell::from(what),
                 Cell::from(Span::styled(
-                    e.detail.clone().unwrap_or_default(),
+                    match (&e.detail, e.unverified) {
+                        (Some(d), true) => format!("{d} (unverified)"),
+                        (None, true) => "(unverified)".to_string(),
+                        (d, false) => d.clone().unwrap_or_default(),
+                    },
                     theme.dim(),
                 )),
             ])
