@@ -60,6 +60,11 @@ pub enum EventKind {
     Identity,
     /// Every value was read to search files for leaks (`scan`).
     Scan,
+    /// Reads that could not be audited (a read-only vault, a full disk), counted and
+    /// recorded at the next open that could write.
+    Unaudited,
+    /// A vault setting changed (e.g. `strict-audit`).
+    Setting,
     /// A scope was removed (`scope rm`; its history purged with `--purge`).
     ScopeRm,
     /// A scope was renamed (`scope mv`).
@@ -98,6 +103,8 @@ impl EventKind {
             EventKind::Receive => "receive",
             EventKind::Identity => "identity",
             EventKind::Scan => "scan",
+            EventKind::Unaudited => "unaudited",
+            EventKind::Setting => "setting",
             EventKind::ScopeRm => "scope-rm",
             EventKind::ScopeMv => "scope-mv",
             EventKind::ScopeCp => "scope-cp",

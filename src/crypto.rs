@@ -18,23 +18,22 @@ const TAG_LEN: usize = 16;
 /// Bytes a sealed blob adds to its plaintext: version, nonce and tag.
 pub const SEAL_OVERHEAD: usize = 1 + NONCE_LEN + TAG_LEN;
 
-/// Fills `buf` from the OS random number generator.
-///
-/// # Panics
-/// If the OS has no random number generator: nothing in the vault is safe without one.
-pub fn fill_random(buf: &mut [u8]) {
-    #[expect(
-        clippy::expect_used,
-        reason = "no random source: nothing in the vault is safe; fails loudly"
-    )]
-    getrandom::fill(buf).expect("the OS random number generator failed");
+/// Fills `buf` from the OS random number generator; its failure is an error (nothing in
+/// the vault is safe without one), never a panic.
+pub fn fill_random(buf: &mut [u8]) -> Result<()> {
+    getrandom::fill(buf).map_err(|e| {
+        Error::io(
+            "the OS random number generator failed (nothing was changed; check /dev/urandom and the getrandom system call)",
+            std::io::Error::other(e.to_string()),
+        )
+    })
 }
 
 /// A fresh vault key from the OS random number generator, filled in place.
-pub fn random_key() -> VaultKey {
+pub fn random_key() -> Result<VaultKey> {
     let mut key = VaultKey::zeroed();
-    fill_random(key.expose_secret_mut());
-    key
+    fill_random(key.expose_secret_mut())?;
+    Ok(key)
 }
 
 /// Argon2id cost parameters of a passphrase slot.
@@ -187,9 +186,9 @@ impl Sealer {
 
     /// Encrypts `plain` with a fresh random nonce. The blob is
     /// `version || nonce || ciphertext || tag`; `aad` is authenticated with the version.
-    pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Vec<u8> {
+    pub fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>> {
         let mut nonce = [0u8; NONCE_LEN];
-        fill_random(&mut nonce);
+        fill_random(&mut nonce)?;
         let full_aad = versioned(aad);
         #[expect(
             clippy::expect_used,
@@ -209,7 +208,7 @@ impl Sealer {
         blob.push(FORMAT_VERSION);
         blob.extend_from_slice(&nonce);
         blob.extend_from_slice(&ct);
-        blob
+        Ok(blob)
     }
 
     /// Decrypts a blob made by [`Self::seal`] with the same `aad`. Any change to the blob
@@ -314,7 +313,7 @@ pub fn random_string(len: usize) -> Result<crate::SecretValue> {
     let mut out = String::with_capacity(len);
     let mut buf = Zeroizing::new([0u8; 64]);
     while out.len() < len {
-        fill_random(buf.as_mut());
+        fill_random(buf.as_mut())?;
         // Rejection sampling: 248 = 4 * 62 keeps the choice uniform.
         for &b in buf.iter().filter(|&&b| b < 248) {
             if out.len() == len {

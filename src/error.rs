@@ -1,6 +1,11 @@
 //! The core's one error type. Messages quote the bad input (never a secret value) and say
 //! what to do next. Front ends map variants to exit codes (see `Error::exit_code`).
 
+mod storage;
+
+pub use storage::note_sqlite_log;
+pub(crate) use storage::{READ_ONLY_FIX, commit_unsettled, describe_errno, forget_log, unsettled};
+
 /// Everything the core can fail with.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -19,7 +24,9 @@ pub enum Error {
         /// The closest existing name.
         suggestion: Option<String>,
     },
-    /// Tampered or corrupt data: a ciphertext, manifest or header failed its check.
+    /// Tampered or corrupt data: a ciphertext, manifest, MAC or the audit chain failed its
+    /// check, or SQLite found the file's structure damaged (never a failed read: that is
+    /// [`Error::Storage`]).
     #[error(
         "integrity check failed: {what}; the vault file was modified outside devvault or is corrupt (restore it from a backup)"
     )]
@@ -43,12 +50,30 @@ pub enum Error {
         /// How to fix it.
         fix: String,
     },
-    /// The vault could not be written or read: a full disk, a file size limit, a failing
-    /// disk. The transaction was rolled back.
+    /// The vault could not be written or read: a full disk, a file size limit, a read-only
+    /// file system, a failing disk. The transaction was rolled back: nothing was changed.
+    #[error("{}", storage_message(what, fix, path.as_deref()))]
+    Storage {
+        /// What failed: the system call, the file and the errno when known.
+        what: String,
+        /// How to fix it.
+        fix: String,
+        /// The vault file, when `what` does not name it.
+        path: Option<String>,
+    },
+    /// A change was written but the disk failed before confirming it (an fsync after the
+    /// commit record): the change may or may not be there, now or after a restart.
     #[error(
-        "vault storage failed ({0}): the disk is full, a file size limit was reached or the disk failed; nothing was changed: free some space and try again"
+        "{what}: the change may or may not have been saved; once the disk is healthy, {}, and retry if it is missing",
+        check.as_deref().unwrap_or("check with `devvault audit`")
     )]
-    Storage(rusqlite::Error),
+    Unsettled {
+        /// What failed, naming the file.
+        what: String,
+        /// How to see whether the change is there, e.g. "check with `devvault ls`" (the front
+        /// end fills it in).
+        check: Option<String>,
+    },
     /// A team remote (HashiCorp Vault / OpenBao) could not be used: unreachable, TLS,
     /// refused (HTTP status), or an unexpected answer. The local vault was not changed.
     #[error("remote `{remote}` ({url}): {what}; {fix}")]
@@ -99,6 +124,11 @@ pub enum Error {
 
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
+        // Read first: the errno of the failed system call, before anything else runs.
+        let errno = std::io::Error::last_os_error().raw_os_error();
+        if let Some(kind) = storage::kind_of(&e, errno) {
+            return storage::storage_error(kind, &e, errno);
+        }
         match e {
             rusqlite::Error::InvalidColumnType(_, name, ty) => Error::integrity(format!(
                 "column `{name}` holds a {ty} where devvault wrote another type"
@@ -107,13 +137,6 @@ impl From<rusqlite::Error> for Error {
                 Error::integrity(format!("a stored {ty} value does not convert"))
             }
             e if is_corruption(&e) => Error::integrity(format!("SQLite reports: {e}")),
-            e if matches!(
-                e.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure)
-            ) =>
-            {
-                Error::Storage(e)
-            }
             e => Error::Db(e),
         }
     }
@@ -156,9 +179,32 @@ impl Error {
         }
     }
 
+    /// Names the vault file `path` in a storage error that does not name it yet.
+    pub fn in_file(self, path: &std::path::Path) -> Self {
+        match self {
+            Error::Storage {
+                what,
+                fix,
+                path: None,
+            } => {
+                let p = path.display().to_string();
+                let path = (!what.contains(&p)).then_some(p);
+                Error::Storage { what, fix, path }
+            }
+            e => e,
+        }
+    }
+
+    /// Whether this is a storage error of a read-only vault or a full disk, as a read's
+    /// audit entry meets them.
+    pub fn is_storage(&self) -> bool {
+        matches!(self, Error::Storage { .. })
+    }
+
     /// The documented process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
+            Error::Unsettled { .. } => 8,
             Error::WrongPassphrase { .. } => 3,
             Error::NotFound { .. } => 4,
             Error::Integrity { .. } => 5,
@@ -200,6 +246,13 @@ pub enum BundleFailure {
     Untrusted,
     /// Older than the last bundle received from the same sender (exit 1).
     Replay,
+}
+
+fn storage_message(what: &str, fix: &str, path: Option<&str>) -> String {
+    match path {
+        Some(p) => format!("{p}: {what}; nothing was changed: {fix}"),
+        None => format!("{what}; nothing was changed: {fix}"),
+    }
 }
 
 fn is_corruption(e: &rusqlite::Error) -> bool {

@@ -120,11 +120,33 @@ pub fn export_to_file(
     let entries = vault.export_for(scope, EventKind::Export)?;
     let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
     let rendered = crate::format::render(format, scope, &refs)?;
-    private_file::write_private(path, rendered.text.as_bytes())?;
-    vault.record_export(path, scope)?;
+    write_recorded(vault, scope, path, rendered.text.as_bytes())?;
     Ok(Exported {
         count: entries.len(),
         warnings: rendered.warnings,
         not_ignored: private_file::is_tracked_risk(path),
     })
+}
+
+/// Writes a plaintext export of `scope` to `path`, recorded in the vault before the file
+/// takes its name, so that `devvault doctor` can list every copy left on disk: the bytes go
+/// to a synced 0600 temporary file, the record commits, then the rename and the directory's
+/// fsync; when recording fails the temporary file is removed. Every error names `path`.
+pub fn write_recorded(vault: &mut Vault, scope: &Scope, path: &Path, bytes: &[u8]) -> Result<()> {
+    let staged = private_file::stage(path, bytes)?;
+    if let Err(e) = vault.record_export(path, scope) {
+        drop(staged);
+        let e = match e {
+            Error::Unsettled { what, .. } => Error::Unsettled {
+                what,
+                check: Some("check with `devvault doctor`".into()),
+            },
+            e => e,
+        };
+        return Err(anyhow::Error::new(e).context(format!(
+            "{} was not written: the export could not be recorded",
+            path.display()
+        )));
+    }
+    staged.commit()
 }

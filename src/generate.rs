@@ -157,11 +157,11 @@ impl Generator {
     }
 
     /// A fresh random value of this spec (call [`Self::check`] first).
-    pub fn generate(&self) -> SecretValue {
+    pub fn generate(&self) -> crate::Result<SecretValue> {
         let n = self.alphabet() as u32;
         let mut out = Zeroizing::new(String::new());
         for i in 0..self.len {
-            let pick = uniform(n) as usize;
+            let pick = uniform(n)? as usize;
             match &self.charset {
                 Charset::Custom(set) => out.push(set[pick]),
                 Charset::Words => {
@@ -173,19 +173,19 @@ impl Generator {
                 other => out.push_str(other.symbols()[pick]),
             }
         }
-        SecretValue::new(std::mem::take(&mut *out))
+        Ok(SecretValue::new(std::mem::take(&mut *out)))
     }
 }
 
 /// A uniform number below `n` (n >= 1): rejection sampling over random u32s.
-fn uniform(n: u32) -> u32 {
+fn uniform(n: u32) -> crate::Result<u32> {
     let zone = u32::MAX - (u32::MAX % n);
     loop {
         let mut b = Zeroizing::new([0u8; 4]);
-        crate::crypto::fill_random(b.as_mut());
+        crate::crypto::fill_random(b.as_mut())?;
         let x = u32::from_le_bytes(*b);
         if x < zone {
-            return x % n;
+            return Ok(x % n);
         }
     }
 }

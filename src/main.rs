@@ -6,7 +6,20 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     harden();
+    sqlite_log();
     devvault::cli::main()
+}
+
+/// SQLite's error log (`SQLITE_CONFIG_LOG`): SQLite writes there which system call failed,
+/// on which file, with which errno (`fsync(/x/vault.db-wal) - Input/output error`), which
+/// its error codes do not carry; the lines go to the core
+/// ([`devvault::error::note_sqlite_log`]) so that storage errors can name them. A failure to
+/// install it only loses that detail.
+fn sqlite_log() {
+    // SAFETY: first thing in `main`, before any SQLite call and with no other thread
+    // running; the callback calls no SQLite function and only touches a thread-local.
+    #[allow(unsafe_code)]
+    let _ = unsafe { rusqlite::trace::config_log(Some(devvault::error::note_sqlite_log)) };
 }
 
 /// Files are private from the first one created; no core dump can carry a secret; a file

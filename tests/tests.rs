@@ -15,6 +15,7 @@ mod clipboard;
 mod concurrency;
 mod crash;
 mod crash_receive;
+mod faults;
 mod formats;
 mod frozen;
 mod header_properties;

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let sealer = Sealer::new(&VaultKey::from_bytes([7; 32]));
     let plain = [0x42u8; 32];
     let aad = b"devvault fuzz slot";
-    let mut blob = sealer.seal(aad, &plain);
+    let mut blob = sealer.seal(aad, &plain).unwrap();
     let mut flipped = false;
     for (b, n) in blob.iter_mut().zip(noise) {
         *b ^= n;

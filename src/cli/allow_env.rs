@@ -34,8 +34,8 @@ impl AllowEnv {
             names = vault.env_allowed(&scope)?;
         }
         match names.is_empty() {
-            true => eprintln!("{scope}: no dangerous name allowed for run"),
-            false => println!("{scope}: {}", names.join(" ")),
+            true => crate::os::console::status!("{scope}: no dangerous name allowed for run"),
+            false => crate::os::console::outln!("{scope}: {}", names.join(" "))?,
         }
         Ok(())
     }

@@ -30,6 +30,14 @@ enum Action {
         #[arg(long)]
         json: bool,
     },
+    /// Show or set strict-audit: refuse reads whose audit entry cannot be written (a
+    /// read-only vault, a full disk) instead of returning the value with a warning (off by
+    /// default)
+    Strict {
+        /// on or off
+        #[arg(value_parser = ["on", "off"])]
+        state: Option<String>,
+    },
 }
 
 fn parse_age(s: &str) -> Result<u64, String> {
@@ -39,6 +47,13 @@ fn parse_age(s: &str) -> Result<u64, String> {
 impl Audit {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let mut vault = ctx.unlock()?;
+        if let Some(Action::Strict { state }) = &self.action {
+            if let Some(state) = state {
+                vault.set_strict_audit(state == "on")?;
+            }
+            let now = if vault.strict_audit()? { "on" } else { "off" };
+            return crate::os::console::outln!("strict-audit {now}");
+        }
         if let Some(Action::Verify { json }) = self.action {
             let report = vault.audit_verify()?;
             if json {
@@ -48,12 +63,12 @@ impl Audit {
                 (Some(a), Some(b)) => format!(", {} to {} UTC", date(a), date(b)),
                 _ => String::new(),
             };
-            println!("audit log intact: {} entries{span}", report.entries);
+            crate::os::console::outln!("audit log intact: {} entries{span}", report.entries)?;
             if report.unverified > 0 {
-                println!(
+                crate::os::console::outln!(
                     "{} of them are failed-unlock counts recorded without the key: unverified (anyone able to write the vault file could have added them)",
                     report.unverified
-                );
+                )?;
             }
             return Ok(());
         }
@@ -69,7 +84,7 @@ impl Audit {
         };
         let sw = col(|e| e.scope.as_deref().map_or(1, str::len), 5);
         let kw = col(|e| e.key.as_deref().map_or(1, str::len), 3);
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::os::console::stdout();
         writeln!(
             out,
             "{:>5}  {:16}  {:16}  {:sw$}  {:kw$}  DETAIL",

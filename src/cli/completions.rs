@@ -14,8 +14,10 @@ impl Completions {
         let full = super::Cli::command();
         // Hidden commands, if any, are left out of the completions.
         let mut cmd = strip_hidden(full);
-        clap_complete::generate(self.shell, &mut cmd, "devvault", &mut std::io::stdout());
-        Ok(())
+        // Into a buffer: the generators panic when their writer fails.
+        let mut script = Vec::new();
+        clap_complete::generate(self.shell, &mut cmd, "devvault", &mut script);
+        crate::os::console::product(&script)
     }
 }
 

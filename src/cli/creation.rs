@@ -39,6 +39,6 @@ pub fn check(vault: &mut Vault, scope: &Scope, create: bool) -> Result<()> {
             )));
         }
     }
-    eprintln!("Creating {what} `{name}` ({scope}).");
+    crate::os::console::status!("Creating {what} `{name}` ({scope}).");
     Ok(())
 }

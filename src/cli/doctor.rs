@@ -162,8 +162,8 @@ impl Doctor {
         }
         for c in checks {
             match &c.fix {
-                Some(fix) => println!("problem: {}\n  fix: {fix}", c.what),
-                None => println!("ok: {}", c.what),
+                Some(fix) => crate::os::console::outln!("problem: {}\n  fix: {fix}", c.what)?,
+                None => crate::os::console::outln!("ok: {}", c.what)?,
             }
         }
         Ok(())

@@ -15,7 +15,7 @@ impl Example {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
         let keys = ctx.unlock()?.example(&scope)?;
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::os::console::stdout();
         writeln!(
             out,
             "# Keys this project needs; no values (made by `devvault example`)."

@@ -5,7 +5,6 @@
 use crate::{ExportFormat, Scope, Vault};
 use anyhow::{Result, bail};
 use clap::Args;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
@@ -53,7 +52,7 @@ impl Export {
         let refs: Vec<_> = entries.iter().map(|(k, v)| (k, v)).collect();
         let rendered = crate::format::render(self.format, &scope, &refs)?;
         for w in &rendered.warnings {
-            eprintln!("warning: {w}");
+            crate::os::console::status!("warning: {w}");
         }
         if self.format == ExportFormat::Shell {
             let names: Vec<String> = vault
@@ -63,7 +62,7 @@ impl Export {
                 .collect();
             let flagged = crate::dangerous::find(names.iter().map(String::as_str));
             if !flagged.is_empty() {
-                eprintln!(
+                crate::os::console::status!(
                     "warning: {scope} sets {}, names that change how programs load code or find binaries; a shell that sources this output uses them",
                     flagged.join(", ")
                 );
@@ -71,22 +70,19 @@ impl Export {
         }
         match output {
             None => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(rendered.text.as_bytes())?;
-                out.flush()?;
+                crate::os::console::product(rendered.text.as_bytes())?;
             }
             Some(path) => {
                 // What `flows::export_to_file` does, for the keys chosen by --only/--exclude.
-                crate::os::private_file::write_private(path, rendered.text.as_bytes())?;
-                vault.record_export(path, &scope)?;
+                crate::flows::write_recorded(&mut vault, &scope, path, rendered.text.as_bytes())?;
                 if crate::os::private_file::is_tracked_risk(path) {
-                    eprintln!(
+                    crate::os::console::status!(
                         "warning: {} is not git-ignored; add it to .gitignore before it is committed",
                         path.display()
                     );
                 }
                 let n = entries.len();
-                eprintln!(
+                crate::os::console::status!(
                     "Wrote {n} {} of {scope} to {} (mode 0600).",
                     if n == 1 { "key" } else { "keys" },
                     path.display()

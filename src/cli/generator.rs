@@ -34,6 +34,6 @@ impl GenArgs {
         let charset = self.charset.clone().unwrap_or(Charset::Alnum);
         let generator = Generator::new(charset, len);
         generator.check(self.allow_weak)?;
-        Ok(Some(generator.generate()))
+        Ok(Some(generator.generate()?))
     }
 }

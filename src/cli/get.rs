@@ -43,7 +43,7 @@ impl Get {
             return self.copy(&mut clipboard, &key, &value);
         }
         let value = ctx.unlock()?.get(&scope, &key)?;
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::os::console::stdout();
         out.write_all(value.expose_secret().as_bytes())?;
         // On a terminal the prompt must not run on from the value's last line.
         let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
@@ -61,7 +61,7 @@ impl Get {
         value: &SecretValue,
     ) -> Result<()> {
         super::clipboard_hold::spawn(clipboard, value, self.clear_after)?;
-        eprintln!(
+        crate::os::console::status!(
             "copied {} to the clipboard; clears in {}",
             key.as_str(),
             spaced(&super::output::duration(self.clear_after))

@@ -66,7 +66,7 @@ fn state(info: &VersionInfo) -> String {
 }
 
 fn print_table(rows: &[Row<'_>]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::os::console::stdout();
     writeln!(
         out,
         "VERSION  CREATED           BY        STATE                    NOTE"

@@ -20,11 +20,11 @@ impl Identity {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let id = ctx.unlock()?.public_identity()?;
         match self.age {
-            true => println!("{}", id.age),
-            false => println!("{id}"),
+            true => crate::os::console::outln!("{}", id.age)?,
+            false => crate::os::console::outln!("{id}")?,
         }
         if self.fingerprint {
-            eprintln!("signing key fingerprint: {}", id.key.fingerprint());
+            crate::os::console::status!("signing key fingerprint: {}", id.key.fingerprint());
         }
         Ok(())
     }

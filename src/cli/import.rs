@@ -41,7 +41,7 @@ impl Import {
             .map(|e| e.key.as_str())
             .collect();
         if !repeated.is_empty() {
-            eprintln!(
+            crate::os::console::status!(
                 "warning: {origin} sets {} more than once; the last value is the one imported",
                 repeated.join(", ")
             );
@@ -60,12 +60,14 @@ impl Import {
             vault.import_preview(&scope, &plain)?
         } else {
             super::creation::check(&mut vault, &scope, self.create)?;
-            vault.import_noted(&scope, &entries)?
+            vault
+                .import_noted(&scope, &entries)
+                .map_err(|e| super::check_with(e, format!("devvault ls {scope}")))?
         };
         if self.json {
-            return super::output::json(&report);
+            return super::output::json_report(&report);
         }
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::os::console::report_stdout();
         for (mark, list) in [
             ("+", &report.added),
             ("~", &report.changed),

@@ -65,10 +65,12 @@ pub fn admit(flagged: &[String], allowed: &[String], yes: bool, source: &str) ->
     }
     let list = missing.join(", ");
     if !yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        eprintln!(
+        crate::os::console::status!(
             "{source} sets {list}: names that change how programs load code or find binaries (a command run with them can run someone else's code)."
         );
-        eprint!("Type these names to import them, or press Enter to import nothing: ");
+        crate::os::console::prompt(format_args!(
+            "Type these names to import them, or press Enter to import nothing: "
+        ));
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)

@@ -80,7 +80,7 @@ impl Init {
         };
         let pass = crate::os::passphrase::new_passphrase("DEVVAULT_PASSPHRASE")?;
         Vault::create(&path, &pass, params)?;
-        eprintln!("created {} (Argon2id {})", path.display(), describe(params));
+        crate::os::console::status!("created {} (Argon2id {})", path.display(), describe(params));
         Ok(())
     }
 }

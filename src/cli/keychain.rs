@@ -59,7 +59,7 @@ fn enable(ctx: &super::Ctx) -> Result<()> {
             how_to_fix()
         ));
     }
-    eprintln!(
+    crate::os::console::status!(
         "keychain slot enabled for {}: key stored in the {} (service {SERVICE}, account {}); \
          commands on this login now need no passphrase",
         vault.path().display(),
@@ -76,18 +76,20 @@ fn disable(ctx: &super::Ctx) -> Result<()> {
     if locked.has_slot(KEYCHAIN_SLOT)? {
         drop(locked);
         ctx.unlock()?.remove_key_slot(KEYCHAIN_SLOT)?;
-        eprintln!("keychain slot removed from {path}");
+        crate::os::console::status!("keychain slot removed from {path}");
     } else {
-        eprintln!("{path} has no keychain slot");
+        crate::os::console::status!("{path} has no keychain slot");
     }
     let user = account(&id);
     match keychain::delete(&id) {
-        Ok(true) => eprintln!(
+        Ok(true) => crate::os::console::status!(
             "keychain entry {SERVICE}/{user} deleted from the {}",
             store_name()
         ),
-        Ok(false) => eprintln!("the {} has no entry {SERVICE}/{user}", store_name()),
-        Err(e) => eprintln!(
+        Ok(false) => {
+            crate::os::console::status!("the {} has no entry {SERVICE}/{user}", store_name())
+        }
+        Err(e) => crate::os::console::status!(
             "warning: could not remove the keychain entry {SERVICE}/{user} ({e:#}); the key it \
              holds no longer opens the vault; remove it later with `devvault keychain disable`"
         ),
@@ -147,7 +149,7 @@ fn status(ctx: &super::Ctx, json: bool) -> Result<()> {
 
 fn print_status(s: &Status, path: &str) -> Result<()> {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::os::console::stdout();
     let state = if s.enabled { "enabled" } else { "disabled" };
     writeln!(out, "keychain slot: {state} for {path}")?;
     writeln!(

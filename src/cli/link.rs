@@ -43,7 +43,7 @@ impl Link {
         }
         // Safe to commit, so readable like any source file.
         crate::os::private_file::replace(&path, text.as_bytes(), 0o644)?;
-        eprintln!("linked {} to {scope}", std::env::current_dir()?.display());
+        crate::os::console::status!("linked {} to {scope}", std::env::current_dir()?.display());
         Ok(())
     }
 }
@@ -69,7 +69,9 @@ fn nearest(start: &Path) -> Option<PathBuf> {
         if let Ok(meta) = std::fs::symlink_metadata(&path) {
             match refusal(&meta) {
                 None => return Some(path),
-                Some(why) => eprintln!("notice: ignoring {}: {why}", path.display()),
+                Some(why) => {
+                    crate::os::console::status!("notice: ignoring {}: {why}", path.display())
+                }
             }
         }
         if dir.join(".git").exists() || home.as_deref() == Some(dir) {

@@ -14,12 +14,12 @@ impl Lock {
         st.session_ends = None;
         crate::os::prompt_state::save(locked.path(), st);
         if had {
-            eprintln!(
+            crate::os::console::status!(
                 "locked {}: the session key is gone",
                 locked.path().display()
             );
         } else {
-            eprintln!(
+            crate::os::console::status!(
                 "{} was not unlocked for this session",
                 locked.path().display()
             );

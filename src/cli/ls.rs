@@ -23,7 +23,7 @@ impl Ls {
         }
         let now = crate::vault::now();
         let width = super::output::width(keys.iter().map(|k| k.key.as_str().len()), 3);
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::os::console::stdout();
         writeln!(
             out,
             "{:width$}  {:>7}  {:16}  {:16}  {:>5}  ROTATION",

@@ -28,9 +28,13 @@ impl Mark {
             .mark_not_secret(&scope, &key, self.not_secret)?;
         match self.not_secret {
             true => {
-                eprintln!("Marked {key} in {scope} as not secret: scans leave its value alone.")
+                crate::os::console::status!(
+                    "Marked {key} in {scope} as not secret: scans leave its value alone."
+                )
             }
-            false => eprintln!("Marked {key} in {scope} as secret: scans look for its value."),
+            false => crate::os::console::status!(
+                "Marked {key} in {scope} as secret: scans look for its value."
+            ),
         }
         Ok(())
     }

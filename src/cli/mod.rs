@@ -69,7 +69,7 @@ pub fn main() -> ExitCode {
         return match hold.run() {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
-                eprintln!("error: {err:#}");
+                crate::os::console::status!("error: {err:#}");
                 ExitCode::from(1)
             }
         };
@@ -81,7 +81,7 @@ pub fn main() -> ExitCode {
         Err(err) => {
             // Errors can quote a server's or a file's text: nothing in it may act on the terminal.
             let text = format!("{err:#}");
-            eprintln!("error: {}", crate::text::Escaped::message(&text));
+            crate::os::console::status!("error: {}", crate::text::Escaped::message(&text));
             ExitCode::from(exit_code(&err))
         }
     }
@@ -102,7 +102,8 @@ pub fn main() -> ExitCode {
     after_help = "Unlock sources, in order: DEVVAULT_PASSPHRASE_FILE (a file), \
 DEVVAULT_PASSPHRASE_COMMAND (its stdout), DEVVAULT_PASSPHRASE (for CI), then a no-echo prompt.\n\
 Exit codes: 0 ok, 1 error, 2 usage, 3 wrong passphrase, 4 not found, 5 integrity failure, \
-6 remote error (unreachable, TLS, refused), 7 sync conflict (pull, or --theirs/--ours)."
+6 remote error (unreachable, TLS, refused), 7 sync conflict (pull, or --theirs/--ours), \
+8 outcome unknown (the disk failed after the change was written: check before retrying)."
 )]
 pub struct Cli {
     /// The vault file [default: the platform data directory, e.g. ~/.local/share/devvault/vault.db]
@@ -283,7 +284,7 @@ impl Ctx {
 
     /// Opens and unlocks the vault: session unlock, keychain slot, then passphrase sources.
     pub fn unlock(&self) -> Result<Vault> {
-        crate::os::passphrase::unlock(&self.vault_path()?)
+        watch_reads(crate::os::passphrase::unlock(&self.vault_path()?)?)
     }
 
     /// Opens and unlocks the vault with the passphrase only (to prove who is asking).
@@ -291,7 +292,7 @@ impl Ctx {
         let path = self.vault_path()?;
         let locked = crate::os::passphrase::open(&path)?;
         let pass = crate::os::passphrase::passphrase(&path)?;
-        Ok(locked.unlock(&pass)?)
+        watch_reads(locked.unlock(&pass)?)
     }
 
     /// Opens the vault without unlocking it.
@@ -305,6 +306,35 @@ impl Ctx {
             Some(s) => arg(Scope::parse(s)),
             None => link::find_scope(),
         }
+    }
+}
+
+/// Reads that cannot be audited (a read-only vault, a full disk) warn on stderr and are
+/// counted under the data directory (`unaudited/VAULT_ID`), to be recorded in the audit log
+/// by the next open that can write.
+fn watch_reads(mut vault: Vault) -> Result<Vault> {
+    if let Some(dirs) = directories::ProjectDirs::from("", "", "devvault") {
+        let dir = dirs.data_local_dir().join("unaudited");
+        let warn = |w: &str| crate::os::console::write_status(format_args!("warning: {w}"));
+        vault.on_unaudited_read(&dir, Box::new(warn))?;
+    }
+    Ok(vault)
+}
+
+/// Names the command that shows whether a change whose outcome is unknown
+/// ([`crate::Error::Unsettled`]) landed.
+pub fn check_with(e: crate::Error, command: String) -> crate::Error {
+    check_by(e, format!("check with `{command}`"))
+}
+
+/// [`check_with`] with the whole advice, e.g. "try `devvault ls` with the new passphrase".
+pub fn check_by(e: crate::Error, advice: String) -> crate::Error {
+    match e {
+        crate::Error::Unsettled { what, .. } => crate::Error::Unsettled {
+            what,
+            check: Some(advice),
+        },
+        e => e,
     }
 }
 
@@ -357,7 +387,11 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
 /// Whether the error is a closed stdout (e.g. `devvault export | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<crate::os::console::Closed>().is_some()
+            || e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
     })
 }

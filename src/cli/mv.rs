@@ -27,7 +27,7 @@ impl Mv {
         let mut vault = ctx.unlock()?;
         super::confirm::confirm(&format!("Rename {old} to {new} in {scope}?"), self.yes)?;
         vault.rename_key(&scope, &old, &new)?;
-        eprintln!("Renamed {old} to {new} in {scope} (with its history).");
+        crate::os::console::status!("Renamed {old} to {new} in {scope} (with its history).");
         Ok(())
     }
 }

@@ -69,7 +69,7 @@ impl Onboard {
         let missing: Vec<&(KeyName, Vec<String>)> =
             wanted.iter().filter(|(k, _)| !have.contains(k)).collect();
         if missing.is_empty() {
-            eprintln!("{scope} has every key of {name}.");
+            crate::os::console::status!("{scope} has every key of {name}.");
             return Ok(());
         }
         let n = missing.len();
@@ -87,7 +87,7 @@ impl Onboard {
             vault.import(&scope, &values)?
         };
         let skipped = n - values.len();
-        eprintln!("{scope}: {} added, {skipped} skipped.", report.added.len());
+        crate::os::console::status!("{scope}: {} added, {skipped} skipped.", report.added.len());
         if !unread.is_empty() {
             bail!(
                 "stdin ended before the values of {}; they were skipped (give one line per key, in the order listed)",
@@ -129,14 +129,14 @@ impl Onboard {
                 )));
             }
         } else if std::io::stdin().is_terminal() {
-            eprintln!("{what}:");
+            crate::os::console::status!("{what}:");
             for (key, comments) in missing {
                 for c in comments {
                     let shown: String = c
                         .chars()
                         .map(|ch| if ch.is_control() { '?' } else { ch })
                         .collect();
-                    eprintln!("  # {shown}");
+                    crate::os::console::status!("  # {shown}");
                 }
                 let label = format!("{key} (hidden, empty skips): ");
                 let v = super::hidden::read_hidden(&label, false)?;
@@ -144,7 +144,7 @@ impl Onboard {
             }
         } else {
             for (key, _) in missing {
-                println!("{key}");
+                crate::os::console::outln!("{key}")?;
             }
             bail!(
                 "{what}; run `devvault onboard` in a terminal, or pipe the values in with --stdin"

@@ -32,11 +32,18 @@ pub fn duration(secs: u64) -> String {
     }
 }
 
-/// Prints a value as pretty JSON on stdout.
+/// Prints a value as pretty JSON on stdout, as the command's product.
 pub fn json(value: &impl serde::Serialize) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
+    let mut text = serde_json::to_vec_pretty(value)?;
+    text.push(b'\n');
+    crate::os::console::product(&text)
+}
+
+/// Prints a value as pretty JSON on stdout, as the report of a change (best effort).
+pub fn json_report(value: &impl serde::Serialize) -> Result<()> {
+    let mut text = serde_json::to_vec_pretty(value)?;
+    text.push(b'\n');
+    let _ = crate::os::console::report_stdout().write_all(&text);
     Ok(())
 }
 

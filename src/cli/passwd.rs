@@ -27,16 +27,22 @@ impl Passwd {
             None => vault.kdf_params()?,
         };
         let new = crate::os::passphrase::new_passphrase("DEVVAULT_NEW_PASSPHRASE")?;
+        let unsettled = |e| {
+            let advice = "try `devvault ls` with the new passphrase (the old one still works if the change was not saved)";
+            super::check_by(e, advice.into())
+        };
         if self.keep_key {
-            vault.change_passphrase(&new, params)?;
-            eprintln!(
+            vault.change_passphrase(&new, params).map_err(unsettled)?;
+            crate::os::console::status!(
                 "note: --keep-key kept the vault key: a copy of the vault file from before this change still opens with the old passphrase and reads everything written after it; run `devvault rekey` to close that"
             );
         } else {
-            let done = vault.rekey(&new, params, EventKind::Passwd)?;
+            let done = vault
+                .rekey(&new, params, EventKind::Passwd)
+                .map_err(unsettled)?;
             super::rekey::after(&vault, done);
         }
-        eprintln!(
+        crate::os::console::status!(
             "passphrase changed for {} (Argon2id {})",
             vault.path().display(),
             describe(params)

@@ -52,7 +52,7 @@ impl Policy {
             PolicySource::Scope => "set on the scope",
             PolicySource::Default => "the default",
         };
-        println!("{what}: max age {} ({from})", format_max_age(p.max_age));
+        crate::os::console::outln!("{what}: max age {} ({from})", format_max_age(p.max_age))?;
         Ok(())
     }
 }

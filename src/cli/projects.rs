@@ -17,9 +17,11 @@ impl Projects {
         if self.json {
             return super::output::json(&projects);
         }
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::os::console::stdout();
         if projects.is_empty() {
-            eprintln!("no projects yet; add a secret with `devvault set PROJECT KEY`");
+            crate::os::console::status!(
+                "no projects yet; add a secret with `devvault set PROJECT KEY`"
+            );
         }
         for p in &projects {
             let envs: Vec<String> = p

@@ -67,11 +67,11 @@ impl Pull {
                 Ok(r) => reports.push(r),
                 Err(e @ Error::Conflict { .. }) if self.all => {
                     let text = e.to_string();
-                    eprintln!("error: {}", crate::text::Escaped::message(&text));
+                    crate::os::console::status!("error: {}", crate::text::Escaped::message(&text));
                     conflicts.push(scope.to_string());
                 }
                 Err(e @ Error::InvalidInput { .. }) if self.all => {
-                    eprintln!("error: {e}");
+                    crate::os::console::status!("error: {e}");
                     refused.push(scope.to_string());
                 }
                 Err(e) => return Err(e.into()),
@@ -86,7 +86,7 @@ impl Pull {
             );
         }
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&reports)?);
+            crate::os::console::report!("{}", serde_json::to_string_pretty(&reports)?);
         } else {
             reports.iter().for_each(|r| show(r, &config.name));
         }
@@ -121,8 +121,9 @@ impl Pull {
         let io = |e: std::io::Error| Error::io("cannot print the preview", e);
         // With --json, stdout carries only the JSON report.
         let mut out: Box<dyn Write> = match self.json {
-            true => Box::new(std::io::stderr().lock()),
-            false => Box::new(std::io::stdout().lock()),
+            // A report of a change: a full or closed stream must not stop the pull.
+            true => Box::new(crate::os::console::report_stderr()),
+            false => Box::new(crate::os::console::report_stdout()),
         };
         writeln!(out, "{scope} from {remote}:").map_err(io)?;
         for c in &p.changes {
@@ -145,7 +146,7 @@ impl Pull {
         if self.yes || !std::io::stdin().is_terminal() {
             return Ok(true);
         }
-        eprint!("Pull these changes into {scope}? [y/N] ");
+        crate::os::console::prompt(format_args!("Pull these changes into {scope}? [y/N] "));
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)
@@ -157,29 +158,31 @@ impl Pull {
 fn show(r: &SyncReport, remote: &str) {
     for (mark, list) in [("+", &r.added), ("~", &r.changed), ("-", &r.removed)] {
         for k in list {
-            eprintln!("{mark} {k}");
+            crate::os::console::status!("{mark} {k}");
         }
     }
     let scope = &r.scope;
     match r.action {
-        "pulled" => eprintln!(
+        "pulled" => crate::os::console::status!(
             "pulled {scope} from {remote} version {}: {} added, {} changed, {} removed (old values in history)",
             r.version,
             r.added.len(),
             r.changed.len(),
             r.removed.len()
         ),
-        "kept-ours" => eprintln!(
+        "kept-ours" => crate::os::console::status!(
             "{scope}: kept your values over {remote} version {}; `devvault push {scope}` overwrites it",
             r.version
         ),
-        "declined" => eprintln!(
+        "declined" => crate::os::console::status!(
             "{scope}: nothing pulled from {remote} version {} (preview only or declined)",
             r.version
         ),
-        "local-ahead" => eprintln!(
+        "local-ahead" => crate::os::console::status!(
             "{scope}: nothing new on {remote}; your changes are not pushed yet (`devvault push {scope}`)"
         ),
-        _ => eprintln!("{scope} is in sync with {remote} (version {})", r.version),
+        _ => {
+            crate::os::console::status!("{scope} is in sync with {remote} (version {})", r.version)
+        }
     }
 }

@@ -24,18 +24,19 @@ impl Push {
         let access = super::remote::access(&vault, &config)?;
         let report = vault.push(Some(&config.name), &scope, &access)?;
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            crate::os::console::report!("{}", serde_json::to_string_pretty(&report)?);
         } else if report.action == "pushed" {
-            eprintln!(
+            crate::os::console::status!(
                 "pushed {scope} to {} ({}, version {})",
                 config.name,
                 config.location(&scope),
                 report.version
             );
         } else {
-            eprintln!(
+            crate::os::console::status!(
                 "{scope} is in sync with {} (version {})",
-                config.name, report.version
+                config.name,
+                report.version
             );
         }
         Ok(())

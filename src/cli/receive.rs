@@ -78,10 +78,12 @@ impl Receive {
         };
         let sender = vault.sender(signed.as_ref(), b.created, &name, &acc)?;
         let preview = vault.preview(&b)?;
-        print_preview(&name, &sender, &preview)?;
         if self.dry_run {
-            return Ok(());
+            return print_preview(&name, &sender, &preview, &mut crate::os::console::stdout());
         }
+        // The preview is the report of a change: a closed or full stdout must not skip it.
+        let mut report = crate::os::console::report_stdout();
+        print_preview(&name, &sender, &preview, &mut report)?;
         let flagged = incoming::flagged(preview.changes.iter().map(|(_, c)| c));
         incoming::admit(&flagged, &self.allow_env, self.yes, &name)?;
         if !self.yes && !confirm()? {
@@ -91,9 +93,15 @@ impl Receive {
             sender,
             hash: base16ct::lower::encode_string(&Sha256::digest(&data)),
         };
-        let done = vault.receive(&b, &from)?;
+        let check = match preview.scopes.first() {
+            Some((scope, _)) => format!("devvault ls {scope}"),
+            None => "devvault audit".into(),
+        };
+        let done = vault
+            .receive(&b, &from)
+            .map_err(|e| super::check_with(e, check))?;
         let (a, c, u) = done.counts();
-        eprintln!(
+        crate::os::console::status!(
             "imported {name}: {a} added, {c} changed (old values kept in history), {u} unchanged"
         );
         Ok(())
@@ -143,8 +151,7 @@ fn load_identities(path: &PathBuf) -> Result<Loaded> {
     }
 }
 
-fn print_preview(file: &str, sender: &Sender, p: &Preview) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+fn print_preview(file: &str, sender: &Sender, p: &Preview, out: &mut impl Write) -> Result<()> {
     writeln!(out, "{file}: {}", sender.describe())?;
     for (scope, keys) in &p.scopes {
         writeln!(out, "{scope}:")?;
@@ -154,7 +161,7 @@ fn print_preview(file: &str, sender: &Sender, p: &Preview) -> Result<()> {
                 .iter()
                 .find(|(s, c)| s == scope && &c.key == k)
                 .map(|(_, c)| c);
-            incoming::write_line(&mut out, incoming::outcome_word(*o), k.as_str(), change)?;
+            incoming::write_line(out, incoming::outcome_word(*o), k.as_str(), change)?;
         }
     }
     let (a, c, u) = p.counts();
@@ -169,7 +176,7 @@ fn confirm() -> Result<bool> {
                 .into()
         ));
     }
-    eprint!("Import? [y/N] ");
+    crate::os::console::prompt(format_args!("Import? [y/N] "));
     let mut line = String::new();
     std::io::stdin().read_line(&mut line)?;
     Ok(matches!(line.trim(), "y" | "Y" | "yes"))

@@ -23,7 +23,7 @@ impl Rekey {
         let params = vault.kdf_params()?;
         let done = vault.rekey(&pass, params, EventKind::Rekey)?;
         after(&vault, done);
-        eprintln!(
+        crate::os::console::status!(
             "re-keyed {}: a new vault key; old copies of the file no longer read what is written from now on",
             vault.path().display()
         );
@@ -36,16 +36,16 @@ impl Rekey {
 pub fn after(vault: &Vault, done: Rekeyed) {
     let id = vault.id_hex();
     if crate::os::session::forget(&id).unwrap_or(false) {
-        eprintln!(
+        crate::os::console::status!(
             "the session unlock held the old key and is gone; `devvault unlock` again if you want one"
         );
     }
     if let Some(key) = done.keychain_key
         && let Err(e) = crate::os::keychain::store(&id, &key)
     {
-        eprintln!(
+        crate::os::console::status!(
             "warning: the OS keychain did not take the new key ({e:#}); the passphrase unlocks the vault; run `devvault keychain enable` to restore the keychain slot"
         );
     }
-    eprintln!("{} records re-sealed", done.records);
+    crate::os::console::status!("{} records re-sealed", done.records);
 }

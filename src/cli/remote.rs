@@ -99,13 +99,15 @@ impl Remote {
                 )?;
                 vault.add_remote(&config)?;
                 if config.insecure_http && !config.url.starts_with("https://") {
-                    eprintln!(
+                    crate::os::console::status!(
                         "warning: remote {name} uses plain http:// (--insecure-http): its token and values travel in clear"
                     );
                 }
-                eprintln!(
+                crate::os::console::status!(
                     "remote {name}: {} (scopes at {}/data/{}); next: `devvault remote login {name}`",
-                    config.url, config.mount, config.prefix
+                    config.url,
+                    config.mount,
+                    config.prefix
                 );
                 Ok(())
             }
@@ -116,7 +118,7 @@ impl Remote {
                     Ok(true) => "; its token was deleted from the OS keychain",
                     _ => "",
                 };
-                eprintln!("remote {name} removed{token}");
+                crate::os::console::status!("remote {name} removed{token}");
                 Ok(())
             }
             Action::Login { name } => login(&mut vault, name.as_deref()),
@@ -124,7 +126,7 @@ impl Remote {
                 let config = vault.remote(name.as_deref())?;
                 let gone = keychain::delete_token(&vault.id_hex(), &config.name)?;
                 let what = if gone { "deleted from" } else { "was not in" };
-                eprintln!(
+                crate::os::console::status!(
                     "the token of remote {} {what} the {}",
                     config.name,
                     store_name()
@@ -139,11 +141,11 @@ impl Remote {
 fn ls(vault: &mut Vault, json: bool) -> Result<()> {
     let remotes = vault.remotes()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&remotes)?);
+        crate::os::console::outln!("{}", serde_json::to_string_pretty(&remotes)?)?;
         return Ok(());
     }
     if remotes.is_empty() {
-        eprintln!(
+        crate::os::console::status!(
             "no remote; add one with `devvault remote add NAME URL --mount secret --prefix devvault`"
         );
     }
@@ -158,13 +160,13 @@ fn ls(vault: &mut Vault, json: bool) -> Result<()> {
         } else {
             ""
         };
-        println!(
+        crate::os::console::outln!(
             "{}  {}  {}/data/{}{ns}{insecure}",
             r.name,
             r.shown_url(),
             r.mount,
             r.prefix
-        );
+        )?;
     }
     Ok(())
 }
@@ -173,20 +175,20 @@ fn status(vault: &mut Vault, remote: Option<&str>, json: bool) -> Result<()> {
     let config = vault.remote(remote)?;
     let list = vault.remote_status(Some(&config.name), &access(vault, &config)?)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&list)?);
+        crate::os::console::outln!("{}", serde_json::to_string_pretty(&list)?)?;
         return Ok(());
     }
     let width = super::output::width(list.iter().map(|s| s.scope.len()), 5);
-    println!("{:width$}  {:12}  REMOTE  SYNCED", "SCOPE", "STATE");
+    crate::os::console::outln!("{:width$}  {:12}  REMOTE  SYNCED", "SCOPE", "STATE")?;
     for s in list {
         let synced = s.synced_version.map_or("-".to_string(), |v| v.to_string());
-        println!(
+        crate::os::console::outln!(
             "{:width$}  {:12}  {:>6}  {:>6}",
             s.scope,
             s.state.as_str(),
             s.remote_version,
             synced
-        );
+        )?;
     }
     Ok(())
 }
@@ -219,7 +221,7 @@ fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
     keychain::store_token(&id, &config.name, access.token.expose_secret()).map_err(|e| {
         anyhow!("the token works but was not stored: {e:#}. To fix: {} (or set VAULT_TOKEN for each command)", how_to_fix())
     })?;
-    eprintln!(
+    crate::os::console::status!(
         "token for remote {} checked and stored in the {} (service devvault, account {})",
         config.name,
         store_name(),
@@ -250,7 +252,7 @@ fn meant_for(config: &RemoteConfig, what: &str) -> bool {
     } else {
         Escaped::line(&addr).to_string()
     };
-    eprintln!(
+    crate::os::console::status!(
         "note: {what} not used for remote {} ({}): VAULT_ADDR ({shown}) names another server; set VAULT_ADDR={} to use it, or `devvault remote login {}`",
         config.name,
         Escaped::line(&config.url),
@@ -289,7 +291,7 @@ fn transport() -> Access {
         )
     });
     if access.skip_verify {
-        eprintln!(
+        crate::os::console::status!(
             "warning: VAULT_SKIP_VERIFY is set: the server's TLS certificate is not checked, so anyone on the network can read the token and values; unset it and trust the server's CA with VAULT_CACERT=PATH"
         );
     }

@@ -23,13 +23,18 @@ impl Rm {
         // Lenient: a key stored before the length limit can still be read and removed.
         let key = super::arg(KeyName::stored(&rest[0]))?;
         if self.purge {
-            let n = ctx.unlock()?.purge(&scope, &key)?;
+            let n = ctx
+                .unlock()?
+                .purge(&scope, &key)
+                .map_err(|e| super::check_with(e, format!("devvault history {scope} {key}")))?;
             let versions = if n == 1 { "version" } else { "versions" };
-            eprintln!("Purged {key} from {scope}: {n} {versions} deleted.");
+            crate::os::console::status!("Purged {key} from {scope}: {n} {versions} deleted.");
             return Ok(());
         }
-        ctx.unlock()?.remove(&scope, &key)?;
-        eprintln!(
+        ctx.unlock()?
+            .remove(&scope, &key)
+            .map_err(|e| super::check_with(e, format!("devvault ls {scope}")))?;
+        crate::os::console::status!(
             "removed {key} from {scope} (its versions are kept in history; `rm --purge` deletes them)"
         );
         Ok(())

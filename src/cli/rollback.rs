@@ -25,7 +25,9 @@ impl Rollback {
             )));
         };
         let now_at = ctx.unlock()?.rollback(&scope, &key, version)?;
-        eprintln!("{key}: version {version} restored in {scope} as version {now_at}");
+        crate::os::console::status!(
+            "{key}: version {version} restored in {scope} as version {now_at}"
+        );
         Ok(())
     }
 }

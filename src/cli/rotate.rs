@@ -49,8 +49,10 @@ impl Rotate {
             note: self.note.clone(),
             url: self.url.clone(),
         };
-        let version = vault.rotate_with(&scope, &key, &value, &options)?;
-        eprintln!(
+        let version = vault
+            .rotate_with(&scope, &key, &value, &options)
+            .map_err(|e| super::check_with(e, format!("devvault history {scope} {key}")))?;
+        crate::os::console::status!(
             "{key}: rotated in {scope}, now version {version} (the previous one is kept in history)"
         );
         Ok(())

@@ -59,7 +59,7 @@ impl Scan {
         } else {
             let walked = scan::scan_tree(&matcher, &root, self.include_ignored)?;
             if walked.ignored > 0 && !self.json {
-                eprintln!(
+                crate::os::console::status!(
                     "{} git-ignored {} not scanned (--include-ignored scans them).",
                     walked.ignored,
                     if walked.ignored == 1 { "file" } else { "files" }
@@ -82,9 +82,13 @@ impl Scan {
             .into_iter()
             .partition(|f| f.commit.is_none() && is_own_export(&root, f, &exports));
         for f in &own {
-            eprintln!(
+            crate::os::console::status!(
                 "{}:{}: {} ({}): devvault's own export of {}, not a leak (`devvault doctor` lists exports)",
-                f.path, f.line, f.key, f.scope, f.scope
+                f.path,
+                f.line,
+                f.key,
+                f.scope,
+                f.scope
             );
         }
         report(&findings, self.json)?;
@@ -140,7 +144,7 @@ fn report(findings: &[Finding], json: bool) -> Result<()> {
     if json {
         return super::output::json(&findings);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::os::console::stdout();
     for f in findings {
         let form = match f.form {
             Form::Raw => "",
@@ -198,7 +202,7 @@ fn install_hook(ctx: &super::Ctx, root: &Path) -> Result<()> {
         q(&vault)
     );
     crate::os::private_file::replace(&hook, script.as_bytes(), 0o755)?;
-    eprintln!("installed {}", hook.display());
+    crate::os::console::status!("installed {}", hook.display());
     warn_hooks_path(root);
     Ok(())
 }
@@ -246,7 +250,7 @@ fn warn_hooks_path(root: &Path) {
         .filter_map(|l| l.split_once('\t').map(|(_, v)| v.to_string()))
         .next_back();
     if let Some(dir) = from_files {
-        eprintln!(
+        crate::os::console::status!(
             "warning: this repository runs its hooks from {dir} (core.hooksPath), so git will not run this one; add `devvault scan --staged` to the pre-commit hook there"
         );
     }

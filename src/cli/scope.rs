@@ -73,8 +73,11 @@ impl ScopeCmd {
                 let (scopes, n) = vault.remove_scope(&t, *purge)?;
                 let names = join(scopes.iter());
                 match purge {
-                    true => eprintln!("Purged {names}: {n} {} and their history deleted.", keys(n)),
-                    false => eprintln!(
+                    true => crate::os::console::status!(
+                        "Purged {names}: {n} {} and their history deleted.",
+                        keys(n)
+                    ),
+                    false => crate::os::console::status!(
                         "Removed {n} {} from {names}; they are kept in history (`scope rm --purge` deletes them).",
                         keys(n)
                     ),
@@ -86,7 +89,7 @@ impl ScopeCmd {
                 let mut vault = ctx.unlock()?;
                 super::confirm::confirm(&format!("Rename {from} to {to}?"), *yes)?;
                 for (s, t) in vault.rename_scope(&from, &to)? {
-                    eprintln!("Renamed {s} to {t}.");
+                    crate::os::console::status!("Renamed {s} to {t}.");
                 }
                 Ok(())
             }
@@ -100,7 +103,7 @@ impl ScopeCmd {
                 let mut vault = ctx.unlock()?;
                 super::confirm::confirm(&format!("Copy the keys of {from} into {to}?"), *yes)?;
                 for (s, t, r) in vault.copy_scope(&from, &to, *overwrite)? {
-                    eprintln!(
+                    crate::os::console::status!(
                         "Copied {s} into {t}: {} added, {} changed, {} unchanged.",
                         r.added.len(),
                         r.changed.len(),
@@ -135,7 +138,7 @@ fn join<'a>(scopes: impl Iterator<Item = &'a Scope>) -> String {
 
 fn print_diff(a: &Scope, b: &Scope, d: &ScopeDiff) -> Result<()> {
     use std::io::Write;
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::os::console::stdout();
     for (mark, list) in [
         ("<", &d.only_in_a),
         (">", &d.only_in_b),
@@ -146,7 +149,7 @@ fn print_diff(a: &Scope, b: &Scope, d: &ScopeDiff) -> Result<()> {
             writeln!(out, "{mark} {k}")?;
         }
     }
-    eprintln!(
+    crate::os::console::status!(
         "{} only in {a}, {} only in {b}, {} different, {} same",
         d.only_in_a.len(),
         d.only_in_b.len(),

@@ -51,13 +51,15 @@ impl Set {
             Some(v) => v,
             None => read_value(&key, &self.input)?,
         };
-        let outcome = vault.set(&scope, &key, &value)?;
+        let outcome = vault
+            .set(&scope, &key, &value)
+            .map_err(|e| super::check_with(e, format!("devvault history {scope} {key}")))?;
         let what = match outcome {
             Outcome::Added => "added",
             Outcome::Changed => "changed",
             Outcome::Unchanged => "unchanged",
         };
-        eprintln!("{key}: {what} in {scope}");
+        crate::os::console::status!("{key}: {what} in {scope}");
         Ok(())
     }
 }

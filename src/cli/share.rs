@@ -81,7 +81,7 @@ impl Share {
             Some(path) => {
                 crate::os::private_file::write_private(path, &data)?;
                 let k = scopes.len();
-                eprintln!(
+                crate::os::console::status!(
                     "Wrote {n} {} of {k} {} to {} (mode 0600).",
                     if n == 1 { "key" } else { "keys" },
                     if k == 1 { "scope" } else { "scopes" },
@@ -89,7 +89,7 @@ impl Share {
                 );
             }
             None => {
-                let mut out = std::io::stdout().lock();
+                let mut out = crate::os::console::stdout();
                 out.write_all(&data)?;
                 out.flush()?;
             }
@@ -124,7 +124,11 @@ impl Share {
             {
                 match Recipient::parse(line) {
                     Ok(r) => out.push(r),
-                    Err(e) => eprintln!("warning: {}:{}: skipped: {e}", path.display(), n + 1),
+                    Err(e) => crate::os::console::status!(
+                        "warning: {}:{}: skipped: {e}",
+                        path.display(),
+                        n + 1
+                    ),
                 }
             }
             if out.len() == before {

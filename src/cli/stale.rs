@@ -23,12 +23,12 @@ impl Stale {
             return super::output::json(&stale);
         }
         if stale.is_empty() {
-            eprintln!("no secret is past its maximum age");
+            crate::os::console::status!("no secret is past its maximum age");
             return Ok(());
         }
         let sw = super::output::width(stale.iter().map(|s| s.scope.to_string().len()), 5);
         let kw = super::output::width(stale.iter().map(|s| s.key.as_str().len()), 3);
-        let mut out = std::io::stdout().lock();
+        let mut out = crate::os::console::stdout();
         writeln!(
             out,
             "{:sw$}  {:kw$}  {:16}  {:>5}  {:>7}  OVERDUE",
@@ -46,7 +46,7 @@ impl Stale {
                 s.overdue_days
             )?;
         }
-        eprintln!(
+        crate::os::console::status!(
             "{} secrets past their maximum age; rotate them with `devvault rotate SCOPE KEY`",
             stale.len()
         );

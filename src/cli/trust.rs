@@ -40,7 +40,7 @@ impl Trust {
                 crate::vault::check_trust_name(name)?;
                 let id = PublicIdentity::parse(identity)?;
                 ctx.unlock()?.trust(name, &id)?;
-                eprintln!("trusted {name} ({})", id.key.fingerprint());
+                crate::os::console::status!("trusted {name} ({})", id.key.fingerprint());
             }
             Action::Ls { json } => {
                 let list = ctx.unlock()?.trusted()?;
@@ -60,17 +60,17 @@ impl Trust {
                     return super::output::json(&rows);
                 }
                 for t in &list {
-                    println!("{}  {}", t.name, t.fingerprint());
+                    crate::os::console::outln!("{}  {}", t.name, t.fingerprint())?;
                 }
                 if list.is_empty() {
-                    eprintln!(
+                    crate::os::console::status!(
                         "no trusted teammates; add one with `devvault trust add NAME 'LINE'`"
                     );
                 }
             }
             Action::Rm { name } => {
                 ctx.unlock()?.untrust(name)?;
-                eprintln!("no longer trusting {name}");
+                crate::os::console::status!("no longer trusting {name}");
             }
         }
         Ok(())

@@ -18,13 +18,13 @@ impl Unlock {
         let path = ctx.vault_path()?;
         let vault = crate::os::passphrase::unlock_without_session(&path)?;
         if crate::os::session::load(&vault.id_hex()).is_some() {
-            eprintln!("this replaces the session unlock that was active");
+            crate::os::console::status!("this replaces the session unlock that was active");
         }
         crate::os::session::store(&vault.id_hex(), &vault.session_key(), self.duration)?;
         let mut st = crate::os::prompt_state::load(vault.path());
         st.session_ends = Some(crate::os::prompt_state::now() + self.duration as i64);
         crate::os::prompt_state::save(vault.path(), st);
-        eprintln!(
+        crate::os::console::status!(
             "unlocked {} for {} in this login session (`devvault lock` forgets it now)",
             vault.path().display(),
             super::output::duration(self.duration)

@@ -4,7 +4,7 @@
 use super::*;
 
 fn value(g: &Generator) -> String {
-    g.generate().expose_secret().to_string()
+    g.generate().unwrap().expose_secret().to_string()
 }
 
 #[test]

@@ -73,10 +73,10 @@ fn unlock_with(path: &Path, session: bool) -> Result<Vault> {
         )));
     }
     if let Some(n) = &expired {
-        eprintln!("{n}");
+        crate::os::console::status!("{n}");
     }
     if crate::os::prompt_state::wants_hint(&state, now) {
-        eprintln!(
+        crate::os::console::status!(
             "hint: `devvault unlock --for 8h` keeps this vault unlocked in this login session (or `devvault keychain enable`), so it stops asking."
         );
     }
@@ -93,7 +93,7 @@ fn unlock_with(path: &Path, session: bool) -> Result<Vault> {
             Ok(v) => return Ok(v),
             Err(crate::Error::WrongPassphrase { .. }) if attempt < TRIES => {
                 let left = TRIES - attempt;
-                eprintln!(
+                crate::os::console::status!(
                     "Wrong passphrase; try again ({left} {} left).",
                     if left == 1 { "try" } else { "tries" }
                 );
@@ -143,16 +143,18 @@ fn cached(path: &Path, session: bool) -> Result<std::result::Result<Vault, Locke
             Ok(Some(key)) => match locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key) {
                 Ok(v) => return Ok(Ok(v)),
                 Err(_) => {
-                    eprintln!(
+                    crate::os::console::status!(
                         "notice: the OS keychain entry does not open this vault; using the passphrase"
                     );
                     locked = open(path)?;
                 }
             },
-            Ok(None) => eprintln!(
+            Ok(None) => crate::os::console::status!(
                 "notice: the OS keychain has no entry for this vault; using the passphrase (`devvault keychain enable` to restore it)"
             ),
-            Err(e) => eprintln!("notice: OS keychain unavailable ({e:#}); using the passphrase"),
+            Err(e) => crate::os::console::status!(
+                "notice: OS keychain unavailable ({e:#}); using the passphrase"
+            ),
         }
     }
     Ok(Err(locked))
@@ -184,7 +186,7 @@ pub fn new_passphrase(prefix: &str) -> Result<Passphrase> {
         bail!("the passphrase is empty; choose one of at least 12 characters");
     }
     if pass.expose_secret().chars().count() < 12 {
-        eprintln!(
+        crate::os::console::status!(
             "warning: a passphrase under 12 characters is weak; prefer four or more random words"
         );
     }

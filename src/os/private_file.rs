@@ -39,8 +39,29 @@ pub fn refuse_link(path: &Path) -> Result<()> {
 }
 
 /// Writes `bytes` through a temporary file of mode `mode` in `path`'s directory, synced,
-/// then renamed over `path` (a rename replaces a link, never follows it).
+/// then renamed over `path` (a rename replaces a link, never follows it), and the directory
+/// synced.
 pub fn replace(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    stage_mode(path, bytes, mode)?.commit()
+}
+
+/// A temporary file beside its destination holding the whole content, synced to disk:
+/// [`Staged::commit`] renames it into place; dropping it removes it.
+pub struct Staged<'a> {
+    tmp: tempfile::NamedTempFile,
+    path: &'a Path,
+    dir: &'a Path,
+}
+
+/// Writes `bytes` into a 0600 temporary file beside `path` and syncs it, refusing a
+/// symbolic link at `path`; every error names `path`. Nothing has `path`'s name until
+/// [`Staged::commit`].
+pub fn stage<'a>(path: &'a Path, bytes: &[u8]) -> Result<Staged<'a>> {
+    refuse_link(path)?;
+    stage_mode(path, bytes, 0o600)
+}
+
+fn stage_mode<'a>(path: &'a Path, bytes: &[u8], mode: u32) -> Result<Staged<'a>> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -49,17 +70,43 @@ pub fn replace(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
         .prefix(".devvault-tmp")
         .permissions(std::fs::Permissions::from_mode(0o600))
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
-    tmp.write_all(bytes)?;
-    if mode != 0o600 {
-        // After creation: the umask must not narrow a mode asked for on purpose.
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))?;
-    }
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
+        .with_context(|| {
+            format!(
+                "cannot write {}: cannot create a file in {}",
+                path.display(),
+                dir.display()
+            )
+        })?;
+    tmp.write_all(bytes)
+        .and_then(|()| {
+            if mode != 0o600 {
+                // After creation: the umask must not narrow a mode asked for on purpose.
+                tmp.as_file()
+                    .set_permissions(std::fs::Permissions::from_mode(mode))?;
+            }
+            tmp.as_file().sync_all()
+        })
         .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    Ok(Staged { tmp, path, dir })
+}
+
+impl Staged<'_> {
+    /// Renames the file into place and syncs the directory, so the name survives a crash.
+    pub fn commit(self) -> Result<()> {
+        let Staged { tmp, path, dir } = self;
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .with_context(|| {
+                format!(
+                    "wrote {} but could not sync its directory {} (it may vanish after a crash)",
+                    path.display(),
+                    dir.display()
+                )
+            })
+    }
 }
 
 /// True when `path` is inside a git work tree and git does not ignore it.

@@ -30,6 +30,9 @@ pub struct Store {
     path: PathBuf,
     /// Whether a `synchronous=FULL` write was made through this connection.
     wrote: bool,
+    /// Why the vault cannot be written (a read-only file system or file), when it cannot:
+    /// reads work, writes fail at once with this reason.
+    readonly: Option<String>,
 }
 
 impl Store {
@@ -80,12 +83,28 @@ impl Store {
             }
         }
         let store = Self::connect(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-        schema::migrate(&store.conn, path)?;
+        if store.readonly.is_none() {
+            schema::migrate(&store.conn, path).map_err(|e| e.in_file(path))?;
+        }
         Ok(store)
     }
 
     fn connect(path: &Path, flags: OpenFlags) -> Result<Store> {
-        let mut conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        crate::error::forget_log();
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| Error::from(e).in_file(path))?;
+        // The errno of SQLite's failed read-write open, if it fell back to read-only.
+        let errno = std::io::Error::last_os_error();
+        // SQLite opens a file it cannot open for writing read-only without a word: say
+        // why, and refuse when the reason is a failing disk rather than a read-only file.
+        let readonly = match conn.is_readonly(rusqlite::MAIN_DB)? {
+            true => Some(readonly_reason(path, errno)?),
+            false => None,
+        };
+        Self::configure(conn, path, readonly).map_err(|e| e.in_file(path))
+    }
+
+    fn configure(mut conn: Connection, path: &Path, readonly: Option<String>) -> Result<Store> {
         // Another process holds the write lock: short sleeps (SQLite's default grows them to
         // 100 ms, so a waiting writer idled long after the lock was free), about 10 s in all
         // before `database is locked` reaches the user.
@@ -117,7 +136,22 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             wrote: false,
+            readonly,
         })
+    }
+
+    /// Why the vault cannot be written, if it cannot.
+    pub fn readonly(&self) -> Option<&str> {
+        self.readonly.as_deref()
+    }
+
+    /// The error of a write to a read-only vault.
+    fn refuse_write(&self, why: &str) -> Error {
+        Error::Storage {
+            what: format!("{} is read-only ({why})", self.path.display()),
+            fix: crate::error::READ_ONLY_FIX.into(),
+            path: None,
+        }
     }
 
     /// The vault file's path.
@@ -127,6 +161,9 @@ impl Store {
 
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: all of it commits, or none.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        if let Some(why) = &self.readonly {
+            return Err(self.refuse_write(why));
+        }
         if !self.wrote {
             self.wrote = true;
             self.conn
@@ -135,13 +172,22 @@ impl Store {
         self.commit(f)
     }
 
+    /// Runs `f` in a write transaction and commits. An error before COMMIT, or a COMMIT that
+    /// failed before its commit record was written, changed nothing ([`Error::Storage`]);
+    /// a sync that failed after it leaves the outcome unknown ([`Error::Unsettled`]).
     fn commit<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        crate::error::forget_log();
+        let path = &self.path;
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&Tx(&tx))?;
-        tx.commit()?;
-        Ok(out)
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Error::from(e).in_file(path))?;
+        let out = f(&Tx(&tx)).map_err(|e| e.in_file(path))?;
+        match tx.commit() {
+            Ok(()) => Ok(out),
+            Err(e) if crate::error::commit_unsettled(&e) => Err(crate::error::unsettled(&e, path)),
+            Err(e) => Err(Error::from(e).in_file(path)),
+        }
     }
 
     /// [`Store::write`] committed with `synchronous=NORMAL` (restored to `FULL` afterwards):
@@ -151,10 +197,22 @@ impl Store {
     /// change to a secret, and never the chain's consistency. A connection that made no
     /// other write skips SQLite's checkpoint at close, so such a read never waits on fsync.
     pub fn write_relaxed<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        if let Some(why) = &self.readonly {
+            return Err(self.refuse_write(why));
+        }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         let out = self.commit(f);
         self.conn.pragma_update(None, "synchronous", "FULL")?;
-        if !self.wrote {
+        if out.is_ok() && !self.wrote {
+            // The entry is committed; a checkpoint that fails only leaves it in the WAL.
+            let _ = self.fold_reads();
+        }
+        out
+    }
+
+    /// Checkpoints a WAL grown past [`WAL_READS_MAX`] by reads' audit entries.
+    fn fold_reads(&mut self) -> Result<()> {
+        {
             // Nor checkpointed at close, which would fsync: the entry stays in the WAL
             // until the next write's close folds it in. `vault.db` alone is then the
             // consistent state before these read entries, never a half of them. Every
@@ -169,16 +227,19 @@ impl Store {
             self.conn
                 .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, skip)?;
         }
-        out
+        Ok(())
     }
 
     /// Runs `f` inside one read transaction, so it sees one consistent snapshot.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        crate::error::forget_log();
+        let path = &self.path;
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
-        let out = f(&Tx(&tx))?;
-        tx.finish()?;
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| Error::from(e).in_file(path))?;
+        let out = f(&Tx(&tx)).map_err(|e| e.in_file(path))?;
+        tx.finish().map_err(|e| Error::from(e).in_file(path))?;
         Ok(out)
     }
 }
@@ -191,6 +252,34 @@ pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
+}
+
+/// Why SQLite opened `path` read-only: a read-only file system or a file this user cannot
+/// write (reads work); anything else, such as an I/O error, is an error at open.
+fn readonly_reason(path: &Path, errno: std::io::Error) -> Result<String> {
+    let probe = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path);
+    let err = match probe {
+        // Writable now: SQLite's own attempt failed for another reason (its errno).
+        Ok(_) => errno,
+        Err(e) => e,
+    };
+    match err.raw_os_error() {
+        Some(30) => Ok("it is on a read-only file system".into()),
+        Some(13 | 1) => Ok("this user may not write it".into()),
+        _ => Err(Error::Storage {
+            what: format!(
+                "cannot open {} for writing: {}",
+                path.display(),
+                err.raw_os_error()
+                    .map_or_else(|| err.to_string(), crate::error::describe_errno)
+            ),
+            fix: "the disk reported an error: check it (`dmesg`) and try again".into(),
+            path: None,
+        }),
+    }
 }
 
 fn check_mode(path: &Path, mode: u32) -> Result<()> {

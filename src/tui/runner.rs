@@ -142,7 +142,7 @@ impl Runner {
     fn rotate(&mut self, scope: Scope, key: KeyName, how: RotateHow) -> Result<Vec<Msg>> {
         let value = match how {
             RotateHow::Paste(v) => v,
-            RotateHow::Generate(generator) => generator.generate(),
+            RotateHow::Generate(generator) => generator.generate()?,
         };
         let vault = self.vault()?;
         let version = vault.rotate(&scope, &key, &value, None)?;

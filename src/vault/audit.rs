@@ -73,7 +73,7 @@ pub(super) fn append(
     };
     let json = serde_json::to_vec(&body)
         .map_err(|_| Error::invalid("an audit event", "it could not be encoded"))?;
-    let sealed = keys.seal(Place::Audit(seq), Field::Meta, &json);
+    let sealed = keys.seal(Place::Audit(seq), Field::Meta, &json)?;
     let tag = keys.audit_tag(seq, &prev_tag, &sealed);
     tx.put_audit(&AuditRow {
         seq,
@@ -131,11 +131,13 @@ pub(super) fn record(tx: &Tx<'_>, keys: &Keys, h: &mut Header, event: &Event) ->
     Ok(seq)
 }
 
-/// After a successful unlock: chains failed attempts made since the last one, if any.
+/// After a successful unlock: chains failed attempts made since the last one, if any (later,
+/// when the vault cannot be written now).
 pub(super) fn fold_at_unlock(store: &mut Store, keys: &Keys) -> Result<()> {
-    if !store.read(|tx| tx.has_pending_failures())? {
+    if store.readonly().is_some() || !store.read(|tx| tx.has_pending_failures())? {
         return Ok(());
     }
+    // A full disk must not stop the unlock: the failures stay pending until a write works.
     let folded = store.write(|tx| {
         let mut h = state::header(tx, keys)?;
         if fold_pending(tx, keys, &mut h)? {
@@ -145,6 +147,7 @@ pub(super) fn fold_at_unlock(store: &mut Store, keys: &Keys) -> Result<()> {
         Ok(())
     });
     match folded {
+        Err(e) if e.is_storage() => Ok(()),
         // At the encryption limit the rows wait (rolled back): the unlock must still work,
         // so that `rekey` can run.
         Err(Error::Unsafe { .. }) => Ok(()),
@@ -165,7 +168,7 @@ pub(super) fn reseal(tx: &Tx<'_>, old: &Keys, new: &Keys, h: &mut Header) -> Res
     let mut last = None;
     for row in tx.audit_rows()? {
         let plain = old.open(Place::Audit(row.seq), Field::Meta, &row.body)?;
-        let body = new.seal(Place::Audit(row.seq), Field::Meta, &plain);
+        let body = new.seal(Place::Audit(row.seq), Field::Meta, &plain)?;
         let tag = new.audit_tag(row.seq, &prev, &body).to_vec();
         tx.update_audit(&AuditRow {
             seq: row.seq,

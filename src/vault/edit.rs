@@ -104,7 +104,7 @@ impl<'a> Edit<'a> {
                 snap.scopes.push(ScopeRow {
                     id,
                     idx: keys.scope_index(&name),
-                    name: keys.seal(Place::Scope(id), Field::Name, name.as_bytes()),
+                    name: keys.seal(Place::Scope(id), Field::Name, name.as_bytes())?,
                     manifest: keys.records_mac(Table::Secrets, id, &[]),
                     history_mac: keys.records_mac(Table::History, id, &[]),
                 });
@@ -193,7 +193,7 @@ impl<'a> Edit<'a> {
             }
         };
         let id = id.unwrap_or_else(|| next_id(&mut self.snap));
-        let rec = state::seal_record(self.keys, Table::Secrets, id, sid, key, value, &meta);
+        let rec = state::seal_record(self.keys, Table::Secrets, id, sid, key, value, &meta)?;
         self.tx.put_record(Table::Secrets, &rec)?;
         self.encryptions += 3;
         match self.by_idx.get(&rec.idx) {
@@ -310,7 +310,7 @@ impl<'a> Edit<'a> {
             key,
             value,
             &ended,
-        );
+        )?;
         self.tx.put_record(Table::History, &rec)?;
         self.encryptions += 3;
         if let Some((recs, by_idx)) = self.history.as_mut() {

@@ -27,6 +27,14 @@ pub struct ExportRecord {
     pub scope: String,
 }
 
+/// The vault's settings (`C` rows; the last one holds).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Settings {
+    /// Refuse reads that cannot be audited (a read-only vault, a full disk).
+    #[serde(default)]
+    strict_audit: bool,
+}
+
 /// A key marked as not secret (`devvault mark --not-secret`): the leak scan leaves its value
 /// alone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +47,7 @@ pub struct NotSecret {
 
 /// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
 /// `S` signing key, `T` trusted sender, `A` env allowance of a scope, `N` a key marked not
-/// secret.
+/// secret, `C` settings.
 pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
@@ -50,6 +58,20 @@ pub(super) enum Extra {
     Allow(Vec<u8>),
     /// A key marked not secret.
     NotSecret(NotSecret),
+    /// The vault's settings (the last `C` row holds).
+    Settings(Settings),
+}
+
+/// The `strict-audit` setting: the last settings row's, off when there is none.
+pub(super) fn strict_audit(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<bool> {
+    Ok(load(tx, keys, h)?
+        .into_iter()
+        .filter_map(|(_, x)| match x {
+            Extra::Settings(s) => Some(s.strict_audit),
+            _ => None,
+        })
+        .next_back()
+        .unwrap_or(false))
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.
@@ -80,6 +102,7 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
             Some((b'N', rest)) => {
                 Extra::NotSecret(serde_json::from_slice(rest).map_err(|_| bad())?)
             }
+            Some((b'C', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
             _ => return Err(bad()),
         };
         out.push((row, extra));
@@ -111,7 +134,7 @@ pub(super) fn change(
         h.next_record += 1;
         let row = SealedRow {
             id,
-            body: keys.seal(Place::Extra(id), Field::Value, plain),
+            body: keys.seal(Place::Extra(id), Field::Value, plain)?,
         };
         tx.put_sealed(Sealed::Extras, &row)?;
         rows.push(row);
@@ -158,6 +181,28 @@ impl Vault {
             .expose_secret()
             .parse()
             .map_err(|_| Error::integrity("the vault's age identity is malformed"))
+    }
+
+    /// Turns the `strict-audit` setting on or off (recorded in the audit log).
+    pub fn set_strict_audit(&mut self, on: bool) -> Result<()> {
+        let settings = Settings { strict_audit: on };
+        let mut plain = b"C".to_vec();
+        plain.extend(
+            serde_json::to_vec(&settings)
+                .map_err(|_| Error::invalid("a setting", "it could not be encoded"))?,
+        );
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut h = state::header(tx, keys)?;
+            // The new settings row replaces the old ones.
+            let old: Vec<i64> = load(tx, keys, &h)?
+                .into_iter()
+                .filter_map(|(row, x)| matches!(x, Extra::Settings(_)).then_some(row.id))
+                .collect();
+            let word = if on { "on" } else { "off" };
+            let event = Event::new(EventKind::Setting).detail(format!("strict-audit {word}"));
+            change(tx, keys, &mut h, &old, Some(&plain), &event)
+        })
     }
 
     /// The vault's age recipient (`age1...`), to give to teammates who share with you.

@@ -110,7 +110,7 @@ impl Keys {
     }
 
     /// Seals one field for its place.
-    pub fn seal(&self, place: Place, field: Field, plain: &[u8]) -> Vec<u8> {
+    pub fn seal(&self, place: Place, field: Field, plain: &[u8]) -> Result<Vec<u8>> {
         self.sealer.seal(&self.aad(place, field), plain)
     }
 

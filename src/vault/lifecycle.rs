@@ -260,7 +260,7 @@ fn rename_row(
         .ok_or_else(|| Error::integrity("a scope went missing while it was renamed"))?;
     let name = to.to_string();
     row.idx = keys.scope_index(&name);
-    row.name = keys.seal(Place::Scope(row.id), Field::Name, name.as_bytes());
+    row.name = keys.seal(Place::Scope(row.id), Field::Name, name.as_bytes())?;
     let bucket = row.id.rem_euclid(BUCKETS);
     snap.header.encryptions += 1;
     snap.reseal(keys, bucket);
@@ -340,7 +340,7 @@ impl Edit<'_> {
         let value = state::open_value(keys, Table::Secrets, &self.secrets[i])?;
         let meta = state::open_meta(keys, Table::Secrets, &self.secrets[i])?;
         let id = self.secrets[i].id;
-        self.secrets[i] = state::seal_record(keys, Table::Secrets, id, sid, new, &value, &meta);
+        self.secrets[i] = state::seal_record(keys, Table::Secrets, id, sid, new, &value, &meta)?;
         tx.put_record(Table::Secrets, &self.secrets[i])?;
         self.by_idx = positions(&self.secrets);
         self.encryptions += 3;
@@ -360,7 +360,7 @@ impl Edit<'_> {
         let mut fresh = Vec::new();
         for (v, m) in &moving {
             let nid = super::edit::next_id(&mut self.snap);
-            let rec = state::seal_record(keys, Table::History, nid, sid, new, v, m);
+            let rec = state::seal_record(keys, Table::History, nid, sid, new, v, m)?;
             tx.put_record(Table::History, &rec)?;
             fresh.push(rec);
         }

@@ -11,7 +11,8 @@
 //! - `state.rs` (rows read and checked), `codec.rs` (a record's name and metadata), `edit.rs`
 //!   (one write to one scope) and `versions.rs` (a key's versions inside an edit);
 //! - `history.rs` (rotate, history, rollback), `policy.rs` (rotation policies);
-//! - `audit.rs`: the tamper-evident audit log;
+//! - `audit.rs`: the tamper-evident audit log; `reads.rs`: reads whose audit entry cannot be
+//!   written (a read-only vault, a full disk), the `strict-audit` setting;
 //! - `extras.rs`: the vault's own sealed records (its age identity, export records, keys
 //!   marked not secret);
 //! - `trust.rs`: its signing key, trusted teammates and who sent a bundle; `allowance.rs`:
@@ -31,6 +32,7 @@ mod keys;
 mod lifecycle;
 mod policy;
 mod push_pull;
+mod reads;
 mod rekey;
 mod remotes;
 mod scan;
@@ -66,6 +68,8 @@ pub struct Vault {
     keys: Keys,
     dek: VaultKey,
     vault_id: Vec<u8>,
+    /// What to do with a read whose audit entry cannot be written.
+    reads: reads::ReadAudit,
 }
 
 /// A vault file that is open but not yet unlocked.
@@ -188,9 +192,8 @@ impl Vault {
         kind: EventKind,
         gate: NameGate<'_>,
     ) -> Result<Vec<(KeyName, SecretValue)>> {
-        let keys = &self.keys;
-        self.store.write_relaxed(|tx| {
-            let (mut snap, pos) = state::require(tx, keys, scope)?;
+        let read = |tx: &Tx<'_>, keys: &Keys| {
+            let (snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let names = recs
                 .iter()
@@ -203,12 +206,15 @@ impl Vault {
                 .map(|(name, r)| Ok((name, state::open_value(keys, Table::Secrets, r)?)))
                 .collect::<Result<Vec<_>>>()?;
             out.sort_by(|a, b| a.0.cmp(&b.0));
-            let event = Event::new(kind).scope(scope);
+            Ok((out, snap.header))
+        };
+        let event = |out: &Vec<(KeyName, SecretValue)>| {
             let n = out.len();
-            let event = event.detail(format!("{n} key{}", if n == 1 { "" } else { "s" }));
-            audit::record(tx, keys, &mut snap.header, &event)?;
-            Ok(out)
-        })
+            Event::new(kind)
+                .scope(scope)
+                .detail(format!("{n} key{}", if n == 1 { "" } else { "s" }))
+        };
+        self.audited_read(read, event)
     }
 
     /// One value; recorded in the audit log as a get.
@@ -224,9 +230,8 @@ impl Vault {
         key: &KeyName,
         kind: EventKind,
     ) -> Result<SecretValue> {
-        let keys = &self.keys;
-        self.store.write_relaxed(|tx| {
-            let (mut snap, pos) = state::require(tx, keys, scope)?;
+        let read = |tx: &Tx<'_>, keys: &Keys| {
+            let (snap, pos) = state::require(tx, keys, scope)?;
             let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
             let idx = keys.key_index(snap.scopes[pos].id, key.as_str());
             match recs.iter().find(|r| r.idx == idx) {
@@ -235,9 +240,7 @@ impl Vault {
                         return Err(Error::integrity("a key's name does not match its index"));
                     }
                     let value = state::open_value(keys, Table::Secrets, r)?;
-                    let event = Event::new(kind).scope(scope).key(key);
-                    audit::record(tx, keys, &mut snap.header, &event)?;
-                    Ok(value)
+                    Ok((value, snap.header))
                 }
                 None => {
                     let names = recs
@@ -251,7 +254,8 @@ impl Vault {
                     ))
                 }
             }
-        })
+        };
+        self.audited_read(read, |_| Event::new(kind).scope(scope).key(key))
     }
 
     /// Sets one key (creating the scope if needed).

@@ -39,7 +39,7 @@ pub(super) fn reseal(tx: &Tx<'_>, old: &Keys, new: &Keys, h: &Header) -> Result<
             id: row.id,
             scope_id: row.scope_id,
             key_idx,
-            body: new.seal(place, Field::Meta, &raw),
+            body: new.seal(place, Field::Meta, &raw)?,
         };
         tx.put_policy(&fresh)?;
         out.push(fresh);
@@ -135,7 +135,7 @@ pub(super) fn put(edit: &mut Edit<'_>, key: Option<&KeyName>, max_age: Option<u6
                 id,
                 scope_id: sid,
                 key_idx: idx,
-                body: keys.seal(Place::Policy(id, sid), Field::Meta, &json),
+                body: keys.seal(Place::Policy(id, sid), Field::Meta, &json)?,
             };
             edit.tx.put_policy(&row)?;
             edit.encryptions += 1;

@@ -36,7 +36,7 @@ impl Vault {
         params: KdfParams,
         event: EventKind,
     ) -> Result<Rekeyed> {
-        let dek = crypto::random_key();
+        let dek = crypto::random_key()?;
         let keys = Keys::new(&dek, &self.vault_id);
         let slot = passphrase_slot(&self.vault_id, &dek, pass, params)?;
         let (old, vault_id) = (&self.keys, &self.vault_id);
@@ -53,7 +53,7 @@ impl Vault {
             tx.put_slot(&slot)?;
             let keychain_key = match tx.slot(KEYCHAIN_SLOT)? {
                 Some(_) => {
-                    let (key, slot) = key_slot(vault_id, &dek, KEYCHAIN_SLOT);
+                    let (key, slot) = key_slot(vault_id, &dek, KEYCHAIN_SLOT)?;
                     tx.put_slot(&slot)?;
                     Some(key)
                 }
@@ -105,7 +105,7 @@ fn reseal_scopes(tx: &Tx<'_>, old: &Keys, new: &Keys, h: &mut Header) -> Result<
         let mut fresh = crate::store::ScopeRow {
             id,
             idx: new.scope_index(&name),
-            name: new.seal(Place::Scope(id), Field::Name, name.as_bytes()),
+            name: new.seal(Place::Scope(id), Field::Name, name.as_bytes())?,
             manifest: Vec::new(),
             history_mac: Vec::new(),
         };
@@ -141,7 +141,7 @@ fn reseal_records(
     for r in &recs {
         let (key, meta) = state::open_name_meta(old, table, r)?;
         let value = state::open_value(old, table, r)?;
-        let rec = state::seal_record(new, table, r.id, r.scope_id, &key, &value, &meta);
+        let rec = state::seal_record(new, table, r.id, r.scope_id, &key, &value, &meta)?;
         tx.update_record(table, &rec)?;
         fresh.push(rec);
     }
@@ -178,7 +178,7 @@ fn reseal_table(
         let plain = old.open(place(row.id), field, &row.body)?;
         let row = SealedRow {
             id: row.id,
-            body: new.seal(place(row.id), field, &plain),
+            body: new.seal(place(row.id), field, &plain)?,
         };
         tx.put_sealed(table, &row)?;
         fresh.push(row);

@@ -198,7 +198,7 @@ impl Remotes {
                 })?;
                 let row = SealedRow {
                     id: *id,
-                    body: keys.seal(Place::Remote(*id), Field::Meta, &json),
+                    body: keys.seal(Place::Remote(*id), Field::Meta, &json)?,
                 };
                 tx.put_sealed(Sealed::Remotes, &row)?;
                 sealed += 1;

@@ -39,7 +39,7 @@ pub(super) fn passphrase_slot(
 ) -> Result<Slot> {
     let params = params.check()?;
     let mut salt = vec![0u8; 32];
-    crypto::fill_random(&mut salt);
+    crypto::fill_random(&mut salt)?;
     let kek = crypto::derive_kek(pass, &salt, params)?;
     let mut slot = Slot {
         kind: PASSPHRASE_SLOT.into(),
@@ -47,21 +47,21 @@ pub(super) fn passphrase_slot(
         salt,
         wrapped: Vec::new(),
     };
-    slot.wrapped = Sealer::new(&kek).seal(&slot_aad(vault_id, &slot), dek.expose_secret());
+    slot.wrapped = Sealer::new(&kek).seal(&slot_aad(vault_id, &slot), dek.expose_secret())?;
     Ok(slot)
 }
 
 /// A slot of `kind` wrapping `dek` under a fresh random key, and that key.
-pub(super) fn key_slot(vault_id: &[u8], dek: &VaultKey, kind: &str) -> (VaultKey, Slot) {
-    let key = crypto::random_key();
+pub(super) fn key_slot(vault_id: &[u8], dek: &VaultKey, kind: &str) -> Result<(VaultKey, Slot)> {
+    let key = crypto::random_key()?;
     let mut slot = Slot {
         kind: kind.into(),
         kdf: KEY_SLOT_KDF.into(),
         salt: Vec::new(),
         wrapped: Vec::new(),
     };
-    slot.wrapped = Sealer::new(&key).seal(&slot_aad(vault_id, &slot), dek.expose_secret());
-    (key, slot)
+    slot.wrapped = Sealer::new(&key).seal(&slot_aad(vault_id, &slot), dek.expose_secret())?;
+    Ok((key, slot))
 }
 
 fn unwrap_slot(vault_id: &[u8], slot: &Slot, kek: &VaultKey, path: &Path) -> Result<VaultKey> {
@@ -78,9 +78,9 @@ fn unwrap_slot(vault_id: &[u8], slot: &Slot, kek: &VaultKey, path: &Path) -> Res
 impl Vault {
     /// Creates a new vault at `path` with a passphrase slot of the given Argon2id cost.
     pub fn create(path: &Path, pass: &Passphrase, params: KdfParams) -> Result<Vault> {
-        let dek = crypto::random_key();
+        let dek = crypto::random_key()?;
         let mut vault_id = vec![0u8; 16];
-        crypto::fill_random(&mut vault_id);
+        crypto::fill_random(&mut vault_id)?;
         let slot = passphrase_slot(&vault_id, &dek, pass, params)?;
         let keys = Keys::new(&dek, &vault_id);
         let mut header = Header {
@@ -106,6 +106,7 @@ impl Vault {
             keys,
             dek,
             vault_id,
+            reads: Default::default(),
         })
     }
 
@@ -162,7 +163,7 @@ impl Vault {
                 "use change_passphrase",
             ));
         }
-        let (key, slot) = key_slot(&self.vault_id, &self.dek, kind);
+        let (key, slot) = key_slot(&self.vault_id, &self.dek, kind)?;
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut h = state::header(tx, keys)?;
@@ -287,6 +288,7 @@ impl LockedVault {
             keys,
             dek,
             vault_id: self.vault_id,
+            reads: Default::default(),
         })
     }
 
@@ -300,6 +302,7 @@ impl LockedVault {
             keys,
             dek,
             vault_id: self.vault_id,
+            reads: Default::default(),
         })
     }
 

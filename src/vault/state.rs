@@ -210,15 +210,15 @@ pub fn seal_record(
     key: &KeyName,
     value: &SecretValue,
     meta: &Meta,
-) -> Record {
+) -> Result<Record> {
     let place = Place::Record(table, id, scope_id);
     let name_meta = Zeroizing::new(codec::encode(key.as_str(), meta));
-    Record {
+    Ok(Record {
         id,
         scope_id,
         idx: keys.key_index(scope_id, key.as_str()),
-        name: keys.seal(place, Field::NameMeta, &name_meta),
-        value: keys.seal(place, Field::Value, value.expose_secret().as_bytes()),
+        name: keys.seal(place, Field::NameMeta, &name_meta)?,
+        value: keys.seal(place, Field::Value, value.expose_secret().as_bytes())?,
         meta: Vec::new(),
-    }
+    })
 }

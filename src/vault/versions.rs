@@ -119,7 +119,7 @@ impl Edit<'_> {
         };
         let (id, sid) = (self.secrets[i].id, self.scope_id());
         self.secrets[i] =
-            state::seal_record(self.keys, Table::Secrets, id, sid, key, &value, &meta);
+            state::seal_record(self.keys, Table::Secrets, id, sid, key, &value, &meta)?;
         self.tx.put_record(Table::Secrets, &self.secrets[i])?;
         self.encryptions += 3;
         Ok(())
