@@ -11,8 +11,7 @@ use crate::common;
 use common::cli::{Env, PASS};
 use common::crash::*;
 use common::{key, scope};
-use devvault::bundle::{self, Bundle, BundleSecret, Lock, Recipient};
-use devvault::{KeyName, SecretValue};
+use devvault::bundle::Recipient;
 use std::time::Instant;
 
 const KEYS: usize = 100;
@@ -20,30 +19,7 @@ const SCOPES: [&str; 2] = ["rcv/a", "rcv/b"];
 
 /// The bundle of round `round`: every key of both scopes set to `r{round}-{scope}-{n}`.
 fn bundle_for(round: usize, to: &Recipient) -> Vec<u8> {
-    let b = Bundle {
-        created: 0,
-        scopes: SCOPES
-            .iter()
-            .map(|s| {
-                let secrets = (0..KEYS)
-                    .map(|n| BundleSecret {
-                        key: KeyName::new(&format!("K{n}")).unwrap(),
-                        value: SecretValue::from(format!("r{round}-{s}-{n}")),
-                        comment: None,
-                        url: None,
-                        created: 0,
-                        updated: 0,
-                        version: 1,
-                        rotated_at: None,
-                        max_age: None,
-                    })
-                    .collect();
-                (scope(s), secrets)
-            })
-            .collect(),
-    };
-    let plain = bundle::encode(&b).unwrap();
-    bundle::encrypt(&plain, Lock::Recipients(std::slice::from_ref(to)), false).unwrap()
+    common::unsigned_bundle(&SCOPES, KEYS, |s, n| format!("r{round}-{s}-{n}"), to)
 }
 
 /// Which round's values the vault holds: `Some(round)` when every key of both scopes holds

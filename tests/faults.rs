@@ -11,8 +11,8 @@ use crate::common;
 use common::cli::{Env, PASS};
 use common::crash::{assert_sound, bin};
 use common::{key, scope};
-use devvault::bundle::{self, Bundle, BundleSecret, Lock, Recipient};
-use devvault::{KeyName, Passphrase, SecretValue, Vault};
+use devvault::bundle::Recipient;
+use devvault::{Passphrase, Vault};
 use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -228,30 +228,12 @@ fn fault_env() -> Env {
     std::fs::write(env.work().join("big.env"), big).unwrap();
     let mut v = unlock(&env.vault, PASS).unwrap();
     let to = Recipient::parse(&v.age_recipient().unwrap()).unwrap();
-    let b = Bundle {
-        created: 0,
-        scopes: ["team/a", "app/dev"]
-            .iter()
-            .map(|s| {
-                let secrets = (0..20)
-                    .map(|n| BundleSecret {
-                        key: KeyName::new(&format!("K{n}")).unwrap(),
-                        value: SecretValue::from(format!("bundled-{s}-{n}")),
-                        comment: None,
-                        url: None,
-                        created: 0,
-                        updated: 0,
-                        version: 1,
-                        rotated_at: None,
-                        max_age: None,
-                    })
-                    .collect();
-                (scope(s), secrets)
-            })
-            .collect(),
-    };
-    let plain = bundle::encode(&b).unwrap();
-    let data = bundle::encrypt(&plain, Lock::Recipients(std::slice::from_ref(&to)), false).unwrap();
+    let data = common::unsigned_bundle(
+        &["team/a", "app/dev"],
+        20,
+        |s, n| format!("bundled-{s}-{n}"),
+        &to,
+    );
     std::fs::write(env.work().join("b.age"), data).unwrap();
     // A read leaves its audit entry in the WAL (the state of the first repro).
     v.get(&scope("app"), &key("K1")).unwrap();

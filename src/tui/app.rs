@@ -12,6 +12,7 @@ use crate::{Scope, SecretValue};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+mod actions;
 mod dialog_keys;
 #[cfg(test)]
 mod lists_tests;

@@ -28,6 +28,7 @@ mod codec;
 mod edit;
 mod extras;
 mod history;
+mod import;
 mod keys;
 mod lifecycle;
 mod policy;
@@ -52,7 +53,7 @@ pub use trust::{Acceptance, Sender, TrustedSender, check_trust_name};
 
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
-use crate::model::{EnvSummary, ImportReport, KeyName, ProjectSummary, Scope, SecretMeta};
+use crate::model::{EnvSummary, KeyName, ProjectSummary, Scope, SecretMeta};
 use crate::secret::{SecretValue, VaultKey};
 use crate::store::{Slot, Store, Table, Tx};
 use edit::Edit;
@@ -292,96 +293,6 @@ impl Vault {
             let event = Event::new(EventKind::Set).scope(scope).key(key);
             edit.record(&event.detail(format!("version {version}")))?;
             edit.finish()
-        })
-    }
-
-    /// Sets many keys in one transaction: all of them land, or none.
-    pub fn import(
-        &mut self,
-        scope: &Scope,
-        entries: &[(KeyName, SecretValue)],
-    ) -> Result<ImportReport> {
-        self.import_refs(scope, entries.iter().map(|(k, v)| (k, v, None)).collect())
-    }
-
-    /// What [`Vault::import`] would do, without writing anything (`import --dry-run`).
-    pub fn import_preview(
-        &mut self,
-        scope: &Scope,
-        entries: &[(KeyName, SecretValue)],
-    ) -> Result<ImportReport> {
-        let keys = &self.keys;
-        self.store.read(|tx| {
-            let (snap, found) = state::locate(tx, keys, scope)?;
-            let current: std::collections::HashMap<KeyName, SecretValue> = match found {
-                Some(pos) => state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?
-                    .iter()
-                    .map(|r| {
-                        Ok((
-                            state::open_name(keys, Table::Secrets, r)?,
-                            state::open_value(keys, Table::Secrets, r)?,
-                        ))
-                    })
-                    .collect::<Result<_>>()?,
-                None => Default::default(),
-            };
-            let mut report = ImportReport::default();
-            for (key, value) in entries {
-                let list = match current.get(key) {
-                    None => &mut report.added,
-                    Some(v) if v.expose_secret() == value.expose_secret() => &mut report.unchanged,
-                    Some(_) => &mut report.changed,
-                };
-                list.push(key.to_string());
-            }
-            Ok(report)
-        })
-    }
-
-    /// Sets many keys with a note each (a comment above the key in the imported file), in
-    /// one transaction like [`Vault::import`]; the note is kept with a new or changed value.
-    pub fn import_noted(
-        &mut self,
-        scope: &Scope,
-        entries: &[(KeyName, SecretValue, Option<String>)],
-    ) -> Result<ImportReport> {
-        let refs = entries
-            .iter()
-            .map(|(k, v, n)| (k, v, n.as_deref()))
-            .collect();
-        self.import_refs(scope, refs)
-    }
-
-    fn import_refs(
-        &mut self,
-        scope: &Scope,
-        entries: Vec<(&KeyName, &SecretValue, Option<&str>)>,
-    ) -> Result<ImportReport> {
-        let keys = &self.keys;
-        self.store.write(|tx| {
-            let mut edit = Edit::begin(tx, keys, scope, true, now())?;
-            let mut report = ImportReport::default();
-            for (key, value, note) in entries {
-                let origin = edit::Origin {
-                    note: note.map(str::to_string),
-                    ..edit::Origin::of(crate::rotation::Change::Import)
-                };
-                let list = match edit.put(key, value, &origin)?.0 {
-                    Outcome::Added => &mut report.added,
-                    Outcome::Changed => &mut report.changed,
-                    Outcome::Unchanged => &mut report.unchanged,
-                };
-                list.push(key.to_string());
-            }
-            let detail = format!(
-                "{} added, {} changed, {} unchanged",
-                report.added.len(),
-                report.changed.len(),
-                report.unchanged.len()
-            );
-            edit.record(&Event::new(EventKind::Import).scope(scope).detail(detail))?;
-            edit.finish()?;
-            Ok(report)
         })
     }
 

@@ -57,3 +57,38 @@ pub fn sql(path: &Path) -> Connection {
 pub fn is_integrity<T>(r: Result<T, Error>) -> bool {
     matches!(r, Err(Error::Integrity { .. }))
 }
+
+/// An unsigned bundle to `to` (as the `age` CLI would carry one): `keys` keys `K0..` in each
+/// of `scopes`, key `n` of scope `s` holding `value(s, n)`.
+pub fn unsigned_bundle(
+    scopes: &[&str],
+    keys: usize,
+    value: impl Fn(&str, usize) -> String,
+    to: &devvault::bundle::Recipient,
+) -> Vec<u8> {
+    use devvault::bundle::{self, Bundle, BundleSecret, Lock};
+    let b = Bundle {
+        created: 0,
+        scopes: scopes
+            .iter()
+            .map(|s| {
+                let secrets = (0..keys)
+                    .map(|n| BundleSecret {
+                        key: KeyName::new(&format!("K{n}")).unwrap(),
+                        value: SecretValue::from(value(s, n)),
+                        comment: None,
+                        url: None,
+                        created: 0,
+                        updated: 0,
+                        version: 1,
+                        rotated_at: None,
+                        max_age: None,
+                    })
+                    .collect();
+                (scope(s), secrets)
+            })
+            .collect(),
+    };
+    let plain = bundle::encode(&b).unwrap();
+    bundle::encrypt(&plain, Lock::Recipients(std::slice::from_ref(to)), false).unwrap()
+}

@@ -1,11 +1,11 @@
 //! `update` for the main screen: moving through scopes and secrets, the filter, dialogs,
 //! reveal/copy, and the answers to vault calls. Part of [`App`]; no I/O.
 
-use super::super::dialog::{Confirm, Dialog, FormKind};
+use super::super::dialog::{Dialog, FormKind};
 use super::super::input::{Edit, SecretInput};
 use super::super::layout;
 use super::super::lists::{AuditView, HistoryView, step};
-use super::{Action, App, Clip, Effect, FilterState, Focus, Msg, Revealed};
+use super::{Action, App, Clip, Effect, Focus, Msg, Revealed};
 
 /// How many days back the audit view goes.
 pub const AUDIT_DAYS: u32 = 30;
@@ -188,124 +188,17 @@ impl App {
         self.say(text.into(), false)
     }
 
-    fn open_dialog(&mut self, dialog: Dialog) -> Vec<Effect> {
+    pub(super) fn open_dialog(&mut self, dialog: Dialog) -> Vec<Effect> {
         self.dialog = Some(dialog);
         vec![]
     }
 
-    /// A main-screen action from the keymap: one method per action.
-    fn act(&mut self, a: Action) -> Vec<Effect> {
-        use Action::*;
-        match a {
-            Up | Down | PageUp | PageDown | Top | Bottom => self.move_by(a),
-            SwitchPane => self.switch_pane(),
-            Left => self.set_focus(Focus::Scopes),
-            Right => self.set_focus(Focus::Secrets),
-            Reveal => self.reveal(),
-            Copy => self.on_selected(Effect::Copy),
-            Filter => self.start_filter(),
-            Add => self.add(),
-            Edit => self.on_selected(Effect::FetchForEdit),
-            Rotate => self.rotate(),
-            History => self.on_selected(Effect::LoadHistory),
-            Audit => vec![Effect::LoadAudit(AUDIT_DAYS)],
-            Reload => self.reload(),
-            Rollback => vec![],
-            Delete => self.confirm_delete(),
-            Export => self.export(),
-            New => self.open_form_only(FormKind::NewScope),
-            Lock => self.lock(Some("locked".into())),
-            Help => self.open_dialog(Dialog::Help),
-            Back => self.back(),
-            Quit => self.quit(),
-        }
-    }
-
-    /// The effect `make` builds for the selected key, if one is selected.
-    fn on_selected(&self, make: fn(Scope, KeyName) -> Effect) -> Vec<Effect> {
-        self.selected()
-            .map_or_else(Vec::new, |(s, k)| vec![make(s, k)])
-    }
-
-    fn switch_pane(&mut self) -> Vec<Effect> {
-        self.focus = match self.focus {
-            Focus::Scopes => Focus::Secrets,
-            Focus::Secrets => Focus::Scopes,
-        };
-        vec![]
-    }
-
-    fn start_filter(&mut self) -> Vec<Effect> {
-        let state = self.filter.get_or_insert_with(FilterState::default);
-        state.editing = true;
-        self.focus = Focus::Secrets;
-        self.refilter();
-        vec![]
-    }
-
-    fn add(&mut self) -> Vec<Effect> {
-        match self.current_scope() {
-            Some(scope) => self.open_form_only(FormKind::Add(scope)),
-            None => self.say("no project yet: press n to start one".into(), true),
-        }
-    }
-
-    fn rotate(&mut self) -> Vec<Effect> {
-        if let Some((s, k)) = self.selected() {
-            self.open_form(FormKind::Rotate(s, k), None);
-        }
-        vec![]
-    }
-
-    fn reload(&mut self) -> Vec<Effect> {
-        self.revealed = None;
-        vec![Effect::LoadAll]
-    }
-
-    fn confirm_delete(&mut self) -> Vec<Effect> {
-        if let Some((scope, key)) = self.selected() {
-            self.dialog = Some(Dialog::Confirm(Confirm {
-                text: format!("Delete {key} from {scope}? Its value stays in history."),
-                on_yes: Effect::Delete(scope, key),
-            }));
-        }
-        vec![]
-    }
-
-    fn export(&mut self) -> Vec<Effect> {
-        if let Some(scope) = self.current_scope() {
-            self.open_form(FormKind::Export(scope), None);
-        }
-        vec![]
-    }
-
-    fn open_form_only(&mut self, kind: FormKind) -> Vec<Effect> {
-        self.open_form(kind, None);
-        vec![]
-    }
-
-    fn back(&mut self) -> Vec<Effect> {
-        self.revealed = None;
-        self.close_filter();
-        vec![]
-    }
-
-    fn quit(&mut self) -> Vec<Effect> {
-        self.quit = true;
-        let mut fx = vec![];
-        if self.clip.take().is_some() {
-            fx.push(Effect::ClearClipboard);
-        }
-        fx.push(Effect::Quit);
-        fx
-    }
-
-    fn set_focus(&mut self, focus: Focus) -> Vec<Effect> {
+    pub(super) fn set_focus(&mut self, focus: Focus) -> Vec<Effect> {
         self.focus = focus;
         vec![]
     }
 
-    fn reveal(&mut self) -> Vec<Effect> {
+    pub(super) fn reveal(&mut self) -> Vec<Effect> {
         let current = self.view_secret(self.cursor);
         if self.revealed.as_ref().map(|r| Some(r.secret)) == Some(current) {
             self.revealed = None;
@@ -395,7 +288,7 @@ impl App {
         vec![]
     }
 
-    fn close_filter(&mut self) {
+    pub(super) fn close_filter(&mut self) {
         if self.filter.take().is_some() {
             self.cursor = 0;
             self.offset = 0;
