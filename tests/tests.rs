@@ -25,6 +25,7 @@ mod memory;
 mod onboard;
 mod remote;
 mod remote_failures;
+mod remote_foreign;
 mod rotation;
 mod rotation_cli;
 mod scan;
