@@ -146,6 +146,13 @@ fn case4_metadata_delete_is_not_a_dead_end() {
         b.cli(&["kv", "metadata", "delete", "-mount=secret", &path]);
     }
     assert_eq!(alice.state("app/dev"), "remote-metadata-deleted");
+    // `pull --all` names them too, though the server no longer lists them.
+    let err = alice.fails(&["pull", "--all"], 7);
+    assert!(
+        err.contains("app/dev is metadata deleted on remote")
+            && err.contains("2 of 2 scopes not pulled"),
+        "{err}"
+    );
     for args in [
         &["push", "app/dev"][..],
         &["pull", "app/dev"][..],

@@ -112,6 +112,23 @@ impl Remotes {
         }
     }
 
+    /// The scopes synced with `remote` whose last sync saw content (an entry erased on the
+    /// server since no longer shows in its listing).
+    fn synced_scopes(&self, remote: &str) -> Vec<String> {
+        self.rows
+            .iter()
+            .filter_map(|(_, b)| match b {
+                Body::Sync {
+                    remote: r,
+                    scope,
+                    version,
+                    ..
+                } if r == remote && *version > 0 => Some(scope.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// What was last synced between `scope` and `remote`.
     pub(super) fn base(&self, remote: &str, scope: &Scope) -> Option<Base> {
         let want = scope.to_string();
@@ -292,8 +309,10 @@ impl Vault {
             .read(|tx| Remotes::load(tx, keys, &state::header(tx, keys)?)?.config(name))
     }
 
-    /// Every scope stored under the remote's prefix (`pull --all`), and the paths under it
-    /// left out because they are not scopes (nested deeper, or not project/env names).
+    /// Every scope stored under the remote's prefix (`pull --all`) and every scope synced
+    /// with it before (so an entry erased on the server is reported, not forgotten), and
+    /// the paths under the prefix left out because they are not scopes (nested deeper, or
+    /// not project/env names).
     pub fn remote_scopes(
         &mut self,
         remote: Option<&str>,
@@ -301,11 +320,18 @@ impl Vault {
     ) -> Result<(Vec<Scope>, Vec<String>)> {
         let config = self.remote(remote)?;
         let listing = Client::connect(&config, access)?.scopes()?;
-        let scopes = listing
+        let keys = &self.keys;
+        let synced = self.store.read(|tx| {
+            Ok(Remotes::load(tx, keys, &state::header(tx, keys)?)?.synced_scopes(&config.name))
+        })?;
+        let mut scopes = listing
             .scopes
             .iter()
             .map(|s| Scope::parse(s))
-            .collect::<Result<_>>()?;
+            .chain(synced.iter().map(|s| Scope::parse_stored(s)))
+            .collect::<Result<Vec<_>>>()?;
+        scopes.sort();
+        scopes.dedup();
         Ok((scopes, listing.skipped))
     }
 
