@@ -59,20 +59,7 @@ impl Pull {
         let mut vault = ctx.unlock()?;
         let config = vault.remote(self.remote.as_deref())?;
         let access = super::remote::access(&vault, &config)?;
-        let scopes: Vec<Scope> = if self.all {
-            let (scopes, skipped) = vault.remote_scopes(Some(&config.name), &access)?;
-            if !skipped.is_empty() {
-                crate::os::console::status!(
-                    "skipped under {}/metadata/{} (not PROJECT/ENV scopes): {}",
-                    config.mount,
-                    config.prefix,
-                    skipped.join(", ")
-                );
-            }
-            scopes
-        } else {
-            vec![ctx.scope(self.scope.as_deref())?]
-        };
+        let scopes = self.scopes(ctx, &mut vault, &config, &access)?;
         let mut reports = Vec::new();
         let mut failed: Vec<(String, Error)> = Vec::new();
         let mut gate = |s: &Scope, p: &PullPreview| self.gate(s, p, &config.name);
@@ -152,6 +139,30 @@ fn summary(failed: &[(String, Error)], total: usize) -> Option<Error> {
 }
 
 impl Pull {
+    /// The scope given (or linked), or with `--all` every scope on the remote, naming the
+    /// paths under the prefix that are skipped.
+    fn scopes(
+        &self,
+        ctx: &super::Ctx,
+        vault: &mut crate::Vault,
+        config: &crate::kv::RemoteConfig,
+        access: &crate::kv::Access,
+    ) -> Result<Vec<Scope>> {
+        if !self.all {
+            return Ok(vec![ctx.scope(self.scope.as_deref())?]);
+        }
+        let (scopes, skipped) = vault.remote_scopes(Some(&config.name), access)?;
+        if !skipped.is_empty() {
+            crate::os::console::status!(
+                "skipped under {}/metadata/{} (not PROJECT/ENV scopes): {}",
+                config.mount,
+                config.prefix,
+                skipped.join(", ")
+            );
+        }
+        Ok(scopes)
+    }
+
     /// Shows what pulling `scope` changes and says whether it lands.
     fn gate(&self, scope: &Scope, p: &PullPreview, remote: &str) -> crate::Result<bool> {
         let io = |e: std::io::Error| Error::io("cannot print the preview", e);
