@@ -28,6 +28,7 @@ mod remote_failures;
 mod rotation;
 mod rotation_cli;
 mod scan;
+mod sweep;
 mod tamper;
 mod tui;
 mod unlock;
