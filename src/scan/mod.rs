@@ -84,6 +84,9 @@ pub struct Matcher {
     longest: bool,
 }
 
+/// One match: its line, whose value it is, and in which form.
+pub type Hit<'a> = (usize, &'a Owner, Form);
+
 /// Which matches a [`Matcher`] reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Overlap {
@@ -247,7 +250,7 @@ impl Matcher {
     /// `data` with every match replaced by `[devvault:KEY]` (a [`Overlap::Longest`] matcher
     /// replaces whole values; an [`Overlap::All`] one, the leftmost of overlapping matches),
     /// and each replacement as (line, owner, form); None when nothing matched.
-    pub fn redact(&self, data: &[u8]) -> Option<(Vec<u8>, Vec<(usize, &Owner, Form)>)> {
+    pub fn redact(&self, data: &[u8]) -> Option<(Vec<u8>, Vec<Hit<'_>>)> {
         let ac = self.ac.as_ref()?;
         let spans = self.spans(ac, data);
         if spans.is_empty() {
@@ -272,7 +275,7 @@ impl Matcher {
     }
 
     /// Every (line, owner, form) found in `data`, each at most once per line.
-    pub fn find(&self, data: &[u8]) -> Vec<(usize, &Owner, Form)> {
+    pub fn find(&self, data: &[u8]) -> Vec<Hit<'_>> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
