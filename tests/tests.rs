@@ -29,6 +29,7 @@ mod remote_foreign;
 mod rotation;
 mod rotation_cli;
 mod scan;
+mod sweep;
 mod tamper;
 mod tui;
 mod unlock;
