@@ -73,6 +73,8 @@ pub enum EventKind {
     ScopeCp,
     /// A key was renamed (`mv`).
     Mv,
+    /// A scope's values were read to check them against a schema (`check`).
+    Check,
 }
 
 impl EventKind {
@@ -109,6 +111,7 @@ impl EventKind {
             EventKind::ScopeMv => "scope-mv",
             EventKind::ScopeCp => "scope-cp",
             EventKind::Mv => "mv",
+            EventKind::Check => "check",
         }
     }
 }
