@@ -71,6 +71,8 @@ pub enum EventKind {
     ScopeMv,
     /// A scope's keys were copied into another (`scope cp`).
     ScopeCp,
+    /// An empty scope was made (the TUI's `n`).
+    ScopeNew,
     /// A key was renamed (`mv`).
     Mv,
     /// A scope's values were read to check them against a schema (`check`).
@@ -110,6 +112,7 @@ impl EventKind {
             EventKind::ScopeRm => "scope-rm",
             EventKind::ScopeMv => "scope-mv",
             EventKind::ScopeCp => "scope-cp",
+            EventKind::ScopeNew => "scope-new",
             EventKind::Mv => "mv",
             EventKind::Check => "check",
         }
