@@ -18,7 +18,9 @@ mod history;
 mod identity;
 mod import;
 mod incoming;
+mod inherit;
 mod init;
+mod inject;
 mod keychain;
 mod link;
 mod local_env;
@@ -33,6 +35,7 @@ mod policy;
 mod projects;
 mod pull;
 mod push;
+mod read;
 mod receive;
 mod rekey;
 mod remote;
@@ -183,8 +186,13 @@ enum Command {
     Push(push::Push),
     /// Bring a team remote's changes in (old values kept in history); --all for every scope
     Pull(pull::Pull),
-    /// Print a .env.example for the scope: keys and comments, no values
+    /// Print a .env.example for the scope: keys and comments, no values (--references: a
+    /// reference to each key)
     Example(example::Example),
+    /// Print the value a reference (devvault://PROJECT/ENV/KEY) names, raw like `get`
+    Read(read::Read),
+    /// Fill a template's {{ devvault://PROJECT/ENV/KEY }} references; stdout or -o FILE (0600)
+    Inject(inject::Inject),
     /// Fill the keys of the repository's .env.example that the scope lacks (no-echo prompts)
     Onboard(onboard::Onboard),
     /// Write scopes into an age-encrypted bundle for a teammate
@@ -248,6 +256,8 @@ impl Cli {
                 Command::Push(c) => c.run(&ctx),
                 Command::Pull(c) => c.run(&ctx),
                 Command::Example(c) => c.run(&ctx),
+                Command::Read(c) => c.run(&ctx),
+                Command::Inject(c) => c.run(&ctx),
                 Command::Onboard(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
