@@ -641,6 +641,26 @@ fn cli_personal_override_through_devvault_env_and_the_local_file() {
         .assert()
         .success();
     assert_eq!(stdout(&out), "team-api|alice-db");
+    // onboard counts inherited keys as present; the shell format warns of an inherited
+    // dangerous name.
+    std::fs::write(env.work().join(".env.example"), "API=\nDB=\n").unwrap();
+    env.cmd()
+        .env("DEVVAULT_ENV", "dev.alice")
+        .args(["onboard", "--stdin"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("has every key"));
+    env.set(&["app/dev", "NODE_OPTIONS"], "--require ./x.js");
+    env.cmd()
+        .args(["export", "app/dev.alice", "--format", "shell"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("NODE_OPTIONS"));
+    env.cmd()
+        .args(["rm", "app/dev", "NODE_OPTIONS"])
+        .assert()
+        .success();
     // The team's values are untouched.
     std::fs::remove_file(env.work().join(".devvault.local.toml")).unwrap();
     let out = env

@@ -56,9 +56,9 @@ impl Export {
         }
         if self.format == ExportFormat::Shell {
             let names: Vec<String> = vault
-                .list(&scope)?
+                .list_sources(&scope)?
                 .into_iter()
-                .map(|m| m.key.to_string())
+                .map(|l| l.meta.key.to_string())
                 .collect();
             let flagged = crate::dangerous::find(names.iter().map(String::as_str));
             if !flagged.is_empty() {
