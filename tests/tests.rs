@@ -23,6 +23,7 @@ mod keychain;
 mod limits;
 mod memory;
 mod onboard;
+mod readers;
 mod remote;
 mod remote_failures;
 mod rotation;
