@@ -402,7 +402,7 @@ const PIECES: &[&str] = &[
 ];
 
 /// Whole files: 1 to 6 keys (some named like what a value injects) with random values.
-fn random_files(n: usize) -> Vec<Vec<(String, String)>> {
+pub(crate) fn random_files(n: usize) -> Vec<Vec<(String, String)>> {
     use proptest::strategy::{Strategy, ValueTree};
     use proptest::test_runner::TestRunner;
     const KEYS: &[&str] = &["A", "B", "DATABASE_URL", "K1", "X", "Z_LAST"];

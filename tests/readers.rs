@@ -267,3 +267,29 @@ fn values_a_reader_refuses_are_named_and_cost_no_other_reader_a_key() {
         check(reader, &readings[0], &r, &all, &|_| true);
     }
 }
+
+/// Random whole files (1 to 6 keys, values built from every quoting character, line end and
+/// key-shaped text, as in the format tests): every reader reads every key exactly or is
+/// warned about it, and none reads a key that was not written.
+#[test]
+fn random_whole_files_hold_exactly_the_scope_keys_for_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let cases = crate::formats::random_files(10);
+    let rendered: Vec<Rendered> = cases.iter().map(|p| render_pairs(p)).collect();
+    let files: Vec<PathBuf> = rendered
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let p = dir.path().join(format!("r{i}.env"));
+            std::fs::write(&p, r.text.as_str()).unwrap();
+            p
+        })
+        .collect();
+    for (reader, readings) in read_everywhere(&files, &home) {
+        for ((p, r), reading) in cases.iter().zip(&rendered).zip(&readings) {
+            check(reader, reading, r, p, &|_| true);
+        }
+    }
+}
