@@ -1,9 +1,68 @@
-//! The dotenv readers a `.env` export is written for, and a model of what each makes of a
-//! value in each form: read exactly, read differently, run part of it as a command, or stop
-//! reading the file there. Pure; part of `dotenv`. The models are checked against the real
+//! The forms a `.env` value can be written in, the dotenv readers an export is written for,
+//! and a model of what each reader makes of a value in each form: read exactly, read
+//! differently, run part of it as a command, or stop reading the file there. Pure; part of `dotenv`. The models are checked against the real
 //! readers in `tests/readers.rs`; where a model is unsure it says "differs".
 
-use super::render::Form;
+use super::is_py_space;
+
+/// How a value is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// `'value'`.
+    Single,
+    /// `"value"` with LF as `\n` and CR as `\r`, nothing else escaped.
+    Double,
+    /// `value`, unquoted.
+    Bare,
+    /// `"..."` with `\\`, `\"`, `\r`, `\n` escaped: python-dotenv reads every value so.
+    Escaped,
+}
+
+/// Whether python-dotenv reads `v` written in `form` back exactly.
+pub(crate) fn python_exact(form: Form, v: &str) -> bool {
+    match form {
+        Form::Single => !v.contains(['\'', '\r']) && !v.contains("\\\\") && !v.ends_with('\\'),
+        Form::Double => !v.contains('"') && backslashes_are_literal(v),
+        Form::Bare => bare_ok(v),
+        Form::Escaped => true,
+    }
+}
+
+/// Inside double quotes python-dotenv decodes `\` + one of `\'"abfnrtv` and npm dotenv
+/// decodes `\n` and `\r`; any other `\` is read literally by both. CR is written as `\r`.
+fn backslashes_are_literal(v: &str) -> bool {
+    let mut chars = v.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\'
+            && matches!(
+                chars.clone().next(),
+                None | Some(
+                    '\\' | '\'' | '"' | 'a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' | '\r' | '\n'
+                )
+            )
+        {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whitespace that python-dotenv strips from an unquoted value or JavaScript's `trim()` does.
+fn is_edge_space(c: char) -> bool {
+    is_py_space(c) || c == '\u{feff}'
+}
+
+/// Whether python-dotenv and npm dotenv read `v` unquoted exactly.
+pub(crate) fn bare_ok(v: &str) -> bool {
+    let (Some(first), Some(last)) = (v.chars().next(), v.chars().next_back()) else {
+        return false;
+    };
+    // U+2028/U+2029 are line ends for npm's multi-line `^`/`$`.
+    !v.contains(['\n', '\r', '#', '\u{2028}', '\u{2029}'])
+        && !matches!(first, '\'' | '"' | '`')
+        && !is_edge_space(first)
+        && !is_edge_space(last)
+}
 
 /// A program that reads `.env` files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +156,7 @@ fn exact_if(ok: bool) -> Outcome {
 }
 
 fn python(form: Form, v: &str) -> Outcome {
-    exact_if(super::render::python_exact(form, v))
+    exact_if(python_exact(form, v))
 }
 
 /// python-dotenv's CLI expands `${NAME}` and `${NAME:-default}` in every form.
@@ -117,7 +176,7 @@ fn npm(form: Form, v: &str) -> Outcome {
         Form::Single => !v.contains(['\'', '\r']) && !v.ends_with('\\'),
         Form::Double => !v.contains('"') && !has_escape_text(v) && !v.ends_with('\\'),
         Form::Escaped => !v.contains(['"', '\\']),
-        Form::Bare => super::render::bare_ok(v),
+        Form::Bare => bare_ok(v),
     })
 }
 
@@ -126,7 +185,7 @@ fn node(form: Form, v: &str) -> Outcome {
         Form::Single => !v.contains(['\'', '\r']),
         Form::Double => !v.contains(['"', '\r']) && !v.contains("\\n"),
         Form::Escaped => !v.contains(['"', '\\', '\r']),
-        Form::Bare => super::render::bare_ok(v),
+        Form::Bare => bare_ok(v),
     })
 }
 

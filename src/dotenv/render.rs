@@ -2,8 +2,7 @@
 //! the most other readers ([`Reader`]) read exactly, never one that makes a reader run part
 //! of it or stop reading the file when another form avoids it. Pure; part of `dotenv`.
 
-use super::is_py_space;
-use super::readers::{Outcome, Reader};
+use super::readers::{Form, Outcome, Reader, python_exact};
 
 /// Renders one value for a dotenv file: the text after `KEY=`, and whether python-dotenv
 /// AND npm dotenv read it back as the same bytes.
@@ -16,19 +15,6 @@ pub fn render_value(value: &str) -> (String, bool) {
     write_value(value, &mut |s| out.push_str(s));
     let npm = choose("V", value).outcome(Reader::NpmDotenv) == Outcome::Exact;
     (out, npm)
-}
-
-/// How a value is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Form {
-    /// `'value'`.
-    Single,
-    /// `"value"` with LF as `\n` and CR as `\r`, nothing else escaped.
-    Double,
-    /// `value`, unquoted.
-    Bare,
-    /// `"..."` with `\\`, `\"`, `\r`, `\n` escaped: python-dotenv reads every value so.
-    Escaped,
 }
 
 /// The form chosen for one value and what each reader makes of it.
@@ -85,52 +71,6 @@ pub(crate) fn choose(key: &str, value: &str) -> Choice {
         .map(choice)
         .min_by_key(Choice::cost)
         .unwrap_or_else(|| choice(Form::Escaped))
-}
-
-/// Whether python-dotenv reads `v` written in `form` back exactly.
-pub(crate) fn python_exact(form: Form, v: &str) -> bool {
-    match form {
-        Form::Single => !v.contains(['\'', '\r']) && !v.contains("\\\\") && !v.ends_with('\\'),
-        Form::Double => !v.contains('"') && backslashes_are_literal(v),
-        Form::Bare => bare_ok(v),
-        Form::Escaped => true,
-    }
-}
-
-/// Inside double quotes python-dotenv decodes `\` + one of `\'"abfnrtv` and npm dotenv
-/// decodes `\n` and `\r`; any other `\` is read literally by both. CR is written as `\r`.
-fn backslashes_are_literal(v: &str) -> bool {
-    let mut chars = v.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\'
-            && matches!(
-                chars.clone().next(),
-                None | Some(
-                    '\\' | '\'' | '"' | 'a' | 'b' | 'f' | 'n' | 'r' | 't' | 'v' | '\r' | '\n'
-                )
-            )
-        {
-            return false;
-        }
-    }
-    true
-}
-
-/// Whitespace that python-dotenv strips from an unquoted value or JavaScript's `trim()` does.
-fn is_edge_space(c: char) -> bool {
-    is_py_space(c) || c == '\u{feff}'
-}
-
-/// Whether python-dotenv and npm dotenv read `v` unquoted exactly.
-pub(crate) fn bare_ok(v: &str) -> bool {
-    let (Some(first), Some(last)) = (v.chars().next(), v.chars().next_back()) else {
-        return false;
-    };
-    // U+2028/U+2029 are line ends for npm's multi-line `^`/`$`.
-    !v.contains(['\n', '\r', '#', '\u{2028}', '\u{2029}'])
-        && !matches!(first, '\'' | '"' | '`')
-        && !is_edge_space(first)
-        && !is_edge_space(last)
 }
 
 /// The line written after a value whose closing quote follows a `\\` (the escaped form of a
