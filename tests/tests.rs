@@ -9,6 +9,7 @@ mod common;
 mod audit;
 mod bundle;
 mod bundle_properties;
+mod check;
 mod cli;
 mod cli_errors;
 mod clipboard;

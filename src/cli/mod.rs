@@ -5,6 +5,7 @@
 mod agent_rules;
 mod allow_env;
 mod audit;
+mod check;
 mod clipboard_hold;
 mod completions;
 mod confirm;
@@ -187,6 +188,8 @@ enum Command {
     Pull(pull::Pull),
     /// Print a .env.example for the scope: keys and comments, no values
     Example(example::Example),
+    /// Check the scope (or, with --env, this environment) against the .env.example schema
+    Check(check::Check),
     /// Fill the keys of the repository's .env.example that the scope lacks (no-echo prompts)
     Onboard(onboard::Onboard),
     /// Write scopes into an age-encrypted bundle for a teammate
@@ -253,6 +256,7 @@ impl Cli {
                 Command::Pull(c) => c.run(&ctx),
                 Command::Example(c) => c.run(&ctx),
                 Command::Onboard(c) => c.run(&ctx),
+                Command::Check(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
