@@ -73,6 +73,8 @@ pub enum EventKind {
     ScopeCp,
     /// A key was renamed (`mv`).
     Mv,
+    /// The shell hook loaded a scope, or a link file was allowed or denied for it.
+    Hook,
 }
 
 impl EventKind {
@@ -109,6 +111,7 @@ impl EventKind {
             EventKind::ScopeMv => "scope-mv",
             EventKind::ScopeCp => "scope-cp",
             EventKind::Mv => "mv",
+            EventKind::Hook => "hook",
         }
     }
 }

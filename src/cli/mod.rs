@@ -2,12 +2,14 @@
 //! text), the context every subcommand gets (vault path, unlock, scope resolution), and the
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
+mod allow;
 mod allow_env;
 mod audit;
 mod clipboard_hold;
 mod completions;
 mod confirm;
 mod creation;
+mod deny;
 mod doctor;
 mod example;
 mod export;
@@ -15,6 +17,7 @@ mod generator;
 mod get;
 mod hidden;
 mod history;
+mod hook;
 mod identity;
 mod import;
 mod incoming;
@@ -205,6 +208,12 @@ enum Command {
     Doctor(doctor::Doctor),
     /// Print shell completions
     Completions(completions::Completions),
+    /// Print the shell hook that loads the linked scope on cd: eval "$(devvault hook bash)"
+    Hook(hook::Hook),
+    /// Let the shell hook load the nearest .devvault.toml as it is now (like direnv allow)
+    Allow(allow::Allow),
+    /// Stop the shell hook loading the nearest .devvault.toml
+    Deny(deny::Deny),
 }
 
 impl Cli {
@@ -258,6 +267,9 @@ impl Cli {
                 Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
+                Command::Hook(c) => c.run(&ctx),
+                Command::Allow(c) => c.run(&ctx),
+                Command::Deny(c) => c.run(&ctx),
             }
             .map(|()| ExitCode::SUCCESS),
         }

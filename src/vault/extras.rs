@@ -60,6 +60,8 @@ pub(super) enum Extra {
     NotSecret(NotSecret),
     /// The vault's settings (the last `C` row holds).
     Settings(Settings),
+    /// A link file allowed for the shell hook (`H`), as JSON (parsed in `hook_trust`).
+    HookTrust(Vec<u8>),
 }
 
 /// The `strict-audit` setting: the last settings row's, off when there is none.
@@ -103,6 +105,7 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
                 Extra::NotSecret(serde_json::from_slice(rest).map_err(|_| bad())?)
             }
             Some((b'C', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
+            Some((b'H', rest)) => Extra::HookTrust(rest.to_vec()),
             _ => return Err(bad()),
         };
         out.push((row, extra));
