@@ -71,10 +71,14 @@ pub enum EventKind {
     ScopeMv,
     /// A scope's keys were copied into another (`scope cp`).
     ScopeCp,
+    /// An empty scope was made (the TUI's `n`).
+    ScopeNew,
     /// A key was renamed (`mv`).
     Mv,
     /// The shell hook loaded a scope, or a link file was allowed or denied for it.
     Hook,
+    /// A scope's values were read to check them against a schema (`check`).
+    Check,
 }
 
 impl EventKind {
@@ -110,8 +114,10 @@ impl EventKind {
             EventKind::ScopeRm => "scope-rm",
             EventKind::ScopeMv => "scope-mv",
             EventKind::ScopeCp => "scope-cp",
+            EventKind::ScopeNew => "scope-new",
             EventKind::Mv => "mv",
             EventKind::Hook => "hook",
+            EventKind::Check => "check",
         }
     }
 }

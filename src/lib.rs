@@ -31,6 +31,7 @@ pub mod os;
 pub mod preview;
 pub mod rotation;
 pub mod scan;
+pub mod schema;
 pub mod secret;
 pub mod signing;
 mod store;

@@ -40,6 +40,7 @@ mod remotes;
 mod scan;
 mod slots;
 mod state;
+mod trash;
 mod trust;
 mod versions;
 
@@ -51,6 +52,7 @@ pub use hook_trust::HookTrust;
 pub use push_pull::PullPreview;
 pub use rekey::Rekeyed;
 pub use slots::KEYCHAIN_SLOT;
+pub use trash::Trashed;
 pub use trust::{Acceptance, Sender, TrustedSender, check_trust_name};
 
 use crate::audit::{Event, EventKind};
