@@ -75,6 +75,8 @@ pub enum EventKind {
     ScopeNew,
     /// A key was renamed (`mv`).
     Mv,
+    /// The shell hook loaded a scope, or a link file was allowed or denied for it.
+    Hook,
     /// A scope's values were read to check them against a schema (`check`).
     Check,
 }
@@ -114,6 +116,7 @@ impl EventKind {
             EventKind::ScopeCp => "scope-cp",
             EventKind::ScopeNew => "scope-new",
             EventKind::Mv => "mv",
+            EventKind::Hook => "hook",
             EventKind::Check => "check",
         }
     }

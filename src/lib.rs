@@ -23,6 +23,7 @@ pub mod error;
 pub mod flows;
 pub mod format;
 pub mod generate;
+pub mod hook;
 pub mod kv;
 pub mod model;
 #[cfg(feature = "cli")]

@@ -20,6 +20,7 @@ mod faults;
 mod formats;
 mod frozen;
 mod header_properties;
+mod hook;
 mod keychain;
 mod limits;
 mod memory;

@@ -62,7 +62,7 @@ pub fn find_scope() -> Result<Scope> {
 
 /// The nearest usable link file from `start` up, stopping after the directory holding
 /// `.git` or the home directory; files refused on the way are named on stderr.
-fn nearest(start: &Path) -> Option<PathBuf> {
+pub(super) fn nearest(start: &Path) -> Option<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     for dir in start.ancestors() {
         let path = dir.join(FILE);
@@ -107,7 +107,7 @@ fn refusal(meta: &std::fs::Metadata) -> Option<String> {
     None
 }
 
-fn read(path: &Path) -> Result<Scope> {
+pub(super) fn read(path: &Path) -> Result<Scope> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let file: LinkFile = toml::from_str(&text).map_err(|e| {

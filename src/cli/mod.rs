@@ -3,6 +3,7 @@
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
 mod agent_rules;
+mod allow;
 mod allow_env;
 mod audit;
 mod check;
@@ -10,6 +11,7 @@ mod clipboard_hold;
 mod completions;
 mod confirm;
 mod creation;
+mod deny;
 mod doctor;
 mod example;
 mod export;
@@ -17,6 +19,7 @@ mod generator;
 mod get;
 mod hidden;
 mod history;
+mod hook;
 mod identity;
 mod import;
 mod incoming;
@@ -220,6 +223,12 @@ enum Command {
     AgentRules(agent_rules::AgentRules),
     /// Print shell completions
     Completions(completions::Completions),
+    /// Print the shell hook that loads the linked scope on cd: eval "$(devvault hook bash)"
+    Hook(hook::Hook),
+    /// Let the shell hook load the nearest .devvault.toml as it is now (like direnv allow)
+    Allow(allow::Allow),
+    /// Stop the shell hook loading the nearest .devvault.toml
+    Deny(deny::Deny),
 }
 
 impl Cli {
@@ -277,6 +286,9 @@ impl Cli {
                 Command::Doctor(c) => c.run(&ctx),
                 Command::AgentRules(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
+                Command::Hook(c) => c.run(&ctx),
+                Command::Allow(c) => c.run(&ctx),
+                Command::Deny(c) => c.run(&ctx),
             }
             .map(|()| ExitCode::SUCCESS),
         }

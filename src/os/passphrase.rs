@@ -124,6 +124,12 @@ pub fn unlock_quiet(path: &Path) -> Result<Option<Vault>> {
     }
 }
 
+/// The vault unlocked by the session unlock or the OS keychain slot only, else `None`:
+/// never a passphrase source or a prompt (the shell hook must not ask nor wait).
+pub fn unlock_cached(path: &Path) -> Result<Option<Vault>> {
+    Ok(cached(path, true)?.ok())
+}
+
 /// The vault unlocked by the session key (if `session`) or the keychain slot, else still
 /// locked.
 fn cached(path: &Path, session: bool) -> Result<std::result::Result<Vault, LockedVault>> {

@@ -65,6 +65,8 @@ pub(super) enum Extra {
     Settings(Settings),
     /// An environment's parent (`H`), as JSON (parsed in [`super::inherit`]).
     Inherit(Vec<u8>),
+    /// A link file allowed for the shell hook (`L`), as JSON (parsed in `hook_trust`).
+    HookTrust(Vec<u8>),
 }
 
 /// The `strict-audit` setting: the last settings row's, off when there is none.
@@ -137,6 +139,7 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
             }
             Some((b'C', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
             Some((b'H', rest)) => Extra::Inherit(rest.to_vec()),
+            Some((b'L', rest)) => Extra::HookTrust(rest.to_vec()),
             _ => return Err(bad()),
         };
         out.push((row, extra));
