@@ -12,6 +12,7 @@ mod bundle_properties;
 mod cli;
 mod cli_errors;
 mod clipboard;
+mod completion;
 mod concurrency;
 mod crash;
 mod crash_receive;

@@ -41,6 +41,10 @@ pub struct Pull {
     /// Import this dangerous name (PATH, BASH_ENV, NODE_OPTIONS, GIT_*...); repeatable
     #[arg(long, value_name = "NAME")]
     allow_env: Vec<String>,
+    /// Make a project or environment the remote brings even when its name is close to an
+    /// existing one
+    #[arg(long)]
+    create: bool,
 }
 
 impl Pull {
@@ -58,6 +62,11 @@ impl Pull {
         } else {
             vec![ctx.scope(self.scope.as_deref())?]
         };
+        if !self.dry_run {
+            for scope in &scopes {
+                super::creation::check(&mut vault, scope, self.create)?;
+            }
+        }
         let mut reports = Vec::new();
         let mut conflicts = Vec::new();
         let mut refused = Vec::new();
