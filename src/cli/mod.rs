@@ -2,6 +2,7 @@
 //! text), the context every subcommand gets (vault path, unlock, scope resolution), and the
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
+mod agent_rules;
 mod allow_env;
 mod audit;
 mod clipboard_hold;
@@ -48,6 +49,7 @@ mod select;
 mod set;
 mod share;
 mod stale;
+mod sweep;
 mod trust;
 mod tui;
 mod unlock;
@@ -210,6 +212,8 @@ enum Command {
     Mark(mark::Mark),
     /// Check for leaks around the vault: .env files, file modes, plaintext exports, keychain
     Doctor(doctor::Doctor),
+    /// Print instructions for coding agents (for AGENTS.md or CLAUDE.md): use `run --redact`, never read .env
+    AgentRules(agent_rules::AgentRules),
     /// Print shell completions
     Completions(completions::Completions),
 }
@@ -264,6 +268,7 @@ impl Cli {
                 Command::Scan(c) => c.run(&ctx),
                 Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
+                Command::AgentRules(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
             }
             .map(|()| ExitCode::SUCCESS),

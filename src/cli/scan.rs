@@ -2,7 +2,9 @@
 //! JSON-escaped form) appears under PATH, in git history (`--git-history`) or in the
 //! staged content (`--staged`, what the pre-commit hook runs); `--install-hook` installs
 //! that hook. Reports file:line, key and scope, never the value. Exit 1 when anything is
-//! found, 0 when clean, 4 when PATH does not exist.
+//! found, 0 when clean, 4 when PATH does not exist. `--agents` and `--shell-history`
+//! sweep where coding agents and shells keep text instead (`sweep.rs`), `--redact`
+//! rewriting it.
 
 use crate::scan::{self, Finding, Form};
 use anyhow::{Context, Result, bail};
@@ -12,8 +14,20 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
 pub struct Scan {
-    /// A file or directory [default: .]
-    path: Option<PathBuf>,
+    /// A file or directory [default: .]; with --agents or --shell-history, files or
+    /// directories swept as well
+    paths: Vec<PathBuf>,
+    /// Sweep where coding agents keep transcripts and settings (Claude Code, Codex, Aider;
+    /// more in DEVVAULT_AGENT_PATHS) instead of the working tree
+    #[arg(long, conflicts_with_all = ["git_history", "staged", "install_hook"])]
+    agents: bool,
+    /// Sweep the shell histories (bash, zsh, fish) instead of the working tree
+    #[arg(long, conflicts_with_all = ["git_history", "staged", "install_hook"])]
+    shell_history: bool,
+    /// With --agents or --shell-history: rewrite each file with every occurrence replaced
+    /// by `[devvault:KEY]`
+    #[arg(long)]
+    redact: bool,
     /// Also every blob in the history of the git repository at PATH
     #[arg(long)]
     git_history: bool,
@@ -40,7 +54,30 @@ pub struct Scan {
 
 impl Scan {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let root = self.path.clone().unwrap_or_else(|| PathBuf::from("."));
+        if self.agents || self.shell_history {
+            return super::sweep::Sweep {
+                agents: self.agents,
+                shell_history: self.shell_history,
+                paths: &self.paths,
+                redact: self.redact,
+                min_length: self.min_length,
+                include_plain: self.include_plain,
+                json: self.json,
+            }
+            .run(ctx);
+        }
+        if self.redact {
+            bail!(super::UsageError(
+                "--redact rewrites swept files: use it with --agents or --shell-history (a working tree is yours to edit)".into()
+            ));
+        }
+        let root = match self.paths.as_slice() {
+            [] => PathBuf::from("."),
+            [one] => one.clone(),
+            _ => bail!(super::UsageError(
+                "scan takes one PATH (several only with --agents or --shell-history)".into()
+            )),
+        };
         if self.install_hook {
             return install_hook(ctx, &root);
         }
@@ -140,7 +177,7 @@ fn is_own_export(root: &Path, f: &Finding, exports: &[crate::vault::ExportRecord
     exports.iter().any(|e| e.path == abs && e.scope == f.scope)
 }
 
-fn report(findings: &[Finding], json: bool) -> Result<()> {
+pub(super) fn report(findings: &[Finding], json: bool) -> Result<()> {
     if json {
         return super::output::json(&findings);
     }
