@@ -6,10 +6,9 @@
 //! sweep where coding agents and shells keep text instead (`sweep.rs`), `--redact`
 //! rewriting it.
 
-use crate::scan::{self, Finding, Form};
+use crate::scan::{self, Finding};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
@@ -128,7 +127,7 @@ impl Scan {
                 f.scope
             );
         }
-        report(&findings, self.json)?;
+        super::sweep::report(&findings, self.json)?;
         if !findings.is_empty() {
             let n = findings.len();
             bail!(
@@ -175,28 +174,6 @@ fn is_own_export(root: &Path, f: &Finding, exports: &[crate::vault::ExportRecord
         return false;
     };
     exports.iter().any(|e| e.path == abs && e.scope == f.scope)
-}
-
-pub(super) fn report(findings: &[Finding], json: bool) -> Result<()> {
-    if json {
-        return super::output::json(&findings);
-    }
-    let mut out = crate::os::console::stdout();
-    for f in findings {
-        let form = match f.form {
-            Form::Raw => "",
-            Form::Base64 => " [base64]",
-            Form::UrlEncoded => " [url-encoded]",
-            Form::JsonEscaped => " [json-escaped]",
-        };
-        let place = match &f.commit {
-            Some(c) => format!("{c}:{}:{}", f.path, f.line),
-            None => format!("{}:{}", f.path, f.line),
-        };
-        writeln!(out, "{place}: {} ({}){form}", f.key, f.scope)?;
-    }
-    out.flush()?;
-    Ok(())
 }
 
 const HOOK_MARK: &str = "# devvault pre-commit hook";

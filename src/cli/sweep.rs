@@ -6,9 +6,10 @@
 
 use crate::os::console::status;
 use crate::scan::sweep::{self, Encoding, Place};
-use crate::scan::{Finding, Matcher};
+use crate::scan::{Finding, Form, Matcher};
 use anyhow::{Result, bail};
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -92,7 +93,7 @@ impl Sweep<'_> {
                 if places.len() == 1 { "place" } else { "places" }
             );
         }
-        super::scan::report(&findings, self.json)?;
+        report(&findings, self.json)?;
         if findings.is_empty() {
             return Ok(());
         }
@@ -219,5 +220,29 @@ fn rotation_list(vault: &mut crate::Vault, findings: &[Finding]) -> Result<()> {
             ),
         }
     }
+    Ok(())
+}
+
+/// The findings as `path:line: KEY (scope) [form]` lines (`commit:path:line` for history), or JSON:
+/// `scan`'s report and the sweep's.
+pub(super) fn report(findings: &[Finding], json: bool) -> Result<()> {
+    if json {
+        return super::output::json(&findings);
+    }
+    let mut out = crate::os::console::stdout();
+    for f in findings {
+        let form = match f.form {
+            Form::Raw => "",
+            Form::Base64 => " [base64]",
+            Form::UrlEncoded => " [url-encoded]",
+            Form::JsonEscaped => " [json-escaped]",
+        };
+        let place = match &f.commit {
+            Some(c) => format!("{c}:{}:{}", f.path, f.line),
+            None => format!("{}:{}", f.path, f.line),
+        };
+        writeln!(out, "{place}: {} ({}){form}", f.key, f.scope)?;
+    }
+    out.flush()?;
     Ok(())
 }
