@@ -28,6 +28,7 @@ pub mod kv;
 pub mod model;
 #[cfg(feature = "cli")]
 pub mod os;
+pub mod passphrase_policy;
 pub mod preview;
 pub mod reference;
 pub mod rotation;

@@ -9,7 +9,7 @@ use std::fmt;
 /// The longest note or URL kept with a version (2 KiB).
 pub const MAX_TEXT: usize = 2048;
 
-/// The most bytes of a server's error text shown.
+/// The most characters of a server's error text shown.
 pub const MAX_SERVER_TEXT: usize = 300;
 
 /// Whether `c` is invisible or acts on a terminal or a line-based reader: Unicode's Cc
@@ -139,20 +139,22 @@ pub fn comment_line(text: &str) -> String {
 }
 
 /// A server's text (an error body, a message) ready to show: whitespace runs folded to one
-/// space, cut to [`MAX_SERVER_TEXT`] bytes (marked with `...`), then escaped.
+/// space, then [`shown`] at [`MAX_SERVER_TEXT`] characters.
 pub fn server_text(text: &str) -> String {
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut cut = folded.as_str();
-    let mut more = "";
-    if cut.len() > MAX_SERVER_TEXT {
-        let mut end = MAX_SERVER_TEXT;
-        while !cut.is_char_boundary(end) {
-            end -= 1;
-        }
-        cut = &cut[..end];
-        more = "...";
-    }
-    format!("{}{more}", Escaped::line(cut))
+    shown(&folded, MAX_SERVER_TEXT)
+}
+
+/// The one way text from elsewhere (a note, a URL, a name, a server's words) is shown on a
+/// line: cut to `max` characters (marked with `...`), then escaped ([`Escaped::line`]).
+pub fn shown(text: &str, max: usize) -> String {
+    let cut: String = text.chars().take(max).collect();
+    let more = if text.chars().nth(max).is_some() {
+        "..."
+    } else {
+        ""
+    };
+    format!("{}{more}", Escaped::line(&cut))
 }
 
 #[cfg(test)]
@@ -212,7 +214,14 @@ mod tests {
     fn server_text_is_folded_cut_and_escaped() {
         let long = format!("{}\x1b[31m", "é".repeat(400));
         let s = server_text(&long);
-        assert!(s.len() <= MAX_SERVER_TEXT + 3 && s.ends_with("..."), "{s}");
+        assert_eq!(s.chars().count(), MAX_SERVER_TEXT + 3, "{s}");
+        assert!(s.ends_with("..."), "{s}");
+        assert_eq!(shown("abc", 3), "abc");
+        assert_eq!(shown("abcd", 3), "abc...");
+        assert_eq!(
+            shown("a\u{2028}b", 10),
+            crate::preview::printable("a\u{2028}b")
+        );
         assert!(!s.contains('\x1b'));
         assert_eq!(server_text("a \n\t b\x1b]0;t\x07"), "a b\\u{1b}]0;t\\u{7}");
     }

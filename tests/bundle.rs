@@ -870,3 +870,58 @@ fn a_vault_holding_names_from_before_the_limits_still_opens_lists_and_exports() 
         .assert()
         .success();
 }
+
+/// `devvault ARGS` in `e` in a new session with no terminal, so a question cannot be asked.
+fn detached(e: &Env, args: &[&str]) -> std::process::Output {
+    Command::new("setsid")
+        .arg(assert_cmd::cargo::cargo_bin("devvault"))
+        .args(args)
+        .current_dir(e.work())
+        .env("HOME", e.dir.path())
+        .env("DEVVAULT_VAULT", &e.vault)
+        .env("DEVVAULT_PASSPHRASE", common::cli::PASS)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("setsid (util-linux) is needed")
+}
+
+#[test]
+fn receive_names_a_new_scope_and_stops_a_near_name_without_create() {
+    let (a, b) = pair();
+    b.set(&["myapp/prod", "K"], "b");
+    a.cmd()
+        .args(["set", "myapp/prdo", "TYPO", "--create"])
+        .write_stdin("v")
+        .assert()
+        .success();
+    let r = identity(&b);
+    let bundle = a.work().join("near.age");
+    a.cmd()
+        .args(["share", "myapp/prdo", "--to", &r, "-o"])
+        .arg(&bundle)
+        .assert()
+        .success();
+    let path = bundle.to_str().unwrap();
+    let out = detached(&b, &["receive", "-y", "--trust-new", "alice", path]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`prod`") && err.contains("--create"), "{err}");
+    b.cmd().args(["ls", "myapp/prdo"]).assert().code(4);
+    let args = ["receive", "-y", "--trust-new", "alice", "--create", path];
+    let out = detached(&b, &args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("Creating environment `prdo`"), "{err}");
+    assert_eq!(b.get(&["myapp/prdo", "TYPO"]), "v");
+    // A name near nothing is created, and said so.
+    a.set(&["billing/dev", "K"], "v");
+    a.cmd()
+        .args(["share", "billing/dev", "--to", &r, "-o"])
+        .arg(&bundle)
+        .assert()
+        .success();
+    let out = detached(&b, &["receive", "-y", path]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("Creating project `billing`"), "{err}");
+}

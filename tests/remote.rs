@@ -330,3 +330,44 @@ fn pull_asks_on_a_terminal() {
         "postgres://u:p@db.internal/app"
     );
 }
+
+/// `devvault ARGS` for `dev` in a new session with no terminal, so a question cannot be asked.
+fn detached(dev: &Dev, args: &[&str]) -> std::process::Output {
+    let e = &dev.env;
+    std::process::Command::new("setsid")
+        .arg(assert_cmd::cargo::cargo_bin("devvault"))
+        .args(args)
+        .current_dir(e.work())
+        .env("HOME", e.dir.path())
+        .env("DEVVAULT_VAULT", &e.vault)
+        .env("DEVVAULT_PASSPHRASE", common::cli::PASS)
+        .env("VAULT_TOKEN", &dev.token)
+        .env("VAULT_ADDR", &dev.addr)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("setsid (util-linux) is needed")
+}
+
+#[test]
+fn pull_names_a_new_scope_and_stops_a_near_name_without_create() {
+    let (alice, bob) = pair("create");
+    bob.set("shop/prod", "K", "bob");
+    alice.set("shop/prdo", "K", "typo");
+    alice.set("billing/dev", "K", "new");
+    alice.ok(&["push", "shop/prdo"]);
+    alice.ok(&["push", "billing/dev"]);
+    let out = detached(&bob, &["pull", "billing/dev", "--yes"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("Creating project `billing`"), "{err}");
+    let out = detached(&bob, &["pull", "shop/prdo", "--yes"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`prod`") && err.contains("--create"), "{err}");
+    bob.fails(&["ls", "shop/prdo"], 4);
+    let out = detached(&bob, &["pull", "shop/prdo", "--yes", "--create"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("Creating environment `prdo`"), "{err}");
+    assert_eq!(bob.get("shop/prdo", "K"), "typo");
+}

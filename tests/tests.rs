@@ -13,6 +13,7 @@ mod check;
 mod cli;
 mod cli_errors;
 mod clipboard;
+mod completion;
 mod concurrency;
 mod crash;
 mod crash_receive;

@@ -478,3 +478,44 @@ fn passwd_keep_key_says_what_it_does_not_protect() {
         );
     assert!(e.opens_with(NEW) && !e.opens_with(OLD));
 }
+
+#[test]
+fn a_guessable_passphrase_needs_allow_weak() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("weak.db");
+    let init = |extra: &[&str]| {
+        let mut c = Command::new("setsid");
+        c.arg(bin())
+            .env("DEVVAULT_VAULT", &vault)
+            .env("DEVVAULT_PASSPHRASE", "password")
+            .args(FAST_INIT)
+            .args(extra);
+        c
+    };
+    init(&[]).assert().failure().stderr(
+        predicate::str::contains("zxcvbn score 0 of 4")
+            .and(predicate::str::contains("--allow-weak"))
+            .and(predicate::str::contains("`password`").not()),
+    );
+    assert!(!vault.exists(), "a refused passphrase created a vault");
+    init(&["--allow-weak"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: the passphrase is very weak",
+        ));
+    let e = Env::new();
+    e.cmd(Some(OLD))
+        .arg("passwd")
+        .env("DEVVAULT_NEW_PASSPHRASE", "password")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--allow-weak"));
+    assert!(e.opens_with(OLD));
+    e.cmd(Some(OLD))
+        .args(["passwd", "--allow-weak"])
+        .env("DEVVAULT_NEW_PASSPHRASE", "password")
+        .assert()
+        .success();
+    assert!(e.opens_with("password"));
+}

@@ -7,11 +7,14 @@ use clap::Args;
 use std::io::Write;
 
 #[derive(Args, Debug)]
-#[command(override_usage = "devvault get [OPTIONS] [SCOPE] <KEY>")]
+#[command(allow_missing_positional = true)]
 pub struct Get {
-    /// [PROJECT[/ENV]] KEY
-    #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// The key
+    #[arg(add = super::complete::keys())]
+    key: String,
     /// Add a newline after the value (the default prints it exactly)
     #[arg(long, short = 'n', conflicts_with = "copy")]
     newline: bool,
@@ -32,10 +35,9 @@ pub struct Get {
 
 impl Get {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, rest) = super::split_scope(&self.args, 1);
-        let scope = ctx.scope(scope)?;
+        let scope = ctx.scope(self.scope.as_deref())?;
         // Lenient: a key stored before the length limit can still be read and removed.
-        let key = super::arg(KeyName::stored(&rest[0]))?;
+        let key = super::arg(KeyName::stored(&self.key))?;
         if self.copy {
             // Fail on a missing display before asking for a passphrase.
             let mut clipboard = crate::os::clipboard::Clipboard::open()?;

@@ -10,11 +10,14 @@ use serde::Serialize;
 use std::io::Write;
 
 #[derive(Args, Debug)]
-#[command(override_usage = "devvault history [OPTIONS] [SCOPE] <KEY>")]
+#[command(allow_missing_positional = true)]
 pub struct History {
-    /// [PROJECT[/ENV]] KEY
-    #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// The key
+    #[arg(add = super::complete::keys())]
+    key: String,
     /// Print every version's value too (recorded in the audit log)
     #[arg(long)]
     reveal: bool,
@@ -33,10 +36,9 @@ struct Row<'a> {
 
 impl History {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, rest) = super::split_scope(&self.args, 1);
-        let scope = ctx.scope(scope)?;
+        let scope = ctx.scope(self.scope.as_deref())?;
         // Lenient: a key stored before the length limit can still be read and removed.
-        let key = super::arg(KeyName::stored(&rest[0]))?;
+        let key = super::arg(KeyName::stored(&self.key))?;
         let mut vault = ctx.unlock()?;
         let versions = vault.history(&scope, &key)?;
         let mut rows = Vec::with_capacity(versions.len());

@@ -8,11 +8,14 @@ use clap::Args;
 use std::io::Write;
 
 #[derive(Args, Debug)]
-#[command(override_usage = "devvault import [OPTIONS] [SCOPE] <FILE>")]
+#[command(allow_missing_positional = true)]
 pub struct Import {
-    /// [PROJECT[/ENV]] FILE
-    #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// The .env file (`-` = stdin)
+    #[arg(value_hint = clap::ValueHint::FilePath)]
+    file: String,
     /// Print the report as JSON
     #[arg(long)]
     json: bool,
@@ -26,9 +29,8 @@ pub struct Import {
 
 impl Import {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, rest) = super::split_scope(&self.args, 1);
-        let scope = ctx.scope(scope)?;
-        let input = Input::from_arg(&rest[0]);
+        let scope = ctx.scope(self.scope.as_deref())?;
+        let input = Input::from_arg(&self.file);
         let bytes = input.read()?;
         let origin = input.name();
         let text = std::str::from_utf8(&bytes)

@@ -10,6 +10,9 @@ use clap::Args;
 pub struct Init {
     #[command(flatten)]
     kdf: KdfArgs,
+    /// Accept a passphrase zxcvbn rates below 3 of 4 (e.g. `password`)
+    #[arg(long)]
+    allow_weak: bool,
 }
 
 // The `--kdf-*` flags of `init` and `passwd` (a plain comment: a doc comment here would
@@ -78,7 +81,7 @@ impl Init {
             Some(p) => p,
             None => crate::crypto::calibrate(std::time::Duration::from_millis(500)),
         };
-        let pass = crate::os::passphrase::new_passphrase("DEVVAULT_PASSPHRASE")?;
+        let pass = crate::os::passphrase::new_passphrase("DEVVAULT_PASSPHRASE", self.allow_weak)?;
         Vault::create(&path, &pass, params)?;
         crate::os::console::status!("created {} (Argon2id {})", path.display(), describe(params));
         Ok(())

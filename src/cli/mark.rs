@@ -6,11 +6,17 @@ use anyhow::Result;
 use clap::Args;
 
 #[derive(Args, Debug)]
-#[command(override_usage = "devvault mark [OPTIONS] [SCOPE] <KEY> (--not-secret | --secret)")]
+#[command(
+    allow_missing_positional = true,
+    override_usage = "devvault mark [OPTIONS] [SCOPE] <KEY> (--not-secret | --secret)"
+)]
 pub struct Mark {
-    /// [PROJECT[/ENV]] KEY
-    #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// The key
+    #[arg(add = super::complete::keys())]
+    key: String,
     /// The value is not a secret: `scan` and the pre-commit hook leave it alone
     #[arg(long, conflicts_with = "secret", required_unless_present = "secret")]
     not_secret: bool,
@@ -21,9 +27,8 @@ pub struct Mark {
 
 impl Mark {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, rest) = super::split_scope(&self.args, 1);
-        let scope = ctx.scope(scope)?;
-        let key = super::arg(KeyName::new(&rest[0]))?;
+        let scope = ctx.scope(self.scope.as_deref())?;
+        let key = super::arg(KeyName::new(&self.key))?;
         ctx.unlock()?
             .mark_not_secret(&scope, &key, self.not_secret)?;
         match self.not_secret {

@@ -8,6 +8,7 @@ mod allow_env;
 mod audit;
 mod check;
 mod clipboard_hold;
+mod complete;
 mod completions;
 mod confirm;
 mod creation;
@@ -37,6 +38,7 @@ mod onboard;
 mod output;
 mod passwd;
 mod policy;
+mod positionals;
 mod projects;
 mod pull;
 mod push;
@@ -68,6 +70,8 @@ use std::process::ExitCode;
 /// The `devvault` command: parse the arguments, run the command, print an error as
 /// `error: ...` and map it to the documented exit code (a closed stdout pipe is success).
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash devvault ...`: dynamic shell completion, then exit.
+    complete::handle();
     // The internal clipboard holder (`get --copy` starts it) is recognised before clap, so
     // it is in no help, completion or "did you mean" suggestion.
     if std::env::args_os()
@@ -83,7 +87,10 @@ pub fn main() -> ExitCode {
             }
         };
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return positionals::parse_failed(e),
+    };
     match cli.run() {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

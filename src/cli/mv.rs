@@ -8,9 +8,14 @@ use clap::Args;
 #[derive(Args, Debug)]
 #[command(override_usage = "devvault mv [OPTIONS] [SCOPE] <KEY> <NEW>")]
 pub struct Mv {
-    /// [PROJECT[/ENV]] KEY NEW
-    #[arg(num_args = 2..=3, required = true, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// The key to rename (required)
+    #[arg(add = super::complete::keys())]
+    key: Option<String>,
+    /// Its new name (required)
+    new: Option<String>,
     /// Do not ask (for scripts)
     #[arg(long, short = 'y')]
     yes: bool,
@@ -18,11 +23,12 @@ pub struct Mv {
 
 impl Mv {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, rest) = super::split_scope(&self.args, 2);
+        let (scope, old, new) =
+            super::positionals::scope_first([&self.scope, &self.key, &self.new], "KEY NEW")?;
         let scope = ctx.scope(scope)?;
         let (old, new) = (
-            super::arg(KeyName::new(&rest[0]))?,
-            super::arg(KeyName::new(&rest[1]))?,
+            super::arg(KeyName::new(old))?,
+            super::arg(KeyName::new(new))?,
         );
         let mut vault = ctx.unlock()?;
         super::confirm::confirm(&format!("Rename {old} to {new} in {scope}?"), self.yes)?;

@@ -17,6 +17,9 @@ pub struct Passwd {
     /// key, and so everything written after the change
     #[arg(long)]
     keep_key: bool,
+    /// Accept a new passphrase zxcvbn rates below 3 of 4 (e.g. `password`)
+    #[arg(long)]
+    allow_weak: bool,
 }
 
 impl Passwd {
@@ -26,7 +29,8 @@ impl Passwd {
             Some(p) => p,
             None => vault.kdf_params()?,
         };
-        let new = crate::os::passphrase::new_passphrase("DEVVAULT_NEW_PASSPHRASE")?;
+        let new =
+            crate::os::passphrase::new_passphrase("DEVVAULT_NEW_PASSPHRASE", self.allow_weak)?;
         let unsettled = |e| {
             let advice = "try `devvault ls` with the new passphrase (the old one still works if the change was not saved)";
             super::check_by(e, advice.into())

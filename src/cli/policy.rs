@@ -8,10 +8,12 @@ use clap::Args;
 
 #[derive(Args, Debug)]
 pub struct Policy {
-    /// [PROJECT[/ENV]] [KEY]: the scope [default: from .devvault.toml], and a key of it (the
-    /// policy then applies to that key alone)
-    #[arg(num_args = 0..=2, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// A key of the scope: the policy then applies to that key alone
+    #[arg(add = super::complete::keys())]
+    key: Option<String>,
     /// Set the maximum age: e.g. 30d, 12w, 6mo or 1y (at least 1d)
     #[arg(long, value_name = "AGE", value_parser = parse_age, conflicts_with = "clear")]
     max_age: Option<u64>,
@@ -29,11 +31,11 @@ fn parse_age(s: &str) -> Result<u64, String> {
 
 impl Policy {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, key) = match self.args.as_slice() {
-            [] => (ctx.scope(None)?, None),
-            [one] if Scope::parse(one).is_ok() => (ctx.scope(Some(one))?, None),
-            [one] => (ctx.scope(None)?, Some(KeyName::new(one)?)),
-            [s, k, ..] => (ctx.scope(Some(s))?, Some(KeyName::new(k)?)),
+        let (scope, key) = match (self.scope.as_deref(), self.key.as_deref()) {
+            (None, _) => (ctx.scope(None)?, None),
+            (Some(one), None) if Scope::parse(one).is_ok() => (ctx.scope(Some(one))?, None),
+            (Some(one), None) => (ctx.scope(None)?, Some(KeyName::new(one)?)),
+            (Some(s), Some(k)) => (ctx.scope(Some(s))?, Some(KeyName::new(k)?)),
         };
         let mut vault = ctx.unlock()?;
         let what = match &key {

@@ -47,6 +47,10 @@ pub struct Pull {
     /// too (they stay in history)
     #[arg(long)]
     accept_deletion: bool,
+    /// Make a project or environment the remote brings even when its name is close to an
+    /// existing one
+    #[arg(long)]
+    create: bool,
 }
 
 impl Pull {
@@ -60,6 +64,11 @@ impl Pull {
         let config = vault.remote(self.remote.as_deref())?;
         let access = super::remote::access(&vault, &config)?;
         let scopes = self.scopes(ctx, &mut vault, &config, &access)?;
+        if !self.dry_run {
+            for scope in &scopes {
+                super::creation::check(&mut vault, scope, self.create)?;
+            }
+        }
         let mut reports = Vec::new();
         let mut failed: Vec<(String, Error)> = Vec::new();
         let mut gate = |s: &Scope, p: &PullPreview| self.gate(s, p, &config.name);

@@ -39,6 +39,10 @@ pub struct Receive {
     /// Import this dangerous name (PATH, BASH_ENV, NODE_OPTIONS, GIT_*...); repeatable
     #[arg(long, value_name = "NAME")]
     allow_env: Vec<String>,
+    /// Make a project or environment the bundle brings even when its name is close to an
+    /// existing one
+    #[arg(long)]
+    create: bool,
 }
 
 impl Receive {
@@ -86,6 +90,9 @@ impl Receive {
         print_preview(&name, &sender, &preview, &mut report)?;
         let flagged = incoming::flagged(preview.changes.iter().map(|(_, c)| c));
         incoming::admit(&flagged, &self.allow_env, self.yes, &name)?;
+        for (scope, _) in &preview.scopes {
+            super::creation::check(&mut vault, scope, self.create)?;
+        }
         if !self.yes && !confirm()? {
             bail!("nothing imported");
         }

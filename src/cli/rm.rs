@@ -6,11 +6,14 @@ use anyhow::Result;
 use clap::Args;
 
 #[derive(Args, Debug)]
-#[command(override_usage = "devvault rm [OPTIONS] [SCOPE] <KEY>")]
+#[command(allow_missing_positional = true)]
 pub struct Rm {
-    /// [PROJECT[/ENV]] KEY
-    #[arg(num_args = 1..=2, required = true, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// The key
+    #[arg(add = super::complete::keys())]
+    key: String,
     /// Also delete every earlier version (and the key's policy); cannot be undone
     #[arg(long)]
     purge: bool,
@@ -18,10 +21,9 @@ pub struct Rm {
 
 impl Rm {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, rest) = super::split_scope(&self.args, 1);
-        let scope = ctx.scope(scope)?;
+        let scope = ctx.scope(self.scope.as_deref())?;
         // Lenient: a key stored before the length limit can still be read and removed.
-        let key = super::arg(KeyName::stored(&rest[0]))?;
+        let key = super::arg(KeyName::stored(&self.key))?;
         if self.purge {
             let n = ctx
                 .unlock()?

@@ -8,20 +8,29 @@ use clap::Args;
 #[derive(Args, Debug)]
 #[command(override_usage = "devvault rollback [OPTIONS] [SCOPE] <KEY> <VERSION>")]
 pub struct Rollback {
-    /// [PROJECT[/ENV]] KEY VERSION
-    #[arg(num_args = 2..=3, required = true, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// The key (required)
+    #[arg(add = super::complete::keys())]
+    key: Option<String>,
+    /// The version to restore, e.g. 3 or v3 (required; `devvault history KEY` lists them)
+    #[arg(value_name = "VERSION")]
+    to_version: Option<String>,
 }
 
 impl Rollback {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, rest) = super::split_scope(&self.args, 2);
+        let (scope, key, version) = super::positionals::scope_first(
+            [&self.scope, &self.key, &self.to_version],
+            "KEY VERSION",
+        )?;
         let scope = ctx.scope(scope)?;
-        let key = super::arg(KeyName::new(&rest[0]))?;
-        let Ok(version) = rest[1].trim_start_matches(['v', 'V']).parse::<u64>() else {
+        let key = super::arg(KeyName::new(key))?;
+        let Ok(version) = version.trim_start_matches(['v', 'V']).parse::<u64>() else {
             bail!(super::UsageError(format!(
                 "`{}` is not a version number; `devvault history {key}` lists them",
-                rest[1].escape_debug()
+                version.escape_debug()
             )));
         };
         let now_at = ctx.unlock()?.rollback(&scope, &key, version)?;

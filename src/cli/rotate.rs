@@ -7,11 +7,14 @@ use anyhow::Result;
 use clap::Args;
 
 #[derive(Args, Debug)]
-#[command(override_usage = "devvault rotate [OPTIONS] [SCOPE] <KEY>")]
+#[command(allow_missing_positional = true)]
 pub struct Rotate {
-    /// [PROJECT[/ENV]] KEY
-    #[arg(num_args = 1..=3, required = true, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// The key (its new value comes from stdin, a prompt or --generate)
+    #[arg(add = super::complete::keys())]
+    key: String,
     #[command(flatten)]
     generate: super::generator::GenArgs,
     #[command(flatten)]
@@ -26,7 +29,7 @@ pub struct Rotate {
 
 impl Rotate {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, key) = super::set::scope_and_key(ctx, &self.args)?;
+        let (scope, key) = super::set::scope_and_key(ctx, self.scope.as_deref(), &self.key)?;
         let mut vault = ctx.unlock()?;
         // A missing key is reported before a value is typed for it.
         let names: Vec<String> = vault

@@ -10,11 +10,14 @@ use clap::Args;
 use std::io::IsTerminal;
 
 #[derive(Args, Debug)]
-#[command(override_usage = "devvault set [OPTIONS] [SCOPE] <KEY>")]
+#[command(allow_missing_positional = true)]
 pub struct Set {
-    /// [PROJECT[/ENV]] KEY
-    #[arg(num_args = 1..=3, required = true, value_name = "ARGS")]
-    args: Vec<String>,
+    /// PROJECT[/ENV] [default: the scope in .devvault.toml]
+    #[arg(add = super::complete::scopes())]
+    scope: Option<String>,
+    /// The key (its value comes from stdin or a prompt, never the command line)
+    #[arg(add = super::complete::keys())]
+    key: String,
     #[command(flatten)]
     generate: super::generator::GenArgs,
     #[command(flatten)]
@@ -42,13 +45,15 @@ pub struct ValueInput {
     pub multiline: bool,
 }
 
-const NO_ARGV: &str = "values are never taken on the command line, where shell history and \
+/// Why a value typed on the command line is refused (also said when one is given as an extra
+/// argument, which clap would otherwise echo).
+pub const NO_ARGV: &str = "values are never taken on the command line, where shell history and \
 `ps` would show them; pipe the value in (`printf %s \"$VALUE\" | devvault set KEY`), \
 type it at the prompt, or use --generate";
 
 impl Set {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let (scope, key) = scope_and_key(ctx, &self.args)?;
+        let (scope, key) = scope_and_key(ctx, self.scope.as_deref(), &self.key)?;
         let mut vault = ctx.unlock()?;
         super::creation::check(&mut vault, &scope, self.create)?;
         let value = match self.generate.value()? {
@@ -69,9 +74,10 @@ impl Set {
     }
 }
 
-/// Interprets `[SCOPE] KEY`, refusing a value typed as a third argument or as `KEY=value`
-/// (the error names the key and never repeats what follows `=`).
-pub fn scope_and_key(ctx: &super::Ctx, args: &[String]) -> Result<(Scope, KeyName)> {
+/// Interprets `[SCOPE] KEY`, refusing a value typed as `KEY value` or as `KEY=value` (the
+/// error names the key and never repeats what follows `=`).
+pub fn scope_and_key(ctx: &super::Ctx, scope: Option<&str>, key: &str) -> Result<(Scope, KeyName)> {
+    let args: Vec<&str> = scope.into_iter().chain([key]).collect();
     if let Some(key) = args
         .iter()
         .filter_map(|a| a.split_once('='))
@@ -86,13 +92,11 @@ pub fn scope_and_key(ctx: &super::Ctx, args: &[String]) -> Result<(Scope, KeyNam
             && s.chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
     };
-    let looks_like_value = args.len() == 3
-        || (args.len() == 2 && Scope::parse(&args[0]).is_err() && key_like(&args[0]));
+    let looks_like_value = scope.is_some_and(|s| Scope::parse(s).is_err() && key_like(s));
     if looks_like_value {
         bail!(super::UsageError(NO_ARGV.into()));
     }
-    let (scope, rest) = super::split_scope(args, 1);
-    Ok((ctx.scope(scope)?, super::arg(KeyName::new(&rest[0]))?))
+    Ok((ctx.scope(scope)?, super::arg(KeyName::new(key))?))
 }
 
 /// Reads a value from stdin, or prompts without echo when stdin is a terminal; an empty

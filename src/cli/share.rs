@@ -29,6 +29,9 @@ pub struct Share {
     /// Lock with a passphrase instead (asked twice, or DEVVAULT_BUNDLE_PASSPHRASE[_FILE|_COMMAND])
     #[arg(long, conflicts_with_all = ["to", "to_ssh", "to_github_keys"])]
     passphrase: bool,
+    /// With --passphrase: accept one zxcvbn rates below 3 of 4
+    #[arg(long, requires = "passphrase")]
+    allow_weak: bool,
     /// Write to FILE (mode 0600) instead of stdout
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -48,7 +51,10 @@ impl Share {
                 .collect::<crate::Result<Vec<_>>>()?
         };
         let lock_with = if self.passphrase {
-            let p = crate::os::passphrase::new_passphrase("DEVVAULT_BUNDLE_PASSPHRASE")?;
+            let p = crate::os::passphrase::new_passphrase(
+                "DEVVAULT_BUNDLE_PASSPHRASE",
+                self.allow_weak,
+            )?;
             Some(age::secrecy::SecretString::from(
                 p.expose_secret().to_string(),
             ))

@@ -175,12 +175,15 @@ pub fn passphrase(vault: &Path) -> Result<Passphrase> {
 }
 
 /// A new passphrase: from the sources named by `prefix` (`DEVVAULT_PASSPHRASE` for `init`,
-/// `DEVVAULT_NEW_PASSPHRASE` for `passwd`), or asked twice on a terminal.
-pub fn new_passphrase(prefix: &str) -> Result<Passphrase> {
+/// `DEVVAULT_NEW_PASSPHRASE` for `passwd`), or asked twice on a terminal. It must pass the
+/// one passphrase rule ([`crate::passphrase_policy`]) unless `allow_weak` (`--allow-weak`).
+pub fn new_passphrase(prefix: &str, allow_weak: bool) -> Result<Passphrase> {
     let pass = match from_env(prefix)? {
         Some(p) => p,
         None => {
             let first = prompt("New passphrase: ")?;
+            // Rated before the second prompt, so a refused one is not typed twice.
+            crate::passphrase_policy::check(first.expose_secret(), allow_weak)?;
             let second = prompt("Repeat it: ")?;
             if first.expose_secret() != second.expose_secret() {
                 bail!("the two passphrases differ; nothing was created, run the command again");
@@ -188,12 +191,11 @@ pub fn new_passphrase(prefix: &str) -> Result<Passphrase> {
             first
         }
     };
-    if pass.expose_secret().is_empty() {
-        bail!("the passphrase is empty; choose one of at least 12 characters");
-    }
-    if pass.expose_secret().chars().count() < 12 {
+    let rating = crate::passphrase_policy::check(pass.expose_secret(), allow_weak)?;
+    if !rating.acceptable() {
         crate::os::console::status!(
-            "warning: a passphrase under 12 characters is weak; prefer four or more random words"
+            "warning: the passphrase is {}; kept because of --allow-weak",
+            rating.describe()
         );
     }
     Ok(pass)

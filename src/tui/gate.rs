@@ -46,8 +46,13 @@ impl Welcome {
 
     /// Checks both fields; on success the caller takes the passphrase from `pass`.
     pub fn check(&mut self) -> Result<(), String> {
-        if self.pass.chars() < 12 {
-            return Err("choose a passphrase of at least 12 characters".into());
+        // The one passphrase rule of the CLI and the TUI (the TUI has no --allow-weak).
+        let rating = crate::passphrase_policy::rate(self.pass.expose());
+        if !rating.acceptable() {
+            return Err(format!(
+                "too guessable ({}); choose four or more random words",
+                strength(self.pass.expose())
+            ));
         }
         if self.pass.expose() != self.repeat.expose() {
             self.repeat.wipe();
@@ -83,38 +88,16 @@ impl Unlock {
     }
 }
 
-/// How strong a passphrase looks: a label and an estimate of its bits. A rough guide from
-/// its length and the character classes used, not a guarantee.
-pub fn strength(pass: &str) -> (&'static str, u32) {
-    let classes = [
-        pass.chars().any(|c| c.is_ascii_lowercase()),
-        pass.chars().any(|c| c.is_ascii_uppercase()),
-        pass.chars().any(|c| c.is_ascii_digit()),
-        pass.chars().any(|c| !c.is_ascii_alphanumeric()),
-    ];
-    let pool: u32 = [26, 26, 10, 33]
-        .iter()
-        .zip(classes)
-        .filter(|(_, used)| *used)
-        .map(|(n, _)| n)
-        .sum();
-    let distinct = {
-        let mut cs: Vec<char> = pass.chars().collect();
-        cs.sort_unstable();
-        cs.dedup();
-        cs.len() as u32
-    };
-    // Repeated characters add little: count each distinct one fully, the rest at one bit.
-    let len = pass.chars().count() as u32;
-    let per_char = (pool.max(1) as f64).log2();
-    let bits = (distinct as f64 * per_char) as u32 + (len - distinct);
-    let label = match bits {
-        0..=39 => "weak",
-        40..=59 => "fair",
-        60..=79 => "good",
-        _ => "strong",
-    };
-    (label, bits)
+/// How strong a passphrase looks, from the core's one rule ([`crate::passphrase_policy`]):
+/// zxcvbn's label, score and guesses, e.g. "weak, 1/4, ~10^4 guesses".
+pub fn strength(pass: &str) -> String {
+    let r = crate::passphrase_policy::rate(pass);
+    format!(
+        "{}, {}/4, ~10^{} guesses",
+        r.label(),
+        r.score,
+        r.guesses_log10.round() as u32
+    )
 }
 
 #[cfg(test)]
@@ -122,25 +105,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn strength_grows_with_length_and_variety() {
-        assert_eq!(strength("").0, "weak");
-        assert_eq!(strength("aaaaaaaaaaaaaaaa").0, "weak");
-        assert_eq!(strength("password12").0, "fair");
-        assert_eq!(strength("correct horse battery staple").0, "strong");
-        assert!(strength("Tr0ub4dor&3").1 > strength("troubador").1);
+    fn strength_is_the_cores_zxcvbn_rating() {
+        assert_eq!(strength(""), "very weak, 0/4, ~10^0 guesses");
+        assert!(strength("password").starts_with("very weak, 0/4"));
+        assert!(strength("aaaaaaaaaaaaaaaa").contains("weak"));
+        assert!(strength("pelican vortex umbra gravel").contains("4/4"));
     }
 
     #[test]
     fn welcome_refuses_short_and_different() {
         let mut w = Welcome::default();
-        w.edit(&Edit::Paste("short".into()));
-        assert!(w.check().unwrap_err().contains("12 characters"));
-        w.edit(&Edit::Paste(" but now long".into()));
+        w.edit(&Edit::Paste("password".into()));
+        assert!(w.check().unwrap_err().contains("too guessable"));
+        w.edit(&Edit::Paste(" pelican vortex umbra".into()));
         w.focus = 1;
         w.edit(&Edit::Paste("something else".into()));
         assert!(w.check().unwrap_err().contains("differ"));
         assert!(w.repeat.is_empty(), "the repeat field is cleared");
-        w.edit(&Edit::Paste("short but now long".into()));
+        w.edit(&Edit::Paste("password pelican vortex umbra".into()));
         assert_eq!(w.check(), Ok(()));
     }
 }

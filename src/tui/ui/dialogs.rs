@@ -81,7 +81,7 @@ fn lines_box(
 
 /// First run: create the vault.
 pub fn welcome(app: &App, w: &Welcome, area: Rect, buf: &mut Buffer, theme: Theme) {
-    let (label, bits) = strength(w.pass.expose());
+    let acceptable = crate::passphrase_policy::rate(w.pass.expose()).acceptable();
     let mut lines = vec![
         Line::styled("Welcome to devvault", theme.title()),
         Line::raw(""),
@@ -92,8 +92,12 @@ pub fn welcome(app: &App, w: &Welcome, area: Rect, buf: &mut Buffer, theme: Them
         secret_line("Passphrase", &w.pass, false, w.focus == 0),
         secret_line("Repeat", &w.repeat, false, w.focus == 1),
         Line::styled(
-            format!("{:>11}  {label} (~{bits} bits)", "strength:"),
-            if bits < 40 { theme.error() } else { theme.ok() },
+            format!("{:>11}  {}", "strength:", strength(w.pass.expose())),
+            if acceptable {
+                theme.ok()
+            } else {
+                theme.error()
+            },
         ),
         Line::raw(""),
     ];
