@@ -73,6 +73,8 @@ pub enum EventKind {
     ScopeCp,
     /// A key was renamed (`mv`).
     Mv,
+    /// A coding agent called a tool of `devvault mcp` (names only, never a value).
+    Agent,
 }
 
 impl EventKind {
@@ -109,6 +111,7 @@ impl EventKind {
             EventKind::ScopeMv => "scope-mv",
             EventKind::ScopeCp => "scope-cp",
             EventKind::Mv => "mv",
+            EventKind::Agent => "agent",
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod model;
 #[cfg(feature = "cli")]
 pub mod os;
 pub mod preview;
+pub mod redact;
 pub mod rotation;
 pub mod scan;
 pub mod secret;

@@ -25,6 +25,10 @@ mod local_env;
 mod lock;
 mod ls;
 mod mark;
+mod mcp;
+mod mcp_run;
+mod mcp_server;
+mod mcp_tools;
 mod mv;
 mod onboard;
 mod output;
@@ -34,12 +38,14 @@ mod projects;
 mod pull;
 mod push;
 mod receive;
+mod redact;
 mod rekey;
 mod remote;
 mod rm;
 mod rollback;
 mod rotate;
 mod run;
+mod run_redact;
 mod scan;
 mod scope;
 mod select;
@@ -203,6 +209,11 @@ enum Command {
     Mark(mark::Mark),
     /// Check for leaks around the vault: .env files, file modes, plaintext exports, keychain
     Doctor(doctor::Doctor),
+    /// Serve coding agents over MCP (stdio): key names and allowed commands, never values;
+    /// `mcp allow SCOPE -- CMD..`, `mcp ls`, `mcp revoke` manage what its `run` tool may start
+    Mcp(mcp::Mcp),
+    /// Make `run` redact the scope's values from its output by default: on, off, status
+    Redact(redact::Redact),
     /// Print shell completions
     Completions(completions::Completions),
 }
@@ -257,6 +268,8 @@ impl Cli {
                 Command::Scan(c) => c.run(&ctx),
                 Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
+                Command::Mcp(c) => c.run(&ctx),
+                Command::Redact(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
             }
             .map(|()| ExitCode::SUCCESS),

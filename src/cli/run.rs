@@ -8,6 +8,9 @@
 //! own environment (passphrase sources, the vault path) is removed unless `--allow-env`
 //! names it, and it runs in a new, empty session keyring, so a `devvault` it starts cannot
 //! use the session unlock of the login session.
+//!
+//! With `--redact` (or DEVVAULT_REDACT=1, or `devvault redact on SCOPE`) devvault stays
+//! and relays the command's output with the scope's values replaced (`run_redact.rs`).
 
 use anyhow::{Result, bail};
 use clap::Args;
@@ -30,6 +33,14 @@ pub struct Run {
     /// devvault's own DEVVAULT_* variable NAME through from its environment; repeatable
     #[arg(long, value_name = "NAME")]
     allow_env: Vec<String>,
+    /// Replace the scope's values (and their base64, URL and JSON forms) in the command's
+    /// output with [devvault:KEY]; the default when DEVVAULT_REDACT=1 or `devvault redact
+    /// on SCOPE`
+    #[arg(long, conflicts_with = "no_redact")]
+    redact: bool,
+    /// Do not redact, even when DEVVAULT_REDACT=1 or the scope redacts by default
+    #[arg(long)]
+    no_redact: bool,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     cmd: Vec<String>,
@@ -39,11 +50,13 @@ impl Run {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
         let program = resolve(&self.cmd[0])?;
-        let entries = ctx
-            .unlock()?
+        let mut vault = ctx.unlock()?;
+        let entries = vault
             .export_for_run(&scope, &self.allow_env)
             .map_err(|e| super::link::suggest_linked_env(self.scope.as_deref(), e))?;
         let entries = self.select.apply(entries)?;
+        let redact = self.redacts(&mut vault, &scope)?;
+        drop(vault);
         let mut cmd = std::process::Command::new(&program);
         cmd.arg0(&self.cmd[0]).args(&self.cmd[1..]);
         for (name, _) in std::env::vars_os() {
@@ -66,12 +79,28 @@ impl Run {
             cmd.env(key.as_str(), value.expose_secret());
         }
         crate::os::session::detach()?;
+        if redact {
+            let values = entries.iter().map(|(k, v)| (k.as_str(), v.expose_secret()));
+            let redactor = crate::redact::Redactor::new(values, crate::redact::MIN_LENGTH)?;
+            return super::run_redact::run(cmd, &redactor, &self.cmd[0]);
+        }
         // exec only returns on failure.
         let err = cmd.exec();
         Err(anyhow::Error::new(RunError(format!(
             "cannot run `{}`: {err}",
             self.cmd[0]
         ))))
+    }
+
+    /// `--redact`, else not with `--no-redact`, else DEVVAULT_REDACT=1 or the scope's setting.
+    fn redacts(&self, vault: &mut crate::Vault, scope: &crate::Scope) -> Result<bool> {
+        if self.redact || self.no_redact {
+            return Ok(self.redact);
+        }
+        if std::env::var_os("DEVVAULT_REDACT").is_some_and(|v| v == "1") {
+            return Ok(true);
+        }
+        Ok(vault.agent_policy(scope)?.redact)
     }
 
     fn allowed(&self, name: &str) -> bool {
@@ -81,7 +110,7 @@ impl Run {
 
 /// `name` itself when it holds a `/`, else the first executable file of that name in
 /// devvault's own PATH (not the child's: the scope may set PATH).
-fn resolve(name: &str) -> Result<PathBuf> {
+pub(super) fn resolve(name: &str) -> Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     if name.contains('/') {
         return Ok(PathBuf::from(name));

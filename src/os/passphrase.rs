@@ -113,6 +113,12 @@ fn has_terminal() -> bool {
         .is_ok()
 }
 
+/// The vault unlocked by the session unlock or the OS keychain slot only: never a
+/// passphrase source, never a prompt; None when neither holds it (`devvault mcp`).
+pub fn unlock_cached(path: &Path) -> Result<Option<Vault>> {
+    Ok(cached(path, true)?.ok())
+}
+
 /// Like [`unlock`], but None where only a prompt would do (the TUI asks on its own screen).
 pub fn unlock_quiet(path: &Path) -> Result<Option<Vault>> {
     match cached(path, true)? {

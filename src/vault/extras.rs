@@ -47,7 +47,7 @@ pub struct NotSecret {
 
 /// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
 /// `S` signing key, `T` trusted sender, `A` env allowance of a scope, `N` a key marked not
-/// secret, `C` settings.
+/// secret, `C` settings, `G` what coding agents may do with a scope.
 pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
@@ -60,6 +60,8 @@ pub(super) enum Extra {
     NotSecret(NotSecret),
     /// The vault's settings (the last `C` row holds).
     Settings(Settings),
+    /// A [`super::agent::AgentPolicy`] as JSON.
+    Agent(Vec<u8>),
 }
 
 /// The `strict-audit` setting: the last settings row's, off when there is none.
@@ -103,6 +105,7 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
                 Extra::NotSecret(serde_json::from_slice(rest).map_err(|_| bad())?)
             }
             Some((b'C', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
+            Some((b'G', rest)) => Extra::Agent(rest.to_vec()),
             _ => return Err(bad()),
         };
         out.push((row, extra));
