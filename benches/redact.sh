@@ -44,4 +44,12 @@ hyperfine --warmup 1 --runs "${REDACT_RUNS:-5}" \
     -n 'cat | cat' "cat $WORK/big.log | cat >/dev/null" \
     -n 'run --redact cat' "$BIN run --redact bench/dev -- cat $WORK/big.log >/dev/null" \
     -n 'run cat (no redaction)' "$BIN run bench/dev -- cat $WORK/big.log >/dev/null"
+# Bad input: 1 GB without a newline; devvault's peak memory (VmHWM, read by the child from
+# its parent) stays where it starts.
+for mb in 1 "$MB"; do
+    printf 'no newline, %5s MB: ' "$mb"
+    "$BIN" run --redact bench/dev -- sh -c \
+        "head -c ${mb}000000 /dev/zero | tr '\\0' x; grep VmHWM /proc/\$PPID/status >&2" 2>&1 >/dev/null |
+        grep VmHWM
+done
 "$BIN" lock >/dev/null 2>&1

@@ -16,12 +16,17 @@
 
 use crate::error::{Error, Result};
 use crate::scan::forms;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use zeroize::Zeroizing;
 
 /// Values shorter than this are not redacted (as the leak scan ignores them): too short to
 /// tell apart from ordinary output.
 pub const MIN_LENGTH: usize = crate::scan::DEFAULT_MIN_LENGTH;
+
+/// Up to this many patterns the automaton is a full DFA: about three times the speed of the
+/// default NFA on text without matches (the relay's whole cost), for a table of at most a
+/// few MB (a scope of 70 or so values).
+const DFA_PATTERNS: usize = 1000;
 
 /// The automaton over every value's forms, with the label each one becomes.
 pub struct Redactor {
@@ -75,6 +80,7 @@ impl Redactor {
             false => Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::LeftmostLongest)
+                    .kind((pats.len() <= DFA_PATTERNS).then_some(AhoCorasickKind::DFA))
                     .build(pats.iter().map(|p| p.as_slice()))
                     .map_err(|e| Error::invalid("the redaction patterns", e.to_string()))?,
             ),

@@ -121,6 +121,28 @@ fn run_redact_passes_signals_and_the_default_can_be_set() {
         .status()
         .unwrap();
     assert_eq!(status.signal(), Some(15), "{status:?}");
+    // SIGTERM sent to devvault reaches the command, whose exit code comes back.
+    let script = "trap 'echo got-term; exit 9' TERM; echo ready; sleep 20 >/dev/null 2>&1 & wait";
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("devvault"))
+        .env("DEVVAULT_VAULT", &e.vault)
+        .env("DEVVAULT_PASSPHRASE", common::cli::PASS)
+        .args(["run", "--redact", "app/dev", "--", "sh", "-c", script])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(kill.unwrap().success());
+    line.clear();
+    std::io::Read::read_to_string(&mut out, &mut line).unwrap();
+    assert_eq!(line, "got-term\n");
+    assert_eq!(child.wait().unwrap().code(), Some(9));
     let show = ["run", "app/dev", "--", "sh", "-c", "printf %s \"$TOKEN\""];
     e.cmd().args(show).assert().success().stdout(TOKEN);
     e.cmd()

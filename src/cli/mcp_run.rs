@@ -48,24 +48,7 @@ pub fn run(vault: &mut Vault, scope: &Scope, args: &Value) -> Result<Outcome, St
     let entries = vault
         .export_for_run(scope, &[])
         .map_err(|e| e.to_string())?;
-    let mut cmd = Command::new(program);
-    cmd.arg0(&argv[0]).args(&argv[1..]).process_group(0);
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("DEVVAULT_") {
-            cmd.env_remove(&name);
-        }
-    }
-    for (key, value) in &entries {
-        if value.expose_secret().contains('\0') {
-            return Err(format!(
-                "{key} holds a NUL byte, which no environment variable can carry"
-            ));
-        }
-        cmd.env(key.as_str(), value.expose_secret());
-    }
+    let cmd = command(&argv, program, &entries)?;
     let values = entries.iter().map(|(k, v)| (k.as_str(), v.expose_secret()));
     let redactor = Redactor::new(values, crate::redact::MIN_LENGTH).map_err(|e| e.to_string())?;
     drop(entries);
@@ -91,6 +74,34 @@ pub fn run(vault: &mut Vault, scope: &Scope, args: &Value) -> Result<Outcome, St
     let mut outcome = Outcome::json(&answer, detail)?;
     outcome.failed = ran.code != Some(0);
     Ok(outcome)
+}
+
+/// The command as `run` starts it: the scope's variables, no `DEVVAULT_*`, stdin empty,
+/// output piped, in a process group of its own.
+fn command(
+    argv: &[String],
+    program: std::path::PathBuf,
+    entries: &[(crate::KeyName, crate::SecretValue)],
+) -> Result<Command, String> {
+    let mut cmd = Command::new(program);
+    cmd.arg0(&argv[0]).args(&argv[1..]).process_group(0);
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("DEVVAULT_") {
+            cmd.env_remove(&name);
+        }
+    }
+    for (key, value) in entries {
+        if value.expose_secret().contains('\0') {
+            return Err(format!(
+                "{key} holds a NUL byte, which no environment variable can carry"
+            ));
+        }
+        cmd.env(key.as_str(), value.expose_secret());
+    }
+    Ok(cmd)
 }
 
 /// What a supervised command did.

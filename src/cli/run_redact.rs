@@ -30,6 +30,10 @@ pub fn run(mut cmd: Command, redactor: &Redactor, name: &str) -> Result<()> {
         crate::os::console::raw_stdout()?,
         crate::os::console::raw_stderr()?,
     );
+    // Caught from before the start: a signal meant for the command is never lost.
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGINT, SIGQUIT])
+            .context("cannot pass signals to the command")?;
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|e| {
         anyhow::Error::new(super::run::RunError(format!("cannot run `{name}`: {e}")))
@@ -37,9 +41,6 @@ pub fn run(mut cmd: Command, redactor: &Redactor, name: &str) -> Result<()> {
     let (Some(child_out), Some(child_err)) = (child.stdout.take(), child.stderr.take()) else {
         anyhow::bail!("cannot read the output of `{name}`");
     };
-    let mut signals =
-        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGINT, SIGQUIT])
-            .context("cannot pass signals to the command")?;
     let relay_ctl_c = !std::io::stdin().is_terminal();
     let pid = rustix::process::Pid::from_raw(child.id() as i32);
     let handle = signals.handle();
