@@ -29,11 +29,14 @@ pub mod model;
 pub mod os;
 pub mod preview;
 pub mod redact;
+pub mod reference;
 pub mod rotation;
 pub mod scan;
+pub mod schema;
 pub mod secret;
 pub mod signing;
 mod store;
+pub mod template;
 pub mod text;
 #[cfg(feature = "cli")]
 pub mod tui;

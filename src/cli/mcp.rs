@@ -50,7 +50,7 @@ impl Mcp {
             None => serve(ctx),
             Some(Action::Allow { scope, cmd }) => change(ctx, scope, |p| {
                 p.commands.push(cmd.clone());
-                format!("mcp allow: {}", shown(cmd))
+                format!("mcp allow: {}", super::mcp_run::shown(cmd))
             }),
             Some(Action::Revoke { scope, all, cmd }) => change(ctx, scope, |p| {
                 match all {
@@ -59,7 +59,7 @@ impl Mcp {
                 }
                 match all {
                     true => "mcp revoke: every command".to_string(),
-                    false => format!("mcp revoke: {}", shown(cmd)),
+                    false => format!("mcp revoke: {}", super::mcp_run::shown(cmd)),
                 }
             }),
             Some(Action::Ls { scope }) => list(ctx, scope.as_deref()),
@@ -120,18 +120,7 @@ fn print_policy(p: &crate::vault::AgentPolicy) -> Result<()> {
         crate::os::console::status!("{}: no command allowed for the MCP server", p.scope);
     }
     for c in &p.commands {
-        crate::os::console::outln!("{}: {}", p.scope, shown(c))?;
+        crate::os::console::outln!("{}: {}", p.scope, super::mcp_run::shown(c))?;
     }
     Ok(())
-}
-
-/// A command as typed (arguments with spaces quoted), for lists and the audit log.
-pub fn shown(cmd: &[String]) -> String {
-    cmd.iter()
-        .map(|a| match a.contains(char::is_whitespace) || a.is_empty() {
-            true => format!("{a:?}"),
-            false => a.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }

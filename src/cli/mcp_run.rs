@@ -1,10 +1,10 @@
-//! The MCP server's `run` tool: a command the user allowed for the scope (`devvault mcp
-//! allow`, exact arguments), started as `run` starts it (the scope's variables, no
-//! `DEVVAULT_*`, dangerous names only when allowed), stdin empty, in a process group of its
-//! own that is killed at the time limit. Its stdout and stderr come back through the
-//! redactor, each kept up to [`MAX_OUTPUT`] bytes.
+//! The MCP server's `run` tool (and [`Outcome`], the answer every tool gives): a command
+//! the user allowed for the scope (`devvault mcp allow`, exact arguments), started as `run`
+//! starts it (the scope's variables, no `DEVVAULT_*`, dangerous names only when allowed),
+//! stdin empty, in a process group of its own that is killed when it ends or at the time
+//! limit. Its stdout and stderr come back through the redactor, each kept up to
+//! [`MAX_OUTPUT`] bytes.
 
-use super::mcp_tools::Outcome;
 use crate::redact::Redactor;
 use crate::{Scope, Vault};
 use serde_json::{Value, json};
@@ -34,7 +34,7 @@ pub fn run(vault: &mut Vault, scope: &Scope, args: &Value) -> Result<Outcome, St
         .and_then(Value::as_u64)
         .unwrap_or(DEFAULT_TIMEOUT)
         .clamp(1, MAX_TIMEOUT);
-    let shown = super::mcp::shown(&argv);
+    let shown = shown(&argv);
     if !vault
         .agent_policy(scope)
         .map_err(|e| e.to_string())?
@@ -193,4 +193,32 @@ fn collect(mut from: impl Read, r: &Redactor) -> (Vec<u8>, bool) {
     stream.finish(&mut out);
     keep(&out, &mut kept);
     (kept, cut)
+}
+
+/// A tool's answer: the text for the agent, the detail for the audit log.
+pub struct Outcome {
+    pub text: String,
+    pub detail: String,
+    pub failed: bool,
+}
+
+impl Outcome {
+    pub fn json(v: &Value, detail: String) -> Result<Outcome, String> {
+        Ok(Outcome {
+            text: serde_json::to_string_pretty(v).map_err(|e| e.to_string())?,
+            detail,
+            failed: false,
+        })
+    }
+}
+
+/// A command as typed (arguments with spaces quoted), for lists and the audit log.
+pub fn shown(cmd: &[String]) -> String {
+    cmd.iter()
+        .map(|a| match a.contains(char::is_whitespace) || a.is_empty() {
+            true => format!("{a:?}"),
+            false => a.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

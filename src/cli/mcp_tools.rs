@@ -4,6 +4,7 @@
 //! `mcp_run.rs`). None returns or sets a value or changes the vault; each call is recorded
 //! in the audit log as an `agent` event.
 
+use super::mcp_run::Outcome;
 use crate::audit::{Event, EventKind};
 use crate::{KeyName, Scope, Vault};
 use serde_json::{Value, json};
@@ -82,23 +83,6 @@ pub fn call(vault: &mut Vault, params: &Value) -> Result<Value, String> {
         Ok(o) => json!({ "content": [{ "type": "text", "text": o.text }], "isError": o.failed }),
         Err(e) => failure(&e),
     })
-}
-
-/// A tool's answer: the text for the agent, the detail for the audit log.
-pub struct Outcome {
-    pub text: String,
-    pub detail: String,
-    pub failed: bool,
-}
-
-impl Outcome {
-    pub fn json(v: &Value, detail: String) -> Result<Outcome, String> {
-        Ok(Outcome {
-            text: serde_json::to_string_pretty(v).map_err(|e| e.to_string())?,
-            detail,
-            failed: false,
-        })
-    }
 }
 
 fn failure(text: &str) -> Value {

@@ -2,8 +2,10 @@
 //! text), the context every subcommand gets (vault path, unlock, scope resolution), and the
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
+mod agent_rules;
 mod allow_env;
 mod audit;
+mod check;
 mod clipboard_hold;
 mod completions;
 mod confirm;
@@ -18,7 +20,9 @@ mod history;
 mod identity;
 mod import;
 mod incoming;
+mod inherit;
 mod init;
+mod inject;
 mod keychain;
 mod link;
 mod local_env;
@@ -37,6 +41,7 @@ mod policy;
 mod projects;
 mod pull;
 mod push;
+mod read;
 mod receive;
 mod redact;
 mod rekey;
@@ -52,6 +57,7 @@ mod select;
 mod set;
 mod share;
 mod stale;
+mod sweep;
 mod trust;
 mod tui;
 mod unlock;
@@ -189,8 +195,15 @@ enum Command {
     Push(push::Push),
     /// Bring a team remote's changes in (old values kept in history); --all for every scope
     Pull(pull::Pull),
-    /// Print a .env.example for the scope: keys and comments, no values
+    /// Print a .env.example for the scope: keys and comments, no values (--references: a
+    /// reference to each key)
     Example(example::Example),
+    /// Check the scope (or, with --env, this environment) against the .env.example schema
+    Check(check::Check),
+    /// Print the value a reference (devvault://PROJECT/ENV/KEY) names, raw like `get`
+    Read(read::Read),
+    /// Fill a template's {{ devvault://PROJECT/ENV/KEY }} references; stdout or -o FILE (0600)
+    Inject(inject::Inject),
     /// Fill the keys of the repository's .env.example that the scope lacks (no-echo prompts)
     Onboard(onboard::Onboard),
     /// Write scopes into an age-encrypted bundle for a teammate
@@ -209,6 +222,8 @@ enum Command {
     Mark(mark::Mark),
     /// Check for leaks around the vault: .env files, file modes, plaintext exports, keychain
     Doctor(doctor::Doctor),
+    /// Print instructions for coding agents (for AGENTS.md or CLAUDE.md): use `run --redact`, never read .env
+    AgentRules(agent_rules::AgentRules),
     /// Serve coding agents over MCP (stdio): key names and allowed commands, never values;
     /// `mcp allow SCOPE -- CMD..`, `mcp ls`, `mcp revoke` manage what its `run` tool may start
     Mcp(mcp::Mcp),
@@ -259,7 +274,10 @@ impl Cli {
                 Command::Push(c) => c.run(&ctx),
                 Command::Pull(c) => c.run(&ctx),
                 Command::Example(c) => c.run(&ctx),
+                Command::Read(c) => c.run(&ctx),
+                Command::Inject(c) => c.run(&ctx),
                 Command::Onboard(c) => c.run(&ctx),
+                Command::Check(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
@@ -268,6 +286,7 @@ impl Cli {
                 Command::Scan(c) => c.run(&ctx),
                 Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
+                Command::AgentRules(c) => c.run(&ctx),
                 Command::Mcp(c) => c.run(&ctx),
                 Command::Redact(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),

@@ -19,7 +19,13 @@ const CHUNK: usize = 256 << 10;
 
 /// Starts `cmd`, relays its output through `redactor` and ends this process as the child
 /// ended (its exit code or its signal).
-pub fn run(mut cmd: Command, redactor: &Redactor, name: &str) -> Result<()> {
+/// `not_started` turns a failure to start it into the caller's error (exit 127).
+pub fn run(
+    mut cmd: Command,
+    redactor: &Redactor,
+    name: &str,
+    not_started: impl FnOnce(std::io::Error) -> anyhow::Error,
+) -> Result<()> {
     for key in redactor.too_short() {
         crate::os::console::status!(
             "devvault: {key} is shorter than {} bytes and is not redacted",
@@ -35,9 +41,7 @@ pub fn run(mut cmd: Command, redactor: &Redactor, name: &str) -> Result<()> {
         signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGINT, SIGQUIT])
             .context("cannot pass signals to the command")?;
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| {
-        anyhow::Error::new(super::run::RunError(format!("cannot run `{name}`: {e}")))
-    })?;
+    let mut child = cmd.spawn().map_err(not_started)?;
     let (Some(child_out), Some(child_err)) = (child.stdout.take(), child.stderr.take()) else {
         anyhow::bail!("cannot read the output of `{name}`");
     };

@@ -3,6 +3,7 @@
 //! vault key or touches the outside world.
 
 pub mod load;
+mod scopes;
 
 use super::app::{Effect, Msg, RotateHow, SaveKind};
 use crate::audit::EventKind;
@@ -19,6 +20,10 @@ pub struct Runner {
     vault: Option<Vault>,
     clipboard: Option<Clipboard>,
     kdf: Option<KdfParams>,
+    /// The vault's `data_version` at the last listing (another process's commit moves it).
+    seen_version: Option<i64>,
+    /// The scope last shown was sent with the first listing.
+    told_last: bool,
 }
 
 impl Runner {
@@ -30,6 +35,8 @@ impl Runner {
             vault,
             clipboard: None,
             kdf,
+            seen_version: None,
+            told_last: false,
         }
     }
 
@@ -57,10 +64,7 @@ impl Runner {
                 self.vault = Some(crate::os::passphrase::open(&self.path)?.unlock(&pass)?);
                 Ok(vec![Msg::Unlocked])
             }
-            Effect::LoadAll => {
-                let (listed, pending) = load::first(self.vault()?)?;
-                Ok(vec![Msg::Listed(listed, pending)])
-            }
+            Effect::LoadAll => self.load_all(),
             Effect::LoadScopes(scopes) => Ok(vec![Msg::ScopesLoaded(load::batch(
                 self.vault()?,
                 &scopes,
@@ -108,7 +112,26 @@ impl Runner {
                 }
                 Ok(vec![])
             }
-            Effect::AddScope(_) | Effect::Quit => Ok(vec![]),
+            Effect::CreateScope(scope) => self.create_scope(scope),
+            Effect::RunScopeOp(op) => self.scope_op(op),
+            Effect::ImportPreview {
+                scope,
+                path,
+                first_run,
+            } => self.import_preview(scope, path, first_run),
+            Effect::ImportFile {
+                scope,
+                path,
+                first_run,
+            } => self.import_file(scope, path, first_run),
+            Effect::LinkDir(dir, scope) => self.link_dir(&dir, &scope),
+            Effect::DeletePlain(path) => self.delete_plain(&path),
+            Effect::IgnorePlain(path) => self.ignore_plain(&path),
+            Effect::LoadTrash(scope) => self.load_trash(scope),
+            Effect::Reload => self.reload(),
+            Effect::CheckChanged => self.check_changed(),
+            Effect::RememberScope(scope) => self.remember_scope(&scope),
+            Effect::AddScope(_) | Effect::AskScopeOp(_) | Effect::Quit => Ok(vec![]),
         }
     }
 
@@ -146,7 +169,7 @@ impl Runner {
         };
         let vault = self.vault()?;
         let version = vault.rotate(&scope, &key, &value, None)?;
-        let metas = vault.list(&scope)?;
+        let metas = load::flat(vault, &scope)?;
         Ok(vec![
             Msg::ScopeLoaded(scope, metas, Some(key.clone())),
             Msg::Info(format!("rotated {key}: now version {version}")),
@@ -156,7 +179,7 @@ impl Runner {
     fn rollback(&mut self, scope: Scope, key: KeyName, version: u32) -> Result<Vec<Msg>> {
         let vault = self.vault()?;
         let new = vault.rollback(&scope, &key, u64::from(version))?;
-        let metas = vault.list(&scope)?;
+        let metas = load::flat(vault, &scope)?;
         Ok(vec![
             Msg::ScopeLoaded(scope, metas, Some(key.clone())),
             Msg::Info(format!("rolled {key} back to v{version}: now v{new}")),
@@ -185,7 +208,7 @@ impl Runner {
             SaveKind::Add => vault.add(&scope, &key, &value).map(|()| Outcome::Added)?,
             _ => vault.set(&scope, &key, &value)?,
         };
-        let metas = vault.list(&scope)?;
+        let metas = load::flat(vault, &scope)?;
         let text = match outcome {
             Outcome::Added => format!("added {key} to {scope}"),
             Outcome::Changed => format!("saved {key}"),
@@ -215,7 +238,7 @@ impl Runner {
         let entries = crate::flows::read_dotenv(crate::flows::Input::File(path))?;
         let vault = self.vault()?;
         let report = vault.import(&scope, &entries)?;
-        let metas = vault.list(&scope)?;
+        let metas = load::flat(vault, &scope)?;
         Ok(vec![
             Msg::ScopeLoaded(scope.clone(), metas, None),
             Msg::Info(format!(

@@ -33,6 +33,9 @@ pub(super) struct Settings {
     /// Refuse reads that cannot be audited (a read-only vault, a full disk).
     #[serde(default)]
     strict_audit: bool,
+    /// The scope the TUI showed last (`project/env`), where it opens next time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_scope: Option<String>,
 }
 
 /// A key marked as not secret (`devvault mark --not-secret`): the leak scan leaves its value
@@ -47,7 +50,8 @@ pub struct NotSecret {
 
 /// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
 /// `S` signing key, `T` trusted sender, `A` env allowance of a scope, `N` a key marked not
-/// secret, `C` settings, `G` what coding agents may do with a scope.
+/// secret, `C` settings, `H` the environment an environment inherits, `G` what coding
+/// agents may do with a scope.
 pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
@@ -60,20 +64,50 @@ pub(super) enum Extra {
     NotSecret(NotSecret),
     /// The vault's settings (the last `C` row holds).
     Settings(Settings),
+    /// An environment's parent (`H`), as JSON (parsed in [`super::inherit`]).
+    Inherit(Vec<u8>),
     /// A [`super::agent::AgentPolicy`] as JSON.
     Agent(Vec<u8>),
 }
 
 /// The `strict-audit` setting: the last settings row's, off when there is none.
 pub(super) fn strict_audit(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<bool> {
+    Ok(settings(tx, keys, h)?.strict_audit)
+}
+
+/// The settings: the last settings row's, the defaults when there is none.
+pub(super) fn settings(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Settings> {
     Ok(load(tx, keys, h)?
         .into_iter()
         .filter_map(|(_, x)| match x {
-            Extra::Settings(s) => Some(s.strict_audit),
+            Extra::Settings(s) => Some(s),
             _ => None,
         })
         .next_back()
-        .unwrap_or(false))
+        .unwrap_or_default())
+}
+
+/// Replaces the settings row with `change(settings)`, recording `event`.
+fn update_settings(
+    tx: &Tx<'_>,
+    keys: &Keys,
+    edit: impl FnOnce(&mut Settings),
+    event: &Event,
+) -> Result<()> {
+    let mut h = state::header(tx, keys)?;
+    let mut settings = settings(tx, keys, &h)?;
+    edit(&mut settings);
+    let mut plain = b"C".to_vec();
+    plain.extend(
+        serde_json::to_vec(&settings)
+            .map_err(|_| Error::invalid("a setting", "it could not be encoded"))?,
+    );
+    // The new settings row replaces the old ones.
+    let old: Vec<i64> = load(tx, keys, &h)?
+        .into_iter()
+        .filter_map(|(row, x)| matches!(x, Extra::Settings(_)).then_some(row.id))
+        .collect();
+    change(tx, keys, &mut h, &old, Some(&plain), event)
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.
@@ -105,6 +139,7 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
                 Extra::NotSecret(serde_json::from_slice(rest).map_err(|_| bad())?)
             }
             Some((b'C', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
+            Some((b'H', rest)) => Extra::Inherit(rest.to_vec()),
             Some((b'G', rest)) => Extra::Agent(rest.to_vec()),
             _ => return Err(bad()),
         };
@@ -188,23 +223,35 @@ impl Vault {
 
     /// Turns the `strict-audit` setting on or off (recorded in the audit log).
     pub fn set_strict_audit(&mut self, on: bool) -> Result<()> {
-        let settings = Settings { strict_audit: on };
-        let mut plain = b"C".to_vec();
-        plain.extend(
-            serde_json::to_vec(&settings)
-                .map_err(|_| Error::invalid("a setting", "it could not be encoded"))?,
-        );
         let keys = &self.keys;
         self.store.write(|tx| {
-            let mut h = state::header(tx, keys)?;
-            // The new settings row replaces the old ones.
-            let old: Vec<i64> = load(tx, keys, &h)?
-                .into_iter()
-                .filter_map(|(row, x)| matches!(x, Extra::Settings(_)).then_some(row.id))
-                .collect();
             let word = if on { "on" } else { "off" };
             let event = Event::new(EventKind::Setting).detail(format!("strict-audit {word}"));
-            change(tx, keys, &mut h, &old, Some(&plain), &event)
+            update_settings(tx, keys, |s| s.strict_audit = on, &event)
+        })
+    }
+
+    /// The scope a front end showed last ([`Vault::set_last_scope`]), if it still parses.
+    pub fn last_scope(&mut self) -> Result<Option<Scope>> {
+        let keys = &self.keys;
+        let name = self.store.read(|tx| {
+            let h = state::header(tx, keys)?;
+            Ok(settings(tx, keys, &h)?.last_scope)
+        })?;
+        Ok(name.and_then(|n| Scope::parse(&n).ok()))
+    }
+
+    /// Remembers the scope a front end shows, sealed in the vault; nothing is written when
+    /// it is already the one remembered.
+    pub fn set_last_scope(&mut self, scope: &Scope) -> Result<()> {
+        if self.last_scope()?.as_ref() == Some(scope) {
+            return Ok(());
+        }
+        let keys = &self.keys;
+        let name = scope.to_string();
+        self.store.write(|tx| {
+            let event = Event::new(EventKind::Setting).detail("last scope shown");
+            update_settings(tx, keys, |s| s.last_scope = Some(name), &event)
         })
     }
 
