@@ -79,6 +79,8 @@ pub enum EventKind {
     Hook,
     /// A scope's values were read to check them against a schema (`check`).
     Check,
+    /// A coding agent called a tool of `devvault mcp` (names only, never a value).
+    Agent,
 }
 
 impl EventKind {
@@ -118,6 +120,7 @@ impl EventKind {
             EventKind::Mv => "mv",
             EventKind::Hook => "hook",
             EventKind::Check => "check",
+            EventKind::Agent => "agent",
         }
     }
 }

@@ -30,6 +30,7 @@ pub mod model;
 pub mod os;
 pub mod passphrase_policy;
 pub mod preview;
+pub mod redact;
 pub mod reference;
 pub mod rotation;
 pub mod scan;

@@ -6,6 +6,7 @@
 
 mod common;
 
+mod agents;
 mod audit;
 mod bundle;
 mod bundle_properties;

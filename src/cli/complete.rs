@@ -5,7 +5,6 @@
 //! missing one or any failure completes nothing.
 
 use super::Ctx;
-use crate::vault::KEYCHAIN_SLOT;
 use crate::{Scope, Vault};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 use std::ffi::OsString;
@@ -103,15 +102,5 @@ fn unlocked(words: &[String]) -> Option<Vault> {
     if !path.exists() {
         return None;
     }
-    let locked = crate::os::passphrase::open(&path).ok()?;
-    let id = locked.id_hex();
-    if let Some(key) = crate::os::session::load(&id) {
-        return locked.unlock_with_vault_key(key).ok();
-    }
-    let mut locked = locked;
-    if !locked.has_slot(KEYCHAIN_SLOT).ok()? {
-        return None;
-    }
-    let key = crate::os::keychain::load(&id).ok()??;
-    locked.unlock_with_slot_key(KEYCHAIN_SLOT, &key).ok()
+    crate::os::passphrase::unlock_cached(&path).ok()?
 }

@@ -33,6 +33,10 @@ mod local_env;
 mod lock;
 mod ls;
 mod mark;
+mod mcp;
+mod mcp_run;
+mod mcp_server;
+mod mcp_tools;
 mod mv;
 mod onboard;
 mod output;
@@ -44,12 +48,14 @@ mod pull;
 mod push;
 mod read;
 mod receive;
+mod redact;
 mod rekey;
 mod remote;
 mod rm;
 mod rollback;
 mod rotate;
 mod run;
+mod run_redact;
 mod scan;
 mod scope;
 mod select;
@@ -228,6 +234,11 @@ enum Command {
     Doctor(doctor::Doctor),
     /// Print instructions for coding agents (for AGENTS.md or CLAUDE.md): use `run --redact`, never read .env
     AgentRules(agent_rules::AgentRules),
+    /// Serve coding agents over MCP (stdio): key names and allowed commands, never values;
+    /// `mcp allow SCOPE -- CMD..`, `mcp ls`, `mcp revoke` manage what its `run` tool may start
+    Mcp(mcp::Mcp),
+    /// Make `run` redact the scope's values from its output by default: on, off, status
+    Redact(redact::Redact),
     /// Print shell completions
     Completions(completions::Completions),
     /// Print the shell hook that loads the linked scope on cd: eval "$(devvault hook bash)"
@@ -292,6 +303,8 @@ impl Cli {
                 Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
                 Command::AgentRules(c) => c.run(&ctx),
+                Command::Mcp(c) => c.run(&ctx),
+                Command::Redact(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
                 Command::Hook(c) => c.run(&ctx),
                 Command::Allow(c) => c.run(&ctx),

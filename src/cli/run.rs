@@ -14,6 +14,9 @@
 //! environment (`DATABASE_URL=devvault://app/prod/DATABASE_URL devvault run -- app`). An
 //! unknown reference names each one and runs nothing (exit 4). With `--env-file` and no
 //! SCOPE, no linked scope is read: the file says what the command gets.
+//!
+//! With `--redact` (or DEVVAULT_REDACT=1, or `devvault redact on SCOPE`) devvault stays
+//! and relays the command's output with the vault's values replaced (`run_redact.rs`).
 
 use crate::SecretValue;
 use crate::audit::EventKind;
@@ -44,6 +47,14 @@ pub struct Run {
     /// only this file and the environment's references are used
     #[arg(long, value_name = "FILE")]
     env_file: Option<String>,
+    /// Replace the vault's values (and their base64, URL and JSON forms) in the command's
+    /// output with [devvault:KEY]; the default when DEVVAULT_REDACT=1 or `devvault redact
+    /// on SCOPE`
+    #[arg(long, conflicts_with = "no_redact")]
+    redact: bool,
+    /// Do not redact, even when DEVVAULT_REDACT=1 or the scope redacts by default
+    #[arg(long)]
+    no_redact: bool,
     /// The command and its arguments, after `--`
     #[arg(last = true, required = true, value_name = "CMD")]
     cmd: Vec<String>,
@@ -69,6 +80,7 @@ impl Run {
             })
             .collect();
         let mut entries: Vec<(String, SecretValue)> = Vec::new();
+        let mut redact_default = false;
         if scope.is_some() || !refs.is_empty() {
             let mut vault = ctx.unlock()?;
             let mut resolved = vault
@@ -81,6 +93,7 @@ impl Run {
                     .map_err(|e| super::link::suggest_linked_env(self.scope.as_deref(), e))?;
                 let own = self.select.apply(own)?;
                 entries.extend(own.into_iter().map(|(k, v)| (k.to_string(), v)));
+                redact_default = vault.agent_policy(scope)?.redact;
             }
             for (name, v, _) in inherited.iter().chain(&file) {
                 let value = match v {
@@ -126,12 +139,38 @@ impl Run {
             cmd.env(key, value.expose_secret());
         }
         crate::os::session::detach()?;
+        if self.redacts(redact_default) {
+            // The vault's values, not the plain ones of the file or the environment.
+            let plain: Vec<&str> = inherited
+                .iter()
+                .chain(&file)
+                .filter(|(_, v, _)| matches!(v, Value::Plain(_)))
+                .map(|(k, _, _)| k.as_str())
+                .collect();
+            let values = entries
+                .iter()
+                .filter(|(k, _)| !plain.contains(&k.as_str()))
+                .map(|(k, v)| (k.as_str(), v.expose_secret()));
+            let redactor = crate::redact::Redactor::new(values, crate::redact::MIN_LENGTH)?;
+            let name = &self.cmd[0];
+            return super::run_redact::run(cmd, &redactor, name, |e| {
+                anyhow::Error::new(RunError(format!("cannot run `{name}`: {e}")))
+            });
+        }
         // exec only returns on failure.
         let err = cmd.exec();
         Err(anyhow::Error::new(RunError(format!(
             "cannot run `{}`: {err}",
             self.cmd[0]
         ))))
+    }
+
+    /// `--redact`, else not with `--no-redact`, else DEVVAULT_REDACT=1 or the scope's setting.
+    fn redacts(&self, scope_default: bool) -> bool {
+        if self.redact || self.no_redact {
+            return self.redact;
+        }
+        std::env::var_os("DEVVAULT_REDACT").is_some_and(|v| v == "1") || scope_default
     }
 
     /// The bindings of `--env-file`, references parsed (a malformed one is a usage error).
@@ -218,7 +257,7 @@ fn inherited_ref(inherited: &[(String, Value, String)], key: &str) -> bool {
 
 /// `name` itself when it holds a `/`, else the first executable file of that name in
 /// devvault's own PATH (not the child's: the scope may set PATH).
-fn resolve(name: &str) -> Result<PathBuf> {
+pub(super) fn resolve(name: &str) -> Result<PathBuf> {
     use std::os::unix::fs::PermissionsExt;
     if name.contains('/') {
         return Ok(PathBuf::from(name));

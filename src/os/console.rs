@@ -36,6 +36,19 @@ pub fn product(bytes: &[u8]) -> anyhow::Result<()> {
         .map_err(stdout_failed)
 }
 
+/// Stdout as an unbuffered file of its own (a duplicate of fd 1), for a relay that writes
+/// each chunk as it comes (`run --redact`); its failures are the caller's to judge.
+pub fn raw_stdout() -> io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(io::stdout().as_fd().try_clone_to_owned()?.into())
+}
+
+/// Stderr as an unbuffered file of its own (a duplicate of fd 2), as [`raw_stdout`].
+pub fn raw_stderr() -> io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(io::stderr().as_fd().try_clone_to_owned()?.into())
+}
+
 /// Writes `args` to stdout as the command's product.
 pub fn product_fmt(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();

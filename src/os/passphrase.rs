@@ -125,7 +125,8 @@ pub fn unlock_quiet(path: &Path) -> Result<Option<Vault>> {
 }
 
 /// The vault unlocked by the session unlock or the OS keychain slot only, else `None`:
-/// never a passphrase source or a prompt (the shell hook must not ask nor wait).
+/// never a passphrase source or a prompt (the shell hook and `devvault mcp` must not ask
+/// nor wait).
 pub fn unlock_cached(path: &Path) -> Result<Option<Vault>> {
     Ok(cached(path, true)?.ok())
 }

@@ -104,7 +104,8 @@ impl std::fmt::Debug for Matcher {
 
 /// The forms of `value` to look for: itself, base64 at three alignments in both
 /// alphabets, percent-encoded and JSON-escaped (the encoded ones only when they differ).
-fn forms(value: &str) -> Vec<(Zeroizing<String>, Form)> {
+/// The redactor (`crate::redact`) replaces the same forms.
+pub(crate) fn forms(value: &str) -> Vec<(Zeroizing<String>, Form)> {
     let mut out = vec![(Zeroizing::new(value.to_string()), Form::Raw)];
     let bytes = value.as_bytes();
     out.push((Zeroizing::new(STANDARD.encode(bytes)), Form::Base64));

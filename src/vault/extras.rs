@@ -50,7 +50,8 @@ pub struct NotSecret {
 
 /// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
 /// `S` signing key, `T` trusted sender, `A` env allowance of a scope, `N` a key marked not
-/// secret, `C` settings, `H` the environment an environment inherits.
+/// secret, `C` settings, `H` the environment an environment inherits, `G` what coding
+/// agents may do with a scope.
 pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
@@ -67,6 +68,8 @@ pub(super) enum Extra {
     Inherit(Vec<u8>),
     /// A link file allowed for the shell hook (`L`), as JSON (parsed in `hook_trust`).
     HookTrust(Vec<u8>),
+    /// A [`super::agent::AgentPolicy`] as JSON.
+    Agent(Vec<u8>),
 }
 
 /// The `strict-audit` setting: the last settings row's, off when there is none.
@@ -140,6 +143,7 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
             Some((b'C', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
             Some((b'H', rest)) => Extra::Inherit(rest.to_vec()),
             Some((b'L', rest)) => Extra::HookTrust(rest.to_vec()),
+            Some((b'G', rest)) => Extra::Agent(rest.to_vec()),
             _ => return Err(bad()),
         };
         out.push((row, extra));

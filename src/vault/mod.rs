@@ -24,6 +24,7 @@
 //! - `scan.rs`: the leak scanner's automaton over every value;
 //! - `remotes.rs` (team remotes and sync states) and `push_pull.rs` (push, pull, status).
 
+mod agent;
 mod allowance;
 mod audit;
 mod bundle;
@@ -49,6 +50,7 @@ mod trash;
 mod trust;
 mod versions;
 
+pub use agent::AgentPolicy;
 pub use allowance::EnvAllowance;
 pub use bundle::{KeyChange, Preview, Provenance};
 pub use edit::Outcome;
