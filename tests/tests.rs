@@ -30,5 +30,6 @@ mod rotation_cli;
 mod scan;
 mod tamper;
 mod tui;
+mod tui_lifecycle;
 mod unlock;
 mod vault;
