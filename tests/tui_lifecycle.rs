@@ -49,6 +49,21 @@ fn wait_until(what: &str, t: &Tmux, mut cond: impl FnMut() -> bool) {
     }
 }
 
+/// The pid of devvault: the pane's process or one of its children (the pane runs a shell).
+fn devvault_pid(t: &Tmux) -> u32 {
+    let pane: u32 = t.format("#{pane_pid}").parse().unwrap();
+    let comm = |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    if comm(pane).trim() == "devvault" {
+        return pane;
+    }
+    let children = std::fs::read_to_string(format!("/proc/{pane}/task/{pane}/children")).unwrap();
+    children
+        .split_whitespace()
+        .filter_map(|c| c.parse().ok())
+        .find(|&c| comm(c).trim() == "devvault")
+        .unwrap_or_else(|| panic!("no devvault under the pane's shell {pane}"))
+}
+
 /// The terminal modes the TUI takes and must give back, as tmux sees the pane.
 fn modes(t: &Tmux) -> String {
     t.format("alt=#{alternate_on} mouse=#{mouse_any_flag}#{mouse_sgr_flag} cursor=#{cursor_flag}")
@@ -66,8 +81,8 @@ fn a_bracketed_paste_keeps_its_lines_and_enter_in_key_moves_to_value() {
     t.wait_for("Add a key to blog/dev");
     t.type_text("MULTI");
     // Enter in the Key field moves to the Value field; nothing is saved.
+    t.wait_for("⏎ next field");
     t.keys(&["Enter"]);
-    t.wait_for("next field");
     let screen = t.wait_for("⏎ save");
     assert!(screen.contains("Add a key to blog/dev"), "{screen}");
     // tmux turns each LF of the buffer into CR, as terminals do, inside ESC[200~..ESC[201~.
@@ -163,7 +178,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
         let t = start(&e, &cmd, 80, 24);
         t.wait_for("blog/dev · 1 key");
         assert_eq!(modes(&t), TAKEN, "{signal}: the TUI's modes");
-        let pid = t.program_pid();
+        let pid = devvault_pid(&t);
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid.to_string()])
             .status()
@@ -184,10 +199,28 @@ fn sigterm_and_sighup_restore_the_terminal() {
 }
 
 #[test]
+fn a_hung_up_terminal_ends_the_tui() {
+    let e = seeded();
+    let t = start(&e, &format!("{} tui", binary()), 80, 24);
+    t.wait_for("blog/dev · 1 key");
+    let pid = devvault_pid(&t);
+    // Closing the terminal: SIGHUP, then end-of-file on the tty for ever.
+    drop(t);
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "devvault {pid} still runs after its terminal closed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn ctrl_z_suspends_and_fg_restores() {
     let e = seeded();
     let t = start(&e, "bash --norc --noprofile -i", 80, 24);
-    t.wait_for("$ ");
+    t.wait_for("bash");
     t.type_text(&format!("{} tui", binary()));
     t.keys(&["Enter"]);
     t.wait_for("blog/dev · 1 key");

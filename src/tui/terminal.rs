@@ -7,6 +7,7 @@ use anyhow::Result;
 use ratatui::crossterm::{cursor, event as term_event, execute, terminal};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// Puts the terminal in the TUI's modes and returns ratatui's handle on it; installs the
 /// panic hook that restores it.
@@ -53,13 +54,29 @@ pub fn suspend(term: &mut ratatui::DefaultTerminal) -> Result<()> {
 /// terminal (the default action would kill the process with the terminal left raw).
 pub struct Signals(Arc<AtomicBool>);
 
+/// How long the loop has to end after a signal before the process exits anyway.
+const GRACE: Duration = Duration::from_secs(2);
+
 impl Signals {
-    /// Catches SIGTERM and SIGHUP from now on.
+    /// Catches SIGTERM and SIGHUP from now on. A watchdog thread ends the process if the
+    /// loop has not ended [`GRACE`] after one: on a hung-up terminal crossterm's read of
+    /// the tty sees end-of-file forever and never returns to the loop.
     pub fn catch() -> Result<Signals> {
         let flag = Arc::new(AtomicBool::new(false));
         for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
             signal_hook::flag::register(sig, Arc::clone(&flag))?;
         }
+        let watched = Arc::clone(&flag);
+        std::thread::Builder::new()
+            .name("signal-watchdog".into())
+            .spawn(move || {
+                while !watched.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                std::thread::sleep(GRACE);
+                leave();
+                std::process::exit(1);
+            })?;
         Ok(Signals(flag))
     }
 

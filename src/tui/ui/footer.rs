@@ -31,13 +31,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     let status = app.status.as_ref();
-    // With a short message, the first hints and the message; else every hint that fits.
+    // With a short message, the first hints and the message; else every hint that fits
+    // (the message, if any, opens above: see [`message`]).
     let budget = usize::from(left.width);
+    let short = status.filter(|s| fits_beside(app, &s.text, usize::from(area.width)));
     let first = if app.mode() == Mode::Normal { 2 } else { 0 };
-    let take = match status {
-        Some(s) if fits_beside(app, s.text.as_str(), budget) => first,
-        _ => pairs.len(),
-    };
+    let take = if short.is_some() { first } else { pairs.len() };
     for (k, what) in pairs.into_iter().take(take) {
         let w = k.chars().count() + what.chars().count() + 3;
         if used + w > budget {
@@ -47,14 +46,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         spans.push(Span::styled(k.to_string(), theme.key()));
         spans.push(Span::styled(format!(" {what}  "), theme.dim()));
     }
-    if let Some(s) = status.filter(|s| fits_beside(app, &s.text, budget)) {
+    if let Some(s) = short {
         let style = if s.error { theme.error() } else { theme.ok() };
         spans.push(Span::styled(s.text.clone(), style));
     }
     Line::from(spans).render(left, buf);
 }
 
-/// Whether the message fits on the footer line after the first hints.
+/// Whether the message fits on a footer line `budget` columns wide, after the first hints
+/// and beside the clipboard countdown.
 fn fits_beside(app: &App, text: &str, budget: usize) -> bool {
     let first = if app.mode() == Mode::Normal { 17 } else { 1 };
     first + text.chars().count() < budget.saturating_sub(clip_width(app))
