@@ -71,8 +71,12 @@ pub enum EventKind {
     ScopeMv,
     /// A scope's keys were copied into another (`scope cp`).
     ScopeCp,
+    /// An empty scope was made (the TUI's `n`).
+    ScopeNew,
     /// A key was renamed (`mv`).
     Mv,
+    /// A scope's values were read to check them against a schema (`check`).
+    Check,
 }
 
 impl EventKind {
@@ -108,7 +112,9 @@ impl EventKind {
             EventKind::ScopeRm => "scope-rm",
             EventKind::ScopeMv => "scope-mv",
             EventKind::ScopeCp => "scope-cp",
+            EventKind::ScopeNew => "scope-new",
             EventKind::Mv => "mv",
+            EventKind::Check => "check",
         }
     }
 }

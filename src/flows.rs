@@ -12,6 +12,8 @@ use std::io::Read;
 use std::path::Path;
 use zeroize::Zeroizing;
 
+pub mod plaintext;
+
 /// The most `set`, `rotate`, `import` and `receive` read at once (64 MiB): beyond it they
 /// stop with an error before holding several copies of the input in memory.
 pub const MAX_INPUT: u64 = 64 << 20;

@@ -30,6 +30,7 @@ pub mod os;
 pub mod preview;
 pub mod rotation;
 pub mod scan;
+pub mod schema;
 pub mod secret;
 pub mod signing;
 mod store;

@@ -80,6 +80,33 @@ fn the_readme_tour_works() {
 }
 
 #[test]
+fn an_empty_scope_is_listed_with_no_keys() {
+    let e = Env::new();
+    e.set(&["web/prod", "K1"], "v");
+    // What the TUI's `n` calls.
+    let pass = devvault::Passphrase::new(common::cli::PASS.to_string());
+    let mut v = devvault::Vault::open(&e.vault)
+        .unwrap()
+        .unlock(&pass)
+        .unwrap();
+    assert!(
+        v.create_scope(&devvault::Scope::parse("web/staging").unwrap())
+            .unwrap()
+    );
+    drop(v);
+    let out = e.cmd().args(["projects", "--json"]).assert().success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v[0]["environments"][0]["name"], "prod");
+    assert_eq!(v[0]["environments"][0]["keys"], 1);
+    assert_eq!(v[0]["environments"][1]["name"], "staging");
+    assert_eq!(v[0]["environments"][1]["keys"], 0);
+    let out = e.cmd().args(["projects"]).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(text.contains("staging"), "{text}");
+    e.cmd().args(["ls", "web/staging"]).assert().success();
+}
+
+#[test]
 fn projects_and_ls_speak_json() {
     let e = Env::new();
     e.set(&["web/prod", "K1"], "v");

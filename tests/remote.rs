@@ -215,7 +215,7 @@ fn login_keeps_the_token_in_the_os_keychain() {
         .env_remove("VAULT_TOKEN")
         .args(["push", "app"])
         .assert()
-        .code(1);
+        .code(6);
     assert!(
         String::from_utf8_lossy(&out.get_output().stderr).contains("devvault remote login team")
     );

@@ -428,6 +428,10 @@ fn a_listed_name_that_leaves_the_prefix_is_refused_before_any_request_uses_it() 
     );
     for head in server.seen() {
         let line = head.lines().next().unwrap();
+        // The mount check (sys/internal/ui/mounts/secret) is the one sys/ request.
+        if line == "GET /v1/sys/internal/ui/mounts/secret HTTP/1.1" {
+            continue;
+        }
         assert!(
             !line.contains("..") && !line.contains("/sys"),
             "requested {line}"

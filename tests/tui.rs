@@ -162,15 +162,32 @@ fn first_run_creates_the_vault_and_imports_the_env_file() {
     t.keys(&["Tab", "C-u"]);
     t.type_text(PASS);
     t.keys(&["Enter"]);
+    // The preview first, then the import.
     let screen = t.wait_for("Import");
-    assert!(screen.contains(".env into work/dev?"), "{screen}");
+    assert!(
+        screen.contains(".env into work/dev? 2 added, 0 changed"),
+        "{screen}"
+    );
     t.keys(&["y"]);
     t.wait_for("imported");
     t.wait_for("API_KEY");
+    // Then: link the directory, keep the (verified) file, but git-ignore it.
+    t.wait_for("(writes .devvault.toml");
+    t.keys(&["y"]);
+    t.wait_for("(checked)");
+    t.keys(&["n"]);
+    t.wait_for("to .gitignore, so");
+    t.keys(&["y"]);
+    t.wait_for("to .gitignore");
     t.keys(&["q"]);
     t.wait_exit();
     assert_eq!(e.get(&["work/dev", "API_KEY"]), "from-dotenv");
     assert_eq!(e.get(&["work/dev", "DEBUG"]), "1");
+    let link = std::fs::read_to_string(e.work().join(".devvault.toml")).unwrap();
+    assert!(link.contains("scope = \"work/dev\""), "{link}");
+    let ignore = std::fs::read_to_string(e.work().join(".gitignore")).unwrap();
+    assert_eq!(ignore, "/.env\n");
+    assert!(e.work().join(".env").exists(), "kept, as asked");
 }
 
 #[test]
@@ -317,6 +334,141 @@ fn a_change_made_by_the_cli_shows_on_reload() {
         screen.contains("FROM_THE_CLI") && screen.contains("newproj"),
         "{screen}"
     );
+    t.keys(&["q"]);
+    t.wait_exit();
+}
+
+/// The TUI on `env`'s vault, unlocked from the environment.
+fn start_unlocked(e: &Env, w: u16, h: u16) -> Tmux {
+    let home = e.dir.path().to_str().unwrap().to_string();
+    let vault = e.vault.to_str().unwrap().to_string();
+    let cmd = format!("{} tui", binary());
+    let env = [
+        ("HOME", home.as_str()),
+        ("DEVVAULT_VAULT", vault.as_str()),
+        ("DEVVAULT_PASSPHRASE", PASS),
+    ];
+    Tmux::start(&cmd, &e.work(), &env, w, h)
+}
+
+fn projects(e: &Env) -> serde_json::Value {
+    let out = e.cmd().args(["projects", "--json"]).assert().success();
+    serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
+#[test]
+fn scopes_are_made_renamed_purged_emptied_and_restored_from_the_trash() {
+    let e = seeded();
+    let t = start_unlocked(&e, 80, 24);
+    t.wait_for("blog/dev · 1 key");
+    // `n` makes the environment in the vault.
+    t.keys(&["n"]);
+    t.type_text("repo/staging");
+    t.keys(&["Enter"]);
+    t.wait_for("created repo/staging");
+    let p = projects(&e);
+    assert_eq!(p[1]["project"], "repo", "{p}");
+    assert_eq!(p[1]["environments"][0]["name"], "staging");
+    assert_eq!(p[1]["environments"][0]["keys"], 0);
+    // `n` with an existing scope selects it.
+    t.keys(&["n"]);
+    t.type_text("shop/prod");
+    t.keys(&["Enter"]);
+    t.wait_for("shop/prod exists (2 keys): selected");
+    // Rename repo/staging to repo/qa.
+    t.keys(&["n"]);
+    t.type_text("repo/staging");
+    t.keys(&["Enter"]);
+    t.wait_for("repo/staging exists (0 keys)");
+    t.keys(&["S"]);
+    t.wait_for("Scope repo/staging");
+    t.keys(&["Right", "Right", "Tab", "Tab"]);
+    t.type_text("qa");
+    t.keys(&["Enter"]);
+    t.wait_for("Rename repo/staging to repo/qa?");
+    t.keys(&["y"]);
+    t.wait_for("renamed repo/staging to repo/qa");
+    let p = projects(&e);
+    assert_eq!(p[1]["environments"][0]["name"], "qa", "{p}");
+    // Purge it (repo/qa is selected after the rename).
+    t.keys(&["S", "Right", "Enter"]);
+    t.wait_for("Delete repo/qa with its history");
+    t.keys(&["y"]);
+    t.wait_for("purged repo/qa");
+    assert!(!projects(&e).to_string().contains("repo"));
+    // Remove blog/dev's keys, then restore one from the trash.
+    t.keys(&["Tab", "g", "Tab"]);
+    t.wait_for("blog/dev · 1 key");
+    t.keys(&["S", "Enter"]);
+    t.wait_for("Remove every key of blog/dev?");
+    t.keys(&["y"]);
+    t.wait_for("removed 1 key from blog/dev");
+    t.keys(&["T"]);
+    t.wait_for("Trash of blog/dev");
+    t.keys(&["Enter"]);
+    t.wait_for("Restore SMTP_PASSWORD into blog/dev");
+    t.keys(&["y"]);
+    t.wait_for("blog/dev · 1 key");
+    t.keys(&["q"]);
+    t.wait_exit();
+    assert_eq!(e.get(&["blog/dev", "SMTP_PASSWORD"]), "hunter2");
+}
+
+#[test]
+fn i_imports_a_dotenv_after_its_preview() {
+    let e = seeded();
+    std::fs::write(
+        e.work().join(".env"),
+        "NEW_ONE=fresh\nSMTP_PASSWORD=hunter2\n",
+    )
+    .unwrap();
+    let t = start_unlocked(&e, 80, 24);
+    t.wait_for("blog/dev · 1 key");
+    t.keys(&["i"]);
+    t.wait_for("Import a .env into blog/dev");
+    t.keys(&["Enter"]);
+    t.wait_for("1 added, 0 changed, 1 unchanged");
+    t.keys(&["y"]);
+    t.wait_for("blog/dev · 2 keys");
+    t.keys(&["q"]);
+    t.wait_exit();
+    assert_eq!(e.get(&["blog/dev", "NEW_ONE"]), "fresh");
+    assert!(
+        e.work().join(".env").exists(),
+        "only the first run offers to delete it"
+    );
+}
+
+#[test]
+fn opens_on_the_linked_scope_then_the_last_one_and_follows_other_writers() {
+    let e = seeded();
+    // The last one used: shop/prod.
+    let t = start_unlocked(&e, 80, 24);
+    t.wait_for("blog/dev · 1 key");
+    t.keys(&["Tab", "j", "Enter"]);
+    t.wait_for("shop/prod · 2 keys");
+    t.keys(&["q"]);
+    t.wait_exit();
+    let t = start_unlocked(&e, 80, 24);
+    t.wait_for("shop/prod · 2 keys");
+    // Another process writes: the view follows without R; R says so.
+    e.set(&["shop/prod", "FROM_THE_CLI"], "x");
+    t.wait_for("shop/prod · 3 keys");
+    t.keys(&["R"]);
+    t.wait_for("reloaded");
+    t.keys(&["q"]);
+    t.wait_exit();
+    // A linked directory wins.
+    std::fs::write(e.work().join(".devvault.toml"), "scope = \"blog/dev\"\n").unwrap();
+    let t = start_unlocked(&e, 80, 24);
+    t.wait_for("blog/dev · 1 key");
+    t.keys(&["q"]);
+    t.wait_exit();
+    // As the CLI resolves it: `.devvault.local.toml` picks the environment.
+    e.set(&["blog/prod", "ONLY_HERE"], "y");
+    std::fs::write(e.work().join(".devvault.local.toml"), "env = \"prod\"\n").unwrap();
+    let t = start_unlocked(&e, 80, 24);
+    t.wait_for("blog/prod · 1 key");
     t.keys(&["q"]);
     t.wait_exit();
 }

@@ -275,3 +275,43 @@ fn list_says_which_values_are_empty_without_opening_them() {
         [("EMPTY".to_string(), true), ("FULL".to_string(), false)]
     );
 }
+
+#[test]
+fn empty_scopes_the_trash_the_last_scope_and_data_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut v) = new_vault(dir.path());
+    // An empty environment exists once made, and is made once.
+    assert!(v.create_scope(&scope("repo/staging")).unwrap());
+    assert!(!v.create_scope(&scope("repo/staging")).unwrap());
+    let mut again = reopen(&path);
+    assert_eq!(again.scopes().unwrap(), vec![scope("repo/staging")]);
+    assert!(again.list(&scope("repo/staging")).unwrap().is_empty());
+
+    // Removed keys are in the trash with their last version, and come back from it.
+    set(&mut v, "app/dev", "A", "one");
+    set(&mut v, "app/dev", "A", "two");
+    set(&mut v, "app/dev", "B", "b");
+    assert!(v.trash(&scope("app/dev")).unwrap().is_empty());
+    v.remove(&scope("app/dev"), &key("A")).unwrap();
+    let trash = v.trash(&scope("app/dev")).unwrap();
+    assert_eq!(trash.len(), 1);
+    assert_eq!((trash[0].key.as_str(), trash[0].version), ("A", 2));
+    v.rollback(&scope("app/dev"), &key("A"), 2).unwrap();
+    assert_eq!(get(&mut v, "app/dev", "A").unwrap(), "two");
+    assert!(v.trash(&scope("app/dev")).unwrap().is_empty());
+
+    // The last scope shown is kept sealed in the vault, beside strict-audit.
+    assert_eq!(v.last_scope().unwrap(), None);
+    v.set_strict_audit(true).unwrap();
+    v.set_last_scope(&scope("app/dev")).unwrap();
+    let mut again = reopen(&path);
+    assert_eq!(again.last_scope().unwrap(), Some(scope("app/dev")));
+    assert!(again.strict_audit().unwrap(), "the other setting survives");
+
+    // Another connection's commit moves data_version; one's own does not.
+    let before = again.data_version().unwrap();
+    again.set_last_scope(&scope("repo/staging")).unwrap();
+    assert_eq!(again.data_version().unwrap(), before);
+    set(&mut v, "app/dev", "C", "c");
+    assert_ne!(again.data_version().unwrap(), before);
+}

@@ -1,7 +1,11 @@
 //! `devvault doctor`: checks for the ways secrets leak around the vault: `.env` files under
 //! the current directory that git does not ignore, loose file modes (the vault, its
 //! directory, -wal/-shm, backups, exports), plaintext exports still on disk (and whether git
-//! ignores them), migration backups left beside the vault, and the keychain slot's health. Exit 1 when anything needs fixing.
+//! ignores them), migration backups left beside the vault, the keychain slot's health, and
+//! coding agents' settings that let them read `.env` files (`agents.rs`). Exit 1 when
+//! anything needs fixing.
+
+mod agents;
 
 use anyhow::{Result, bail};
 use clap::Args;
@@ -184,6 +188,7 @@ fn file_checks(path: &Path) -> Vec<Check> {
     for backup in backups(path) {
         mode_check(&backup, 0o600, &mut checks);
     }
+    checks.extend(agents::checks(Path::new(".")));
     let mut envs = Vec::new();
     env_files(Path::new("."), &mut envs);
     for f in envs {

@@ -1,5 +1,7 @@
 //! `devvault example [SCOPE]`: prints a `.env.example` for the scope: every key with its
-//! comments (version note, provider URL) and an empty value. Never a value.
+//! comments (version note, provider URL) and an empty value. Never a value. The schema rule
+//! lines of the repository's current `.env.example` ([`crate::schema`]) are kept, each right
+//! above its key, and keys only the schema lists stay listed.
 
 use anyhow::Result;
 use clap::Args;
@@ -14,7 +16,13 @@ pub struct Example {
 impl Example {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
-        let keys = ctx.unlock()?.example(&scope)?;
+        let mut keys = ctx.unlock()?.example(&scope)?;
+        let schema = current_schema();
+        for e in &schema {
+            if !keys.iter().any(|(k, _)| k == &e.key) {
+                keys.push((e.key.clone(), e.comments.clone()));
+            }
+        }
         let mut out = crate::os::console::stdout();
         writeln!(
             out,
@@ -27,9 +35,22 @@ impl Example {
             for c in comments {
                 writeln!(out, "{}", crate::text::comment_line(&c))?;
             }
+            if let Some(e) = schema.iter().find(|e| e.key == key && e.ruled) {
+                writeln!(out, "# {}", e.rule.line())?;
+            }
             writeln!(out, "{key}=")?;
         }
         out.flush()?;
         Ok(())
     }
+}
+
+/// The schema of the repository's `.env.example`, when there is one that reads (a file
+/// that does not is left for `check` to report).
+fn current_schema() -> Vec<crate::schema::Entry> {
+    let Ok(file) = super::onboard::example_file(None) else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(&file).unwrap_or_default();
+    crate::schema::parse(&text, &file.display().to_string()).unwrap_or_default()
 }

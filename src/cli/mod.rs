@@ -2,8 +2,10 @@
 //! text), the context every subcommand gets (vault path, unlock, scope resolution), and the
 //! mapping of errors to exit codes. One file per subcommand beside this one.
 
+mod agent_rules;
 mod allow_env;
 mod audit;
+mod check;
 mod clipboard_hold;
 mod completions;
 mod confirm;
@@ -46,6 +48,7 @@ mod select;
 mod set;
 mod share;
 mod stale;
+mod sweep;
 mod trust;
 mod tui;
 mod unlock;
@@ -185,6 +188,8 @@ enum Command {
     Pull(pull::Pull),
     /// Print a .env.example for the scope: keys and comments, no values
     Example(example::Example),
+    /// Check the scope (or, with --env, this environment) against the .env.example schema
+    Check(check::Check),
     /// Fill the keys of the repository's .env.example that the scope lacks (no-echo prompts)
     Onboard(onboard::Onboard),
     /// Write scopes into an age-encrypted bundle for a teammate
@@ -203,6 +208,8 @@ enum Command {
     Mark(mark::Mark),
     /// Check for leaks around the vault: .env files, file modes, plaintext exports, keychain
     Doctor(doctor::Doctor),
+    /// Print instructions for coding agents (for AGENTS.md or CLAUDE.md): use `run --redact`, never read .env
+    AgentRules(agent_rules::AgentRules),
     /// Print shell completions
     Completions(completions::Completions),
 }
@@ -249,6 +256,7 @@ impl Cli {
                 Command::Pull(c) => c.run(&ctx),
                 Command::Example(c) => c.run(&ctx),
                 Command::Onboard(c) => c.run(&ctx),
+                Command::Check(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
@@ -257,6 +265,7 @@ impl Cli {
                 Command::Scan(c) => c.run(&ctx),
                 Command::Mark(c) => c.run(&ctx),
                 Command::Doctor(c) => c.run(&ctx),
+                Command::AgentRules(c) => c.run(&ctx),
                 Command::Completions(c) => c.run(&ctx),
             }
             .map(|()| ExitCode::SUCCESS),

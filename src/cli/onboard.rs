@@ -27,7 +27,7 @@ pub struct Onboard {
     create: bool,
 }
 
-fn example_file(given: Option<&PathBuf>) -> Result<PathBuf> {
+pub(super) fn example_file(given: Option<&PathBuf>) -> Result<PathBuf> {
     if let Some(f) = given {
         return Ok(f.clone());
     }

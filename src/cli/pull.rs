@@ -3,7 +3,9 @@
 //! pushed stops unless `--theirs` or `--ours` says which side wins. Each scope's changes
 //! are previewed first (hints, notes, dangerous names; never values) and confirmed on a
 //! terminal (`--yes` skips the question, `--dry-run` stops there); an entry setting a
-//! dangerous name lands only when each is named (`--allow-env NAME`).
+//! dangerous name lands only when each is named (`--allow-env NAME`). A scope deleted on
+//! the remote is named and kept unless `--accept-deletion`. `--all` names the paths it
+//! skips, reports each scope and goes on past a bad one, exiting non-zero at the end.
 
 use super::incoming;
 use crate::kv::plan::{Resolution, SyncReport};
@@ -41,6 +43,10 @@ pub struct Pull {
     /// Import this dangerous name (PATH, BASH_ENV, NODE_OPTIONS, GIT_*...); repeatable
     #[arg(long, value_name = "NAME")]
     allow_env: Vec<String>,
+    /// When the remote entry was deleted, destroyed or erased, remove the local scope's keys
+    /// too (they stay in history)
+    #[arg(long)]
+    accept_deletion: bool,
 }
 
 impl Pull {
@@ -53,54 +59,39 @@ impl Pull {
         let mut vault = ctx.unlock()?;
         let config = vault.remote(self.remote.as_deref())?;
         let access = super::remote::access(&vault, &config)?;
-        let scopes: Vec<Scope> = if self.all {
-            vault.remote_scopes(Some(&config.name), &access)?
-        } else {
-            vec![ctx.scope(self.scope.as_deref())?]
-        };
+        let scopes = self.scopes(ctx, &mut vault, &config, &access)?;
         let mut reports = Vec::new();
-        let mut conflicts = Vec::new();
-        let mut refused = Vec::new();
+        let mut failed: Vec<(String, Error)> = Vec::new();
         let mut gate = |s: &Scope, p: &PullPreview| self.gate(s, p, &config.name);
         for scope in &scopes {
-            match vault.pull_gated(Some(&config.name), scope, &access, resolution, &mut gate) {
+            let pulled = vault.pull_gated(
+                Some(&config.name),
+                scope,
+                &access,
+                resolution,
+                self.accept_deletion,
+                &mut gate,
+            );
+            match pulled {
                 Ok(r) => reports.push(r),
-                Err(e @ Error::Conflict { .. }) if self.all => {
+                Err(e @ Error::NotFound { .. }) if self.all => {
+                    crate::os::console::status!("note: nothing to pull: {e}");
+                }
+                Err(e) if self.all && per_scope(&e) => {
                     let text = e.to_string();
                     crate::os::console::status!("error: {}", crate::text::Escaped::message(&text));
-                    conflicts.push(scope.to_string());
-                }
-                Err(e @ Error::InvalidInput { .. }) if self.all => {
-                    crate::os::console::status!("error: {e}");
-                    refused.push(scope.to_string());
+                    failed.push((scope.to_string(), e));
                 }
                 Err(e) => return Err(e.into()),
             }
-        }
-        if !refused.is_empty() {
-            bail!(
-                "{} of {} scopes not pulled because of dangerous names: {}",
-                refused.len(),
-                scopes.len(),
-                refused.join(", ")
-            );
         }
         if self.json {
             crate::os::console::report!("{}", serde_json::to_string_pretty(&reports)?);
         } else {
             reports.iter().for_each(|r| show(r, &config.name));
         }
-        if !conflicts.is_empty() {
-            return Err(Error::Conflict {
-                what: format!(
-                    "{} of {} scopes stopped: {}",
-                    conflicts.len(),
-                    scopes.len(),
-                    conflicts.join(", ")
-                ),
-                fix: "pull each with --theirs or --ours".into(),
-            }
-            .into());
+        if let Some(e) = summary(&failed, scopes.len()) {
+            return Err(e.into());
         }
         if self.all && scopes.is_empty() {
             bail!(Error::NotFound {
@@ -115,7 +106,63 @@ impl Pull {
     }
 }
 
+/// Whether `pull --all` reports `e` for its scope and goes on: a conflict or a deletion
+/// waiting for a choice, dangerous names not allowed, an entry that cannot be read.
+fn per_scope(e: &Error) -> bool {
+    matches!(e, Error::Conflict { .. } | Error::InvalidInput { .. })
+        || crate::kv::client::is_bad_entry(e)
+}
+
+/// The error `pull --all` ends with when scopes were not pulled: it names them, and keeps
+/// the exit code of the first (7 for a conflict or deletion, 1 for dangerous names, 6 for
+/// an unreadable entry).
+fn summary(failed: &[(String, Error)], total: usize) -> Option<Error> {
+    let (_, first) = failed.first()?;
+    let names: Vec<&str> = failed.iter().map(|(s, _)| s.as_str()).collect();
+    let what = format!(
+        "{} of {total} scopes not pulled: {}",
+        failed.len(),
+        names.join(", ")
+    );
+    let fix = "see each scope's error above (pull it alone with --theirs, --ours, --accept-deletion or --allow-env NAME, or fix its entry on the server)".to_string();
+    Some(match first {
+        Error::Conflict { .. } => Error::Conflict { what, fix },
+        Error::Remote { remote, url, .. } => Error::Remote {
+            remote: remote.clone(),
+            url: url.clone(),
+            status: None,
+            what,
+            fix,
+        },
+        _ => Error::invalid(what, fix),
+    })
+}
+
 impl Pull {
+    /// The scope given (or linked), or with `--all` every scope on the remote, naming the
+    /// paths under the prefix that are skipped.
+    fn scopes(
+        &self,
+        ctx: &super::Ctx,
+        vault: &mut crate::Vault,
+        config: &crate::kv::RemoteConfig,
+        access: &crate::kv::Access,
+    ) -> Result<Vec<Scope>> {
+        if !self.all {
+            return Ok(vec![ctx.scope(self.scope.as_deref())?]);
+        }
+        let (scopes, skipped) = vault.remote_scopes(Some(&config.name), access)?;
+        if !skipped.is_empty() {
+            crate::os::console::status!(
+                "skipped under {}/metadata/{} (not PROJECT/ENV scopes): {}",
+                config.mount,
+                config.prefix,
+                skipped.join(", ")
+            );
+        }
+        Ok(scopes)
+    }
+
     /// Shows what pulling `scope` changes and says whether it lands.
     fn gate(&self, scope: &Scope, p: &PullPreview, remote: &str) -> crate::Result<bool> {
         let io = |e: std::io::Error| Error::io("cannot print the preview", e);
@@ -177,6 +224,11 @@ fn show(r: &SyncReport, remote: &str) {
         "declined" => crate::os::console::status!(
             "{scope}: nothing pulled from {remote} version {} (preview only or declined)",
             r.version
+        ),
+        "deletion-accepted" => crate::os::console::status!(
+            "{scope}: deleted on {remote} (version {}), so its {} keys were removed here (kept in history)",
+            r.version,
+            r.removed.len()
         ),
         "local-ahead" => crate::os::console::status!(
             "{scope}: nothing new on {remote}; your changes are not pushed yet (`devvault push {scope}`)"

@@ -1,5 +1,7 @@
 //! `devvault push [SCOPE]`: writes a scope to a team remote with check-and-set; a remote
-//! that changed since the last sync stops it with the differing key names (never values).
+//! that changed since the last sync stops it with the differing key names (never values),
+//! and an entry deleted, destroyed or erased on the server is written again only with
+//! `--recreate`.
 
 use anyhow::Result;
 use clap::Args;
@@ -14,6 +16,9 @@ pub struct Push {
     /// Print the result as JSON
     #[arg(long)]
     json: bool,
+    /// Write the scope again when its remote entry was deleted, destroyed or erased
+    #[arg(long)]
+    recreate: bool,
 }
 
 impl Push {
@@ -22,7 +27,7 @@ impl Push {
         let mut vault = ctx.unlock()?;
         let config = vault.remote(self.remote.as_deref())?;
         let access = super::remote::access(&vault, &config)?;
-        let report = vault.push(Some(&config.name), &scope, &access)?;
+        let report = vault.push(Some(&config.name), &scope, &access, self.recreate)?;
         if self.json {
             crate::os::console::report!("{}", serde_json::to_string_pretty(&report)?);
         } else if report.action == "pushed" {

@@ -1,11 +1,13 @@
 //! `devvault remote add|ls|rm|login|logout|status`: team remotes on HashiCorp Vault /
-//! OpenBao KV v2, and how a command reaches one ([`access`]: the token from `VAULT_TOKEN` or
-//! the OS keychain, and `VAULT_NAMESPACE`, `VAULT_CACERT`, `VAULT_SKIP_VERIFY` as the vault
-//! CLI reads them). Tokens live only in the OS keychain, never in the vault file.
+//! OpenBao KV v2, and how a command reaches one ([`access`]: the token from `VAULT_TOKEN`,
+//! then `~/.vault-token` (both only for the server `VAULT_ADDR` names), then the OS
+//! keychain, and `VAULT_NAMESPACE`, `VAULT_CACERT`, `VAULT_SKIP_VERIFY` as the vault CLI
+//! reads them). Tokens live only there, never in the vault file.
 
 use crate::Vault;
+use crate::kv::plan::ScopeStatus;
 use crate::kv::{Access, RemoteConfig, Token};
-use crate::os::keychain::{self, how_to_fix, store_name, token_account};
+use crate::os::keychain::{self, store_name, token_account};
 use crate::text::Escaped;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
@@ -60,7 +62,8 @@ enum Action {
         /// The remote's name (optional with one remote)
         name: Option<String>,
     },
-    /// Per scope: in sync, local ahead, remote ahead or diverged
+    /// Per scope: in sync, local ahead, remote ahead, diverged, deleted/destroyed/metadata
+    /// deleted on remote, or unreadable (exit 6 at the end when any is unreadable)
     Status {
         /// The remote (optional with one remote)
         #[arg(long)]
@@ -176,14 +179,41 @@ fn status(vault: &mut Vault, remote: Option<&str>, json: bool) -> Result<()> {
     let list = vault.remote_status(Some(&config.name), &access(vault, &config)?)?;
     if json {
         crate::os::console::outln!("{}", serde_json::to_string_pretty(&list)?)?;
+    } else {
+        table(&list)?;
+    }
+    let bad: Vec<&ScopeStatus> = list.iter().filter(|s| s.problem.is_some()).collect();
+    for s in &bad {
+        let why = s.problem.as_deref().unwrap_or_default();
+        crate::os::console::status!("error: {}: {}", s.scope, Escaped::message(why));
+    }
+    if bad.is_empty() {
         return Ok(());
     }
+    let names: Vec<&str> = bad.iter().map(|s| s.scope.as_str()).collect();
+    Err(crate::Error::Remote {
+        remote: config.name.clone(),
+        url: config.url.clone(),
+        status: None,
+        what: format!(
+            "{} of {} scopes cannot be read: {}",
+            bad.len(),
+            list.len(),
+            names.join(", ")
+        ),
+        fix: "fix their entries on the server (each field a valid key name, e.g. `bao kv put`)"
+            .into(),
+    }
+    .into())
+}
+
+fn table(list: &[ScopeStatus]) -> Result<()> {
     let width = super::output::width(list.iter().map(|s| s.scope.len()), 5);
-    crate::os::console::outln!("{:width$}  {:12}  REMOTE  SYNCED", "SCOPE", "STATE")?;
+    crate::os::console::outln!("{:width$}  {:26}  REMOTE  SYNCED", "SCOPE", "STATE")?;
     for s in list {
         let synced = s.synced_version.map_or("-".to_string(), |v| v.to_string());
         crate::os::console::outln!(
-            "{:width$}  {:12}  {:>6}  {:>6}",
+            "{:width$}  {:26}  {:>6}  {:>6}",
             s.scope,
             s.state.as_str(),
             s.remote_version,
@@ -219,7 +249,7 @@ fn login(vault: &mut Vault, name: Option<&str>) -> Result<()> {
     vault.check_remote_access(Some(&config.name), &access)?;
     let id = vault.id_hex();
     keychain::store_token(&id, &config.name, access.token.expose_secret()).map_err(|e| {
-        anyhow!("the token works but was not stored: {e:#}. To fix: {} (or set VAULT_TOKEN for each command)", how_to_fix())
+        anyhow!("the token works but was not stored in the {}: {e:#}. To fix: run devvault where the {} is unlocked, or give the token to each command as VAULT_TOKEN or ~/.vault-token (with VAULT_ADDR={})", store_name(), store_name(), Escaped::line(&config.url))
     })?;
     crate::os::console::status!(
         "token for remote {} checked and stored in the {} (service devvault, account {})",
@@ -298,24 +328,48 @@ fn transport() -> Access {
     access
 }
 
-/// How to reach `config`: `VAULT_TOKEN`, else the token `remote login` stored in the OS
-/// keychain; and the vault CLI's transport variables.
+/// How to reach `config`, the token taken in the vault CLI's order: `VAULT_TOKEN`, then
+/// `~/.vault-token` (both only when `VAULT_ADDR` names the remote's server), then the token
+/// `remote login` stored in the OS keychain; the access names its source, for messages.
+/// No token is a remote error (exit 6) saying where it looked.
 pub fn access(vault: &Vault, config: &RemoteConfig) -> Result<Access> {
     let mut access = transport();
-    access.token = match env_token(config) {
-        Some(t) => t,
-        None => match keychain::load_token(&vault.id_hex(), &config.name) {
-            Ok(Some(t)) => Token::new(&t),
-            Ok(None) => bail!(
-                "no token for remote {}: run `devvault remote login {}` or set VAULT_TOKEN",
-                config.name,
-                config.name
-            ),
-            Err(e) => bail!(
-                "no token for remote {}: the OS keychain, where `remote login` keeps it, failed ({e:#}); set VAULT_TOKEN (the session unlock holds no remote token)",
-                config.name
-            ),
-        },
+    let (token, source) = if let Some(t) = env_token(config) {
+        (t, "VAULT_TOKEN")
+    } else if let Some(t) = home_token(config) {
+        (t, "~/.vault-token")
+    } else {
+        match keychain::load_token(&vault.id_hex(), &config.name) {
+            Ok(Some(t)) => (Token::new(&t), "the OS keychain (`devvault remote login`)"),
+            Ok(None) => return Err(no_token(config, "holds none for it".into()).into()),
+            Err(e) => {
+                let why = format!(
+                    "could not be read ({})",
+                    Escaped::message(&format!("{e:#}"))
+                );
+                return Err(no_token(config, why).into());
+            }
+        }
     };
+    access.token = token;
+    access.source = Some(source.to_string());
     Ok(access)
+}
+
+/// No token for `config`: where devvault looked, and how to give one.
+fn no_token(config: &RemoteConfig, keychain: String) -> crate::Error {
+    crate::Error::Remote {
+        remote: config.name.clone(),
+        url: config.url.clone(),
+        status: None,
+        what: format!(
+            "no token: VAULT_TOKEN and ~/.vault-token are not set for this server, and the {} {keychain}",
+            store_name()
+        ),
+        fix: format!(
+            "run `devvault remote login {}`, or set VAULT_ADDR={} with VAULT_TOKEN or ~/.vault-token (`bao login`)",
+            config.name,
+            Escaped::line(&config.url)
+        ),
+    }
 }

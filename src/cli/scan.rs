@@ -2,18 +2,31 @@
 //! JSON-escaped form) appears under PATH, in git history (`--git-history`) or in the
 //! staged content (`--staged`, what the pre-commit hook runs); `--install-hook` installs
 //! that hook. Reports file:line, key and scope, never the value. Exit 1 when anything is
-//! found, 0 when clean, 4 when PATH does not exist.
+//! found, 0 when clean, 4 when PATH does not exist. `--agents` and `--shell-history`
+//! sweep where coding agents and shells keep text instead (`sweep.rs`), `--redact`
+//! rewriting it.
 
-use crate::scan::{self, Finding, Form};
+use crate::scan::{self, Finding};
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
 pub struct Scan {
-    /// A file or directory [default: .]
-    path: Option<PathBuf>,
+    /// A file or directory [default: .]; with --agents or --shell-history, files or
+    /// directories swept as well
+    paths: Vec<PathBuf>,
+    /// Sweep where coding agents keep transcripts and settings (Claude Code, Codex, Aider;
+    /// more in DEVVAULT_AGENT_PATHS) instead of the working tree
+    #[arg(long, conflicts_with_all = ["git_history", "staged", "install_hook"])]
+    agents: bool,
+    /// Sweep the shell histories (bash, zsh, fish) instead of the working tree
+    #[arg(long, conflicts_with_all = ["git_history", "staged", "install_hook"])]
+    shell_history: bool,
+    /// With --agents or --shell-history: rewrite each file with every occurrence replaced
+    /// by `[devvault:KEY]`
+    #[arg(long)]
+    redact: bool,
     /// Also every blob in the history of the git repository at PATH
     #[arg(long)]
     git_history: bool,
@@ -40,7 +53,30 @@ pub struct Scan {
 
 impl Scan {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let root = self.path.clone().unwrap_or_else(|| PathBuf::from("."));
+        if self.agents || self.shell_history {
+            return super::sweep::Sweep {
+                agents: self.agents,
+                shell_history: self.shell_history,
+                paths: &self.paths,
+                redact: self.redact,
+                min_length: self.min_length,
+                include_plain: self.include_plain,
+                json: self.json,
+            }
+            .run(ctx);
+        }
+        if self.redact {
+            bail!(super::UsageError(
+                "--redact rewrites swept files: use it with --agents or --shell-history (a working tree is yours to edit)".into()
+            ));
+        }
+        let root = match self.paths.as_slice() {
+            [] => PathBuf::from("."),
+            [one] => one.clone(),
+            _ => bail!(super::UsageError(
+                "scan takes one PATH (several only with --agents or --shell-history)".into()
+            )),
+        };
         if self.install_hook {
             return install_hook(ctx, &root);
         }
@@ -91,7 +127,7 @@ impl Scan {
                 f.scope
             );
         }
-        report(&findings, self.json)?;
+        super::sweep::report(&findings, self.json)?;
         if !findings.is_empty() {
             let n = findings.len();
             bail!(
@@ -138,28 +174,6 @@ fn is_own_export(root: &Path, f: &Finding, exports: &[crate::vault::ExportRecord
         return false;
     };
     exports.iter().any(|e| e.path == abs && e.scope == f.scope)
-}
-
-fn report(findings: &[Finding], json: bool) -> Result<()> {
-    if json {
-        return super::output::json(&findings);
-    }
-    let mut out = crate::os::console::stdout();
-    for f in findings {
-        let form = match f.form {
-            Form::Raw => "",
-            Form::Base64 => " [base64]",
-            Form::UrlEncoded => " [url-encoded]",
-            Form::JsonEscaped => " [json-escaped]",
-        };
-        let place = match &f.commit {
-            Some(c) => format!("{c}:{}:{}", f.path, f.line),
-            None => format!("{}:{}", f.path, f.line),
-        };
-        writeln!(out, "{place}: {} ({}){form}", f.key, f.scope)?;
-    }
-    out.flush()?;
-    Ok(())
 }
 
 const HOOK_MARK: &str = "# devvault pre-commit hook";

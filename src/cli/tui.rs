@@ -55,11 +55,11 @@ impl Tui {
         };
         let cwd = std::env::current_dir()?;
         let env_file = Some(cwd.join(".env")).filter(|p| p.is_file());
+        let linked = super::link::find_scope().ok();
         let config = Config {
             vault_path: path.display().to_string(),
-            import_scope: super::link::find_scope()
-                .ok()
-                .or_else(|| scope_for_dir(&cwd)),
+            import_scope: linked.clone().or_else(|| scope_for_dir(&cwd)),
+            open_scope: linked,
             env_file,
             lock_after: secs(&self.lock_after, "--lock-after")?,
             clear_after: secs(&self.clear_after, "--clear-after")?,

@@ -1,9 +1,11 @@
-//! A synchronous KV version 2 client (ureq with rustls): read and write one entry with
-//! check-and-set, list the scopes under a prefix, and look up the token. Every failure is
+//! A synchronous KV version 2 client (ureq with rustls): check the mount, read and write one
+//! entry with check-and-set, list the scopes under a prefix (naming what is skipped), and
+//! look up the token. Every failure is
 //! an [`Error::Remote`] naming the remote, the HTTP status and the fix; a token never
 //! appears in a message. Response bodies holding values are read into zeroized buffers.
 
-use super::payload::{self, Entry, Field};
+use super::payload::{self, Entry, Field, Shape, pairs};
+use super::plan::{self, Base, Digest, Gone, State};
 use super::{Access, RemoteConfig};
 use crate::error::Result;
 use failure::{bad_answer, fail, messages, refused, transport};
@@ -12,6 +14,9 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 mod failure;
+mod mount;
+
+pub use failure::is_bad_entry;
 
 /// The largest response read (a scope of many large values).
 const MAX_BODY: u64 = 64 << 20;
@@ -30,6 +35,19 @@ pub struct Remote {
     pub version: u64,
     /// The entries, when the latest version is live.
     pub entries: Option<Vec<Entry>>,
+    /// How the latest version went, when it is not live.
+    pub gone: Option<Gone>,
+    /// How the live entry is laid out (devvault's, or another tool's plain fields).
+    pub shape: Shape,
+}
+
+/// A listing of the scopes under the prefix.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// The scopes (`project/env`), sorted.
+    pub scopes: Vec<String>,
+    /// What was left out, as paths under the prefix (`org/app/`, `MyApp/`, `app/dev/`).
+    pub skipped: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -46,6 +64,20 @@ struct ReadData {
 #[derive(serde::Deserialize)]
 struct VersionMeta {
     version: u64,
+    #[serde(default)]
+    deletion_time: String,
+    #[serde(default)]
+    destroyed: bool,
+}
+
+impl VersionMeta {
+    fn gone(&self) -> Gone {
+        if self.destroyed {
+            Gone::Destroyed
+        } else {
+            Gone::Deleted
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -63,7 +95,24 @@ struct ListData {
     keys: Vec<String>,
 }
 
+/// The state of a scope from its last sync, its local digest and what the server holds
+/// (see [`plan::state`] and [`plan::state_without`]).
+pub fn state_of(base: Option<&Base>, local: Option<Digest>, fetched: Option<&Remote>) -> State {
+    match fetched.and_then(|r| r.entries.as_ref().map(|e| (r.version, e))) {
+        Some((v, e)) => plan::state(base, local, Some((v, plan::digest(&pairs(e))))),
+        None => plan::state_without(base, local, fetched.and_then(|r| r.gone)),
+    }
+}
+
 impl<'a> Client<'a> {
+    /// [`Client::new`], then [`Client::check_mount`]: a client whose mount exists and is
+    /// KV version 2.
+    pub fn connect(remote: &'a RemoteConfig, access: &'a Access) -> Result<Self> {
+        let client = Client::new(remote, access)?;
+        client.check_mount()?;
+        Ok(client)
+    }
+
     /// A client for `remote` with `access`; reads the CA file when one is given.
     pub fn new(remote: &'a RemoteConfig, access: &'a Access) -> Result<Self> {
         remote.check_transport()?;
@@ -162,7 +211,9 @@ impl<'a> Client<'a> {
         Ok((status, Zeroizing::new(bytes)))
     }
 
-    /// The entry at `path` (under the mount's `data/`), None when it never existed.
+    /// The entry at `path` (under the mount's `data/`), None when there is none (never
+    /// written, or erased with `kv metadata delete`). A 404 from a mount that is not there
+    /// ("no handler for route") is an error naming the mount, not "no entry".
     pub fn read(&self, path: &str) -> Result<Option<Remote>> {
         let op = format!("read {}/data/{path}", self.remote.mount);
         let (status, body) = self.send("GET", &self.url("data", path), None, &op)?;
@@ -171,38 +222,66 @@ impl<'a> Client<'a> {
         match status {
             200 => {
                 let data = data.ok_or_else(|| bad_answer(self.remote, &op))?;
-                let version = data.metadata.map_or(0, |m| m.version);
-                let entries = match data.data {
-                    Some(map) => Some(payload::entries(map).map_err(|why| {
-                        fail(
-                            self.remote,
-                            Some(200),
-                            format!(
-                                "the entry at {}/data/{path} cannot be read: {why}",
-                                self.remote.mount
-                            ),
-                            "fix the entry on the server (e.g. `bao kv put`) or pull another scope"
-                                .into(),
-                        )
-                    })?),
-                    None => None,
+                let Some(map) = data.data else {
+                    return Ok(Some(gone_remote(data.metadata)));
                 };
-                Ok(Some(Remote { version, entries }))
+                if data
+                    .metadata
+                    .as_ref()
+                    .is_some_and(|m| !m.deletion_time.is_empty())
+                {
+                    return Ok(Some(gone_remote(data.metadata)));
+                }
+                let version = data.metadata.map_or(0, |m| m.version);
+                let shape = payload::shape_of(&map);
+                let entries = payload::entries(map).map_err(|why| {
+                    fail(
+                        self.remote,
+                        Some(200),
+                        format!(
+                            "the entry at {}/data/{path} cannot be read: {why}",
+                            self.remote.mount
+                        ),
+                        "fix the entry on the server (e.g. `bao kv put`) or pull another scope"
+                            .into(),
+                    )
+                })?;
+                Ok(Some(Remote {
+                    version,
+                    entries: Some(entries),
+                    gone: None,
+                    shape,
+                }))
             }
-            // A deleted latest version answers 404 with its metadata.
-            404 => Ok(data.and_then(|d| d.metadata).map(|m| Remote {
-                version: m.version,
-                entries: None,
-            })),
-            _ => Err(refused(self.remote, status, &body, &op)),
+            404 if failure::no_route(&body) => Err(mount::missing(self.remote)),
+            // A deleted or destroyed latest version answers 404 with its metadata.
+            404 => Ok(data.and_then(|d| d.metadata).map(|m| gone_remote(Some(m)))),
+            _ => Err(refused(
+                self.remote,
+                self.access.source.as_deref(),
+                status,
+                &body,
+                &op,
+            )),
         }
     }
 
     /// Writes `entries` at `path` with check-and-set on `cas`; the new version, or None when
     /// someone else wrote first (the check-and-set failed).
     pub fn write(&self, path: &str, entries: &[Entry], cas: u64) -> Result<Option<u64>> {
+        self.write_as(path, entries, cas, Shape::Devvault)
+    }
+
+    /// [`Client::write`] in `shape` (an entry another tool wrote keeps its plain shape).
+    pub fn write_as(
+        &self,
+        path: &str,
+        entries: &[Entry],
+        cas: u64,
+        shape: Shape,
+    ) -> Result<Option<u64>> {
         let op = format!("write {}/data/{path}", self.remote.mount);
-        let body = payload::write_body(entries, cas);
+        let body = payload::write_body_as(entries, cas, shape);
         let (status, answer) = self.send("POST", &self.url("data", path), Some(&body), &op)?;
         match status {
             200 | 204 => {
@@ -211,32 +290,41 @@ impl<'a> Client<'a> {
                 Ok(Some(w.data.version))
             }
             400 if messages(&answer).contains("check-and-set") => Ok(None),
-            _ => Err(refused(self.remote, status, &answer, &op)),
+            _ => Err(refused(
+                self.remote,
+                self.access.source.as_deref(),
+                status,
+                &answer,
+                &op,
+            )),
         }
     }
 
     /// The scopes (`project/env`) stored under the prefix, sorted. Every name the server
     /// lists is checked before it goes into a request path: one that could leave the prefix
     /// (`..`, a `/` inside, a control character) is refused; other names that are not devvault
-    /// scopes are left out.
-    pub fn scopes(&self) -> Result<Vec<String>> {
+    /// scopes (folders nested deeper, names that are not project or environment names) are
+    /// left out and named in [`Listing::skipped`].
+    pub fn scopes(&self) -> Result<Listing> {
         use crate::model::{EnvName, ProjectName};
-        let mut out = Vec::new();
+        let mut out = Listing::default();
         for listed in self.list(&self.remote.prefix)? {
-            let Some(project) = self.listed_folder(&listed)? else {
+            let folder = self.listed_folder(&listed)?;
+            let Some(project) = folder.filter(|p| ProjectName::new(p).is_ok()) else {
+                out.skipped.push(crate::text::server_text(&listed));
                 continue;
             };
-            if ProjectName::new(project).is_err() {
-                continue;
-            }
             let under = join(&self.remote.prefix, project);
             for env in self.list(&under)? {
                 if self.listed_folder(&env)?.is_none() && EnvName::new(&env).is_ok() {
-                    out.push(format!("{project}/{env}"));
+                    out.scopes.push(format!("{project}/{env}"));
+                } else {
+                    out.skipped
+                        .push(crate::text::server_text(&format!("{project}/{env}")));
                 }
             }
         }
-        out.sort();
+        out.scopes.sort();
         Ok(out)
     }
 
@@ -276,8 +364,15 @@ impl<'a> Client<'a> {
                 .map_err(|_| bad_answer(self.remote, &op))?
                 .data
                 .keys),
+            404 if failure::no_route(&body) => Err(mount::missing(self.remote)),
             404 => Ok(Vec::new()),
-            _ => Err(refused(self.remote, status, &body, &op)),
+            _ => Err(refused(
+                self.remote,
+                self.access.source.as_deref(),
+                status,
+                &body,
+                &op,
+            )),
         }
     }
 
@@ -288,8 +383,24 @@ impl<'a> Client<'a> {
         let (status, body) = self.send("GET", &url, None, op)?;
         match status {
             200 => Ok(()),
-            _ => Err(refused(self.remote, status, &body, op)),
+            _ => Err(refused(
+                self.remote,
+                self.access.source.as_deref(),
+                status,
+                &body,
+                op,
+            )),
         }
+    }
+}
+
+/// A remote entry whose latest version is not live.
+fn gone_remote(meta: Option<VersionMeta>) -> Remote {
+    Remote {
+        version: meta.as_ref().map_or(0, |m| m.version),
+        entries: None,
+        gone: Some(meta.map_or(Gone::Deleted, |m| m.gone())),
+        shape: Shape::Devvault,
     }
 }
 

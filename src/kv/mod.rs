@@ -1,7 +1,7 @@
 //! The team store: a HashiCorp Vault / OpenBao KV version 2 engine shared by a team.
 //! This module owns the remote's settings ([`RemoteConfig`]), how to reach it ([`Access`]:
-//! token, namespace, TLS), the KV v2 HTTP client (`kv.rs`), the mapping of a scope to one
-//! KV entry (`payload.rs`) and the sync decision as pure functions (`sync.rs`). It never
+//! token, namespace, TLS), the KV v2 HTTP client (`client.rs`), the mapping of a scope to one
+//! KV entry (`payload.rs`) and the sync decision as pure functions (`plan.rs`). It never
 //! touches the vault file, prompts, prints or reads the environment: [`crate::Vault`] stores
 //! the settings and sync states, and front ends pass the token and TLS options in.
 
@@ -221,6 +221,9 @@ pub struct Access {
     pub ca_cert: Option<PathBuf>,
     /// Do not verify the server's certificate (testing only).
     pub skip_verify: bool,
+    /// Where the token came from (`VAULT_TOKEN`, `~/.vault-token`, the OS keychain), named
+    /// when the server refuses it.
+    pub source: Option<String>,
 }
 
 impl Access {
@@ -231,6 +234,7 @@ impl Access {
             namespace: None,
             ca_cert: None,
             skip_verify: false,
+            source: None,
         }
     }
 }

@@ -6,7 +6,12 @@
 //! than [`FLAT_MAX`] keys is packed instead: its values go in one reserved field,
 //! `devvault:values`, a JSON text of `{KEY: value}`, because OpenBao refuses a request body
 //! of more than 1,000 JSON strings by default (`max_request_json_strings`). An entry
-//! written by other tools (no reserved field) is read with empty metadata. Pure: no I/O.
+//! written by other tools (no reserved field) is read with empty metadata and written back
+//! in its own plain shape ([`Shape::Plain`]: one field per key, however many, no reserved
+//! field), so applications reading its fields keep finding them. Each key's metadata carries
+//! a short digest of the value it was written with (`sha`): a value changed since by another
+//! tool (`bao kv patch`) no longer matches and is read with empty metadata, as an outside
+//! change, never with the stale note. Pure: no I/O.
 
 use crate::model::KeyName;
 use crate::rotation::Change;
@@ -48,6 +53,38 @@ pub struct KeyMeta {
     /// The provider URL of the key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// A digest of the value this metadata was written with ([`value_digest`]); filled in
+    /// when the entry is written.
+    #[serde(default, rename = "sha", skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+/// How an entry is laid out on the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// devvault's: one field per key plus `devvault:meta`, packed above [`FLAT_MAX`] keys.
+    Devvault,
+    /// Another tool's: one string field per key, nothing else, however many.
+    Plain,
+}
+
+/// The digest of a value kept beside its metadata: 16 hex digits of a SHA-256 (the value
+/// itself sits in the same entry, so this tells nothing more about it).
+pub fn value_digest(value: &SecretValue) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"devvault kv value v1\0");
+    h.update(value.expose_secret().as_bytes());
+    base16ct::lower::encode_string(&h.finalize()[..8])
+}
+
+/// The shape of an entry's data as read: plain when it holds no reserved field.
+pub fn shape_of(data: &BTreeMap<String, Field>) -> Shape {
+    if data.contains_key(META_KEY) || data.contains_key(VALUES_KEY) {
+        Shape::Devvault
+    } else {
+        Shape::Plain
+    }
 }
 
 /// One key of a scope with its value and metadata.
@@ -78,16 +115,27 @@ pub enum Field {
     Json(serde_json::Value),
 }
 
-struct Data<'a>(&'a [Entry]);
+struct Data<'a>(&'a [Entry], Shape);
 
 impl Serialize for Data<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.1 == Shape::Plain {
+            let mut map = s.serialize_map(Some(self.0.len()))?;
+            for e in self.0 {
+                map.serialize_entry(e.key.as_str(), e.value.expose_secret())?;
+            }
+            return map.end();
+        }
         let meta = MetaField {
             format: FORMAT,
             keys: self
                 .0
                 .iter()
-                .map(|e| (e.key.to_string(), e.meta.clone()))
+                .map(|e| {
+                    let mut m = e.meta.clone();
+                    m.digest = Some(value_digest(&e.value));
+                    (e.key.to_string(), m)
+                })
                 .collect(),
         };
         let meta = serde_json::to_string(&meta).map_err(serde::ser::Error::custom)?;
@@ -125,10 +173,15 @@ struct WriteBody<'a> {
 
 /// The JSON body of a KV v2 write with check-and-set on `cas`, in a buffer zeroized on drop.
 pub fn write_body(entries: &[Entry], cas: u64) -> Zeroizing<Vec<u8>> {
+    write_body_as(entries, cas, Shape::Devvault)
+}
+
+/// [`write_body`] in `shape`.
+pub fn write_body_as(entries: &[Entry], cas: u64, shape: Shape) -> Zeroizing<Vec<u8>> {
     let mut buf = Zeroizing::new(Vec::with_capacity(64 + entries.len() * 160));
     let body = WriteBody {
         options: Options { cas },
-        data: Data(entries),
+        data: Data(entries, shape),
     };
     // Writing JSON to a Vec fails only on a serializer error, which these types never give.
     let _ = serde_json::to_writer(&mut *buf, &body);
@@ -171,7 +224,11 @@ pub fn entries(data: BTreeMap<String, Field>) -> Result<Vec<Entry>, String> {
     let mut out: Vec<Entry> = values
         .into_iter()
         .map(|(key, value)| {
-            let meta = metas.remove(key.as_str()).unwrap_or_default();
+            // Metadata written with another value is stale: the value changed outside.
+            let meta = metas
+                .remove(key.as_str())
+                .filter(|m| m.digest.as_ref().is_none_or(|d| *d == value_digest(&value)))
+                .unwrap_or_default();
             Entry { key, value, meta }
         })
         .collect();
@@ -268,5 +325,23 @@ mod tests {
             BTreeMap::from([("K".repeat(70_000), Field::Text("v".into()))]);
         let err = entries(long).unwrap_err();
         assert!(err.contains("longer than 256") && err.len() < 300, "{err}");
+    }
+
+    #[test]
+    fn plain_entries_stay_plain_and_outside_changes_lose_their_metadata() {
+        let many: Vec<Entry> = (0..450)
+            .map(|i| entry(&format!("K{i}"), &format!("v{i}"), None))
+            .collect();
+        let body = write_body_as(&many, 3, Shape::Plain);
+        let data = data_of(&body);
+        assert_eq!(data.len(), 450);
+        assert_eq!(shape_of(&data), Shape::Plain);
+        let body = write_body(&[entry("A", "one", Some("n"))], 3);
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        let mut data: BTreeMap<String, Field> = serde_json::from_value(v["data"].clone()).unwrap();
+        assert_eq!(shape_of(&data), Shape::Devvault);
+        data.insert("A".into(), Field::Text("patched".into()));
+        let back = entries(data).unwrap();
+        assert_eq!(back[0].meta, KeyMeta::default());
     }
 }

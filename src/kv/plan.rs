@@ -33,6 +33,47 @@ pub enum State {
     RemoteAhead,
     /// Both sides changed since the last sync, to different content.
     Diverged,
+    /// The remote entry's latest version was deleted (`kv delete`); it can be undeleted.
+    RemoteDeleted,
+    /// The remote entry's latest version was destroyed (`kv destroy`).
+    RemoteDestroyed,
+    /// The remote entry was erased with every version (`kv metadata delete`).
+    RemoteMetadataDeleted,
+    /// The remote entry cannot be read (e.g. a field that is not a valid key name).
+    Unreadable,
+}
+
+/// How a remote entry that was there went away.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gone {
+    /// Its latest version is deleted (`kv delete`; `kv undelete` brings it back).
+    Deleted,
+    /// Its latest version is destroyed (`kv destroy`).
+    Destroyed,
+    /// The entry and all its versions are gone (`kv metadata delete`).
+    MetadataDeleted,
+}
+
+impl Gone {
+    /// The state of a scope whose entry went away like this.
+    pub fn state(self) -> State {
+        match self {
+            Gone::Deleted => State::RemoteDeleted,
+            Gone::Destroyed => State::RemoteDestroyed,
+            Gone::MetadataDeleted => State::RemoteMetadataDeleted,
+        }
+    }
+
+    /// How it went, in the vault CLI's words.
+    pub fn how(self) -> &'static str {
+        match self {
+            Gone::Deleted => "its latest version was deleted (`kv delete`)",
+            Gone::Destroyed => "its latest version was destroyed (`kv destroy`)",
+            Gone::MetadataDeleted => {
+                "the entry and all its versions were erased (`kv metadata delete`)"
+            }
+        }
+    }
 }
 
 impl State {
@@ -43,6 +84,20 @@ impl State {
             State::LocalAhead => "local ahead",
             State::RemoteAhead => "remote ahead",
             State::Diverged => "diverged",
+            State::RemoteDeleted => "deleted on remote",
+            State::RemoteDestroyed => "destroyed on remote",
+            State::RemoteMetadataDeleted => "metadata deleted on remote",
+            State::Unreadable => "unreadable",
+        }
+    }
+
+    /// How the remote entry went away, when it did.
+    pub fn gone(self) -> Option<Gone> {
+        match self {
+            State::RemoteDeleted => Some(Gone::Deleted),
+            State::RemoteDestroyed => Some(Gone::Destroyed),
+            State::RemoteMetadataDeleted => Some(Gone::MetadataDeleted),
+            _ => None,
         }
     }
 }
@@ -73,6 +128,25 @@ pub fn state(base: Option<&Base>, local: Option<Digest>, remote: Option<(u64, Di
     }
 }
 
+/// The state of a scope whose remote entry has no live version: `gone` says how it went
+/// (None: the server has no entry at all, which after a sync means `kv metadata delete`).
+/// A deletion already accepted here (the local scope and the last sync both empty) is in
+/// sync; a scope never synced and with no entry is [`state`]'s.
+pub fn state_without(base: Option<&Base>, local: Option<Digest>, gone: Option<Gone>) -> State {
+    let empty = digest(&[]);
+    let gone = match (gone, base) {
+        (Some(g), _) => g,
+        (None, Some(b)) if b.version > 0 => Gone::MetadataDeleted,
+        (None, _) => return state(base, local, None),
+    };
+    let accepted = local.is_none_or(|l| l == empty) && base.is_none_or(|b| b.digest == empty);
+    if accepted {
+        State::InSync
+    } else {
+        gone.state()
+    }
+}
+
 /// What `push` does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PushAction {
@@ -94,7 +168,7 @@ pub fn push_action(state: State, remote_version: u64) -> PushAction {
         State::LocalAhead => PushAction::Write {
             cas: remote_version,
         },
-        State::RemoteAhead | State::Diverged => PushAction::Refuse,
+        _ => PushAction::Refuse,
     }
 }
 
@@ -131,6 +205,13 @@ pub fn pull_action(state: State, resolution: Option<Resolution>) -> PullAction {
         (State::LocalAhead, _) => PullAction::Nothing,
         (State::Diverged, Some(Resolution::Ours)) => PullAction::KeepOurs,
         (State::Diverged, None) => PullAction::Refuse,
+        (
+            State::RemoteDeleted
+            | State::RemoteDestroyed
+            | State::RemoteMetadataDeleted
+            | State::Unreadable,
+            _,
+        ) => PullAction::Refuse,
     }
 }
 
@@ -264,6 +345,9 @@ pub struct ScopeStatus {
     pub remote_version: u64,
     /// The version last synced, if any.
     pub synced_version: Option<u64>,
+    /// Why the entry is unreadable, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 #[cfg(test)]

@@ -9,11 +9,12 @@
 mod decode;
 pub mod filter;
 mod git;
+pub mod sweep;
 mod walk;
 
 pub use decode::as_text;
 pub use git::{git_command, scan_history, scan_staged};
-pub use walk::{scan_path, scan_tree};
+pub use walk::{each_file, files_under, scan_path, scan_tree};
 
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -76,6 +77,23 @@ pub struct Matcher {
     /// For each pattern: the owner index and the form.
     patterns: Vec<(usize, Form)>,
     owners: Vec<Owner>,
+    /// Values left out for being shorter than the minimum length.
+    short: usize,
+    /// Leftmost-longest, non-overlapping matches (what [`Matcher::redact`] replaces) instead
+    /// of every overlapping one.
+    longest: bool,
+}
+
+/// One match: its line, whose value it is, and in which form.
+pub type Hit<'a> = (usize, &'a Owner, Form);
+
+/// Which matches a [`Matcher`] reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlap {
+    /// Every match, overlapping ones too (a value inside another is named as well).
+    All,
+    /// The longest match at the leftmost place, then on after it: what can be replaced.
+    Longest,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -157,11 +175,22 @@ impl Matcher {
         values: impl IntoIterator<Item = (Owner, &'a str)>,
         min_len: usize,
     ) -> Result<Matcher> {
+        Matcher::with_overlap(values, min_len, Overlap::All)
+    }
+
+    /// [`Matcher::new`] reporting the matches `overlap` says.
+    pub fn with_overlap<'a>(
+        values: impl IntoIterator<Item = (Owner, &'a str)>,
+        min_len: usize,
+        overlap: Overlap,
+    ) -> Result<Matcher> {
         let mut pats: Vec<Zeroizing<String>> = Vec::new();
         let mut patterns = Vec::new();
         let mut owners = Vec::new();
+        let mut short = 0;
         for (owner, value) in values {
             if value.len() < min_len.max(1) {
+                short += usize::from(!value.is_empty());
                 continue;
             }
             let i = owners.len();
@@ -176,8 +205,12 @@ impl Matcher {
         let ac = if pats.is_empty() {
             None
         } else {
+            let kind = match overlap {
+                Overlap::All => MatchKind::Standard,
+                Overlap::Longest => MatchKind::LeftmostLongest,
+            };
             let ac = AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
+                .match_kind(kind)
                 .build(pats.iter().map(|p| p.as_bytes()))
                 .map_err(|e| Error::invalid("the scan patterns", e.to_string()))?;
             Some(ac)
@@ -186,6 +219,8 @@ impl Matcher {
             ac,
             patterns,
             owners,
+            short,
+            longest: overlap == Overlap::Longest,
         })
     }
 
@@ -194,20 +229,61 @@ impl Matcher {
         self.owners.len()
     }
 
+    /// How many (non-empty) values are not searched for: shorter than the minimum length.
+    pub fn short_values(&self) -> usize {
+        self.short
+    }
+
+    /// Every match in `data` as (start, end, owner index, form), in order.
+    fn spans(&self, ac: &AhoCorasick, data: &[u8]) -> Vec<(usize, usize, usize, Form)> {
+        let one = |m: aho_corasick::Match| {
+            let (owner, form) = self.patterns[m.pattern().as_usize()];
+            (m.start(), m.end(), owner, form)
+        };
+        if self.longest {
+            ac.find_iter(data).map(one).collect()
+        } else {
+            ac.find_overlapping_iter(data).map(one).collect()
+        }
+    }
+
+    /// `data` with every match replaced by `[devvault:KEY]` (a [`Overlap::Longest`] matcher
+    /// replaces whole values; an [`Overlap::All`] one, the leftmost of overlapping matches),
+    /// and each replacement as (line, owner, form); None when nothing matched.
+    pub fn redact(&self, data: &[u8]) -> Option<(Vec<u8>, Vec<Hit<'_>>)> {
+        let ac = self.ac.as_ref()?;
+        let spans = self.spans(ac, data);
+        if spans.is_empty() {
+            return None;
+        }
+        let mut out = Vec::with_capacity(data.len());
+        let mut done = Vec::new();
+        let (mut at, mut line, mut counted) = (0usize, 1usize, 0usize);
+        for (start, end, owner, form) in spans {
+            if start < at {
+                continue;
+            }
+            line += bytecount(&data[counted..start]);
+            counted = start;
+            out.extend_from_slice(&data[at..start]);
+            out.extend_from_slice(format!("[devvault:{}]", self.owners[owner].key).as_bytes());
+            at = end;
+            done.push((line, &self.owners[owner], form));
+        }
+        out.extend_from_slice(&data[at..]);
+        Some((out, done))
+    }
+
     /// Every (line, owner, form) found in `data`, each at most once per line.
-    pub fn find(&self, data: &[u8]) -> Vec<(usize, &Owner, Form)> {
+    pub fn find(&self, data: &[u8]) -> Vec<Hit<'_>> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
         let mut out: Vec<(usize, usize, Form)> = Vec::new();
         let (mut line, mut counted) = (1usize, 0usize);
-        for m in ac.find_overlapping_iter(data) {
-            line += data[counted..m.start()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            counted = m.start();
-            let (owner, form) = self.patterns[m.pattern().as_usize()];
+        for (start, _, owner, form) in self.spans(ac, data) {
+            line += bytecount(&data[counted..start]);
+            counted = start;
             if !out.iter().any(|&(l, o, _)| l == line && o == owner) {
                 out.push((line, owner, form));
             }
@@ -237,6 +313,11 @@ impl Matcher {
             })
             .collect()
     }
+}
+
+/// How many line feeds `data` holds.
+fn bytecount(data: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', data).count()
 }
 
 /// Whether `data` is binary: not text in UTF-8, UTF-16 or UTF-32 ([`as_text`]).

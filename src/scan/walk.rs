@@ -119,6 +119,27 @@ pub fn scan_tree(matcher: &Matcher, root: &Path, include_ignored: bool) -> Resul
         files.retain(|f| std::path::absolute(f).map_or(true, |a| !skip.contains(&a)));
         ignored = before - files.len();
     }
+    let (per_file, bytes) = each_file(&files, |path, data| {
+        // An unreadable file (gone, no permission) is skipped, not fatal.
+        data.map(|d| matcher.findings(&d, &shown(path), None))
+            .unwrap_or_default()
+    });
+    let mut findings: Vec<Finding> = per_file.into_iter().flatten().collect();
+    findings.sort();
+    Ok(Walked {
+        findings,
+        files: files.len(),
+        bytes,
+        ignored,
+    })
+}
+
+/// Calls `f` on each file with its contents (or the error reading it), one thread per core
+/// (at most 8); the answers in no particular order, and the bytes read.
+pub fn each_file<T: Send>(
+    files: &[PathBuf],
+    f: impl Fn(&Path, std::io::Result<Vec<u8>>) -> T + Sync,
+) -> (Vec<T>, u64) {
     let next = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
     let found = Mutex::new(Vec::new());
@@ -130,25 +151,33 @@ pub fn scan_tree(matcher: &Matcher, root: &Path, include_ignored: bool) -> Resul
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
-                    // An unreadable file (gone, no permission) is skipped, not fatal.
-                    let Ok(data) = std::fs::read(path) else {
-                        continue;
-                    };
-                    bytes.fetch_add(data.len(), Ordering::Relaxed);
-                    local.extend(matcher.findings(&data, &shown(path), None));
+                    let data = std::fs::read(path);
+                    if let Ok(d) = &data {
+                        bytes.fetch_add(d.len(), Ordering::Relaxed);
+                    }
+                    local.push(f(path, data));
                 }
-                if let Ok(mut f) = found.lock() {
-                    f.append(&mut local);
+                if let Ok(mut all) = found.lock() {
+                    all.append(&mut local);
                 }
             });
         }
     });
-    let mut findings = found.into_inner().unwrap_or_default();
-    findings.sort();
-    Ok(Walked {
-        findings,
-        files: files.len(),
-        bytes: bytes.into_inner() as u64,
-        ignored,
-    })
+    let out = found.into_inner().unwrap_or_default();
+    (out, bytes.into_inner() as u64)
+}
+
+/// The regular files under `root` (itself when it is a file), `.git` left out, links not
+/// followed. A missing `root` gives none.
+pub fn files_under(root: &Path) -> Result<Vec<PathBuf>> {
+    let Ok(meta) = std::fs::symlink_metadata(root) else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::new();
+    if meta.is_dir() {
+        collect(root, &mut files)?;
+    } else if meta.is_file() {
+        files.push(root.to_path_buf());
+    }
+    Ok(files)
 }

@@ -159,6 +159,13 @@ impl Store {
         &self.path
     }
 
+    /// `PRAGMA data_version`: changes when another connection commits (not this one).
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: all of it commits, or none.
     pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         if let Some(why) = &self.readonly {

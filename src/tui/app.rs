@@ -4,7 +4,7 @@
 //! in with [`Msg::Tick`], so every behaviour here is tested by feeding messages.
 
 use super::catalog::Catalog;
-use super::dialog::{Confirm, Dialog, Form, FormKind};
+use super::dialog::{Dialog, Form, FormKind};
 use super::filter::Filter;
 use super::gate::{Unlock, Welcome};
 use super::input::{SecretInput, TextInput};
@@ -21,6 +21,9 @@ mod dialog_keys;
 mod lists_tests;
 mod load;
 mod main_screen;
+mod scopes;
+#[cfg(test)]
+mod scopes_tests;
 #[cfg(test)]
 mod tests;
 
@@ -35,6 +38,9 @@ pub struct Config {
     pub env_file: Option<PathBuf>,
     /// Where that import goes (the linked scope, or one named after the directory).
     pub import_scope: Option<Scope>,
+    /// The scope the working directory is linked to (`.devvault.toml`, with
+    /// `.devvault.local.toml` or `DEVVAULT_ENV`): the TUI opens on it.
+    pub open_scope: Option<Scope>,
     /// Idle time before the vault locks itself.
     pub lock_after: Duration,
     /// How long a copied value stays on the clipboard.
@@ -152,6 +158,8 @@ pub struct App {
     pub sort: super::sort::SortBy,
     /// The sorted rows of the selected scope, computed when first drawn.
     pub sorted: super::sort::Cache,
+    /// Questions waiting, the scope last used, whether the first listing came.
+    pub scopes: super::offer::ScopeState,
 }
 
 impl App {
@@ -178,6 +186,7 @@ impl App {
             quit: false,
             sort: super::sort::SortBy::Name,
             sorted: super::sort::Cache::default(),
+            scopes: Default::default(),
         }
     }
 
@@ -187,9 +196,12 @@ impl App {
             (Screen::Welcome(_) | Screen::Unlock(_), _) => Mode::Text,
             (Screen::Main, Some(Dialog::Form(f))) if f.confirm_empty => Mode::Confirm,
             (Screen::Main, Some(Dialog::Form(_))) => Mode::Text,
-            (Screen::Main, Some(Dialog::Confirm(_))) => Mode::Confirm,
+            (Screen::Main, Some(Dialog::Confirm(_) | Dialog::Offer(_))) => Mode::Confirm,
             (Screen::Main, Some(Dialog::Help)) => Mode::Overlay,
-            (Screen::Main, Some(Dialog::History(_) | Dialog::Audit(_))) => Mode::List,
+            (
+                Screen::Main,
+                Some(Dialog::History(_) | Dialog::Audit(_) | Dialog::Trash(_) | Dialog::Diff(_)),
+            ) => Mode::List,
             (Screen::Main, None) if self.revealed.is_some() => Mode::Detail,
             (Screen::Main, None) if self.filter.as_ref().is_some_and(|f| f.editing) => Mode::Filter,
             (Screen::Main, None) => Mode::Normal,
@@ -256,7 +268,7 @@ impl App {
     /// Drops every name and value and shows the unlock screen; clears the clipboard when it
     /// still holds a value copied from here.
     pub fn lock(&mut self, note: Option<String>) -> Vec<Effect> {
-        let mut fx = vec![];
+        let mut fx = self.remember();
         if self.clip.take().is_some() {
             fx.push(Effect::ClearClipboard);
         }
@@ -268,6 +280,7 @@ impl App {
         self.cursor = 0;
         self.offset = 0;
         self.screen = Screen::Unlock(Unlock::new(note));
+        self.scopes = Default::default();
         fx.push(Effect::Lock);
         fx
     }
@@ -283,10 +296,12 @@ impl App {
         self.screen = Screen::Main;
         let mut fx = vec![Effect::LoadAll];
         if let (Some(path), Some(scope)) = (&self.cfg.env_file, &self.cfg.import_scope) {
-            self.dialog = Some(Dialog::Confirm(Confirm {
-                text: format!("Import {} into {scope}?", path.display()),
-                on_yes: Effect::Import(scope.clone(), path.clone()),
-            }));
+            // Previewed, then asked; afterwards the link and the plaintext file are offered.
+            fx.push(Effect::ImportPreview {
+                scope: scope.clone(),
+                path: path.clone(),
+                first_run: true,
+            });
         } else {
             fx.extend(self.say("vault created; press a to add a key".into(), false));
         }

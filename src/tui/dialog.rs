@@ -24,6 +24,12 @@ pub enum Dialog {
     History(super::lists::HistoryView),
     /// The audit log.
     Audit(super::lists::AuditView),
+    /// A question with an answer for yes and for no.
+    Offer(super::offer::Offer),
+    /// A scope's removed keys.
+    Trash(super::scopes::TrashView),
+    /// Two environments compared by key name.
+    Diff(super::scopes::DiffView),
 }
 
 /// A yes/no question and what "yes" does.
@@ -48,6 +54,10 @@ pub enum FormKind {
     Export(Scope),
     /// Start a new project or environment.
     NewScope,
+    /// Remove, purge, rename, copy or compare a scope.
+    ScopeOps(Scope),
+    /// Import a `.env` into a scope (`first_run`: right after the vault was made).
+    Import(Scope, bool),
 }
 
 /// One field's content.
@@ -144,6 +154,12 @@ impl Form {
                 text("File", &format!("{}.env", scope.env)),
             ],
             FormKind::NewScope => vec![text("Project/env", "")],
+            FormKind::ScopeOps(_) => vec![
+                choice("Action", super::scope_forms::OPS),
+                choice("Of", super::scope_forms::OF),
+                text("To", ""),
+            ],
+            FormKind::Import(..) => vec![text("File", "./.env")],
         };
         Form {
             kind,
@@ -162,6 +178,8 @@ impl Form {
             FormKind::Rotate(s, k) => format!("Rotate {k} in {s}"),
             FormKind::Export(s) => format!("Export {s} to a file"),
             FormKind::NewScope => "New project or environment".into(),
+            FormKind::ScopeOps(s) => format!("Scope {s}: remove, rename, copy, diff"),
+            FormKind::Import(s, _) => format!("Import a .env into {s}"),
         }
     }
 
@@ -284,6 +302,18 @@ impl Form {
                 let scope = Scope::parse(self.text(0)).map_err(|e| e.to_string())?;
                 Ok(Effect::AddScope(scope))
             }
+            FormKind::ScopeOps(scope) => {
+                super::scope_forms::ops_submit(&scope, self.choice(0), self.choice(1), self.text(2))
+                    .map(Effect::AskScopeOp)
+            }
+            FormKind::Import(scope, first_run) => match self.text(0) {
+                "" => Err("name the .env file to import, e.g. ./.env".into()),
+                p => Ok(Effect::ImportPreview {
+                    scope,
+                    path: PathBuf::from(p),
+                    first_run,
+                }),
+            },
         }
     }
 }

@@ -206,6 +206,27 @@ pub const BINDINGS: &[Binding] = &[
         Some("n new"),
     ),
     b(
+        "S",
+        &[k('S')],
+        Action::ScopeOps,
+        "scope: remove, purge, rename, copy, diff",
+        None,
+    ),
+    b(
+        "i",
+        &[k('i')],
+        Action::Import,
+        "import a .env file into this scope",
+        None,
+    ),
+    b(
+        "T",
+        &[k('T')],
+        Action::Trash,
+        "trash: removed keys, restorable",
+        None,
+    ),
+    b(
         "L",
         &[k('L')],
         Action::Lock,

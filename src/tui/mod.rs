@@ -15,7 +15,10 @@ pub mod input;
 pub mod layout;
 pub mod lists;
 pub mod msg;
+pub mod offer;
 pub mod runner;
+pub mod scope_forms;
+pub mod scopes;
 pub mod sort;
 pub mod terminal;
 pub mod theme;
@@ -96,6 +99,9 @@ pub fn run(opts: Options) -> Result<()> {
             }
         } else if busy {
             queue.extend(app.update(Msg::Idle));
+        } else if matches!(app.screen, Screen::Main) {
+            // Nothing to do: a cheap look whether another process changed the vault.
+            queue.push_back(Effect::CheckChanged);
         }
         queue.extend(app.update(Msg::Tick(Instant::now(), unix_now())));
     }

@@ -60,6 +60,12 @@ pub enum Action {
     New,
     /// Lock the vault.
     Lock,
+    /// Remove, rename, copy or compare the selected scope.
+    ScopeOps,
+    /// Import a `.env` file into the selected scope.
+    Import,
+    /// The selected scope's removed keys, restorable.
+    Trash,
     /// Help overlay.
     Help,
     /// Close the filter or dialog.
@@ -123,6 +129,27 @@ pub enum Msg {
     VersionRevealed(u32, SecretValue),
     /// Recent audit events.
     AuditLoaded(Vec<crate::audit::AuditEvent>),
+    /// The scope shown when the vault was last used (sent once, before the first listing).
+    LastScope(Option<Scope>),
+    /// Select this scope (after a listing: a scope made, renamed or copied into).
+    SelectScope(Scope),
+    /// What importing `path` into `scope` would do.
+    ImportPreviewed {
+        /// Into.
+        scope: Scope,
+        /// The `.env`.
+        path: PathBuf,
+        /// Added, changed, unchanged key names.
+        report: crate::model::ImportReport,
+        /// The first-run import.
+        first_run: bool,
+    },
+    /// An import is done.
+    Imported(super::scopes::AfterImport),
+    /// A scope's removed keys.
+    TrashLoaded(Scope, Vec<crate::vault::Trashed>),
+    /// Two environments compared by key name.
+    DiffLoaded(Scope, Scope, crate::ScopeDiff),
     /// A message for the footer.
     Info(String),
     /// An error for the footer.
@@ -215,6 +242,44 @@ pub enum Effect {
     Import(Scope, PathBuf),
     /// Show a new, empty scope (handled inside `update`; never reaches the driver).
     AddScope(Scope),
+    /// Make an empty scope in the vault (answer: a listing, [`Msg::SelectScope`]).
+    CreateScope(Scope),
+    /// Ask before a scope operation (handled inside `update`; never reaches the driver).
+    AskScopeOp(super::scopes::ScopeOp),
+    /// Run a scope operation (answer: a listing, or [`Msg::DiffLoaded`]).
+    RunScopeOp(super::scopes::ScopeOp),
+    /// Preview importing a `.env` (answer: [`Msg::ImportPreviewed`]).
+    ImportPreview {
+        /// Into.
+        scope: Scope,
+        /// The file.
+        path: PathBuf,
+        /// The first-run import.
+        first_run: bool,
+    },
+    /// Import a `.env`, then check every key landed (answer: [`Msg::Imported`]).
+    ImportFile {
+        /// Into.
+        scope: Scope,
+        /// The file.
+        path: PathBuf,
+        /// The first-run import.
+        first_run: bool,
+    },
+    /// Write `.devvault.toml` naming `scope` in `dir`.
+    LinkDir(PathBuf, Scope),
+    /// Delete an imported plaintext `.env`.
+    DeletePlain(PathBuf),
+    /// Add an imported plaintext `.env` to the `.gitignore` beside it.
+    IgnorePlain(PathBuf),
+    /// List a scope's removed keys (answer: [`Msg::TrashLoaded`]).
+    LoadTrash(Scope),
+    /// List every scope again and say so (answer: a listing and "reloaded").
+    Reload,
+    /// Read again if another process changed the vault (answer: a listing, or nothing).
+    CheckChanged,
+    /// Remember the scope shown, for the next start.
+    RememberScope(Scope),
     /// Drop the vault key and every value.
     Lock,
     /// Exit.

@@ -3,6 +3,7 @@
 //! vault key or touches the outside world.
 
 pub mod load;
+mod scopes;
 
 use super::app::{Effect, Msg, RotateHow, SaveKind};
 use crate::audit::EventKind;
@@ -19,6 +20,10 @@ pub struct Runner {
     vault: Option<Vault>,
     clipboard: Option<Clipboard>,
     kdf: Option<KdfParams>,
+    /// The vault's `data_version` at the last listing (another process's commit moves it).
+    seen_version: Option<i64>,
+    /// The scope last shown was sent with the first listing.
+    told_last: bool,
 }
 
 impl Runner {
@@ -30,6 +35,8 @@ impl Runner {
             vault,
             clipboard: None,
             kdf,
+            seen_version: None,
+            told_last: false,
         }
     }
 
@@ -57,10 +64,7 @@ impl Runner {
                 self.vault = Some(crate::os::passphrase::open(&self.path)?.unlock(&pass)?);
                 Ok(vec![Msg::Unlocked])
             }
-            Effect::LoadAll => {
-                let (listed, pending) = load::first(self.vault()?)?;
-                Ok(vec![Msg::Listed(listed, pending)])
-            }
+            Effect::LoadAll => self.load_all(),
             Effect::LoadScopes(scopes) => Ok(vec![Msg::ScopesLoaded(load::batch(
                 self.vault()?,
                 &scopes,
@@ -117,7 +121,26 @@ impl Runner {
                 }
                 Ok(vec![])
             }
-            Effect::AddScope(_) | Effect::Quit => Ok(vec![]),
+            Effect::CreateScope(scope) => self.create_scope(scope),
+            Effect::RunScopeOp(op) => self.scope_op(op),
+            Effect::ImportPreview {
+                scope,
+                path,
+                first_run,
+            } => self.import_preview(scope, path, first_run),
+            Effect::ImportFile {
+                scope,
+                path,
+                first_run,
+            } => self.import_file(scope, path, first_run),
+            Effect::LinkDir(dir, scope) => self.link_dir(&dir, &scope),
+            Effect::DeletePlain(path) => self.delete_plain(&path),
+            Effect::IgnorePlain(path) => self.ignore_plain(&path),
+            Effect::LoadTrash(scope) => self.load_trash(scope),
+            Effect::Reload => self.reload(),
+            Effect::CheckChanged => self.check_changed(),
+            Effect::RememberScope(scope) => self.remember_scope(&scope),
+            Effect::AddScope(_) | Effect::AskScopeOp(_) | Effect::Quit => Ok(vec![]),
         }
     }
 

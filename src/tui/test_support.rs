@@ -18,6 +18,7 @@ pub fn config() -> Config {
         vault_path: "~/.local/share/devvault/vault.db".into(),
         env_file: None,
         import_scope: None,
+        open_scope: None,
         lock_after: Duration::from_secs(300),
         clear_after: Duration::from_secs(30),
         reveal_for: Duration::from_secs(30),

@@ -15,6 +15,9 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, 
 mod detail;
 mod dialogs;
 mod footer;
+mod scopes;
+#[cfg(test)]
+mod scopes_tests;
 #[cfg(test)]
 mod states_tests;
 mod table;
@@ -40,6 +43,9 @@ impl Widget for &App {
                 match &self.dialog {
                     Some(Dialog::History(h)) => views::history(self, h, area, buf, theme),
                     Some(Dialog::Audit(v)) => views::audit(self, v, area, buf, theme),
+                    Some(Dialog::Offer(o)) => scopes::offer(o, area, buf, theme),
+                    Some(Dialog::Trash(t)) => scopes::trash(self, t, area, buf, theme),
+                    Some(Dialog::Diff(d)) => scopes::diff(d, area, buf, theme),
                     Some(d) => dialogs::dialog(self, d, area, buf, theme),
                     None => {
                         if let Some(r) = &self.revealed {

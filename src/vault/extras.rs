@@ -33,6 +33,9 @@ pub(super) struct Settings {
     /// Refuse reads that cannot be audited (a read-only vault, a full disk).
     #[serde(default)]
     strict_audit: bool,
+    /// The scope the TUI showed last (`project/env`), where it opens next time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_scope: Option<String>,
 }
 
 /// A key marked as not secret (`devvault mark --not-secret`): the leak scan leaves its value
@@ -64,14 +67,42 @@ pub(super) enum Extra {
 
 /// The `strict-audit` setting: the last settings row's, off when there is none.
 pub(super) fn strict_audit(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<bool> {
+    Ok(settings(tx, keys, h)?.strict_audit)
+}
+
+/// The settings: the last settings row's, the defaults when there is none.
+pub(super) fn settings(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Settings> {
     Ok(load(tx, keys, h)?
         .into_iter()
         .filter_map(|(_, x)| match x {
-            Extra::Settings(s) => Some(s.strict_audit),
+            Extra::Settings(s) => Some(s),
             _ => None,
         })
         .next_back()
-        .unwrap_or(false))
+        .unwrap_or_default())
+}
+
+/// Replaces the settings row with `change(settings)`, recording `event`.
+fn update_settings(
+    tx: &Tx<'_>,
+    keys: &Keys,
+    edit: impl FnOnce(&mut Settings),
+    event: &Event,
+) -> Result<()> {
+    let mut h = state::header(tx, keys)?;
+    let mut settings = settings(tx, keys, &h)?;
+    edit(&mut settings);
+    let mut plain = b"C".to_vec();
+    plain.extend(
+        serde_json::to_vec(&settings)
+            .map_err(|_| Error::invalid("a setting", "it could not be encoded"))?,
+    );
+    // The new settings row replaces the old ones.
+    let old: Vec<i64> = load(tx, keys, &h)?
+        .into_iter()
+        .filter_map(|(row, x)| matches!(x, Extra::Settings(_)).then_some(row.id))
+        .collect();
+    change(tx, keys, &mut h, &old, Some(&plain), event)
 }
 
 /// Loads every extra row, checks the header's MAC over them and opens each one.
@@ -185,23 +216,35 @@ impl Vault {
 
     /// Turns the `strict-audit` setting on or off (recorded in the audit log).
     pub fn set_strict_audit(&mut self, on: bool) -> Result<()> {
-        let settings = Settings { strict_audit: on };
-        let mut plain = b"C".to_vec();
-        plain.extend(
-            serde_json::to_vec(&settings)
-                .map_err(|_| Error::invalid("a setting", "it could not be encoded"))?,
-        );
         let keys = &self.keys;
         self.store.write(|tx| {
-            let mut h = state::header(tx, keys)?;
-            // The new settings row replaces the old ones.
-            let old: Vec<i64> = load(tx, keys, &h)?
-                .into_iter()
-                .filter_map(|(row, x)| matches!(x, Extra::Settings(_)).then_some(row.id))
-                .collect();
             let word = if on { "on" } else { "off" };
             let event = Event::new(EventKind::Setting).detail(format!("strict-audit {word}"));
-            change(tx, keys, &mut h, &old, Some(&plain), &event)
+            update_settings(tx, keys, |s| s.strict_audit = on, &event)
+        })
+    }
+
+    /// The scope a front end showed last ([`Vault::set_last_scope`]), if it still parses.
+    pub fn last_scope(&mut self) -> Result<Option<Scope>> {
+        let keys = &self.keys;
+        let name = self.store.read(|tx| {
+            let h = state::header(tx, keys)?;
+            Ok(settings(tx, keys, &h)?.last_scope)
+        })?;
+        Ok(name.and_then(|n| Scope::parse(&n).ok()))
+    }
+
+    /// Remembers the scope a front end shows, sealed in the vault; nothing is written when
+    /// it is already the one remembered.
+    pub fn set_last_scope(&mut self, scope: &Scope) -> Result<()> {
+        if self.last_scope()?.as_ref() == Some(scope) {
+            return Ok(());
+        }
+        let keys = &self.keys;
+        let name = scope.to_string();
+        self.store.write(|tx| {
+            let event = Event::new(EventKind::Setting).detail("last scope shown");
+            update_settings(tx, keys, |s| s.last_scope = Some(name), &event)
         })
     }
 

@@ -95,6 +95,21 @@ impl Vault {
             .read(|tx| Ok(state::locate(tx, keys, scope)?.1.is_some()))
     }
 
+    /// Makes `scope` as an empty environment (its project too, when new), listed by
+    /// [`Vault::projects`] with 0 keys. Returns false, writing nothing, when it exists.
+    pub fn create_scope(&mut self, scope: &Scope) -> Result<bool> {
+        if self.has_scope(scope)? {
+            return Ok(false);
+        }
+        let keys = &self.keys;
+        self.store.write(|tx| {
+            let mut edit = Edit::begin(tx, keys, scope, true, now())?;
+            edit.record(&Event::new(EventKind::ScopeNew).scope(scope))?;
+            edit.finish()?;
+            Ok(true)
+        })
+    }
+
     /// Removes every key of `target` (one environment or a whole project): they go to
     /// history and the emptied scopes stay listed, or with `purge` the scopes disappear
     /// with their history and policies. Returns the scopes removed and how many keys.

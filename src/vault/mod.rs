@@ -39,6 +39,7 @@ mod remotes;
 mod scan;
 mod slots;
 mod state;
+mod trash;
 mod trust;
 mod versions;
 
@@ -49,6 +50,7 @@ pub use extras::{ExportRecord, NotSecret};
 pub use push_pull::PullPreview;
 pub use rekey::Rekeyed;
 pub use slots::KEYCHAIN_SLOT;
+pub use trash::Trashed;
 pub use trust::{Acceptance, Sender, TrustedSender, check_trust_name};
 
 use crate::audit::{Event, EventKind};

@@ -3,20 +3,26 @@
 //! one write transaction applies the result, re-checking that the local scope did not
 //! change meanwhile. Pulled values go through the normal write path ([`Edit::put`]), so a
 //! replaced value lands in history and every pull and push is in the audit log. The
-//! decision itself is [`crate::kv::plan`]'s pure functions.
+//! decision itself is [`crate::kv::plan`]'s pure functions. An entry deleted, destroyed or
+//! erased on the server is named as such and waits for the user's choice (`push
+//! --recreate` or `pull --accept-deletion`); a value whose devvault metadata does not match
+//! it was changed outside devvault and is recorded so.
 
 use super::edit::{Edit, Origin};
 use super::remotes::Remotes;
 use super::{Vault, now, state};
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
-use crate::kv::client::Client;
-use crate::kv::payload::{Entry, KeyMeta, pairs};
+use crate::kv::client::{Client, state_of as judge};
+use crate::kv::payload::{Entry, KeyMeta, Shape, pairs};
 use crate::kv::plan::{self, Base, KeyDiff, PullAction, PushAction, Resolution, State, SyncReport};
 use crate::kv::{Access, RemoteConfig};
 use crate::model::{KeyName, Scope};
 use crate::rotation::Change;
 use crate::store::{Record, Table, Tx};
+use gone::{Gone, gone_error};
+
+mod gone;
 
 /// What a pull would do to a scope: keys added or changed (with hints, never values) and
 /// keys removed.
@@ -67,6 +73,7 @@ fn entries_of(keys: &super::keys::Keys, recs: &[Record]) -> Result<Vec<Entry>> {
                     rotated_at: m.rotated_at,
                     note: m.note,
                     url: m.url,
+                    digest: None,
                 },
             })
         })
@@ -126,12 +133,15 @@ impl Vault {
     }
 
     /// Pushes a scope to a remote with check-and-set on the version last synced. Stops with
-    /// [`Error::Conflict`] (key names only) when the remote changed since.
+    /// [`Error::Conflict`] (key names only) when the remote changed since, or when its entry
+    /// was deleted, destroyed or erased, unless `recreate`. An entry another tool wrote
+    /// keeps its plain shape.
     pub fn push(
         &mut self,
         remote: Option<&str>,
         scope: &Scope,
         access: &Access,
+        recreate: bool,
     ) -> Result<SyncReport> {
         let (config, base, local) = self.sync_start(remote, scope)?;
         let Some(local) = local else {
@@ -139,21 +149,21 @@ impl Vault {
             self.store.read(|tx| state::require(tx, keys, scope))?;
             return Err(Error::integrity("a scope appeared while it was read"));
         };
-        let client = Client::new(&config, access)?;
+        let client = Client::connect(&config, access)?;
         let path = config.path(scope);
         let fetched = client.read(&path)?;
         let ldigest = plan::digest(&pairs(&local));
         let rversion = fetched.as_ref().map_or(0, |r| r.version);
         let live = fetched.as_ref().and_then(|r| r.entries.as_ref());
-        let st = plan::state(
-            base.as_ref(),
-            Some(ldigest),
-            live.map(|e| (rversion, plan::digest(&pairs(e)))),
-        );
-        let action = if fetched.is_some() && live.is_none() {
-            PushAction::Write { cas: rversion }
-        } else {
-            plan::push_action(st, rversion)
+        let shape = match (live, &fetched) {
+            (Some(_), Some(r)) => r.shape,
+            _ => Shape::Devvault,
+        };
+        let st = judge(base.as_ref(), Some(ldigest), fetched.as_ref());
+        let action = match st.gone() {
+            Some(_) if recreate => PushAction::Write { cas: rversion },
+            Some(_) => return Err(gone_error(&config, scope, st, rversion)),
+            None => plan::push_action(st, rversion),
         };
         let version = match action {
             PushAction::Refuse => {
@@ -163,7 +173,7 @@ impl Vault {
                 return Err(conflict(&config, scope, st, &local, live, fix));
             }
             PushAction::Record => rversion,
-            PushAction::Write { cas } => match client.write(&path, &local, cas)? {
+            PushAction::Write { cas } => match client.write_as(&path, &local, cas, shape)? {
                 Some(v) => v,
                 None => {
                     let now_there = client.read(&path)?;
@@ -238,37 +248,45 @@ impl Vault {
         access: &Access,
         resolution: Option<Resolution>,
     ) -> Result<SyncReport> {
-        self.pull_gated(remote, scope, access, resolution, &mut |_, _| Ok(true))
+        self.pull_gated(remote, scope, access, resolution, false, &mut |_, _| {
+            Ok(true)
+        })
     }
 
     /// [`Vault::pull`], but before anything is written `gate` sees what the pull would add,
     /// change and remove (never values) and says whether it lands; a refusal leaves the
-    /// vault untouched (the report's action is `declined`), an error stops the pull.
+    /// vault untouched (the report's action is `declined`), an error stops the pull. A scope
+    /// whose remote entry was deleted, destroyed or erased stops with [`Error::Conflict`]
+    /// naming it, unless `accept_deletion` (its keys are then removed here, kept in history).
     pub fn pull_gated(
         &mut self,
         remote: Option<&str>,
         scope: &Scope,
         access: &Access,
         resolution: Option<Resolution>,
+        accept_deletion: bool,
         gate: &mut dyn FnMut(&Scope, &PullPreview) -> Result<bool>,
     ) -> Result<SyncReport> {
         let (config, base, local) = self.sync_start(remote, scope)?;
-        let client = Client::new(&config, access)?;
+        let client = Client::connect(&config, access)?;
         let fetched = client.read(&config.path(scope))?;
+        let ldigest = local.as_ref().map(|l| plan::digest(&pairs(l)));
+        let st = judge(base.as_ref(), ldigest, fetched.as_ref());
+        let rversion = fetched.as_ref().map_or(0, |r| r.version);
         let Some((version, theirs)) = fetched.and_then(|r| r.entries.map(|e| (r.version, e)))
         else {
-            return Err(Error::NotFound {
-                what: format!(
-                    "{scope} on remote `{}` ({})",
-                    config.name,
-                    config.location(scope)
-                ),
-                suggestion: None,
-            });
+            let gone = Gone {
+                config: &config,
+                scope,
+                st,
+                version: rversion,
+                base,
+                local: local.as_deref(),
+                ldigest,
+            };
+            return self.pull_gone(gone, accept_deletion, gate);
         };
         let rdigest = plan::digest(&pairs(&theirs));
-        let ldigest = local.as_ref().map(|l| plan::digest(&pairs(l)));
-        let st = plan::state(base.as_ref(), ldigest, Some((version, rdigest)));
         let mut report = SyncReport::new(scope, st, "up-to-date", version);
         match plan::pull_action(st, resolution) {
             PullAction::Nothing => report.action = "local-ahead",
@@ -348,18 +366,7 @@ impl Vault {
                 });
             }
             for e in theirs {
-                let rotated = e.meta.change == Some(Change::Rotate);
-                let origin = Origin {
-                    change: if rotated {
-                        Change::Rotate
-                    } else {
-                        Change::Pull
-                    },
-                    from: None,
-                    note: e.meta.note.clone(),
-                    url: e.meta.url.clone(),
-                    rotated_at: e.meta.rotated_at,
-                };
+                let origin = origin_of(remote, base.version, &e.meta);
                 match edit.put(&e.key, &e.value, &origin)?.0 {
                     super::Outcome::Added => report.added.push(e.key.to_string()),
                     super::Outcome::Changed => report.changed.push(e.key.to_string()),
@@ -386,5 +393,29 @@ impl Vault {
             edit.record(&Event::new(EventKind::Pull).scope(scope).detail(detail))?;
             edit.finish()
         })
+    }
+}
+
+/// How a pulled value is recorded: a rotation stays a rotation with its date and note; a
+/// value without devvault metadata (written by another tool, or changed by one since
+/// devvault wrote it) is a change made outside devvault.
+fn origin_of(remote: &str, version: u64, meta: &KeyMeta) -> Origin {
+    if *meta == KeyMeta::default() {
+        let mut origin = Origin::of(Change::Pull);
+        origin.note = Some(format!(
+            "changed outside devvault: remote `{remote}` version {version}"
+        ));
+        return origin;
+    }
+    Origin {
+        change: if meta.change == Some(Change::Rotate) {
+            Change::Rotate
+        } else {
+            Change::Pull
+        },
+        from: None,
+        note: meta.note.clone(),
+        url: meta.url.clone(),
+        rotated_at: meta.rotated_at,
     }
 }

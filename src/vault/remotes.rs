@@ -9,10 +9,10 @@ use super::keys::{Field, Keys, Place};
 use super::{Vault, audit, state};
 use crate::audit::{Event, EventKind};
 use crate::error::{Error, Result};
-use crate::kv::client::Client;
+use crate::kv::client::{Client, is_bad_entry, state_of};
 use crate::kv::payload::pairs;
 use crate::kv::plan::Base;
-use crate::kv::plan::{self, ScopeStatus};
+use crate::kv::plan::{self, ScopeStatus, State};
 use crate::kv::{Access, RemoteConfig};
 use crate::model::Scope;
 use crate::store::{Header, Sealed, SealedRow, Tx};
@@ -110,6 +110,23 @@ impl Remotes {
                 )),
             },
         }
+    }
+
+    /// The scopes synced with `remote` whose last sync saw content (an entry erased on the
+    /// server since no longer shows in its listing).
+    fn synced_scopes(&self, remote: &str) -> Vec<String> {
+        self.rows
+            .iter()
+            .filter_map(|(_, b)| match b {
+                Body::Sync {
+                    remote: r,
+                    scope,
+                    version,
+                    ..
+                } if r == remote && *version > 0 => Some(scope.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// What was last synced between `scope` and `remote`.
@@ -292,26 +309,45 @@ impl Vault {
             .read(|tx| Remotes::load(tx, keys, &state::header(tx, keys)?)?.config(name))
     }
 
-    /// Every scope stored under the remote's prefix (`pull --all`).
-    pub fn remote_scopes(&mut self, remote: Option<&str>, access: &Access) -> Result<Vec<Scope>> {
+    /// Every scope stored under the remote's prefix (`pull --all`) and every scope synced
+    /// with it before (so an entry erased on the server is reported, not forgotten), and
+    /// the paths under the prefix left out because they are not scopes (nested deeper, or
+    /// not project/env names).
+    pub fn remote_scopes(
+        &mut self,
+        remote: Option<&str>,
+        access: &Access,
+    ) -> Result<(Vec<Scope>, Vec<String>)> {
         let config = self.remote(remote)?;
-        Client::new(&config, access)?
-            .scopes()?
+        let listing = Client::connect(&config, access)?.scopes()?;
+        let keys = &self.keys;
+        let synced = self.store.read(|tx| {
+            Ok(Remotes::load(tx, keys, &state::header(tx, keys)?)?.synced_scopes(&config.name))
+        })?;
+        let mut scopes = listing
+            .scopes
             .iter()
             .map(|s| Scope::parse(s))
-            .collect()
+            .chain(synced.iter().map(|s| Scope::parse_stored(s)))
+            .collect::<Result<Vec<_>>>()?;
+        scopes.sort();
+        scopes.dedup();
+        Ok((scopes, listing.skipped))
     }
 
-    /// Where every scope known here or on the remote stands.
+    /// Where every scope known here or on the remote stands. An entry that cannot be read
+    /// (a field that is not a key name) is reported `unreadable` with the reason, and the
+    /// others still are.
     pub fn remote_status(
         &mut self,
         remote: Option<&str>,
         access: &Access,
     ) -> Result<Vec<ScopeStatus>> {
         let config = self.remote(remote)?;
-        let client = Client::new(&config, access)?;
+        let client = Client::connect(&config, access)?;
         let mut scopes: Vec<Scope> = client
             .scopes()?
+            .scopes
             .iter()
             .map(|s| Scope::parse(s))
             .collect::<Result<_>>()?;
@@ -325,17 +361,28 @@ impl Vault {
         let mut out = Vec::with_capacity(scopes.len());
         for scope in scopes {
             let (_, base, local) = self.sync_start(Some(&config.name), &scope)?;
-            let fetched = client.read(&config.path(&scope))?;
-            let rversion = fetched.as_ref().map_or(0, |r| r.version);
-            let remote_now = fetched
-                .and_then(|r| r.entries)
-                .map(|e| (rversion, plan::digest(&pairs(&e))));
+            let synced_version = base.map(|b| b.version);
+            let fetched = match client.read(&config.path(&scope)) {
+                Ok(f) => f,
+                Err(e) if is_bad_entry(&e) => {
+                    out.push(ScopeStatus {
+                        scope: scope.to_string(),
+                        state: State::Unreadable,
+                        remote_version: 0,
+                        synced_version,
+                        problem: Some(e.to_string()),
+                    });
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let ldigest = local.map(|l| plan::digest(&pairs(&l)));
             out.push(ScopeStatus {
                 scope: scope.to_string(),
-                state: plan::state(base.as_ref(), ldigest, remote_now),
-                remote_version: rversion,
-                synced_version: base.map(|b| b.version),
+                state: state_of(base.as_ref(), ldigest, fetched.as_ref()),
+                remote_version: fetched.as_ref().map_or(0, |r| r.version),
+                synced_version,
+                problem: None,
             });
         }
         Ok(out)

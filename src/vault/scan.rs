@@ -4,7 +4,7 @@
 use super::{Vault, audit, state};
 use crate::audit::{Event, EventKind};
 use crate::error::Result;
-use crate::scan::{Matcher, Owner};
+use crate::scan::{Matcher, Overlap, Owner};
 use crate::store::Table;
 
 impl Vault {
@@ -21,6 +21,22 @@ impl Vault {
         min_len: usize,
         include_plain: bool,
         skip_keys: &[String],
+    ) -> Result<Matcher> {
+        self.matcher(min_len, include_plain, skip_keys, Overlap::All)
+    }
+
+    /// The automaton of a sweep (`scan --agents`, `--shell-history`): leftmost-longest
+    /// matches, the ones a redaction replaces ([`Matcher::redact`]).
+    pub fn sweep_matcher(&mut self, min_len: usize, include_plain: bool) -> Result<Matcher> {
+        self.matcher(min_len, include_plain, &[], Overlap::Longest)
+    }
+
+    fn matcher(
+        &mut self,
+        min_len: usize,
+        include_plain: bool,
+        skip_keys: &[String],
+        overlap: Overlap,
     ) -> Result<Matcher> {
         let marked = self.not_secret_keys()?;
         let keys = &self.keys;
@@ -47,9 +63,10 @@ impl Vault {
                     values.push((owner, value));
                 }
             }
-            let matcher = Matcher::new(
+            let matcher = Matcher::with_overlap(
                 values.iter().map(|(o, v)| (o.clone(), v.expose_secret())),
                 min_len,
+                overlap,
             )?;
             let detail = format!("{} values searched for", matcher.values());
             let event = Event::new(EventKind::Scan).detail(detail);

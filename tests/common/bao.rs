@@ -47,6 +47,30 @@ impl Bao {
         );
         String::from_utf8(out.stdout).unwrap()
     }
+
+    /// The `bao` CLI with the root token: whether it succeeded, and its stdout.
+    pub fn try_cli(&self, args: &[&str]) -> (bool, String) {
+        let out = std::process::Command::new(&self.bin)
+            .args(args)
+            .env("VAULT_ADDR", &self.addr)
+            .env("VAULT_TOKEN", &self.token)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8(out.stdout).unwrap())
+    }
+
+    /// The `data` of the entry at `mount/data/path`, as `bao kv get -format=json` prints it.
+    pub fn kv_data(&self, mount: &str, path: &str) -> serde_json::Value {
+        let out = self.cli(&[
+            "kv",
+            "get",
+            "-format=json",
+            &format!("-mount={mount}"),
+            path,
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["data"]["data"].clone()
+    }
 }
 
 /// A prefix no other test (or earlier run against the same server) uses.
@@ -73,6 +97,11 @@ pub struct Dev {
 
 impl Dev {
     pub fn new(addr: &str, token: &str, prefix: &str) -> Dev {
+        Dev::with_mount(addr, token, prefix, "secret")
+    }
+
+    /// A developer whose remote `team` uses `mount`.
+    pub fn with_mount(addr: &str, token: &str, prefix: &str, mount: &str) -> Dev {
         let dev = Dev {
             env: Env::new(),
             token: token.to_string(),
@@ -80,7 +109,7 @@ impl Dev {
         };
         dev.cmd()
             .args([
-                "remote", "add", "team", addr, "--mount", "secret", "--prefix", prefix,
+                "remote", "add", "team", addr, "--mount", mount, "--prefix", prefix,
             ])
             .assert()
             .success();
@@ -121,6 +150,16 @@ impl Dev {
 
     pub fn get(&self, scope: &str, key: &str) -> String {
         self.ok(&["get", scope, key])
+    }
+
+    /// Runs a command; its exit code, stdout and stderr.
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.cmd().args(args).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
     }
 
     /// The scope's state in `remote status --json`.

@@ -22,6 +22,17 @@ pub(super) fn fail(remote: &RemoteConfig, status: Option<u16>, what: String, fix
     }
 }
 
+/// Whether a 404 body is the server's "no handler for route": the mount is not there.
+pub(super) fn no_route(body: &[u8]) -> bool {
+    messages(body).contains("no handler for route")
+}
+
+/// Whether `e` is about one entry's content (a field that is not a key name, malformed
+/// metadata): a listing or a `pull --all` reports it for that scope and goes on.
+pub fn is_bad_entry(e: &Error) -> bool {
+    matches!(e, Error::Remote { status: Some(200), what, .. } if what.contains("cannot be read"))
+}
+
 pub(super) fn messages(body: &[u8]) -> String {
     let errs: Errors = serde_json::from_slice(body).unwrap_or_default();
     errs.errors
@@ -44,7 +55,14 @@ pub(super) fn bad_answer(remote: &RemoteConfig, op: &str) -> Error {
 }
 
 /// An HTTP error status in words a user can act on.
-pub(super) fn refused(remote: &RemoteConfig, status: u16, body: &[u8], op: &str) -> Error {
+/// `source` names where the token came from, said when the server refuses it.
+pub(super) fn refused(
+    remote: &RemoteConfig,
+    source: Option<&str>,
+    status: u16,
+    body: &[u8],
+    op: &str,
+) -> Error {
     // The server's words, escaped and cut: a hostile body cannot drive the terminal.
     let said = crate::text::server_text(&messages(body));
     let said = if said.is_empty() {
@@ -71,10 +89,14 @@ pub(super) fn refused(remote: &RemoteConfig, status: u16, body: &[u8], op: &str)
         }
         _ => "check the remote's settings (`devvault remote ls`)".to_string(),
     };
+    let from = match (status, source) {
+        (401 | 403, Some(src)) => format!("; the token from {src} was used"),
+        _ => String::new(),
+    };
     fail(
         remote,
         Some(status),
-        format!("could not {op}: HTTP {status}{said}"),
+        format!("could not {op}: HTTP {status}{said}{from}"),
         fix,
     )
 }

@@ -129,3 +129,41 @@ fn diff_names_keys_never_values() {
         "same keys and values"
     );
 }
+
+#[test]
+fn gone_entries() {
+    let empty = digest(&[]);
+    let b = base(4, 1);
+    for (gone, want) in [
+        (Some(Gone::Deleted), State::RemoteDeleted),
+        (Some(Gone::Destroyed), State::RemoteDestroyed),
+        (None, State::RemoteMetadataDeleted),
+    ] {
+        assert_eq!(state_without(Some(&b), Some(d(1)), gone), want);
+        assert_eq!(state_without(Some(&b), None, gone), want);
+        assert_eq!(
+            pull_action(want, Some(Resolution::Theirs)),
+            PullAction::Refuse
+        );
+        assert_eq!(push_action(want, 4), PushAction::Refuse);
+        assert_eq!(want.gone().map(Gone::state), Some(want));
+    }
+    // A deletion accepted here, or an entry never seen.
+    let accepted = Base {
+        version: 4,
+        digest: empty,
+    };
+    assert_eq!(
+        state_without(Some(&accepted), Some(empty), Some(Gone::Deleted)),
+        State::InSync
+    );
+    assert_eq!(
+        state_without(None, None, Some(Gone::Deleted)),
+        State::InSync
+    );
+    assert_eq!(
+        state_without(None, Some(d(1)), Some(Gone::Destroyed)),
+        State::RemoteDestroyed
+    );
+    assert_eq!(state_without(None, Some(d(1)), None), State::LocalAhead);
+}

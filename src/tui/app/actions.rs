@@ -16,6 +16,7 @@ impl App {
             SwitchPane => self.switch_pane(),
             Left => self.set_focus(Focus::Scopes),
             Right => self.set_focus(Focus::Secrets),
+            Reveal if self.focus == Focus::Scopes && self.filter.is_none() => self.enter_scope(),
             Reveal => self.reveal(),
             Copy => self.on_selected(Effect::Copy),
             CopyName => self.copy_name(),
@@ -26,12 +27,15 @@ impl App {
             Rotate => self.rotate(),
             History => self.on_selected(Effect::LoadHistory),
             Audit => vec![Effect::LoadAudit(AUDIT_DAYS)],
-            Reload => self.reload(),
+            Reload => self.reload_all(),
             Rollback => vec![],
             Delete => self.confirm_delete(),
             Export => self.export(),
             New => self.open_form_only(FormKind::NewScope),
             Lock => self.lock(Some("locked".into())),
+            ScopeOps => self.scope_ops(),
+            Import => self.import_form(),
+            Trash => self.trash(),
             Help => self.open_dialog(Dialog::Help),
             Back => self.back(),
             Quit => self.quit(),
@@ -77,11 +81,6 @@ impl App {
         vec![]
     }
 
-    fn reload(&mut self) -> Vec<Effect> {
-        self.revealed = None;
-        vec![Effect::LoadAll]
-    }
-
     fn confirm_delete(&mut self) -> Vec<Effect> {
         let Some((scope, key)) = self.selected() else {
             return self.nothing_selected();
@@ -114,7 +113,7 @@ impl App {
 
     fn quit(&mut self) -> Vec<Effect> {
         self.quit = true;
-        let mut fx = vec![];
+        let mut fx = self.remember();
         if self.clip.take().is_some() {
             fx.push(Effect::ClearClipboard);
         }

@@ -9,6 +9,9 @@ use super::{Action, App, Effect, Focus};
 impl App {
     /// Keys while a dialog is open: lists move; help and questions close.
     pub(super) fn dialog_key(&mut self, a: Action) -> Vec<Effect> {
+        if matches!(self.dialog, Some(Dialog::Trash(_) | Dialog::Diff(_))) {
+            return self.scope_view_key(a);
+        }
         let delta = self.delta(a);
         match &mut self.dialog {
             Some(Dialog::History(h)) => {

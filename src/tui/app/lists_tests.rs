@@ -79,7 +79,7 @@ fn reload_keeps_the_selection_and_refreshes_the_filter() {
     let mut app = unlocked();
     app.update(Msg::Act(Action::Down)); // blog/prod SMTP_PASSWORD
     let fx = app.update(Msg::Act(Action::Reload));
-    assert!(matches!(fx.as_slice(), [Effect::LoadAll]));
+    assert!(matches!(fx.as_slice(), [Effect::Reload]));
     let mut listing = crate::tui::test_support::listing();
     let added = crate::SecretMeta {
         key: KeyName::new("ADDED_ELSEWHERE").unwrap(),

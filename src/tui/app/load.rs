@@ -42,6 +42,9 @@ impl App {
         self.catalog = super::super::catalog::Catalog::with_pending(listing, pending);
         self.catalog.generation = generation;
         self.scope_sel = scope.and_then(|s| self.catalog.find_scope(&s)).unwrap_or(0);
+        // A value on screen belongs to a row that may have moved: hide it.
+        self.revealed = None;
+        self.scopes.pending_key = key.clone();
         let found = key.and_then(|(s, k)| {
             let pos = self.catalog.find_scope(&s)?;
             Some(self.catalog.find_secret(pos, k.as_str())? - self.catalog.scopes[pos].range.start)
@@ -49,6 +52,10 @@ impl App {
         if self.filter.is_none() {
             self.cursor = found.unwrap_or(0);
         }
+        if found.is_some() {
+            self.scopes.pending_key = None;
+        }
+        self.pick_start_scope();
         self.refilter();
     }
 

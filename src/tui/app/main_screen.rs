@@ -98,6 +98,20 @@ impl App {
             Msg::ClipboardCleared(ours) => self.clipboard_cleared(ours),
             Msg::Note(note) => self.note(note),
             Msg::NameCopied(key) => self.name_copied(key),
+            Msg::LastScope(s) => {
+                self.scopes.last = s;
+                vec![]
+            }
+            Msg::SelectScope(s) => self.select_named(&s),
+            Msg::ImportPreviewed {
+                scope,
+                path,
+                report,
+                first_run,
+            } => self.import_previewed(scope, path, report, first_run),
+            Msg::Imported(done) => self.imported(done),
+            Msg::TrashLoaded(scope, items) => self.trash_loaded(scope, items),
+            Msg::DiffLoaded(a, b, d) => self.diff_loaded(a, b, d),
             _ => vec![],
         }
     }
@@ -122,6 +136,10 @@ impl App {
         }
         match self.dialog.take() {
             Some(Dialog::Confirm(c)) => vec![c.on_yes],
+            Some(offer @ Dialog::Offer(_)) => {
+                self.dialog = Some(offer);
+                self.answer(true)
+            }
             other => {
                 self.dialog = other;
                 vec![]
@@ -140,6 +158,7 @@ impl App {
 
     fn scopes_loaded(&mut self, batch: Vec<(Scope, Vec<SecretMeta>)>) -> Vec<Effect> {
         self.catalog.fill(batch);
+        self.restore_pending_key();
         if self.filter.is_some() {
             self.finder.extend(&self.catalog);
         }
@@ -281,17 +300,8 @@ impl App {
         if let Some(Dialog::Form(f)) = &mut self.dialog {
             f.confirm_empty = false;
             return match f.submit() {
-                Ok(Effect::AddScope(scope)) => {
-                    self.dialog = None;
-                    self.close_filter();
-                    self.scope_sel = self.catalog.add_scope(scope.clone());
-                    self.cursor = 0;
-                    self.offset = 0;
-                    self.say(
-                        format!("{scope} is ready; press a to add its first key"),
-                        false,
-                    )
-                }
+                Ok(Effect::AddScope(scope)) => self.new_scope(scope),
+                Ok(Effect::AskScopeOp(op)) => self.ask_scope_op(op),
                 Ok(fx) => {
                     self.dialog = None;
                     vec![fx]
@@ -311,6 +321,9 @@ impl App {
         {
             f.confirm_empty = false;
             return vec![];
+        }
+        if matches!(self.dialog, Some(Dialog::Offer(_))) {
+            return self.answer(false);
         }
         if self.dialog.take().is_none() {
             self.close_filter();

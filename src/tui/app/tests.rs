@@ -78,20 +78,13 @@ fn welcome_creates_the_vault_then_offers_the_env_file() {
         matches!(fx.as_slice(), [Effect::Create(p)] if p.expose_secret() == "correct horse battery")
     );
     let fx = app.update(Msg::Created);
-    assert!(matches!(fx.as_slice(), [Effect::LoadAll]));
+    // The import is previewed first (then asked: see app/scopes_tests.rs).
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::LoadAll, Effect::ImportPreview { scope, path, first_run: true }]
+        if scope.to_string() == "myapp/dev" && path.ends_with(".env")
+    ));
     assert!(matches!(app.screen, Screen::Main));
-    let Some(Dialog::Confirm(c)) = &app.dialog else {
-        panic!("no import offer")
-    };
-    assert!(
-        c.text.contains(".env") && c.text.contains("myapp/dev"),
-        "{}",
-        c.text
-    );
-    let fx = app.update(Msg::Yes);
-    assert!(
-        matches!(fx.as_slice(), [Effect::Import(s, p)] if s.to_string() == "myapp/dev" && p.ends_with(".env"))
-    );
 }
 
 #[test]
@@ -171,7 +164,11 @@ fn copy_counts_down_clears_and_quit_clears_too() {
     let fx = app.update(Msg::Act(Action::Quit));
     assert!(matches!(
         fx.as_slice(),
-        [Effect::ClearClipboard, Effect::Quit]
+        [
+            Effect::RememberScope(_),
+            Effect::ClearClipboard,
+            Effect::Quit
+        ]
     ));
 }
 
@@ -316,7 +313,13 @@ fn export_and_new_scope_forms() {
 
     app.update(Msg::Act(Action::New));
     typed(&mut app, "api/qa");
-    assert!(app.update(Msg::Submit).is_empty());
+    let fx = app.update(Msg::Submit);
+    assert!(matches!(fx.as_slice(), [Effect::CreateScope(s)] if s.to_string() == "api/qa"));
+    // The runner's answer: the listing with it, and the selection.
+    let mut listing = crate::tui::test_support::listing();
+    listing.push((Scope::parse("api/qa").unwrap(), vec![]));
+    app.update(Msg::Listed(listing, vec![]));
+    app.update(Msg::SelectScope(Scope::parse("api/qa").unwrap()));
     assert_eq!(app.current_scope().unwrap().to_string(), "api/qa");
     assert_eq!(app.view_len(), 0);
     app.update(Msg::Act(Action::Add));
@@ -335,7 +338,10 @@ fn idle_auto_lock_drops_names_and_values() {
     app.update(Msg::Act(Action::Down)); // activity resets the idle clock
     assert!(later(&mut app, 250).is_empty(), "250 s idle: still open");
     let fx = later(&mut app, 51);
-    assert!(matches!(fx.as_slice(), [Effect::Lock]));
+    assert!(matches!(
+        fx.as_slice(),
+        [Effect::RememberScope(_), Effect::Lock]
+    ));
     assert!(
         matches!(&app.screen, Screen::Unlock(u) if u.note.as_deref() == Some("locked after 5 min idle"))
     );

@@ -190,7 +190,11 @@ pub fn dialog(app: &App, d: &Dialog, area: Rect, buf: &mut Buffer, theme: Theme)
             lines_box(area, buf, "Confirm", lines, None, theme);
         }
         Dialog::Form(f) => form(f, area, buf, theme),
-        Dialog::History(_) | Dialog::Audit(_) => {}
+        Dialog::History(_)
+        | Dialog::Audit(_)
+        | Dialog::Offer(_)
+        | Dialog::Trash(_)
+        | Dialog::Diff(_) => {}
     }
 }
 
