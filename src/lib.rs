@@ -28,12 +28,14 @@ pub mod model;
 #[cfg(feature = "cli")]
 pub mod os;
 pub mod preview;
+pub mod reference;
 pub mod rotation;
 pub mod scan;
 pub mod schema;
 pub mod secret;
 pub mod signing;
 mod store;
+pub mod template;
 pub mod text;
 #[cfg(feature = "cli")]
 pub mod tui;

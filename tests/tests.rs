@@ -24,6 +24,7 @@ mod keychain;
 mod limits;
 mod memory;
 mod onboard;
+mod references;
 mod remote;
 mod remote_failures;
 mod remote_foreign;

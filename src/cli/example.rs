@@ -1,7 +1,9 @@
 //! `devvault example [SCOPE]`: prints a `.env.example` for the scope: every key with its
-//! comments (version note, provider URL) and an empty value. Never a value. The schema rule
-//! lines of the repository's current `.env.example` ([`crate::schema`]) are kept, each right
-//! above its key, and keys only the schema lists stay listed.
+//! comments (version note, provider URL) and an empty value, or with `--references` a
+//! reference to each key (`KEY=devvault://PROJECT/ENV/KEY`). Never a value. The scope is
+//! flattened: inherited keys are listed too. The schema rule lines of the repository's
+//! current `.env.example` ([`crate::schema`]) are kept, each right above its key, and keys
+//! only the schema lists stay listed.
 
 use anyhow::Result;
 use clap::Args;
@@ -11,6 +13,10 @@ use std::io::Write;
 pub struct Example {
     /// PROJECT[/ENV] [default: from .devvault.toml]
     scope: Option<String>,
+    /// Give each key a reference (`KEY=devvault://PROJECT/ENV/KEY`) instead of an empty
+    /// value: a .env safe to commit, for `devvault run --env-file`
+    #[arg(long)]
+    references: bool,
 }
 
 impl Example {
@@ -24,11 +30,22 @@ impl Example {
             }
         }
         let mut out = crate::os::console::stdout();
-        writeln!(
-            out,
-            "# Keys this project needs; no values (made by `devvault example`)."
-        )?;
-        writeln!(out, "# Fill them in your vault with `devvault onboard`.")?;
+        match self.references {
+            true => {
+                writeln!(
+                    out,
+                    "# References to {scope}'s keys; no values (made by `devvault example --references`)."
+                )?;
+                writeln!(out, "# Use it with `devvault run --env-file FILE -- CMD`.")?;
+            }
+            false => {
+                writeln!(
+                    out,
+                    "# Keys this project needs; no values (made by `devvault example`)."
+                )?;
+                writeln!(out, "# Fill them in your vault with `devvault onboard`.")?;
+            }
+        }
         for (key, comments) in keys {
             writeln!(out)?;
             // Escaped: a `\r`, U+2028 or other line end in a note never starts a live line.
@@ -38,7 +55,14 @@ impl Example {
             if let Some(e) = schema.iter().find(|e| e.key == key && e.ruled) {
                 writeln!(out, "# {}", e.rule.line())?;
             }
-            writeln!(out, "{key}=")?;
+            match self.references {
+                true => writeln!(
+                    out,
+                    "{key}={}",
+                    crate::reference::Reference::of(&scope, &key)
+                )?,
+                false => writeln!(out, "{key}=")?,
+            }
         }
         out.flush()?;
         Ok(())

@@ -56,9 +56,9 @@ impl Export {
         }
         if self.format == ExportFormat::Shell {
             let names: Vec<String> = vault
-                .list(&scope)?
+                .list_sources(&scope)?
                 .into_iter()
-                .map(|m| m.key.to_string())
+                .map(|l| l.meta.key.to_string())
                 .collect();
             let flagged = crate::dangerous::find(names.iter().map(String::as_str));
             if !flagged.is_empty() {
@@ -94,55 +94,71 @@ impl Export {
 
     /// Refuses a folder that does not exist and a file git tracks (unless --allow-tracked).
     fn check_target(&self, path: &Path) -> Result<()> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        if !dir.is_dir() {
-            bail!(crate::Error::NotFound {
-                what: format!(
-                    "folder {} (for {}); create it first, or choose another path",
-                    dir.display(),
-                    path.display()
-                ),
-                suggestion: None,
-            });
-        }
-        if !self.allow_tracked && crate::os::private_file::is_git_tracked(path) {
-            bail!(super::UsageError(format!(
-                "{} is tracked by git, so the secrets would be one `git commit -a` from publication; nothing was written. Export elsewhere (and git-ignore it), or pass --allow-tracked",
-                path.display()
-            )));
-        }
-        Ok(())
+        check_target(path, self.allow_tracked)
     }
 
     /// Refuses to replace an existing file unless --force, or it is devvault's own recorded
     /// export of this scope, unchanged since.
     fn check_replace(&self, vault: &mut Vault, path: &Path, scope: &Scope) -> Result<()> {
-        let Ok(meta) = std::fs::symlink_metadata(path) else {
-            return Ok(());
-        };
-        if self.force {
-            return Ok(());
-        }
-        let abs = std::path::absolute(path)?;
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(i64::MAX, |d| d.as_secs() as i64);
-        let own = meta.is_file()
-            && vault
-                .exports()?
-                .iter()
-                .any(|r| r.path == abs && r.scope == scope.to_string() && modified <= r.at);
-        if !own {
-            bail!(super::UsageError(format!(
-                "{} already exists and is not devvault's own export of {scope}; nothing was written. Pass --force to replace it, or choose another path",
-                path.display()
-            )));
-        }
-        Ok(())
+        check_replace(vault, path, scope, self.force)
     }
+}
+
+/// Refuses a folder that does not exist and a file git tracks (unless --allow-tracked).
+pub(super) fn check_target(path: &Path, allow_tracked: bool) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(crate::Error::NotFound {
+            what: format!(
+                "folder {} (for {}); create it first, or choose another path",
+                dir.display(),
+                path.display()
+            ),
+            suggestion: None,
+        });
+    }
+    if !allow_tracked && crate::os::private_file::is_git_tracked(path) {
+        bail!(super::UsageError(format!(
+            "{} is tracked by git, so the secrets would be one `git commit -a` from publication; nothing was written. Export elsewhere (and git-ignore it), or pass --allow-tracked",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses to replace an existing file unless --force, or it is devvault's own recorded
+/// export of this scope, unchanged since.
+pub(super) fn check_replace(
+    vault: &mut Vault,
+    path: &Path,
+    scope: &Scope,
+    force: bool,
+) -> Result<()> {
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if force {
+        return Ok(());
+    }
+    let abs = std::path::absolute(path)?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(i64::MAX, |d| d.as_secs() as i64);
+    let own = meta.is_file()
+        && vault
+            .exports()?
+            .iter()
+            .any(|r| r.path == abs && r.scope == scope.to_string() && modified <= r.at);
+    if !own {
+        bail!(super::UsageError(format!(
+            "{} already exists and is not devvault's own export of {scope}; nothing was written. Pass --force to replace it, or choose another path",
+            path.display()
+        )));
+    }
+    Ok(())
 }

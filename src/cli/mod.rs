@@ -20,7 +20,9 @@ mod history;
 mod identity;
 mod import;
 mod incoming;
+mod inherit;
 mod init;
+mod inject;
 mod keychain;
 mod link;
 mod local_env;
@@ -35,6 +37,7 @@ mod policy;
 mod projects;
 mod pull;
 mod push;
+mod read;
 mod receive;
 mod rekey;
 mod remote;
@@ -186,10 +189,15 @@ enum Command {
     Push(push::Push),
     /// Bring a team remote's changes in (old values kept in history); --all for every scope
     Pull(pull::Pull),
-    /// Print a .env.example for the scope: keys and comments, no values
+    /// Print a .env.example for the scope: keys and comments, no values (--references: a
+    /// reference to each key)
     Example(example::Example),
     /// Check the scope (or, with --env, this environment) against the .env.example schema
     Check(check::Check),
+    /// Print the value a reference (devvault://PROJECT/ENV/KEY) names, raw like `get`
+    Read(read::Read),
+    /// Fill a template's {{ devvault://PROJECT/ENV/KEY }} references; stdout or -o FILE (0600)
+    Inject(inject::Inject),
     /// Fill the keys of the repository's .env.example that the scope lacks (no-echo prompts)
     Onboard(onboard::Onboard),
     /// Write scopes into an age-encrypted bundle for a teammate
@@ -255,6 +263,8 @@ impl Cli {
                 Command::Push(c) => c.run(&ctx),
                 Command::Pull(c) => c.run(&ctx),
                 Command::Example(c) => c.run(&ctx),
+                Command::Read(c) => c.run(&ctx),
+                Command::Inject(c) => c.run(&ctx),
                 Command::Onboard(c) => c.run(&ctx),
                 Command::Check(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),

@@ -61,8 +61,9 @@ impl Onboard {
             .map(|e| (e.key, crate::dotenv::comments_above(&text, e.line)))
             .collect();
         let mut vault = ctx.unlock()?;
-        let have: Vec<KeyName> = match vault.list(&scope) {
-            Ok(list) => list.into_iter().map(|m| m.key).collect(),
+        // Keys the scope inherits count as present: only what it lacks is asked for.
+        let have: Vec<KeyName> = match vault.list_sources(&scope) {
+            Ok(list) => list.into_iter().map(|l| l.meta.key).collect(),
             Err(crate::Error::NotFound { .. }) => Vec::new(),
             Err(e) => return Err(e.into()),
         };

@@ -1,4 +1,4 @@
-//! `devvault scope rm|mv|cp|diff`: the life of a scope. SCOPE is `PROJECT/ENV` for one
+//! `devvault scope rm|mv|cp|inherit|diff`: the life of a scope. SCOPE is `PROJECT/ENV` for one
 //! environment or `PROJECT` for the whole project. `rm`, `mv` and `cp` ask on a terminal
 //! and take `--yes` in scripts; `diff` compares key names and values, printing names only.
 
@@ -43,6 +43,18 @@ enum Action {
         /// Do not ask (for scripts)
         #[arg(long, short = 'y')]
         yes: bool,
+    },
+    /// Make an environment inherit another of its project (keys it does not set come from
+    /// the parent at read time); --rm removes the link; no PARENT shows it
+    Inherit {
+        /// PROJECT/ENV that inherits
+        child: String,
+        /// PROJECT/ENV it inherits from
+        #[arg(conflicts_with = "rm")]
+        parent: Option<String>,
+        /// Inherit nothing any more
+        #[arg(long)]
+        rm: bool,
     },
     /// Compare two environments by key: only in A, only in B, different, same (no values)
     Diff {
@@ -112,6 +124,12 @@ impl ScopeCmd {
                 }
                 Ok(())
             }
+            Action::Inherit { child, parent, rm } => super::inherit::run(
+                ctx,
+                &scope(child)?,
+                parent.as_deref().map(scope).transpose()?,
+                *rm,
+            ),
             Action::Diff { a, b, json } => {
                 let (a, b) = (scope(a)?, scope(b)?);
                 let d = ctx.unlock()?.diff_scopes(&a, &b)?;

@@ -22,6 +22,10 @@ pub struct Set {
     /// Make the project or environment even when its name is close to an existing one
     #[arg(long)]
     create: bool,
+    /// Mark the value as a template: `${KEY}` of the (flattened) scope expands on export,
+    /// run, inject and read; `$${` is a literal `${`. Without it the value is plain
+    #[arg(long)]
+    template: bool,
 }
 
 /// How a value is read: shared by `set` and `rotate`.
@@ -52,14 +56,15 @@ impl Set {
             None => read_value(&key, &self.input)?,
         };
         let outcome = vault
-            .set(&scope, &key, &value)
+            .set_marked(&scope, &key, &value, Some(self.template))
             .map_err(|e| super::check_with(e, format!("devvault history {scope} {key}")))?;
         let what = match outcome {
             Outcome::Added => "added",
             Outcome::Changed => "changed",
             Outcome::Unchanged => "unchanged",
         };
-        crate::os::console::status!("{key}: {what} in {scope}");
+        let mark = if self.template { " (a template)" } else { "" };
+        crate::os::console::status!("{key}: {what} in {scope}{mark}");
         Ok(())
     }
 }

@@ -188,7 +188,7 @@ impl Runner {
         };
         let vault = self.vault()?;
         let version = vault.rotate(&scope, &key, &value, None)?;
-        let metas = vault.list(&scope)?;
+        let metas = load::flat(vault, &scope)?;
         Ok(vec![
             Msg::ScopeLoaded(scope, metas, Some(key.clone())),
             Msg::Info(format!("rotated {key}: now version {version}")),
@@ -198,7 +198,7 @@ impl Runner {
     fn rollback(&mut self, scope: Scope, key: KeyName, version: u32) -> Result<Vec<Msg>> {
         let vault = self.vault()?;
         let new = vault.rollback(&scope, &key, u64::from(version))?;
-        let metas = vault.list(&scope)?;
+        let metas = load::flat(vault, &scope)?;
         Ok(vec![
             Msg::ScopeLoaded(scope, metas, Some(key.clone())),
             Msg::Info(format!("rolled {key} back to v{version}: now v{new}")),
@@ -227,7 +227,7 @@ impl Runner {
             SaveKind::Add => vault.add(&scope, &key, &value).map(|()| Outcome::Added)?,
             _ => vault.set(&scope, &key, &value)?,
         };
-        let metas = vault.list(&scope)?;
+        let metas = load::flat(vault, &scope)?;
         let text = match outcome {
             Outcome::Added => format!("added {key} to {scope}"),
             Outcome::Changed => format!("saved {key}"),
@@ -257,7 +257,7 @@ impl Runner {
         let entries = crate::flows::read_dotenv(crate::flows::Input::File(path))?;
         let vault = self.vault()?;
         let report = vault.import(&scope, &entries)?;
-        let metas = vault.list(&scope)?;
+        let metas = load::flat(vault, &scope)?;
         Ok(vec![
             Msg::ScopeLoaded(scope.clone(), metas, None),
             Msg::Info(format!(

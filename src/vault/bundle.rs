@@ -114,20 +114,6 @@ fn read_scope(tx: &Tx<'_>, keys: &Keys, scope: &Scope, values: bool) -> Result<V
 }
 
 impl Vault {
-    /// The keys of a scope with their comments (version note, provider URL); never values.
-    pub fn example(&mut self, scope: &Scope) -> Result<Vec<(KeyName, Vec<String>)>> {
-        let keys = &self.keys;
-        let secrets = self.store.read(|tx| read_scope(tx, keys, scope, false))?;
-        Ok(secrets
-            .into_iter()
-            .map(|s| {
-                let mut comments: Vec<String> = s.comment.into_iter().collect();
-                comments.extend(s.url.map(|u| format!("issued at {u}")));
-                (s.key, comments)
-            })
-            .collect())
-    }
-
     /// Every scope named, with values and metadata, for `share`; recorded in the audit log.
     pub fn bundle(&mut self, scopes: &[Scope]) -> Result<Bundle> {
         let keys = &self.keys;

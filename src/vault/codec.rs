@@ -18,6 +18,7 @@ const NOTE: u8 = 4;
 const URL: u8 = 8;
 const ROTATED: u8 = 16;
 const REMOVED: u8 = 32;
+const TEMPLATE: u8 = 64;
 
 /// Metadata sealed beside each value. The optional fields were added with rotation; a
 /// record written before them reads them as absent (and is shown as made by `set`).
@@ -47,6 +48,10 @@ pub struct Meta {
     /// In history: when `rm` removed the key while this was its value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed: Option<i64>,
+    /// The value is a template (`set --template`): `${KEY}` expands on export, run and
+    /// inject. A flag with no payload, so older records read as plain values.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub template: bool,
 }
 
 /// Encodes a key name and its metadata.
@@ -64,6 +69,7 @@ pub fn encode(name: &str, m: &Meta) -> Vec<u8> {
         (m.url.is_some(), URL),
         (m.rotated_at.is_some(), ROTATED),
         (m.removed.is_some(), REMOVED),
+        (m.template, TEMPLATE),
     ]
     .iter()
     .filter(|(on, _)| *on)
@@ -99,7 +105,7 @@ pub fn decode(raw: &[u8]) -> Result<(&str, Meta)> {
         ..Meta::default()
     };
     let flags = r.byte()?;
-    if flags & !(CHANGE | FROM | NOTE | URL | ROTATED | REMOVED) != 0 {
+    if flags & !(CHANGE | FROM | NOTE | URL | ROTATED | REMOVED | TEMPLATE) != 0 {
         return Err(malformed());
     }
     if flags & CHANGE != 0 {
@@ -120,6 +126,7 @@ pub fn decode(raw: &[u8]) -> Result<(&str, Meta)> {
     if flags & REMOVED != 0 {
         m.removed = Some(created.wrapping_add(r.signed()?));
     }
+    m.template = flags & TEMPLATE != 0;
     if !r.0.is_empty() {
         return Err(malformed());
     }
@@ -244,7 +251,7 @@ mod tests {
         extra.push(0);
         assert!(decode(&extra).is_err());
         let mut flags = raw.clone();
-        *flags.last_mut().unwrap() = 0x40;
+        *flags.last_mut().unwrap() = 0x80;
         assert!(decode(&flags).is_err());
         assert!(decode(&[2]).is_err());
         assert!(
@@ -263,11 +270,12 @@ mod tests {
             change in proptest::option::of(0u8..5), from in any::<Option<u32>>(),
             note in any::<Option<String>>(), url in any::<Option<String>>(),
             rotated_at in any::<Option<i64>>(), removed in any::<Option<i64>>(),
+            template in any::<bool>(),
         ) {
             let m = Meta {
                 created, updated, version,
                 change: change.map(|c| change_of(c).unwrap()),
-                from, note, url, rotated_at, removed,
+                from, note, url, rotated_at, removed, template,
             };
             let raw = encode(&name, &m);
             let (n, back) = decode(&raw).unwrap();

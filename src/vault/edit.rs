@@ -159,12 +159,25 @@ impl<'a> Edit<'a> {
     }
 
     /// Writes `value` as the next version of `key` (the old value goes to history) and
-    /// returns what happened with the key's version afterwards.
+    /// returns what happened with the key's version afterwards. The template mark stays as
+    /// it was.
     pub fn put(
         &mut self,
         key: &KeyName,
         value: &SecretValue,
         origin: &Origin,
+    ) -> Result<(Outcome, u32)> {
+        self.put_marked(key, value, origin, None)
+    }
+
+    /// [`Self::put`], with `template` marking the value as a template or a plain value
+    /// (`None` keeps the mark); a change of mark alone is a new version.
+    pub fn put_marked(
+        &mut self,
+        key: &KeyName,
+        value: &SecretValue,
+        origin: &Origin,
+        template: Option<bool>,
     ) -> Result<(Outcome, u32)> {
         check_origin(key, origin)?;
         let sid = self.scope_id();
@@ -172,11 +185,14 @@ impl<'a> Edit<'a> {
             Some(i) => {
                 let old = state::open_value(self.keys, Table::Secrets, &self.secrets[i])?;
                 let meta = state::open_meta(self.keys, Table::Secrets, &self.secrets[i])?;
-                if old.expose_secret() == value.expose_secret() {
+                if old.expose_secret() == value.expose_secret()
+                    && template.is_none_or(|t| t == meta.template)
+                {
                     return Ok((Outcome::Unchanged, meta.version));
                 }
                 self.archive(key, &old, &meta, None)?;
-                let next = self.next_meta(&meta, meta.version + 1, origin);
+                let mut next = self.next_meta(&meta, meta.version + 1, origin);
+                next.template = template.unwrap_or(meta.template);
                 (Outcome::Changed, next, Some(self.secrets[i].id))
             }
             None => {
@@ -185,11 +201,9 @@ impl<'a> Edit<'a> {
                     created: self.now,
                     ..Meta::default()
                 };
-                (
-                    Outcome::Added,
-                    self.next_meta(&first, version, origin),
-                    None,
-                )
+                let mut next = self.next_meta(&first, version, origin);
+                next.template = template.unwrap_or(false);
+                (Outcome::Added, next, None)
             }
         };
         let id = id.unwrap_or_else(|| next_id(&mut self.snap));
@@ -223,6 +237,7 @@ impl<'a> Edit<'a> {
                 _ => prev.rotated_at,
             },
             removed: None,
+            template: prev.template,
         }
     }
 

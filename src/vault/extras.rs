@@ -50,7 +50,7 @@ pub struct NotSecret {
 
 /// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
 /// `S` signing key, `T` trusted sender, `A` env allowance of a scope, `N` a key marked not
-/// secret, `C` settings.
+/// secret, `C` settings, `H` the environment an environment inherits.
 pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
@@ -63,6 +63,8 @@ pub(super) enum Extra {
     NotSecret(NotSecret),
     /// The vault's settings (the last `C` row holds).
     Settings(Settings),
+    /// An environment's parent (`H`), as JSON (parsed in [`super::inherit`]).
+    Inherit(Vec<u8>),
 }
 
 /// The `strict-audit` setting: the last settings row's, off when there is none.
@@ -134,6 +136,7 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
                 Extra::NotSecret(serde_json::from_slice(rest).map_err(|_| bad())?)
             }
             Some((b'C', rest)) => Extra::Settings(serde_json::from_slice(rest).map_err(|_| bad())?),
+            Some((b'H', rest)) => Extra::Inherit(rest.to_vec()),
             _ => return Err(bad()),
         };
         out.push((row, extra));

@@ -17,6 +17,9 @@
 //!   marked not secret);
 //! - `trust.rs`: its signing key, trusted teammates and who sent a bundle; `allowance.rs`:
 //!   the dangerous env names allowed for `run` per scope (both sealed in `extras`);
+//! - `inherit.rs`: environments that inherit another, the flattened scope (with templates
+//!   expanded) that export, run, inject and references read; `flat.rs`: its listings and
+//!   reference reads;
 //! - `bundle.rs`: scopes in and out of bundles (`share`, `receive`), previews of incoming keys;
 //! - `scan.rs`: the leak scanner's automaton over every value;
 //! - `remotes.rs` (team remotes and sync states) and `push_pull.rs` (push, pull, status).
@@ -27,8 +30,10 @@ mod bundle;
 mod codec;
 mod edit;
 mod extras;
+mod flat;
 mod history;
 mod import;
+mod inherit;
 mod keys;
 mod lifecycle;
 mod policy;
@@ -47,6 +52,8 @@ pub use allowance::EnvAllowance;
 pub use bundle::{KeyChange, Preview, Provenance};
 pub use edit::Outcome;
 pub use extras::{ExportRecord, NotSecret};
+pub use flat::Listed;
+pub use inherit::MAX_DEPTH;
 pub use push_pull::PullPreview;
 pub use rekey::Rekeyed;
 pub use slots::KEYCHAIN_SLOT;
@@ -173,7 +180,8 @@ impl Vault {
     }
 
     /// Every key and value of a scope, sorted by key, after one manifest check; recorded
-    /// in the audit log as an export.
+    /// in the audit log as an export. Keys the scope inherits are included and templates
+    /// expanded.
     pub fn export(&mut self, scope: &Scope) -> Result<Vec<(KeyName, SecretValue)>> {
         self.export_for(scope, EventKind::Export)
     }
@@ -190,6 +198,7 @@ impl Vault {
 
     /// [`Vault::export_for`], but `gate` sees the key names first (in the same
     /// transaction, before any value is opened); its error stops the export, unrecorded.
+    /// The scope is flattened (inherited keys added, templates expanded: `inherit.rs`).
     pub(crate) fn export_gated(
         &mut self,
         scope: &Scope,
@@ -197,28 +206,21 @@ impl Vault {
         gate: NameGate<'_>,
     ) -> Result<Vec<(KeyName, SecretValue)>> {
         let read = |tx: &Tx<'_>, keys: &Keys| {
-            let (snap, pos) = state::require(tx, keys, scope)?;
-            let recs = state::records(tx, keys, Table::Secrets, &snap.scopes[pos])?;
-            let names = recs
-                .iter()
-                .map(|r| state::open_name(keys, Table::Secrets, r))
-                .collect::<Result<Vec<_>>>()?;
+            let (flat, header) = inherit::flatten(tx, keys, scope)?;
+            let names: Vec<KeyName> = flat.iter().map(|k| k.name.clone()).collect();
             gate(tx, keys, &names)?;
-            let mut out = names
-                .into_iter()
-                .zip(&recs)
-                .map(|(name, r)| Ok((name, state::open_value(keys, Table::Secrets, r)?)))
-                .collect::<Result<Vec<_>>>()?;
-            out.sort_by(|a, b| a.0.cmp(&b.0));
-            Ok((out, snap.header))
+            let inherited = flat.iter().filter(|k| &k.from != scope).count();
+            Ok(((inherit::values(keys, scope, &flat)?, inherited), header))
         };
-        let event = |out: &Vec<(KeyName, SecretValue)>| {
+        let event = |(out, inherited): &(Vec<(KeyName, SecretValue)>, usize)| {
             let n = out.len();
-            Event::new(kind)
-                .scope(scope)
-                .detail(format!("{n} key{}", if n == 1 { "" } else { "s" }))
+            let mut detail = format!("{n} key{}", if n == 1 { "" } else { "s" });
+            if *inherited > 0 {
+                detail.push_str(&format!(", {inherited} inherited"));
+            }
+            Event::new(kind).scope(scope).detail(detail)
         };
-        self.audited_read(read, event)
+        Ok(self.audited_read(read, event)?.0)
     }
 
     /// One value; recorded in the audit log as a get.
@@ -247,10 +249,12 @@ impl Vault {
                     Ok((value, snap.header))
                 }
                 None => {
-                    let names = recs
-                        .iter()
-                        .map(|r| state::open_name(keys, Table::Secrets, r).map(|k| k.to_string()))
-                        .collect::<Result<Vec<_>>>()?;
+                    let (flat, header) = inherit::flatten(tx, keys, scope)?;
+                    if let Some(k) = flat.iter().find(|k| &k.name == key) {
+                        let value = state::open_value(keys, Table::Secrets, &k.record)?;
+                        return Ok((value, header));
+                    }
+                    let names: Vec<String> = flat.iter().map(|k| k.name.to_string()).collect();
                     Err(Error::not_found(
                         format!("key `{key}` in {scope}"),
                         key.as_str(),
@@ -262,13 +266,25 @@ impl Vault {
         self.audited_read(read, |_| Event::new(kind).scope(scope).key(key))
     }
 
-    /// Sets one key (creating the scope if needed).
+    /// Sets one key (creating the scope if needed); a template stays a template.
     pub fn set(&mut self, scope: &Scope, key: &KeyName, value: &SecretValue) -> Result<Outcome> {
+        self.set_marked(scope, key, value, None)
+    }
+
+    /// [`Vault::set`], marking the value as a template (`${KEY}` expands on export, run,
+    /// inject) or a plain value; `None` keeps the mark the key had.
+    pub fn set_marked(
+        &mut self,
+        scope: &Scope,
+        key: &KeyName,
+        value: &SecretValue,
+        template: Option<bool>,
+    ) -> Result<Outcome> {
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut edit = Edit::begin(tx, keys, scope, true, now())?;
             let origin = edit::Origin::of(crate::rotation::Change::Set);
-            let (out, version) = edit.put(key, value, &origin)?;
+            let (out, version) = edit.put_marked(key, value, &origin, template)?;
             if out != Outcome::Unchanged {
                 let event = Event::new(EventKind::Set).scope(scope).key(key);
                 edit.record(&event.detail(format!("version {version}")))?;

@@ -30,10 +30,21 @@ impl Vault {
         read: impl Fn(&Tx<'_>, &Keys) -> Result<(T, Header)>,
         event: impl Fn(&T) -> Event,
     ) -> Result<T> {
+        self.audited_read_all(read, |out| vec![event(out)])
+    }
+
+    /// [`Self::audited_read`] recording several entries (e.g. one per scope read).
+    pub(super) fn audited_read_all<T>(
+        &mut self,
+        read: impl Fn(&Tx<'_>, &Keys) -> Result<(T, Header)>,
+        events: impl Fn(&T) -> Vec<Event>,
+    ) -> Result<T> {
         let keys = &self.keys;
         let attempt = self.store.write_relaxed(|tx| {
             let (out, mut header) = read(tx, keys)?;
-            audit::record(tx, keys, &mut header, &event(&out))?;
+            for event in events(&out) {
+                audit::record(tx, keys, &mut header, &event)?;
+            }
             Ok(out)
         });
         match attempt {

@@ -28,9 +28,18 @@ pub fn batch(vault: &mut Vault, scopes: &[Scope]) -> Result<Listing> {
         .collect()
 }
 
-/// A scope's keys, or none when it is gone.
+/// A scope's keys with those it inherits (the flattened scope, as export sees it).
+pub fn flat(vault: &mut Vault, scope: &Scope) -> crate::Result<Vec<SecretMeta>> {
+    Ok(vault
+        .list_sources(scope)?
+        .into_iter()
+        .map(|l| l.meta)
+        .collect())
+}
+
+/// A scope's keys (with those it inherits), or none when it is gone.
 pub fn list_or_empty(vault: &mut Vault, scope: &Scope) -> Result<Vec<SecretMeta>> {
-    match vault.list(scope) {
+    match flat(vault, scope) {
         Ok(m) => Ok(m),
         Err(Error::NotFound { .. }) => Ok(Vec::new()),
         Err(e) => Err(e.into()),
