@@ -1,5 +1,6 @@
 //! `.env` files: parse what python-dotenv accepts (plus npm dotenv's backtick quotes) and
-//! render values so that python-dotenv and npm `dotenv` read back the same bytes.
+//! render values so that python-dotenv and as many other readers as the value allows (npm
+//! dotenv, node, direnv, Ruby dotenv, shell sourcing; see [`Reader`]) read back the same bytes.
 //!
 //! Pure: text in, values out. No I/O, no `${VAR}` interpolation (values are stored raw), and
 //! never a value in an error message: errors say `file:line: what is wrong` and how to fix it.
@@ -10,9 +11,13 @@ use crate::secret::SecretValue;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
+mod readers;
 mod render;
+pub use readers::{Outcome, Reader};
+#[cfg(test)]
+pub(crate) use render::GUARD;
 pub use render::render_value;
-pub(crate) use render::{GUARD, needs_guard, write_value};
+pub(crate) use render::{after, choose, warning, write_form};
 
 /// One binding read from a `.env` file.
 #[derive(Debug)]

@@ -21,7 +21,7 @@ pub enum ExportFormat {
     Json,
     /// A YAML mapping of key -> value (double-quoted scalars).
     Yaml,
-    /// `docker run --env-file` lines (single-line values only).
+    /// `docker run --env-file` lines (single-line values only; every multi-line key is named).
     Docker,
     /// A Kubernetes `v1` `Secret` manifest with `stringData`.
     K8s,
@@ -114,29 +114,27 @@ fn emit(
     Ok(Vec::new())
 }
 
-/// Portable values first; values only python-dotenv reads exactly go last, so that npm
-/// reading one of them past its line (a value ending in `\`) cannot swallow another key.
+/// One line per key, in the form most readers read exactly (`dotenv::choose`). Values every
+/// reader reads exactly come first, then those some reader reads differently, those npm
+/// dotenv reads differently, and last those a reader would run or stop at, so that a value
+/// one reader cannot read never comes before one it can. Each key some reader does not read
+/// exactly gets a warning naming those readers.
 fn dotenv_lines(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Vec<String> {
-    let (portable, python): (Vec<_>, Vec<_>) = entries
+    let mut lines: Vec<_> = entries
         .iter()
-        .partition(|(_, v)| dotenv::write_value(v.expose_secret(), &mut |_| {}));
-    for (k, v) in portable.iter().chain(&python) {
+        .map(|(k, v)| (dotenv::choose(k.as_str(), v.expose_secret()), k, v))
+        .collect();
+    lines.sort_by_key(|(c, k, _)| (c.tier(), *k));
+    let mut warnings = Vec::new();
+    for (choice, k, v) in &lines {
         out(k.as_str());
         out("=");
-        dotenv::write_value(v.expose_secret(), out);
+        dotenv::write_form(choice.form, v.expose_secret(), out);
         out("\n");
-        if dotenv::needs_guard(v.expose_secret()) {
-            out(dotenv::GUARD);
-        }
+        out(dotenv::after(choice.form, v.expose_secret()));
+        warnings.extend(dotenv::warning(k.as_str(), choice));
     }
-    python
-        .iter()
-        .map(|(k, _)| {
-            format!(
-                "`{k}`: written in python-dotenv form; npm dotenv will not read it back exactly"
-            )
-        })
-        .collect()
+    warnings
 }
 
 fn shell(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Result<()> {
@@ -261,15 +259,21 @@ fn yaml_quoted(s: &str, out: &mut dyn FnMut(&str)) {
 }
 
 fn docker(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Result<()> {
+    let multi = keys_where(entries, |v| v.contains(['\n', '\r']));
+    if !multi.is_empty() {
+        let (what, spans) = if !multi.contains(", ") {
+            ("value", "spans")
+        } else {
+            ("values", "span")
+        };
+        return Err(Error::invalid(
+            format!(
+                "the {what} of {multi} {spans} several lines, which `docker --env-file` cannot carry"
+            ),
+            "export with --format dotenv, json or k8s (or --exclude those keys)",
+        ));
+    }
     for (k, v) in entries {
-        if v.expose_secret().contains(['\n', '\r']) {
-            return Err(Error::invalid(
-                format!(
-                    "the value of `{k}` spans several lines, which `docker --env-file` cannot carry"
-                ),
-                "export with --format dotenv, json or k8s",
-            ));
-        }
         if v.expose_secret().contains('\0') {
             return Err(nul_error(k, "a container's environment"));
         }
@@ -281,6 +285,16 @@ fn docker(entries: &Entries<'_>, out: &mut dyn FnMut(&str)) -> Result<()> {
         out("\n");
     }
     Ok(())
+}
+
+/// The keys whose values match, as `` `A`, `B` `` (empty when none do).
+fn keys_where(entries: &Entries<'_>, f: impl Fn(&str) -> bool) -> String {
+    let keys: Vec<String> = entries
+        .iter()
+        .filter(|(_, v)| f(v.expose_secret()))
+        .map(|(k, _)| format!("`{k}`"))
+        .collect();
+    keys.join(", ")
 }
 
 fn k8s(scope: &Scope, entries: &Entries<'_>, out: &mut dyn FnMut(&str)) {

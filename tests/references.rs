@@ -684,3 +684,35 @@ fn cli_personal_override_through_devvault_env_and_the_local_file() {
     assert!(stderr(&out).contains("X -> Y -> X"), "{}", stderr(&out));
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn renaming_a_scope_carries_its_inheritance_links() {
+    let env = Env::new();
+    env.set(&["app/base", "LOG"], "info");
+    env.set(&["app/prod", "DB_PASSWORD"], "pw");
+    env.cmd()
+        .args(["scope", "inherit", "app/prod", "app/base"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["scope", "mv", "app/base", "app/common", "--yes"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["scope", "inherit", "app/prod"])
+        .assert()
+        .success()
+        .stdout("app/prod inherits app/common\n");
+    env.cmd()
+        .args(["scope", "mv", "app/prod", "app/live", "--yes"])
+        .assert()
+        .success();
+    let out = env.cmd().args(["export", "app/live"]).assert().success();
+    assert!(stdout(&out).contains("LOG='info'"), "{}", stdout(&out));
+    env.cmd()
+        .args(["scope", "mv", "app", "shop", "--yes"])
+        .assert()
+        .success();
+    let out = env.cmd().args(["export", "shop/live"]).assert().success();
+    assert!(stdout(&out).contains("LOG='info'"), "{}", stdout(&out));
+}

@@ -24,6 +24,7 @@ mod keychain;
 mod limits;
 mod memory;
 mod onboard;
+mod readers;
 mod references;
 mod remote;
 mod remote_failures;

@@ -108,6 +108,16 @@ fn refusals_name_the_key_never_the_value() {
 }
 
 #[test]
+fn docker_names_every_multi_line_key() {
+    let pairs = [("A", "one"), ("B", "x\ny"), ("C", "two"), ("D", "z\r")];
+    let e = run(ExportFormat::Docker, &pairs).err().unwrap().to_string();
+    assert!(
+        e.starts_with("the values of `B`, `D` span several lines"),
+        "{e}"
+    );
+}
+
+#[test]
 fn dotenv_warns_by_key_and_writes_python_only_values_last() {
     let r = run(ExportFormat::Dotenv, &[("A", "\"end's\\"), ("B", "b")]).unwrap();
     // A's closing quote follows `\\`: the guard comment stops npm dotenv there.
@@ -116,7 +126,10 @@ fn dotenv_warns_by_key_and_writes_python_only_values_last() {
         format!("B='b'\nA=\"\\\"end's\\\\\"\n{}", crate::dotenv::GUARD)
     );
     assert_eq!(r.warnings.len(), 1);
-    assert!(r.warnings[0].starts_with("`A`: written in python-dotenv form"));
+    assert_eq!(
+        r.warnings[0],
+        "`A`: read differently by npm dotenv and node (--env-file, process.loadEnvFile)"
+    );
     assert!(!r.warnings[0].contains("end"));
 }
 

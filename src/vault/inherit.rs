@@ -146,6 +146,49 @@ pub(super) fn values(
     template::expand_all(&scope.to_string(), entries)
 }
 
+/// The inheritance links as they are, read before a rename changes any row (reading
+/// checks the header against the rows).
+pub(super) struct Links(Vec<(i64, Link)>);
+
+/// [`Links`] now, in `tx`.
+pub(super) fn links_now(tx: &Tx<'_>, keys: &Keys) -> Result<Links> {
+    Ok(Links(links(load_all(tx, keys)?)?))
+}
+
+/// Moves the inheritance links of renamed scopes along (`scope mv`), in the rename's
+/// transaction: `pairs` are (old, new) names; each changed link is re-sealed and audited.
+pub(super) fn follow_renames(
+    tx: &Tx<'_>,
+    keys: &Keys,
+    h: &mut Header,
+    before: Links,
+    pairs: &[(Scope, Scope)],
+) -> Result<()> {
+    let renamed = |s: &str| {
+        pairs
+            .iter()
+            .find(|(old, _)| old.to_string() == s)
+            .map(|(_, new)| new.to_string())
+    };
+    for (id, link) in before.0 {
+        let (child, parent) = (renamed(&link.child), renamed(&link.parent));
+        if child.is_none() && parent.is_none() {
+            continue;
+        }
+        let moved = Link {
+            child: child.unwrap_or(link.child),
+            parent: parent.unwrap_or(link.parent),
+        };
+        let scope = Scope::parse_stored(&moved.child)
+            .map_err(|_| Error::integrity("an inheritance record names a malformed scope"))?;
+        let event = Event::new(EventKind::Policy)
+            .scope(&scope)
+            .detail(format!("inherits {}", moved.parent));
+        extras::change(tx, keys, h, &[id], Some(&encode(b'H', &moved)?), &event)?;
+    }
+    Ok(())
+}
+
 impl Vault {
     /// The environment `scope` inherits, if any.
     pub fn parent_of(&mut self, scope: &Scope) -> Result<Option<Scope>> {

@@ -142,6 +142,7 @@ impl Vault {
             for (_, t) in &pairs {
                 require_absent(tx, keys, t)?;
             }
+            let links = super::inherit::links_now(tx, keys)?;
             let mut snap = state::snapshot_all(tx, keys)?;
             for (s, t) in &pairs {
                 rename_row(keys, &mut snap, s, t)?;
@@ -154,6 +155,7 @@ impl Vault {
                 let event = Event::new(EventKind::ScopeMv).scope(s);
                 audit::record(tx, keys, &mut snap.header, &event.detail(format!("to {t}")))?;
             }
+            super::inherit::follow_renames(tx, keys, &mut snap.header, links, &pairs)?;
             snap.header.scopes_mac = keys.header_mac(&snap.header);
             tx.put_header(&snap.header)?;
             Ok(pairs)
