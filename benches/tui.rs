@@ -40,6 +40,7 @@ fn listing(scopes: usize, per_scope: usize, first: usize) -> Vec<(Scope, Vec<Sec
                 url: None,
                 max_age: 90 * 86_400,
                 overdue_days: (i % 7 == 0).then_some(3),
+                empty: false,
             })
             .collect()
     };

@@ -245,6 +245,10 @@ pub struct SecretMeta {
     pub max_age: u64,
     /// Whole days past the maximum age, or `None` when the value is not yet due.
     pub overdue_days: Option<u64>,
+    /// The value is the empty string (seen from the sealed value's size, so a listing
+    /// can say so without opening it).
+    #[serde(skip)]
+    pub empty: bool,
 }
 
 impl serde::Serialize for KeyName {

@@ -38,5 +38,6 @@ mod scan;
 mod sweep;
 mod tamper;
 mod tui;
+mod tui_lifecycle;
 mod unlock;
 mod vault;

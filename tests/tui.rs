@@ -61,7 +61,7 @@ fn unlock_browse_filter_reveal_edit_delete_export_lock() {
     t.wait_for("shop/prod · 2 keys");
     t.keys(&["Enter"]);
     t.wait_for("postgres://shop:pw@db");
-    t.keys(&["j"]);
+    t.keys(&["Escape"]);
     t.wait_gone("postgres://shop:pw@db");
 
     // The filter finds keys across projects.
@@ -287,6 +287,21 @@ fn copy_clears_after_the_timeout_only_if_still_ours() {
     assert_eq!(paste(), "someone else's text");
     let _ = other.kill();
     let _ = other.wait();
+
+    // Locking with a copy pending clears it.
+    t.keys(&["c"]);
+    t.wait_for("copied SMTP_PASSWORD");
+    assert_eq!(paste(), "hunter2");
+    t.keys(&["L"]);
+    t.wait_for("Unlock");
+    let start = std::time::Instant::now();
+    while !paste().is_empty() && start.elapsed().as_secs() < 5 {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert_eq!(paste(), "", "locking cleared the clipboard");
+    t.type_text(PASS);
+    t.keys(&["Enter"]);
+    t.wait_for("SMTP_PASSWORD");
 
     // Quitting with a copy pending clears it.
     t.keys(&["c"]);

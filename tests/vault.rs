@@ -263,6 +263,20 @@ fn add_refuses_an_existing_key_without_reading_or_auditing_it() {
 }
 
 #[test]
+fn list_says_which_values_are_empty_without_opening_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut v) = new_vault(dir.path());
+    set(&mut v, "myapp", "EMPTY", "");
+    set(&mut v, "myapp", "FULL", "x");
+    let meta = v.list(&scope("myapp")).unwrap();
+    let empty: Vec<(String, bool)> = meta.iter().map(|m| (m.key.to_string(), m.empty)).collect();
+    assert_eq!(
+        empty,
+        [("EMPTY".to_string(), true), ("FULL".to_string(), false)]
+    );
+}
+
+#[test]
 fn empty_scopes_the_trash_the_last_scope_and_data_version() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut v) = new_vault(dir.path());

@@ -13,6 +13,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 mod actions;
+mod detail;
+#[cfg(test)]
+mod detail_tests;
 mod dialog_keys;
 #[cfg(test)]
 mod lists_tests;
@@ -77,6 +80,10 @@ pub struct Revealed {
     pub value: SecretValue,
     /// When it is hidden again.
     pub until: Instant,
+    /// The current version's note, once read.
+    pub note: Option<String>,
+    /// The first line of the value drawn (the detail pane scrolls).
+    pub scroll: usize,
 }
 
 /// A value on the clipboard, and when it is cleared.
@@ -147,6 +154,10 @@ pub struct App {
     pub last_activity: Instant,
     /// Set when the app should exit.
     pub quit: bool,
+    /// The order of a scope's keys in the table.
+    pub sort: super::sort::SortBy,
+    /// The sorted rows of the selected scope, computed when first drawn.
+    pub sorted: super::sort::Cache,
     /// Questions waiting, the scope last used, whether the first listing came.
     pub scopes: super::offer::ScopeState,
 }
@@ -173,6 +184,8 @@ impl App {
             unix_now,
             last_activity: now,
             quit: false,
+            sort: super::sort::SortBy::Name,
+            sorted: super::sort::Cache::default(),
             scopes: Default::default(),
         }
     }
@@ -181,6 +194,7 @@ impl App {
     pub fn mode(&self) -> Mode {
         match (&self.screen, &self.dialog) {
             (Screen::Welcome(_) | Screen::Unlock(_), _) => Mode::Text,
+            (Screen::Main, Some(Dialog::Form(f))) if f.confirm_empty => Mode::Confirm,
             (Screen::Main, Some(Dialog::Form(_))) => Mode::Text,
             (Screen::Main, Some(Dialog::Confirm(_) | Dialog::Offer(_))) => Mode::Confirm,
             (Screen::Main, Some(Dialog::Help)) => Mode::Overlay,
@@ -188,6 +202,7 @@ impl App {
                 Screen::Main,
                 Some(Dialog::History(_) | Dialog::Audit(_) | Dialog::Trash(_) | Dialog::Diff(_)),
             ) => Mode::List,
+            (Screen::Main, None) if self.revealed.is_some() => Mode::Detail,
             (Screen::Main, None) if self.filter.as_ref().is_some_and(|f| f.editing) => Mode::Filter,
             (Screen::Main, None) => Mode::Normal,
         }
@@ -250,9 +265,13 @@ impl App {
         fx
     }
 
-    /// Drops every name and value and shows the unlock screen.
+    /// Drops every name and value and shows the unlock screen; clears the clipboard when it
+    /// still holds a value copied from here.
     pub fn lock(&mut self, note: Option<String>) -> Vec<Effect> {
         let mut fx = self.remember();
+        if self.clip.take().is_some() {
+            fx.push(Effect::ClearClipboard);
+        }
         self.catalog = Catalog::default();
         self.revealed = None;
         self.filter = None;
@@ -371,6 +390,8 @@ pub enum Mode {
     Overlay,
     /// A list over the main screen (history, audit).
     List,
+    /// The detail pane of a revealed value.
+    Detail,
 }
 
 /// `5 min`, `30 s`: a duration as the footer and notes show it.

@@ -246,6 +246,7 @@ mod tests {
             url: None,
             max_age: 90 * 86_400,
             overdue_days: None,
+            empty: false,
         }
     }
 

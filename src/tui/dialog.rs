@@ -9,6 +9,8 @@ use crate::generate::{Charset, Generator};
 use crate::{ExportFormat, KeyName, Scope};
 use std::path::PathBuf;
 
+mod flow;
+
 /// What is open over the main screen.
 #[derive(Debug)]
 pub enum Dialog {
@@ -99,6 +101,8 @@ pub struct Form {
     pub focus: usize,
     /// Why the last submit was refused.
     pub error: Option<String>,
+    /// Asking whether to save an empty value (y/n).
+    pub confirm_empty: bool,
 }
 
 /// The export formats, in the order the form cycles them.
@@ -162,6 +166,7 @@ impl Form {
             fields,
             focus: 0,
             error: None,
+            confirm_empty: false,
         }
     }
 

@@ -111,7 +111,7 @@ pub const BINDINGS: &[Binding] = &[
         "Enter / Space",
         &[code(KeyCode::Enter), k(' ')],
         Action::Reveal,
-        "reveal or hide the value (30 s)",
+        "show the whole value and its details (30 s)",
         Some("⏎ reveal"),
     ),
     b(
@@ -120,6 +120,20 @@ pub const BINDINGS: &[Binding] = &[
         Action::Copy,
         "copy the value (clipboard clears itself)",
         Some("c copy"),
+    ),
+    b(
+        "y",
+        &[k('y')],
+        Action::CopyName,
+        "copy the key's name",
+        None,
+    ),
+    b(
+        "s",
+        &[k('s')],
+        Action::Sort,
+        "sort by name, age or rotation due",
+        None,
     ),
     b(
         "/",
@@ -264,6 +278,7 @@ fn key(mode: Mode, k: KeyEvent) -> Option<Msg> {
     match mode {
         Mode::Normal => normal(k.code, ctrl).map(Msg::Act),
         Mode::Overlay => Some(Msg::Cancel),
+        Mode::Detail => Some(Msg::Act(detail(k.code, ctrl))),
         Mode::List => match k.code {
             KeyCode::Up | KeyCode::Char('k') => Some(Msg::Act(Action::Up)),
             KeyCode::Down | KeyCode::Char('j') => Some(Msg::Act(Action::Down)),
@@ -300,6 +315,32 @@ fn key(mode: Mode, k: KeyEvent) -> Option<Msg> {
             _ => edit(k.code, ctrl).map(Msg::Input),
         },
     }
+}
+
+/// Keys over the detail pane: moves scroll, `c`/`y` copy, `q`/Ctrl-C quit, `L` locks,
+/// any other key closes it.
+fn detail(code: KeyCode, ctrl: bool) -> Action {
+    match code {
+        KeyCode::Char('c') if ctrl => Action::Quit,
+        KeyCode::Up | KeyCode::Char('k') => Action::Up,
+        KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown => Action::PageDown,
+        KeyCode::Home | KeyCode::Char('g') => Action::Top,
+        KeyCode::End | KeyCode::Char('G') => Action::Bottom,
+        KeyCode::Char('c') => Action::Copy,
+        KeyCode::Char('y') => Action::CopyName,
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('L') => Action::Lock,
+        _ => Action::Back,
+    }
+}
+
+/// Whether a key press is Ctrl-Z (suspend to the shell), in any mode.
+pub fn is_suspend(ev: &Event) -> bool {
+    matches!(ev, Event::Key(k) if k.kind != KeyEventKind::Release
+        && k.code == KeyCode::Char('z')
+        && k.modifiers.contains(KeyModifiers::CONTROL))
 }
 
 /// The main-screen action for a key press, from [`BINDINGS`]: an exact match first (Ctrl-C

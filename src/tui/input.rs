@@ -117,8 +117,9 @@ impl SecretInput {
                 self.cursor += 1;
             }
             Edit::Paste(s) => {
-                for c in s.chars().filter(|&c| self.multiline || c != '\n') {
-                    if c == '\r' || (c.is_control() && c != '\n' && c != '\t') {
+                let text = newlines(s);
+                for c in text.chars().filter(|&c| self.multiline || c != '\n') {
+                    if c.is_control() && c != '\n' && c != '\t' {
                         continue;
                     }
                     let at = byte_at(&self.buf, self.cursor);
@@ -201,6 +202,16 @@ impl SecretInput {
 impl std::fmt::Debug for SecretInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SecretInput({} chars, ***)", self.chars())
+    }
+}
+
+/// Pasted text with its line ends as LF: terminals send CR (or CRLF) for each newline of a
+/// paste, and a lone CR is a newline too.
+pub fn newlines(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\r') {
+        std::borrow::Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
 }
 
@@ -288,6 +299,21 @@ mod tests {
         let mut many = SecretInput::new(64, true);
         many.apply(&Edit::Paste("a\r\nb".into()));
         assert_eq!(many.expose(), "a\nb");
+    }
+
+    #[test]
+    fn a_paste_keeps_every_line_with_cr_crlf_or_lf_ends() {
+        // tmux, VTE and xterm send CR for each newline of a paste.
+        let mut many = SecretInput::new(256, true);
+        many.apply(&Edit::Paste("line1\rline2\r\nline3\nline4\r".into()));
+        assert_eq!(many.expose(), "line1\nline2\nline3\nline4\n");
+        let mut one = SecretInput::new(64, false);
+        one.apply(&Edit::Paste("line1\rline2".into()));
+        assert_eq!(
+            one.expose(),
+            "line1line2",
+            "a one-line field drops line ends"
+        );
     }
 
     #[test]

@@ -52,3 +52,42 @@ pub fn tree_offset(sel: usize, area: Rect) -> usize {
     // Keep the project name above the first environment in view when possible.
     (sel + 1).saturating_sub(height)
 }
+
+/// The detail pane of a revealed value: between the header and the footer, at most 100
+/// columns wide (centred).
+pub fn detail(size: (u16, u16)) -> Rect {
+    let w = size.0.min(100);
+    Rect::new((size.0 - w) / 2, 1, w, size.1.saturating_sub(2))
+}
+
+/// Lines of the detail pane above the value (version, age, rotation, note, URL, a rule).
+pub const DETAIL_HEAD: u16 = 6;
+
+/// Where the value goes in the detail pane: inside the border, below the facts, above the
+/// hint line.
+pub fn detail_value(size: (u16, u16)) -> Rect {
+    let pane = detail(size);
+    let inner = Rect::new(
+        pane.x + 1,
+        pane.y + 1,
+        pane.width.saturating_sub(2),
+        pane.height.saturating_sub(2),
+    );
+    Rect::new(
+        inner.x,
+        inner.y + DETAIL_HEAD.min(inner.height),
+        inner.width,
+        inner.height.saturating_sub(DETAIL_HEAD + 1),
+    )
+}
+
+/// How many lines `text` takes wrapped at `width` columns (long words broken).
+pub fn wrapped_lines(text: &str, width: u16) -> usize {
+    let width = usize::from(width.max(1));
+    text.split('\n')
+        .map(|line| line.chars().count().div_ceil(width).max(1))
+        .sum()
+}
+
+/// The smallest terminal the TUI draws into (columns, rows); below it a notice says so.
+pub const MIN: (u16, u16) = (60, 15);

@@ -19,12 +19,14 @@ pub mod offer;
 pub mod runner;
 pub mod scope_forms;
 pub mod scopes;
+pub mod sort;
+pub mod terminal;
 pub mod theme;
 pub mod ui;
 
 use anyhow::{Result, bail};
 use app::{App, Config, Effect, Msg, Screen};
-use ratatui::crossterm::{event as term_event, execute};
+use ratatui::crossterm::event as term_event;
 use std::collections::VecDeque;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -60,8 +62,9 @@ pub fn run(opts: Options) -> Result<()> {
     if unlocked {
         queue.push_back(Effect::LoadAll);
     }
-    let mut terminal = enter()?;
-    let _guard = Guard;
+    let signals = terminal::Signals::catch()?;
+    let mut terminal = terminal::enter()?;
+    let _guard = terminal::Guard;
     let size = terminal.size()?;
     app.update(Msg::Resize(size.width, size.height));
     loop {
@@ -82,9 +85,15 @@ pub fn run(opts: Options) -> Result<()> {
         // With work in the background, a key still comes first: poll without waiting.
         let busy = app.busy();
         let wait = Duration::from_millis(if busy { 0 } else { 250 });
+        if signals.arrived() {
+            queue.extend(app.stop());
+            continue;
+        }
         if term_event::poll(wait)? {
             let ev = term_event::read()?;
-            if let Some(msg) = event::to_msg(app.mode(), ev) {
+            if event::is_suspend(&ev) {
+                terminal::suspend(&mut terminal)?;
+            } else if let Some(msg) = event::to_msg(app.mode(), ev) {
                 queue.extend(app.update(Msg::Tick(Instant::now(), unix_now())));
                 queue.extend(app.update(msg));
             }
@@ -100,44 +109,6 @@ pub fn run(opts: Options) -> Result<()> {
 
 fn unix_now() -> i64 {
     crate::vault::now()
-}
-
-fn enter() -> Result<ratatui::DefaultTerminal> {
-    install_panic_hook();
-    let terminal = ratatui::try_init()?;
-    execute!(
-        std::io::stdout(),
-        term_event::EnableMouseCapture,
-        term_event::EnableBracketedPaste
-    )?;
-    Ok(terminal)
-}
-
-/// Puts the terminal back: mouse and paste modes off, raw mode off, main screen.
-fn leave() {
-    let _ = execute!(
-        std::io::stdout(),
-        term_event::DisableBracketedPaste,
-        term_event::DisableMouseCapture
-    );
-    ratatui::restore();
-}
-
-/// Restores the terminal when the loop ends, by return, error or unwinding.
-struct Guard;
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        leave();
-    }
-}
-
-fn install_panic_hook() {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        leave();
-        previous(info);
-    }));
 }
 
 #[cfg(test)]

@@ -32,6 +32,10 @@ pub enum Action {
     Reveal,
     /// Copy the selected value.
     Copy,
+    /// Copy the selected key's name.
+    CopyName,
+    /// Order the table by name, age or rotation due (cycles).
+    Sort,
     /// Start filtering.
     Filter,
     /// Add a key.
@@ -150,6 +154,10 @@ pub enum Msg {
     Info(String),
     /// An error for the footer.
     Failed(String),
+    /// The revealed value's note (its current version's), if it has one.
+    Note(Option<String>),
+    /// A key's name is on the clipboard.
+    NameCopied(KeyName),
 }
 
 /// Why a value is saved.
@@ -189,6 +197,8 @@ pub enum Effect {
     Copy(Scope, KeyName),
     /// Clear the clipboard if it still holds our value.
     ClearClipboard,
+    /// Copy a key's name to the clipboard (answer: [`Msg::NameCopied`]).
+    CopyName(KeyName),
     /// Store a value (answer: [`Msg::ScopeLoaded`]).
     Save {
         /// Scope.

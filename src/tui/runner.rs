@@ -70,8 +70,16 @@ impl Runner {
                 &scopes,
             )?)]),
             Effect::Reveal(s, k) => {
-                let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
-                Ok(vec![Msg::Revealed(s, k, v)])
+                let vault = self.vault()?;
+                let v = vault.get_for(&s, &k, EventKind::Reveal)?;
+                // The note is metadata: a history that cannot be read leaves it out.
+                let note = vault.history(&s, &k).ok().and_then(|versions| {
+                    versions
+                        .into_iter()
+                        .find(|v| v.current)
+                        .and_then(|v| v.note)
+                });
+                Ok(vec![Msg::Revealed(s, k, v), Msg::Note(note)])
             }
             Effect::FetchForEdit(s, k) => {
                 let v = self.vault()?.get_for(&s, &k, EventKind::Reveal)?;
@@ -79,6 +87,7 @@ impl Runner {
             }
             Effect::Copy(s, k) => self.copy(s, k),
             Effect::ClearClipboard => self.clear_clipboard(),
+            Effect::CopyName(k) => self.copy_name(k),
             Effect::Save {
                 scope,
                 key,
@@ -153,6 +162,16 @@ impl Runner {
             c.copy(&v)?;
         }
         Ok(vec![Msg::Copied(k)])
+    }
+
+    fn copy_name(&mut self, k: KeyName) -> Result<Vec<Msg>> {
+        if self.clipboard.is_none() {
+            self.clipboard = Some(Clipboard::open()?);
+        }
+        if let Some(c) = self.clipboard.as_mut() {
+            c.copy(&SecretValue::from(k.as_str()))?;
+        }
+        Ok(vec![Msg::NameCopied(k)])
     }
 
     fn clear_clipboard(&mut self) -> Result<Vec<Msg>> {

@@ -36,6 +36,7 @@ fn meta(key: &str, days_old: i64, version: u32) -> SecretMeta {
         url: None,
         max_age: 90 * 86_400,
         overdue_days: (days_old > 90).then(|| days_old as u64 - 90),
+        empty: false,
     }
 }
 

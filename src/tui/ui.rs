@@ -2,21 +2,25 @@
 //! else. The secrets table is virtualised: only the rows that fit are built, so a frame
 //! costs the same at 100 secrets as at 100,000.
 
-use super::app::{App, Focus, Mode, Screen, human};
+use super::app::{App, Focus, Screen};
 use super::catalog::TreeRow;
 use super::dialog::Dialog;
-use super::event::BINDINGS;
 use super::layout;
 use super::theme::Theme;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Widget};
 
+mod detail;
 mod dialogs;
+mod footer;
 mod scopes;
 #[cfg(test)]
 mod scopes_tests;
+#[cfg(test)]
+mod states_tests;
+mod table;
 #[cfg(test)]
 mod tests;
 mod views;
@@ -24,6 +28,9 @@ mod views;
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = Theme::new(self.cfg.color);
+        if area.width < layout::MIN.0 || area.height < layout::MIN.1 {
+            return footer::too_small(area, buf, theme);
+        }
         match &self.screen {
             Screen::Welcome(w) => dialogs::welcome(self, w, area, buf, theme),
             Screen::Unlock(u) => dialogs::unlock(self, u, area, buf, theme),
@@ -32,7 +39,7 @@ impl Widget for &App {
                 render_header(self, areas.header, buf, theme);
                 render_scopes(self, areas.scopes, buf, theme);
                 render_table(self, areas.table, buf, theme);
-                render_footer(self, areas.footer, buf, theme);
+                footer::render(self, areas.footer, buf, theme);
                 match &self.dialog {
                     Some(Dialog::History(h)) => views::history(self, h, area, buf, theme),
                     Some(Dialog::Audit(v)) => views::audit(self, v, area, buf, theme),
@@ -40,8 +47,13 @@ impl Widget for &App {
                     Some(Dialog::Trash(t)) => scopes::trash(self, t, area, buf, theme),
                     Some(Dialog::Diff(d)) => scopes::diff(d, area, buf, theme),
                     Some(d) => dialogs::dialog(self, d, area, buf, theme),
-                    None => {}
+                    None => {
+                        if let Some(r) = &self.revealed {
+                            detail::render(self, r, area, buf, theme);
+                        }
+                    }
                 }
+                footer::message(self, areas.footer, buf, theme);
             }
         }
     }
@@ -123,34 +135,32 @@ fn table_title(app: &App) -> String {
                 app.catalog.secrets.len()
             )
         }
-        None => match app.current_scope() {
-            Some(s) => match app.view_len() {
-                1 => format!(" {s} · 1 key "),
-                n => format!(" {s} · {n} keys "),
-            },
-            None => " Secrets ".into(),
-        },
+        None => {
+            let by = match app.sort {
+                super::sort::SortBy::Name => String::new(),
+                other => format!("· by {} ", other.label()),
+            };
+            match app.current_scope() {
+                Some(s) => match app.view_len() {
+                    1 => format!(" {s} · 1 key {by}"),
+                    n => format!(" {s} · {n} keys {by}"),
+                },
+                None => " Secrets ".into(),
+            }
+        }
     }
 }
 
 fn render_table(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     let focused = app.focus == Focus::Secrets || app.filter.is_some();
-    let mut block = pane_block(table_title(app), focused, theme);
-    // A revealed value in full along the bottom border, where the column cannot hold it.
-    if let Some(r) = &app.revealed {
-        let key = &app.catalog.secrets[r.secret].meta.key;
-        block = block.title_bottom(Line::from(vec![
-            Span::raw(format!(" {key} = ")),
-            Span::styled(r.value.expose_secret().replace('\n', "⏎"), theme.revealed()),
-            Span::raw(" "),
-        ]));
-    }
+    let block = pane_block(table_title(app), focused, theme);
     let filtering = app.filter.is_some();
     let height = area.height.saturating_sub(3) as usize;
     let end = (app.offset + height).min(app.view_len());
+    let col = table::widths(area.width.saturating_sub(2), filtering);
     let rows: Vec<Row> = (app.offset..end)
         .filter_map(|i| app.view_secret(i))
-        .map(|idx| secret_row(app, idx, filtering, theme))
+        .map(|idx| secret_row(app, idx, &col, theme))
         .collect();
     if rows.is_empty() {
         let inner = block.inner(area);
@@ -162,20 +172,16 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
         } else {
             "no keys here: press a to add one"
         };
-        Paragraph::new(Line::styled(hint, theme.dim())).render(inner, buf);
+        Paragraph::new(Line::styled(hint, theme.dim()))
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .render(inner, buf);
         return;
     }
-    let mut widths = vec![Constraint::Fill(3), Constraint::Fill(3)];
+    let widths: Vec<Constraint> = col.iter().map(|&w| Constraint::Length(w)).collect();
     let mut header = vec!["KEY", "VALUE"];
     if filtering {
-        widths.insert(0, Constraint::Fill(2));
         header.insert(0, "SCOPE");
     }
-    widths.extend([
-        Constraint::Length(5),
-        Constraint::Length(4),
-        Constraint::Length(6),
-    ]);
     header.extend(["AGE", "VER", "DUE"]);
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(theme.header()))
@@ -190,28 +196,30 @@ fn render_table(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
     ratatui::widgets::StatefulWidget::render(table, area, buf, &mut state);
 }
 
-fn secret_row(app: &App, idx: usize, filtering: bool, theme: Theme) -> Row<'static> {
+/// One row; `col` holds the column widths (a SCOPE column first while filtering). Values
+/// are never drawn here: an empty one reads `(empty)`, any other is masked.
+fn secret_row(app: &App, idx: usize, col: &[u16], theme: Theme) -> Row<'static> {
     let s = &app.catalog.secrets[idx];
-    let value = match &app.revealed {
-        Some(r) if r.secret == idx => Cell::from(Span::styled(
-            r.value.expose_secret().replace('\n', "⏎"),
-            theme.revealed(),
-        )),
-        _ => Cell::from("••••••••"),
+    let value = match s.meta.empty {
+        true => Cell::from(Span::styled("(empty)", theme.dim())),
+        false => Cell::from("••••••••"),
     };
     let age = devvault_age(app.unix_now - s.meta.updated);
+    let (due, overdue) = table::due(&s.meta, app.unix_now);
+    let key_w = col[col.len() - 5];
     let mut cells = vec![
-        Cell::from(s.meta.key.to_string()),
+        Cell::from(table::fit(s.meta.key.as_str(), key_w)),
         value,
         Cell::from(Span::styled(age, theme.dim())),
         Cell::from(format!("v{}", s.meta.version)),
-        match s.meta.overdue_days {
-            Some(d) => Cell::from(Span::styled(format!("⚠ {d}d"), theme.error())),
-            None => Cell::from(""),
-        },
+        Cell::from(Span::styled(
+            due,
+            if overdue { theme.error() } else { theme.dim() },
+        )),
     ];
-    if filtering {
+    if col.len() == 6 {
         let scope = app.catalog.scopes[s.scope as usize].scope.to_string();
+        let scope = table::fit(&scope, col[0]);
         cells.insert(0, Cell::from(Span::styled(scope, theme.dim())));
     }
     Row::new(cells)
@@ -227,62 +235,4 @@ pub fn devvault_age(secs: i64) -> String {
         86_400..=31_535_999 => format!("{}d", s / 86_400),
         _ => format!("{}y", s / 31_536_000),
     }
-}
-
-fn render_footer(app: &App, area: Rect, buf: &mut Buffer, theme: Theme) {
-    let mut right: Vec<Span> = Vec::new();
-    if let Some(c) = &app.clip {
-        let left = c.until.saturating_duration_since(app.now);
-        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-        right.push(Span::styled(
-            format!(
-                "clipboard: {} clears in {} ",
-                c.key,
-                human(std::time::Duration::from_secs(secs))
-            ),
-            theme.ok(),
-        ));
-    }
-    let right_w: u16 = right.iter().map(|s| s.width() as u16).sum();
-    let [left_area, right_area] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(right_w)]).areas(area);
-    Line::from(right).render(right_area, buf);
-    let line = match &app.status {
-        Some(s) if s.error => Line::styled(format!(" {}", s.text), theme.error()),
-        Some(s) => Line::styled(format!(" {}", s.text), theme.ok()),
-        None => hints(app, theme),
-    };
-    line.render(left_area, buf);
-}
-
-/// The keys that work here, from the keymap table.
-fn hints(app: &App, theme: Theme) -> Line<'static> {
-    let pairs: Vec<(&str, &str)> = match app.mode() {
-        Mode::Filter => vec![
-            ("type", "filter"),
-            ("↑↓", "move"),
-            ("⏎", "done"),
-            ("Esc", "clear"),
-        ],
-        Mode::Text => vec![
-            ("Tab", "field"),
-            ("⏎", "save"),
-            ("^T", "show"),
-            ("Esc", "cancel"),
-        ],
-        Mode::Confirm => vec![("y", "yes"), ("n", "no")],
-        Mode::Overlay => vec![("any key", "close")],
-        Mode::List => vec![("↑↓", "move"), ("⏎", "reveal"), ("Esc", "close")],
-        Mode::Normal => BINDINGS
-            .iter()
-            .filter_map(|b| b.footer)
-            .filter_map(|f| f.split_once(' '))
-            .collect(),
-    };
-    let mut spans = vec![Span::raw(" ")];
-    for (k, what) in pairs {
-        spans.push(Span::styled(k.to_string(), theme.key()));
-        spans.push(Span::styled(format!(" {what}  "), theme.dim()));
-    }
-    Line::from(spans)
 }

@@ -47,6 +47,7 @@ impl Vault {
                             url: m.url,
                             max_age,
                             overdue_days: crate::rotation::overdue_days(m.updated, max_age, now),
+                            empty: k.record.value.len() == crate::crypto::SEAL_OVERHEAD,
                         },
                         inherited_from: (&k.from != scope).then(|| k.from.to_string()),
                         template: m.template,

@@ -174,6 +174,7 @@ impl Vault {
                         url: m.url,
                         max_age,
                         overdue_days: crate::rotation::overdue_days(m.updated, max_age, now),
+                        empty: r.value.len() == crate::crypto::SEAL_OVERHEAD,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;

@@ -118,6 +118,12 @@ impl Tmux {
         }
     }
 
+    /// A tmux format of the pane (e.g. `#{alternate_on}`, `#{cursor_flag}`), expanded.
+    pub fn format(&self, f: &str) -> String {
+        let out = self.tmux(&["display-message", "-p", "-t", "0", f]);
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// Resizes the window.
     pub fn resize(&self, w: u16, h: u16) {
         self.tmux(&[

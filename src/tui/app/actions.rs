@@ -19,6 +19,8 @@ impl App {
             Reveal if self.focus == Focus::Scopes && self.filter.is_none() => self.enter_scope(),
             Reveal => self.reveal(),
             Copy => self.on_selected(Effect::Copy),
+            CopyName => self.copy_name(),
+            Sort => self.cycle_sort(),
             Filter => self.start_filter(),
             Add => self.add(),
             Edit => self.on_selected(Effect::FetchForEdit),
@@ -40,10 +42,12 @@ impl App {
         }
     }
 
-    /// The effect `make` builds for the selected key, if one is selected.
-    fn on_selected(&self, make: fn(Scope, KeyName) -> Effect) -> Vec<Effect> {
-        self.selected()
-            .map_or_else(Vec::new, |(s, k)| vec![make(s, k)])
+    /// The effect `make` builds for the selected key, or why nothing happens.
+    pub(super) fn on_selected(&mut self, make: fn(Scope, KeyName) -> Effect) -> Vec<Effect> {
+        match self.selected() {
+            Some((s, k)) => vec![make(s, k)],
+            None => self.nothing_selected(),
+        }
     }
 
     fn switch_pane(&mut self) -> Vec<Effect> {
@@ -70,25 +74,28 @@ impl App {
     }
 
     fn rotate(&mut self) -> Vec<Effect> {
-        if let Some((s, k)) = self.selected() {
-            self.open_form(FormKind::Rotate(s, k), None);
+        match self.selected() {
+            Some((s, k)) => self.open_form(FormKind::Rotate(s, k), None),
+            None => return self.nothing_selected(),
         }
         vec![]
     }
 
     fn confirm_delete(&mut self) -> Vec<Effect> {
-        if let Some((scope, key)) = self.selected() {
-            self.dialog = Some(Dialog::Confirm(Confirm {
-                text: format!("Delete {key} from {scope}? Its value stays in history."),
-                on_yes: Effect::Delete(scope, key),
-            }));
-        }
+        let Some((scope, key)) = self.selected() else {
+            return self.nothing_selected();
+        };
+        self.dialog = Some(Dialog::Confirm(Confirm {
+            text: format!("Delete {key} from {scope}? Its value stays in history."),
+            on_yes: Effect::Delete(scope, key),
+        }));
         vec![]
     }
 
     fn export(&mut self) -> Vec<Effect> {
-        if let Some(scope) = self.current_scope() {
-            self.open_form(FormKind::Export(scope), None);
+        match self.current_scope() {
+            Some(scope) => self.open_form(FormKind::Export(scope), None),
+            None => return self.say("no project yet: press n to start one".into(), true),
         }
         vec![]
     }

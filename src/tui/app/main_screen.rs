@@ -30,7 +30,7 @@ impl App {
             Some(_) => self.finder.hits().get(row).map(|&i| i as usize),
             None => {
                 let range = self.catalog.scopes.get(self.scope_sel)?.range.clone();
-                (row < range.len()).then_some(range.start + row)
+                (row < range.len()).then(|| self.sorted.row(&self.catalog, range, self.sort, row))
             }
         }
     }
@@ -70,6 +70,7 @@ impl App {
     pub(super) fn main(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Act(a) if self.dialog.is_some() => self.dialog_key(a),
+            Msg::Act(a) if self.revealed.is_some() => self.detail_key(a),
             Msg::Act(a) => self.act(a),
             Msg::Input(e) => self.input(e),
             Msg::Submit => self.submit(),
@@ -95,6 +96,8 @@ impl App {
                 self.open_dialog(Dialog::Audit(AuditView::new(events, AUDIT_DAYS)))
             }
             Msg::ClipboardCleared(ours) => self.clipboard_cleared(ours),
+            Msg::Note(note) => self.note(note),
+            Msg::NameCopied(key) => self.name_copied(key),
             Msg::LastScope(s) => {
                 self.scopes.last = s;
                 vec![]
@@ -128,6 +131,9 @@ impl App {
     }
 
     fn yes(&mut self) -> Vec<Effect> {
+        if matches!(&self.dialog, Some(Dialog::Form(f)) if f.confirm_empty) {
+            return self.submit_form();
+        }
         match self.dialog.take() {
             Some(Dialog::Confirm(c)) => vec![c.on_yes],
             Some(offer @ Dialog::Offer(_)) => {
@@ -167,6 +173,8 @@ impl App {
                 secret,
                 value,
                 until,
+                note: None,
+                scroll: 0,
             });
         }
         vec![]
@@ -180,13 +188,13 @@ impl App {
 
     fn copied(&mut self, key: KeyName) -> Vec<Effect> {
         let until = self.now + self.cfg.clear_after;
-        let secs = self.cfg.clear_after.as_secs();
         self.clip = Some(Clip {
             key: key.to_string(),
             until,
         });
+        let after = super::human(self.cfg.clear_after);
         self.say(
-            format!("copied {key}; the clipboard clears in {secs} s"),
+            format!("copied {key}; the clipboard clears in {after}"),
             false,
         )
     }
@@ -223,8 +231,7 @@ impl App {
             self.revealed = None;
             return vec![];
         }
-        self.selected()
-            .map_or_else(Vec::new, |(s, k)| vec![Effect::Reveal(s, k)])
+        self.on_selected(Effect::Reveal)
     }
 
     /// How many rows a movement key moves (0 for any other action).
@@ -272,6 +279,26 @@ impl App {
 
     fn submit(&mut self) -> Vec<Effect> {
         if let Some(Dialog::Form(f)) = &mut self.dialog {
+            if f.enter_moves() {
+                f.move_focus(1);
+                return vec![];
+            }
+            if f.needs_empty_confirm() {
+                f.confirm_empty = true;
+                return vec![];
+            }
+            return self.submit_form();
+        }
+        if let Some(state) = &mut self.filter {
+            state.editing = false;
+        }
+        vec![]
+    }
+
+    /// Checks the open form and runs what it yields, or shows its error in it.
+    fn submit_form(&mut self) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog {
+            f.confirm_empty = false;
             return match f.submit() {
                 Ok(Effect::AddScope(scope)) => self.new_scope(scope),
                 Ok(Effect::AskScopeOp(op)) => self.ask_scope_op(op),
@@ -285,13 +312,16 @@ impl App {
                 }
             };
         }
-        if let Some(state) = &mut self.filter {
-            state.editing = false;
-        }
         vec![]
     }
 
     fn cancel(&mut self) -> Vec<Effect> {
+        if let Some(Dialog::Form(f)) = &mut self.dialog
+            && f.confirm_empty
+        {
+            f.confirm_empty = false;
+            return vec![];
+        }
         if matches!(self.dialog, Some(Dialog::Offer(_))) {
             return self.answer(false);
         }

@@ -136,9 +136,8 @@ fn reveal_hides_on_move_after_the_timeout_and_on_toggle() {
         k.clone(),
         SecretValue::from("ghp_x"),
     ));
-    app.update(Msg::Act(Action::Down));
-    assert!(app.revealed.is_none(), "moving hides it");
-    app.update(Msg::Act(Action::Up));
+    app.update(Msg::Act(Action::Back));
+    assert!(app.revealed.is_none(), "Esc hides it");
     app.update(Msg::Revealed(s, k, SecretValue::from("ghp_x")));
     later(&mut app, 29);
     assert!(app.revealed.is_some());
@@ -216,6 +215,10 @@ fn add_checks_the_name_and_sends_the_value() {
     app.update(Msg::NextField(1));
     app.update(Msg::Input(Edit::Home));
     app.update(Msg::Input(Edit::Delete));
+    assert!(
+        app.update(Msg::Submit).is_empty(),
+        "Enter in the Key field moves on to the Value field"
+    );
     let fx = app.update(Msg::Submit);
     match fx.as_slice() {
         [
@@ -360,6 +363,7 @@ fn a_write_reloads_its_scope_and_keeps_the_selection() {
         url: None,
         max_age: 90 * 86_400,
         overdue_days: None,
+        empty: false,
     });
     app.update(Msg::ScopeLoaded(scope, metas, None));
     assert_eq!(app.view_len(), 3);

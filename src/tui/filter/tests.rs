@@ -13,6 +13,7 @@ fn catalog() -> Catalog {
         url: None,
         max_age: 90 * 86_400,
         overdue_days: None,
+        empty: false,
     };
     Catalog::new(vec![
         (
@@ -68,6 +69,7 @@ fn many(n: usize) -> Vec<SecretMeta> {
             url: None,
             max_age: 90 * 86_400,
             overdue_days: None,
+            empty: false,
         })
         .collect()
 }

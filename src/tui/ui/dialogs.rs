@@ -38,20 +38,42 @@ fn boxed(area: Rect, buf: &mut Buffer, title: &str, theme: Theme) -> Rect {
     inner
 }
 
-/// `label ••••••▏` or the text when shown; the cursor bar when focused.
-fn secret_line(label: &str, input: &SecretInput, shown: bool, focused: bool) -> Line<'static> {
-    let mut text = if shown {
-        input.expose().replace('\n', "⏎")
+/// `label ••••••▏` or the text when shown; the cursor bar when focused. Always one line in
+/// a box `box_w` columns wide: a long value (a PEM) shows the part around the cursor, so
+/// the form keeps its help line.
+fn secret_line(
+    label: &str,
+    input: &SecretInput,
+    (shown, focused): (bool, bool),
+    box_w: u16,
+) -> Line<'static> {
+    // Inside the border, after the label, room for the cursor bar.
+    let field_w = usize::from(box_w).saturating_sub(2 + 13 + 1).max(16);
+    let n = input.chars();
+    let mut chars: Vec<char> = if shown {
+        input
+            .expose()
+            .chars()
+            .map(|c| if c == '\n' { '⏎' } else { c })
+            .collect()
     } else {
-        "•".repeat(input.chars())
+        vec!['•'; n]
     };
-    if focused {
-        let at = text
-            .char_indices()
-            .nth(input.cursor())
-            .map_or(text.len(), |(i, _)| i);
-        text.insert(at, '▏');
+    let mut cursor = input.cursor();
+    if n > field_w {
+        let suffix: Vec<char> = format!(" ({n} chars)").chars().collect();
+        let room = field_w.saturating_sub(suffix.len()).max(1);
+        let start = cursor
+            .saturating_sub(room.saturating_sub(1))
+            .min(n - room.min(n));
+        chars = chars[start..(start + room).min(n)].to_vec();
+        cursor -= start;
+        chars.extend(suffix);
     }
+    if focused {
+        chars.insert(cursor.min(chars.len()), '▏');
+    }
+    let text: String = chars.into_iter().collect();
     Line::from(vec![Span::raw(format!("{label:>11}: ")), Span::raw(text)])
 }
 
@@ -64,7 +86,6 @@ fn lines_box(
     width: Option<u16>,
     theme: Theme,
 ) {
-    let h = (lines.len() as u16 + 2).min(area.height);
     let w = width.unwrap_or_else(|| {
         lines
             .iter()
@@ -73,6 +94,17 @@ fn lines_box(
             .unwrap_or(20)
             .clamp(30, 76)
     });
+    // Room for every line as wrapped (a word-wrapped line may take one more), so an
+    // error or a question is never cut.
+    let inner_w = w.min(area.width).saturating_sub(2).max(1);
+    let wrapped: u16 = lines
+        .iter()
+        .map(|l| match l.width() as u16 {
+            n if n <= inner_w => 1,
+            n => n.div_ceil(inner_w) + 1,
+        })
+        .sum();
+    let h = (wrapped + 2).min(area.height);
     let inner = boxed(centered(area, w, h), buf, title, theme);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
@@ -89,8 +121,18 @@ pub fn welcome(app: &App, w: &Welcome, area: Rect, buf: &mut Buffer, theme: Them
         Line::styled(format!("  {}", app.cfg.vault_path), theme.dim()),
         Line::raw("Choose a passphrase: four or more random words work well."),
         Line::raw(""),
-        secret_line("Passphrase", &w.pass, false, w.focus == 0),
-        secret_line("Repeat", &w.repeat, false, w.focus == 1),
+        secret_line(
+            "Passphrase",
+            &w.pass,
+            (false, w.focus == 0),
+            area.width.min(64),
+        ),
+        secret_line(
+            "Repeat",
+            &w.repeat,
+            (false, w.focus == 1),
+            area.width.min(64),
+        ),
         Line::styled(
             format!("{:>11}  {}", "strength:", strength(w.pass.expose())),
             if acceptable {
@@ -118,7 +160,12 @@ pub fn unlock(app: &App, u: &Unlock, area: Rect, buf: &mut Buffer, theme: Theme)
         lines.push(Line::styled(note.clone(), theme.dim()));
         lines.push(Line::raw(""));
     }
-    lines.push(secret_line("Passphrase", &u.pass, false, true));
+    lines.push(secret_line(
+        "Passphrase",
+        &u.pass,
+        (false, true),
+        body.width.min(52),
+    ));
     lines.push(Line::raw(""));
     lines.push(match (&u.error, u.busy) {
         (_, true) => Line::styled("unlocking…", theme.ok()),
@@ -156,7 +203,7 @@ pub fn dialog(app: &App, d: &Dialog, area: Rect, buf: &mut Buffer, theme: Theme)
 }
 
 fn help(area: Rect, buf: &mut Buffer, theme: Theme) {
-    if area.height < help_rows().count() as u16 + 3 {
+    if area.height < help_rows().count() as u16 + 4 {
         return help_compact(area, buf, theme);
     }
     let mut lines: Vec<Line> = help_rows()
@@ -169,6 +216,10 @@ fn help(area: Rect, buf: &mut Buffer, theme: Theme) {
         .collect();
     lines.push(Line::styled(
         "Forms: Tab next field · Ctrl-T show/hide · Enter save · Esc cancel",
+        theme.dim(),
+    ));
+    lines.push(Line::styled(
+        "Ctrl-Z suspends to the shell (fg comes back)",
         theme.dim(),
     ));
     lines_box(area, buf, "Keys", lines, None, theme);
@@ -216,7 +267,9 @@ fn form(f: &Form, area: Rect, buf: &mut Buffer, theme: Theme) {
                     Span::raw(text),
                 ])
             }
-            FieldValue::Secret { input, shown } => secret_line(field.label, input, *shown, focused),
+            FieldValue::Secret { input, shown } => {
+                secret_line(field.label, input, (*shown, focused), area.width.min(64))
+            }
             FieldValue::Choice { options, idx } => {
                 let mut spans = vec![Span::raw(format!("{:>11}: ", field.label))];
                 for (j, o) in options.iter().enumerate() {
@@ -236,12 +289,16 @@ fn form(f: &Form, area: Rect, buf: &mut Buffer, theme: Theme) {
         lines.push(line);
     }
     lines.push(Line::raw(""));
-    lines.push(match &f.error {
-        Some(e) => Line::styled(e.clone(), theme.error()),
-        None => Line::styled(
-            "Tab field · ←→ choose · ^T show/hide · Enter save · Esc cancel",
-            theme.dim(),
-        ),
-    });
+    if f.confirm_empty {
+        lines.push(Line::styled(f.empty_question(), theme.error()));
+    } else if let Some(e) = &f.error {
+        lines.push(Line::styled(e.clone(), theme.error()));
+    }
+    let hints: Vec<String> = f
+        .hints()
+        .iter()
+        .map(|(k, what)| format!("{k} {what}"))
+        .collect();
+    lines.push(Line::styled(hints.join(" · "), theme.dim()));
     lines_box(area, buf, &f.title(), lines, Some(64), theme);
 }

@@ -171,12 +171,6 @@ fn screenshot() {
     }
     app.update(Msg::Act(Action::Down));
     app.update(Msg::Act(Action::Down));
-    let (scope, key) = app.selected().unwrap();
-    app.update(Msg::Revealed(
-        scope,
-        key,
-        SecretValue::from("postgres://shop:s3cr3t@db.internal/shop"),
-    ));
     app.update(Msg::Copied(KeyName::new("STRIPE_SECRET_KEY").unwrap()));
     app.status = None;
     let area = ratatui::layout::Rect::new(0, 0, 100, 26);

@@ -140,14 +140,23 @@ pub fn audit(app: &App, v: &AuditView, area: Rect, buf: &mut Buffer, theme: Them
         v.events.len(),
         inner.height.saturating_sub(1) as usize,
     );
+    let what = |e: &crate::audit::AuditEvent| match (&e.scope, &e.key) {
+        (Some(s), Some(k)) => format!("{s} {k}"),
+        (Some(s), None) => s.clone(),
+        _ => String::new(),
+    };
+    // WHAT takes what its longest shown entry needs (up to half the room); DETAIL the rest.
+    let room = inner.width.saturating_sub(6 + 5 + 14 + 4);
+    let what_w = v.events[shown.clone()]
+        .iter()
+        .map(|e| what(e).chars().count() as u16)
+        .max()
+        .unwrap_or(4)
+        .clamp(4, (room / 2).max(4));
     let rows: Vec<Row> = v.events[shown.clone()]
         .iter()
         .map(|e| {
-            let what = match (&e.scope, &e.key) {
-                (Some(s), Some(k)) => format!("{s} {k}"),
-                (Some(s), None) => s.clone(),
-                _ => String::new(),
-            };
+            let what = super::table::fit(&what(e), what_w);
             Row::new(vec![
                 Cell::from(format!("#{}", e.seq)),
                 Cell::from(Span::styled(devvault_age(app.unix_now - e.at), theme.dim())),
@@ -168,7 +177,7 @@ pub fn audit(app: &App, v: &AuditView, area: Rect, buf: &mut Buffer, theme: Them
         Constraint::Length(6),
         Constraint::Length(5),
         Constraint::Length(14),
-        Constraint::Fill(2),
+        Constraint::Length(what_w),
         Constraint::Fill(1),
     ];
     let table = Table::new(rows, widths)
