@@ -41,6 +41,7 @@ fn listing(scopes: usize, per_scope: usize, first: usize) -> Vec<(Scope, Vec<Sec
                 max_age: 90 * 86_400,
                 overdue_days: (i % 7 == 0).then_some(3),
                 empty: false,
+                inherited_from: None,
             })
             .collect()
     };

@@ -249,6 +249,10 @@ pub struct SecretMeta {
     /// can say so without opening it).
     #[serde(skip)]
     pub empty: bool,
+    /// The ancestor scope the key is inherited from (`scope inherit`), `None` when the
+    /// listed scope sets it itself. In JSON as [`crate::vault::Listed`]'s field.
+    #[serde(skip)]
+    pub inherited_from: Option<String>,
 }
 
 impl serde::Serialize for KeyName {

@@ -247,6 +247,7 @@ mod tests {
             max_age: 90 * 86_400,
             overdue_days: None,
             empty: false,
+            inherited_from: None,
         }
     }
 

@@ -37,6 +37,7 @@ fn meta(key: &str, days_old: i64, version: u32) -> SecretMeta {
         max_age: 90 * 86_400,
         overdue_days: (days_old > 90).then(|| days_old as u64 - 90),
         empty: false,
+        inherited_from: None,
     }
 }
 

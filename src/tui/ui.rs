@@ -207,8 +207,22 @@ fn secret_row(app: &App, idx: usize, col: &[u16], theme: Theme) -> Row<'static> 
     let age = devvault_age(app.unix_now - s.meta.updated);
     let (due, overdue) = table::due(&s.meta, app.unix_now);
     let key_w = col[col.len() - 5];
+    // An inherited key says from where, dimmed: `LOG ← app/base`.
+    let key = match &s.meta.inherited_from {
+        Some(from) => Line::from(vec![
+            Span::raw(table::fit(s.meta.key.as_str(), key_w)),
+            Span::styled(
+                table::fit(
+                    &format!(" ← {from}"),
+                    key_w.saturating_sub(s.meta.key.as_str().chars().count() as u16),
+                ),
+                theme.dim(),
+            ),
+        ]),
+        None => Line::from(table::fit(s.meta.key.as_str(), key_w)),
+    };
     let mut cells = vec![
-        Cell::from(table::fit(s.meta.key.as_str(), key_w)),
+        Cell::from(key),
         value,
         Cell::from(Span::styled(age, theme.dim())),
         Cell::from(format!("v{}", s.meta.version)),

@@ -37,6 +37,7 @@ impl Vault {
                 .map(|k| {
                     let max_age = policies.get(k.record.scope_id, &k.record.idx).max_age;
                     let m = k.meta;
+                    let from = (&k.from != scope).then(|| k.from.to_string());
                     Listed {
                         meta: SecretMeta {
                             key: k.name,
@@ -48,8 +49,9 @@ impl Vault {
                             max_age,
                             overdue_days: crate::rotation::overdue_days(m.updated, max_age, now),
                             empty: k.record.value.len() == crate::crypto::SEAL_OVERHEAD,
+                            inherited_from: from.clone(),
                         },
-                        inherited_from: (&k.from != scope).then(|| k.from.to_string()),
+                        inherited_from: from,
                         template: m.template,
                     }
                 })

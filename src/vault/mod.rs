@@ -175,6 +175,7 @@ impl Vault {
                         max_age,
                         overdue_days: crate::rotation::overdue_days(m.updated, max_age, now),
                         empty: r.value.len() == crate::crypto::SEAL_OVERHEAD,
+                        inherited_from: None,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;

@@ -364,6 +364,7 @@ fn a_write_reloads_its_scope_and_keeps_the_selection() {
         max_age: 90 * 86_400,
         overdue_days: None,
         empty: false,
+        inherited_from: None,
     });
     app.update(Msg::ScopeLoaded(scope, metas, None));
     assert_eq!(app.view_len(), 3);

@@ -14,6 +14,7 @@ fn catalog() -> Catalog {
         max_age: 90 * 86_400,
         overdue_days: None,
         empty: false,
+        inherited_from: None,
     };
     Catalog::new(vec![
         (
@@ -70,6 +71,7 @@ fn many(n: usize) -> Vec<SecretMeta> {
             max_age: 90 * 86_400,
             overdue_days: None,
             empty: false,
+            inherited_from: None,
         })
         .collect()
 }

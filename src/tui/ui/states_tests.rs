@@ -133,3 +133,29 @@ fn too_small() {
         insta::assert_snapshot!(format!("too_small_{w}x{h}"), screen);
     }
 }
+
+#[test]
+fn an_inherited_key_says_where_it_comes_from() {
+    let mut listing = crate::tui::test_support::listing();
+    let blog = listing
+        .iter_mut()
+        .find(|(s, _)| s.to_string() == "blog/prod")
+        .unwrap();
+    let token = blog.1.iter_mut().find(|m| m.key.as_str() == "GITHUB_TOKEN");
+    token.unwrap().inherited_from = Some("blog/base".into());
+    let mut app = App::new(
+        crate::tui::test_support::config(),
+        crate::tui::app::Screen::Main,
+        std::time::Instant::now(),
+        crate::tui::test_support::NOW,
+    );
+    app.update(Msg::Resize(80, 24));
+    app.update(Msg::Loaded(listing));
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("GITHUB_TOKEN ← blog/base"), "{screen}");
+    assert_eq!(
+        screen.matches('←').count(),
+        1,
+        "only the inherited key: {screen}"
+    );
+}
