@@ -65,7 +65,7 @@ fn a_locked_tui_keeps_neither_the_passphrase_nor_a_revealed_value_in_memory() {
     t.type_text(PASSPHRASE);
     t.keys(&["Enter"]);
     t.wait_for("app/dev · 1 key");
-    t.keys(&["Tab"]);
+    // The secrets pane has the focus on opening: Enter reveals (the detail pane).
     t.keys(&["Enter"]);
     t.wait_for(&CANARY[..20]);
     let pid = t.program_pid();

@@ -41,7 +41,7 @@ pub fn render(app: &App, r: &Revealed, area: Rect, buf: &mut Buffer, theme: Them
             .iter()
             .skip(r.scroll)
             .take(usize::from(value_area.height))
-            .map(|l| Line::styled(l.clone(), theme.revealed()))
+            .map(|l| Line::styled(*l, theme.revealed()))
             .collect()
     };
     Paragraph::new(body).render(value_area, buf);
@@ -115,18 +115,21 @@ fn facts(app: &App, r: &Revealed, lines: usize, width: u16, theme: Theme) -> Vec
 }
 
 /// The value cut into lines of at most `width` characters, at its own newlines and
-/// wherever a line is longer (as [`layout::wrapped_lines`] counts them).
-fn wrap(value: &str, width: u16) -> Vec<String> {
+/// wherever a line is longer (as [`layout::wrapped_lines`] counts them). Slices of the
+/// value, never copies: a copy would be freed without being zeroized and outlive a lock.
+fn wrap(value: &str, width: u16) -> Vec<&str> {
     let width = usize::from(width.max(1));
     let mut out = Vec::new();
     for line in value.split('\n') {
-        let chars: Vec<char> = line.chars().collect();
-        if chars.is_empty() {
-            out.push(String::new());
+        let (mut start, mut n) = (0, 0);
+        for (i, _) in line.char_indices() {
+            if n == width {
+                out.push(&line[start..i]);
+                (start, n) = (i, 0);
+            }
+            n += 1;
         }
-        for chunk in chars.chunks(width) {
-            out.push(chunk.iter().collect());
-        }
+        out.push(&line[start..]);
     }
     out
 }
