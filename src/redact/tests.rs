@@ -1,3 +1,7 @@
+//! Tests of the redactor: random chunkings against a whole-input reference (no value or
+//! encoded form leaks, other bytes unchanged), prompts not held back, bounded memory,
+//! short values listed, every encoded form labelled.
+
 use super::*;
 use proptest::prelude::*;
 

@@ -1,3 +1,6 @@
+//! Tests of the `.env.example` schema: rule lines and free text, a bad rule named by
+//! file:line, each format, and `check` reporting every kind of problem without values.
+
 use super::*;
 
 const EXAMPLE: &str = "\
