@@ -25,6 +25,7 @@ pub mod format;
 pub mod generate;
 pub mod hook;
 pub mod kv;
+pub mod migrate;
 pub mod model;
 #[cfg(feature = "cli")]
 pub mod os;
