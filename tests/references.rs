@@ -3,8 +3,8 @@
 //! and `inject`; `scope inherit` with cycles, depth and rotation seen by children; `set
 //! --template` expanded by export/run/inject; every bad input named, nothing half-applied.
 
-use crate::common::cli::Env;
-use crate::common::{key, new_vault, scope, set};
+use crate::common::cli::{Env, stderr, stdout};
+use crate::common::{key, scope, set, temp_vault};
 use devvault::audit::EventKind;
 use devvault::reference::Reference;
 use devvault::{Error, SecretValue, Vault};
@@ -34,8 +34,7 @@ fn template(v: &mut Vault, sc: &str, k: &str, val: &str) {
 
 #[test]
 fn a_child_sees_its_parents_keys_and_overrides_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     set(&mut v, "app/base", "A", "base-a");
     set(&mut v, "app/base", "B", "base-b");
     set(&mut v, "app/prod", "B", "prod-b");
@@ -90,8 +89,7 @@ fn a_child_sees_its_parents_keys_and_overrides_them() {
 
 #[test]
 fn a_personal_override_is_created_empty_and_inherits() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut v) = new_vault(dir.path());
+    let (_dir, path, mut v) = temp_vault();
     set(&mut v, "app/dev", "API", "team");
     set(&mut v, "app/dev", "DB", "team-db");
     v.set_parent(&scope("app/dev.alice"), Some(&scope("app/dev")))
@@ -120,8 +118,7 @@ fn a_personal_override_is_created_empty_and_inherits() {
 
 #[test]
 fn inheritance_refuses_cycles_other_projects_missing_parents_and_deep_chains() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     for env in ["a", "b", "c"] {
         set(&mut v, &format!("app/{env}"), "K", env);
     }
@@ -186,8 +183,7 @@ fn inheritance_refuses_cycles_other_projects_missing_parents_and_deep_chains() {
 
 #[test]
 fn a_purged_parent_is_named_with_the_fix() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     set(&mut v, "app/base", "A", "a");
     set(&mut v, "app/prod", "B", "b");
     v.set_parent(&scope("app/prod"), Some(&scope("app/base")))
@@ -202,8 +198,7 @@ fn a_purged_parent_is_named_with_the_fix() {
 
 #[test]
 fn templates_expand_over_the_flattened_scope_and_plain_values_never_do() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     set(&mut v, "app/base", "DB_USER", "app");
     set(&mut v, "app/prod", "DB_PASSWORD", "s3cret");
     set(&mut v, "app/prod", "PLAIN", "keep ${DB_USER} as is");
@@ -250,14 +245,12 @@ fn templates_expand_over_the_flattened_scope_and_plain_values_never_do() {
 
 #[test]
 fn a_template_cycle_or_unknown_key_names_the_chain_and_exports_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     template(&mut v, "app/dev", "A", "${B}");
     template(&mut v, "app/dev", "B", "${A}");
     let e = v.export(&scope("app/dev")).unwrap_err().to_string();
     assert!(e.contains("A -> B -> A"), "{e}");
-    let dir2 = tempfile::tempdir().unwrap();
-    let (_, mut w) = new_vault(dir2.path());
+    let (_dir2, _, mut w) = temp_vault();
     template(&mut w, "app/dev", "URL", "x${MISSING}");
     let e = w.export(&scope("app/dev")).unwrap_err();
     assert!(matches!(e, Error::NotFound { .. }));
@@ -266,8 +259,7 @@ fn a_template_cycle_or_unknown_key_names_the_chain_and_exports_nothing() {
 
 #[test]
 fn unknown_references_are_all_named_and_nothing_is_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     set(&mut v, "app/prod", "K", "v");
     let refs = vec![
         (
@@ -298,14 +290,6 @@ fn unknown_references_are_all_named_and_nothing_is_read() {
 }
 
 // ---- the command line ----
-
-fn stdout(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stdout.clone()).unwrap()
-}
-
-fn stderr(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stderr.clone()).unwrap()
-}
 
 #[test]
 fn cli_read_and_run_resolve_references_from_a_file_and_the_environment() {

@@ -5,42 +5,18 @@
 use crate::common;
 
 use common::cli::{Env, FAST_INIT, PASS};
-use common::tmux::{Tmux, binary};
+use common::tmux::binary;
+use common::tui::{start, start_locked, start_unlocked};
 use std::os::unix::fs::PermissionsExt;
 
-/// The TUI on `env`'s vault with no passphrase source: it has to ask.
-fn start(env: &Env, w: u16, h: u16) -> Tmux {
-    let home = env.dir.path().to_str().unwrap().to_string();
-    let vault = env.vault.to_str().unwrap().to_string();
-    let cmd = format!("{} tui", binary());
-    Tmux::start(
-        &cmd,
-        &env.work(),
-        &[("HOME", &home), ("DEVVAULT_VAULT", &vault)],
-        w,
-        h,
-    )
-}
-
 fn seeded() -> Env {
-    let e = Env::new();
-    e.cmd()
-        .args(["import", "shop/prod", "-"])
-        .write_stdin("STRIPE_KEY=sk_live_abc123\nDATABASE_URL=postgres://shop:pw@db/shop\n")
-        .assert()
-        .success();
-    e.cmd()
-        .args(["import", "blog/dev", "-"])
-        .write_stdin("SMTP_PASSWORD=hunter2\n")
-        .assert()
-        .success();
-    e
+    common::tui::seeded(true)
 }
 
 #[test]
 fn unlock_browse_filter_reveal_edit_delete_export_lock() {
     let e = seeded();
-    let t = start(&e, 80, 24);
+    let t = start_locked(&e, "", 80, 24);
     t.wait_for("Passphrase:");
     t.type_text("not the passphrase");
     t.keys(&["Enter"]);
@@ -136,17 +112,8 @@ fn unlock_browse_filter_reveal_edit_delete_export_lock() {
 fn first_run_creates_the_vault_and_imports_the_env_file() {
     let e = Env::empty();
     std::fs::write(e.work().join(".env"), "API_KEY=from-dotenv\nDEBUG=1\n").unwrap();
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
     // The cheapest Argon2id, as the other tests use (FAST_INIT's flags after `init`).
-    let cmd = format!("{} tui {}", binary(), FAST_INIT[1..].join(" "));
-    let t = Tmux::start(
-        &cmd,
-        &e.work(),
-        &[("HOME", &home), ("DEVVAULT_VAULT", &vault)],
-        80,
-        24,
-    );
+    let t = start_locked(&e, &FAST_INIT[1..].join(" "), 80, 24);
     let screen = t.wait_for("Welcome to devvault");
     assert!(
         screen.contains("vault.db"),
@@ -196,24 +163,12 @@ fn first_run_creates_the_vault_and_imports_the_env_file() {
 #[test]
 fn small_terminal_and_restored_terminal() {
     let e = seeded();
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
     // A shell runs the TUI, then records the terminal's mode once it has exited.
     let cmd = format!(
         "{} tui; stty -a > stty.tmp; mv stty.tmp stty.txt; sleep 30",
         binary()
     );
-    let t = Tmux::start(
-        &cmd,
-        &e.work(),
-        &[
-            ("HOME", &home),
-            ("DEVVAULT_VAULT", &vault),
-            ("DEVVAULT_PASSPHRASE", PASS),
-        ],
-        60,
-        15,
-    );
+    let t = start(&e, &cmd, &[("DEVVAULT_PASSPHRASE", PASS)], 60, 15);
     let screen = t.wait_for("blog/dev · 1 key");
     let lines: Vec<&str> = screen.lines().collect();
     assert!(
@@ -253,19 +208,20 @@ fn copy_clears_after_the_timeout_only_if_still_ours() {
     use common::x11::{other_program_copies, paste, require_display};
     require_display();
     let e = seeded();
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
     let display = std::env::var("DISPLAY").unwrap();
     let xauth = std::env::var("XAUTHORITY").unwrap_or_default();
-    let cmd = format!("{} tui --clear-after 2s", binary());
     let env = [
-        ("HOME", home.as_str()),
-        ("DEVVAULT_VAULT", vault.as_str()),
         ("DEVVAULT_PASSPHRASE", PASS),
         ("DISPLAY", display.as_str()),
         ("XAUTHORITY", xauth.as_str()),
     ];
-    let t = Tmux::start(&cmd, &e.work(), &env, 80, 24);
+    let t = start(
+        &e,
+        &common::tui::tui_command("--clear-after 2s"),
+        &env,
+        80,
+        24,
+    );
     t.wait_for("SMTP_PASSWORD");
     t.keys(&["c"]);
     let screen = t.wait_for("copied SMTP_PASSWORD");
@@ -318,15 +274,7 @@ fn copy_clears_after_the_timeout_only_if_still_ours() {
 #[test]
 fn a_change_made_by_the_cli_shows_on_reload() {
     let e = seeded();
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
-    let cmd = format!("{} tui", binary());
-    let env = [
-        ("HOME", home.as_str()),
-        ("DEVVAULT_VAULT", vault.as_str()),
-        ("DEVVAULT_PASSPHRASE", PASS),
-    ];
-    let t = Tmux::start(&cmd, &e.work(), &env, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     // The CLI writes while the TUI holds the vault open.
     e.set(&["blog/dev", "FROM_THE_CLI"], "x");
@@ -341,19 +289,6 @@ fn a_change_made_by_the_cli_shows_on_reload() {
     t.wait_exit();
 }
 
-/// The TUI on `env`'s vault, unlocked from the environment.
-fn start_unlocked(e: &Env, w: u16, h: u16) -> Tmux {
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
-    let cmd = format!("{} tui", binary());
-    let env = [
-        ("HOME", home.as_str()),
-        ("DEVVAULT_VAULT", vault.as_str()),
-        ("DEVVAULT_PASSPHRASE", PASS),
-    ];
-    Tmux::start(&cmd, &e.work(), &env, w, h)
-}
-
 fn projects(e: &Env) -> serde_json::Value {
     let out = e.cmd().args(["projects", "--json"]).assert().success();
     serde_json::from_slice(&out.get_output().stdout).unwrap()
@@ -362,7 +297,7 @@ fn projects(e: &Env) -> serde_json::Value {
 #[test]
 fn scopes_are_made_renamed_purged_emptied_and_restored_from_the_trash() {
     let e = seeded();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     // `n` makes the environment in the vault.
     t.keys(&["n"]);
@@ -425,7 +360,7 @@ fn i_imports_a_dotenv_after_its_preview() {
         "NEW_ONE=fresh\nSMTP_PASSWORD=hunter2\n",
     )
     .unwrap();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     t.keys(&["i"]);
     t.wait_for("Import a .env into blog/dev");
@@ -446,13 +381,13 @@ fn i_imports_a_dotenv_after_its_preview() {
 fn opens_on_the_linked_scope_then_the_last_one_and_follows_other_writers() {
     let e = seeded();
     // The last one used: shop/prod.
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     t.keys(&["Tab", "j", "Enter"]);
     t.wait_for("shop/prod · 2 keys");
     t.keys(&["q"]);
     t.wait_exit();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("shop/prod · 2 keys");
     // Another process writes: the view follows without R; R says so.
     e.set(&["shop/prod", "FROM_THE_CLI"], "x");
@@ -463,14 +398,14 @@ fn opens_on_the_linked_scope_then_the_last_one_and_follows_other_writers() {
     t.wait_exit();
     // A linked directory wins.
     std::fs::write(e.work().join(".devvault.toml"), "scope = \"blog/dev\"\n").unwrap();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     t.keys(&["q"]);
     t.wait_exit();
     // As the CLI resolves it: `.devvault.local.toml` picks the environment.
     e.set(&["blog/prod", "ONLY_HERE"], "y");
     std::fs::write(e.work().join(".devvault.local.toml"), "env = \"prod\"\n").unwrap();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/prod · 1 key");
     t.keys(&["q"]);
     t.wait_exit();

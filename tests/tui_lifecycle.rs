@@ -10,28 +10,15 @@ use common::tmux::{Tmux, binary};
 use std::time::{Duration, Instant};
 
 fn seeded() -> Env {
-    let e = Env::new();
-    e.cmd()
-        .args(["import", "blog/dev", "-"])
-        .write_stdin("SMTP_PASSWORD=hunter2\n")
-        .assert()
-        .success();
-    e
+    common::tui::seeded(false)
 }
 
 /// `command` in tmux on `env`'s vault, unlocked by DEVVAULT_PASSPHRASE.
 fn start(e: &Env, command: &str, w: u16, h: u16) -> Tmux {
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
-    Tmux::start(
+    common::tui::start(
+        e,
         command,
-        &e.work(),
-        &[
-            ("HOME", &home),
-            ("DEVVAULT_VAULT", &vault),
-            ("DEVVAULT_PASSPHRASE", PASS),
-            ("PS1", "$ "),
-        ],
+        &[("DEVVAULT_PASSPHRASE", PASS), ("PS1", "$ ")],
         w,
         h,
     )
