@@ -18,6 +18,16 @@ fn export(v: &mut Vault, sc: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The scope `sc` exports exactly `items`, in order.
+fn assert_exports(v: &mut Vault, sc: &str, items: &[(&str, &str)]) {
+    assert_eq!(export(v, sc), pairs(items), "{sc}");
+}
+
+/// `child` inherits `parent`.
+fn inherit(v: &mut Vault, child: &str, parent: &str) {
+    v.set_parent(&scope(child), Some(&scope(parent))).unwrap();
+}
+
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items
         .iter()
@@ -38,19 +48,12 @@ fn a_child_sees_its_parents_keys_and_overrides_them() {
     set(&mut v, "app/base", "A", "base-a");
     set(&mut v, "app/base", "B", "base-b");
     set(&mut v, "app/prod", "B", "prod-b");
-    assert_eq!(export(&mut v, "app/prod"), pairs(&[("B", "prod-b")]));
-    v.set_parent(&scope("app/prod"), Some(&scope("app/base")))
-        .unwrap();
-    assert_eq!(
-        export(&mut v, "app/prod"),
-        pairs(&[("A", "base-a"), ("B", "prod-b")])
-    );
+    assert_exports(&mut v, "app/prod", &[("B", "prod-b")]);
+    inherit(&mut v, "app/prod", "app/base");
+    assert_exports(&mut v, "app/prod", &[("A", "base-a"), ("B", "prod-b")]);
     // Rotating a base key is seen by every child, at read time.
     set(&mut v, "app/base", "A", "base-a2");
-    assert_eq!(
-        export(&mut v, "app/prod"),
-        pairs(&[("A", "base-a2"), ("B", "prod-b")])
-    );
+    assert_exports(&mut v, "app/prod", &[("A", "base-a2"), ("B", "prod-b")]);
     // get falls back to the parent too; ls says where each key comes from.
     assert_eq!(
         crate::common::get(&mut v, "app/prod", "A").unwrap(),
@@ -71,11 +74,11 @@ fn a_child_sees_its_parents_keys_and_overrides_them() {
     // Grandparents too, nearest first.
     set(&mut v, "app/root", "C", "root-c");
     set(&mut v, "app/root", "A", "root-a");
-    v.set_parent(&scope("app/base"), Some(&scope("app/root")))
-        .unwrap();
-    assert_eq!(
-        export(&mut v, "app/prod"),
-        pairs(&[("A", "base-a2"), ("B", "prod-b"), ("C", "root-c")])
+    inherit(&mut v, "app/base", "app/root");
+    assert_exports(
+        &mut v,
+        "app/prod",
+        &[("A", "base-a2"), ("B", "prod-b"), ("C", "root-c")],
     );
     assert_eq!(
         v.parent_of(&scope("app/base")).unwrap(),
@@ -83,7 +86,7 @@ fn a_child_sees_its_parents_keys_and_overrides_them() {
     );
     // Removing the link: the child holds only its own keys again.
     v.set_parent(&scope("app/prod"), None).unwrap();
-    assert_eq!(export(&mut v, "app/prod"), pairs(&[("B", "prod-b")]));
+    assert_exports(&mut v, "app/prod", &[("B", "prod-b")]);
     assert_eq!(v.parent_of(&scope("app/prod")).unwrap(), None);
 }
 
@@ -92,21 +95,15 @@ fn a_personal_override_is_created_empty_and_inherits() {
     let (_dir, path, mut v) = temp_vault();
     set(&mut v, "app/dev", "API", "team");
     set(&mut v, "app/dev", "DB", "team-db");
-    v.set_parent(&scope("app/dev.alice"), Some(&scope("app/dev")))
-        .unwrap();
-    assert_eq!(
-        export(&mut v, "app/dev.alice"),
-        pairs(&[("API", "team"), ("DB", "team-db")])
+    inherit(&mut v, "app/dev.alice", "app/dev");
+    assert_exports(
+        &mut v,
+        "app/dev.alice",
+        &[("API", "team"), ("DB", "team-db")],
     );
     set(&mut v, "app/dev.alice", "DB", "mine");
-    assert_eq!(
-        export(&mut v, "app/dev.alice"),
-        pairs(&[("API", "team"), ("DB", "mine")])
-    );
-    assert_eq!(
-        export(&mut v, "app/dev"),
-        pairs(&[("API", "team"), ("DB", "team-db")])
-    );
+    assert_exports(&mut v, "app/dev.alice", &[("API", "team"), ("DB", "mine")]);
+    assert_exports(&mut v, "app/dev", &[("API", "team"), ("DB", "team-db")]);
     // Kept across a reopen (sealed in the vault).
     drop(v);
     let mut v = crate::common::reopen(&path);
@@ -123,10 +120,8 @@ fn inheritance_refuses_cycles_other_projects_missing_parents_and_deep_chains() {
         set(&mut v, &format!("app/{env}"), "K", env);
     }
     set(&mut v, "other/x", "K", "x");
-    v.set_parent(&scope("app/a"), Some(&scope("app/b")))
-        .unwrap();
-    v.set_parent(&scope("app/b"), Some(&scope("app/c")))
-        .unwrap();
+    inherit(&mut v, "app/a", "app/b");
+    inherit(&mut v, "app/b", "app/c");
     let e = v
         .set_parent(&scope("app/c"), Some(&scope("app/a")))
         .unwrap_err()
@@ -186,8 +181,7 @@ fn a_purged_parent_is_named_with_the_fix() {
     let (_dir, _, mut v) = temp_vault();
     set(&mut v, "app/base", "A", "a");
     set(&mut v, "app/prod", "B", "b");
-    v.set_parent(&scope("app/prod"), Some(&scope("app/base")))
-        .unwrap();
+    inherit(&mut v, "app/prod", "app/base");
     v.remove_scope(&devvault::Target::parse("app/base").unwrap(), true)
         .unwrap();
     let e = v.export(&scope("app/prod")).unwrap_err();
@@ -208,8 +202,7 @@ fn templates_expand_over_the_flattened_scope_and_plain_values_never_do() {
         "DATABASE_URL",
         "postgres://${DB_USER}:${DB_PASSWORD}@db/app",
     );
-    v.set_parent(&scope("app/prod"), Some(&scope("app/base")))
-        .unwrap();
+    inherit(&mut v, "app/prod", "app/base");
     let out = export(&mut v, "app/prod");
     assert!(out.contains(&("DATABASE_URL".into(), "postgres://app:s3cret@db/app".into())));
     assert!(out.contains(&("PLAIN".into(), "keep ${DB_USER} as is".into())));
