@@ -139,6 +139,11 @@ impl<'a> Client<'a> {
         })
     }
 
+    /// The server's refusal of `op` (its status and body), naming where the token came from.
+    fn refused(&self, status: u16, body: &[u8], op: &str) -> crate::error::Error {
+        refused(self.remote, self.access.source.as_deref(), status, body, op)
+    }
+
     fn url(&self, api: &str, path: &str) -> String {
         format!("{}/v1/{}/{api}/{path}", self.remote.url, self.remote.mount)
     }
@@ -239,13 +244,7 @@ impl<'a> Client<'a> {
             404 if failure::no_route(&body) => Err(mount::missing(self.remote)),
             // A deleted or destroyed latest version answers 404 with its metadata.
             404 => Ok(data.and_then(|d| d.metadata).map(|m| gone_remote(Some(m)))),
-            _ => Err(refused(
-                self.remote,
-                self.access.source.as_deref(),
-                status,
-                &body,
-                &op,
-            )),
+            _ => Err(self.refused(status, &body, &op)),
         }
     }
 
@@ -273,13 +272,7 @@ impl<'a> Client<'a> {
                 Ok(Some(w.data.version))
             }
             400 if messages(&answer).contains("check-and-set") => Ok(None),
-            _ => Err(refused(
-                self.remote,
-                self.access.source.as_deref(),
-                status,
-                &answer,
-                &op,
-            )),
+            _ => Err(self.refused(status, &answer, &op)),
         }
     }
 
@@ -290,13 +283,7 @@ impl<'a> Client<'a> {
         let (status, body) = self.send("GET", &url, None, op)?;
         match status {
             200 => Ok(()),
-            _ => Err(refused(
-                self.remote,
-                self.access.source.as_deref(),
-                status,
-                &body,
-                op,
-            )),
+            _ => Err(self.refused(status, &body, op)),
         }
     }
 }

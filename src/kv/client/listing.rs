@@ -4,7 +4,7 @@
 //! scope is left out and named. Part of [`Client`]; reads nothing but names.
 
 use super::Client;
-use super::failure::{self, bad_answer, fail, refused};
+use super::failure::{self, bad_answer, fail};
 use super::mount;
 use crate::error::Result;
 
@@ -94,13 +94,7 @@ impl Client<'_> {
                 .keys),
             404 if failure::no_route(&body) => Err(mount::missing(self.remote)),
             404 => Ok(Vec::new()),
-            _ => Err(refused(
-                self.remote,
-                self.access.source.as_deref(),
-                status,
-                &body,
-                &op,
-            )),
+            _ => Err(self.refused(status, &body, &op)),
         }
     }
 }
