@@ -99,7 +99,7 @@ impl Grant {
             Some(path) => {
                 crate::os::private_file::write_private(path, data)?;
                 crate::os::console::status!(
-                    "Wrote {n} {keys} for {} to {} (mode 0600). They receive it with `devvault receive {}`, after checking that it comes from {mine} (your `devvault identity --fingerprint`).",
+                    "Wrote {n} {keys} for {} to {} (mode 0600). Send it; they run `devvault receive {} --trust-new YOUR_NAME` after checking over another channel that it is signed by {mine} (your `devvault identity --fingerprint`).",
                     to.describe(),
                     path.display(),
                     path.display()
