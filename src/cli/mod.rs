@@ -20,6 +20,7 @@ mod example;
 mod export;
 mod generator;
 mod get;
+mod grant;
 mod hidden;
 mod history;
 mod hook;
@@ -41,6 +42,7 @@ mod mcp_server;
 mod mcp_tools;
 mod mv;
 mod onboard;
+mod onboard_request;
 mod output;
 mod passwd;
 mod policy;
@@ -225,6 +227,9 @@ enum Command {
     Share(share::Share),
     /// Preview and import a bundle made by `share` (in one transaction)
     Receive(receive::Receive),
+    /// Answer a teammate's `onboard --request`: show who asks and for what, then write a
+    /// signed bundle of exactly the asked-for keys this vault holds, to their identity
+    Grant(grant::Grant),
     /// Print this vault's identity line (age1... devvault-sign:...), for teammates
     Identity(identity::Identity),
     /// Trust teammates' signed bundles: add NAME LINE, ls, rm NAME
@@ -301,6 +306,7 @@ impl Cli {
                 Command::Check(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
+                Command::Grant(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
                 Command::Trust(c) => c.run(&ctx),
                 Command::AllowEnv(c) => c.run(&ctx),
