@@ -23,6 +23,7 @@ mod history;
 mod hook;
 mod identity;
 mod import;
+mod import_from;
 mod incoming;
 mod inherit;
 mod init;
@@ -170,7 +171,8 @@ enum Command {
     Mv(mv::Mv),
     /// Remove, rename, copy or compare scopes: `scope rm|mv|cp|diff`
     Scope(scope::ScopeCmd),
-    /// Load a .env file (`-` = stdin); reports added / changed / unchanged per key
+    /// Load a .env file (`-` = stdin), or with `--from FORMAT` another manager's file
+    /// (keepassxc, pass, bitwarden, dotenvx, 1password); reports added / changed / unchanged
     Import(import::Import),
     /// Print a scope as dotenv, shell, json, yaml, docker or k8s, or write it to a file
     Export(export::Export),
