@@ -488,3 +488,38 @@ fn dangerous_names_need_allow_env() {
         .success()
         .stdout(predicate::str::contains("2 added"));
 }
+
+#[test]
+fn on_a_terminal_the_passphrase_is_asked_unseen_and_the_import_confirmed() {
+    use common::tmux::{Tmux, binary};
+    let e = Env::new();
+    let db = kdbx(e.dir.path());
+    let home = e.dir.path().to_str().unwrap().to_string();
+    let vault = e.vault.to_str().unwrap().to_string();
+    let env = [
+        ("HOME", home.as_str()),
+        ("DEVVAULT_VAULT", vault.as_str()),
+        ("DEVVAULT_PASSPHRASE", common::cli::PASS),
+    ];
+    let line = format!(
+        "{} import --from keepassxc app/dev {}; echo EXIT=$?; sleep 30",
+        binary(),
+        db.display()
+    );
+    for (answer, exit) in [("n", "EXIT=1"), ("y", "EXIT=0")] {
+        let t = Tmux::start(&line, &e.work(), &env, 160, 40);
+        t.wait_for("Passphrase for");
+        t.type_text(KP_PASS);
+        t.keys(&["Enter"]);
+        let screen = t.wait_for("Import 3 new and 0 changed keys");
+        assert!(screen.contains("added     WORK_STRIPE_API"), "{screen}");
+        t.type_text(answer);
+        t.keys(&["Enter"]);
+        let screen = t.wait_for(exit);
+        assert!(!screen.contains(KP_PASS), "{screen}");
+        if answer == "n" {
+            assert_nothing_imported(&e);
+        }
+    }
+    assert_eq!(e.get(&["app/dev", "GITHUB_TOKEN"]), "ghp_token_value");
+}
