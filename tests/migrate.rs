@@ -210,6 +210,10 @@ struct Store {
 
 impl Store {
     fn new(root: &Path) -> Store {
+        Store::with_key_passphrase(root, "")
+    }
+
+    fn with_key_passphrase(root: &Path, key_pass: &str) -> Store {
         let gnupghome = root.join("gnupg");
         std::fs::create_dir(&gnupghome).unwrap();
         std::fs::set_permissions(
@@ -217,14 +221,18 @@ impl Store {
             std::os::unix::fs::PermissionsExt::from_mode(0o700),
         )
         .unwrap();
+        // A fixed S2K count: the agent's calibration for a protected key takes ~15 s.
+        std::fs::write(gnupghome.join("gpg-agent.conf"), "s2k-count 65536\n").unwrap();
         let dir = root.join("store");
         let s = Store { gnupghome, dir };
         s.run(
             "gpg",
             &[
                 "--batch",
+                "--pinentry-mode",
+                "loopback",
                 "--passphrase",
-                "",
+                key_pass,
                 "--quick-gen-key",
                 "devvault test <t@example.invalid>",
                 "future-default",
@@ -522,4 +530,30 @@ fn on_a_terminal_the_passphrase_is_asked_unseen_and_the_import_confirmed() {
         }
     }
     assert_eq!(e.get(&["app/dev", "GITHUB_TOKEN"]), "ghp_token_value");
+}
+
+#[test]
+fn pass_key_with_a_passphrase_is_asked_for_it_and_a_wrong_one_is_exit_3() {
+    let e = Env::new();
+    let s = Store::with_key_passphrase(e.dir.path(), "gpg key pass 9");
+    s.insert("api", "api_value\n");
+    // The agent must not hold the passphrase from the key's creation.
+    s.run("gpgconf", &["--kill", "gpg-agent"], "");
+    import_from(&e, "pass", &s.dir)
+        .arg("--yes")
+        .env("GNUPGHOME", &s.gnupghome)
+        .env("DEVVAULT_IMPORT_PASSPHRASE", "not it")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("api.gpg"))
+        .stderr(predicate::str::contains("wrong passphrase"));
+    assert_nothing_imported(&e);
+    import_from(&e, "pass", &s.dir)
+        .arg("--yes")
+        .env("GNUPGHOME", &s.gnupghome)
+        .env("DEVVAULT_IMPORT_PASSPHRASE", "gpg key pass 9")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("+ API\n"));
+    assert_eq!(e.get(&["app/dev", "API"]), "api_value");
 }
