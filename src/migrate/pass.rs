@@ -31,7 +31,7 @@ pub fn read(dir: &Path, passphrase: Passphrase<'_>) -> Result<Vec<Item>> {
     };
     let mut out = Vec::with_capacity(files.len());
     for file in files {
-        out.push(entry(dir, &file, &mut gpg)?);
+        out.extend(entry(dir, &file, &mut gpg)?);
     }
     Ok(out)
 }
@@ -58,8 +58,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// One file's item: `Work/db.gpg` -> `WORK_DB`, its first line the value.
-fn entry(store: &Path, file: &Path, gpg: &mut Gpg<'_>) -> Result<Item> {
+/// One file's item: `Work/db.gpg` -> `WORK_DB`, its first line the value (none when that
+/// line is empty).
+fn entry(store: &Path, file: &Path, gpg: &mut Gpg<'_>) -> Result<Option<Item>> {
     let name = file
         .strip_prefix(store)
         .unwrap_or(file)
@@ -75,6 +76,9 @@ fn entry(store: &Path, file: &Path, gpg: &mut Gpg<'_>) -> Result<Item> {
     })?;
     let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
     let value = first.strip_suffix('\r').unwrap_or(first);
+    if value.is_empty() {
+        return Ok(None);
+    }
     let parts: Vec<&str> = name.split('/').collect();
     super::item(
         name.clone(),
@@ -82,6 +86,7 @@ fn entry(store: &Path, file: &Path, gpg: &mut Gpg<'_>) -> Result<Item> {
         SecretValue::new(value.to_string()),
         super::note(&[("", rest)]),
     )
+    .map(Some)
 }
 
 /// gpg, with the key's passphrase once it was asked for.
