@@ -26,6 +26,7 @@ mod hook;
 mod keychain;
 mod limits;
 mod memory;
+mod offboard;
 mod onboard;
 mod readers;
 mod references;

@@ -16,6 +16,7 @@ mod deny;
 mod doctor;
 mod example;
 mod export;
+mod exposure;
 mod generator;
 mod get;
 mod hidden;
@@ -38,6 +39,7 @@ mod mcp_run;
 mod mcp_server;
 mod mcp_tools;
 mod mv;
+mod offboard;
 mod onboard;
 mod output;
 mod passwd;
@@ -220,6 +222,10 @@ enum Command {
     Share(share::Share),
     /// Preview and import a bundle made by `share` (in one transaction)
     Receive(receive::Receive),
+    /// Who received a key at which versions (share, grant, push), or what --to NAME received
+    Exposure(exposure::Exposure),
+    /// A teammate leaves: rotate every key they saw, push, re-share, remove them from trust
+    Offboard(offboard::Offboard),
     /// Print this vault's identity line (age1... devvault-sign:...), for teammates
     Identity(identity::Identity),
     /// Trust teammates' signed bundles: add NAME LINE, ls, rm NAME
@@ -296,6 +302,8 @@ impl Cli {
                 Command::Check(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
+                Command::Exposure(c) => c.run(&ctx),
+                Command::Offboard(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
                 Command::Trust(c) => c.run(&ctx),
                 Command::AllowEnv(c) => c.run(&ctx),
