@@ -100,8 +100,26 @@ fn exposure_lists_who_received_what() {
     );
     // What Bob received: myapp/prod at version 1; OTHER has moved on since.
     let to_bob = alice.ok(&["exposure", "--to", "bob"]);
-    assert!(to_bob.contains("myapp/prod API_KEY  v1  share"), "{to_bob}");
-    assert!(to_bob.contains("myapp/prod OTHER  v1  share") && to_bob.contains("now v2"));
+    let line = |k: &str| {
+        to_bob
+            .lines()
+            .find(|l| l.contains(k))
+            .unwrap_or("")
+            .to_string()
+    };
+    let words = |k: &str| {
+        line(k)
+            .split_whitespace()
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        words("API_KEY")[..4],
+        ["myapp/prod", "API_KEY", "v1", "share"],
+        "{to_bob}"
+    );
+    assert_eq!(words("OTHER")[2], "v1", "{to_bob}");
+    assert!(line("OTHER").ends_with("now v2"), "{to_bob}");
     assert!(!to_bob.contains("myapp/dev"), "{to_bob}");
     let to_team = json(&alice.ok(&["exposure", "--to", "team", "--json"]));
     assert_eq!(to_team.as_array().unwrap().len(), 3, "{to_team}");

@@ -145,7 +145,12 @@ impl Exposure {
         if rows.is_empty() {
             crate::os::console::status!("{name} received no keys from this vault");
         }
-        for r in &rows {
+        let names: Vec<String> = rows
+            .iter()
+            .map(|r| format!("{} {}", r.line.scope, r.line.key))
+            .collect();
+        let w = super::output::width(names.iter().map(|n| n.chars().count()), 0);
+        for (r, shown) in rows.iter().zip(&names) {
             let l = r.line;
             let now = match r.current_version {
                 Some(v) if v == l.version => "current".to_string(),
@@ -153,9 +158,7 @@ impl Exposure {
                 None => "gone".to_string(),
             };
             crate::os::console::outln!(
-                "{} {}  v{}  {}  {}  {now}",
-                l.scope,
-                l.key,
+                "{shown:<w$}  v{:<4} {:<8} {}  {now}",
                 l.version,
                 l.via.as_str(),
                 date(l.at)
