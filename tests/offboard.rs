@@ -266,4 +266,84 @@ fn unknown_or_untrusted_names_are_not_found() {
         let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
         assert!(err.contains("trusted teammate `nobody`"), "{args:?}: {err}");
     }
+    // A recipient that received keys but is not trusted: --verify names what it saw, and
+    // offboarding it needs it trusted first.
+    let stranger = Env::new();
+    let age = identity(&stranger)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    e.cmd()
+        .args(["share", "app", "--to", &age, "-o", "s.age"])
+        .assert()
+        .success();
+    let out = e
+        .cmd()
+        .args(["offboard", "--verify", &age])
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("app/dev KEY  version 1"), "{text}");
+    let out = e
+        .cmd()
+        .args(["offboard", &age, "--dry-run"])
+        .assert()
+        .code(4);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("trusted teammate"), "{err}");
+}
+
+#[test]
+fn on_a_terminal_it_asks_then_prompts_without_echo_showing_where_the_key_is_issued() {
+    use common::tmux::{Tmux, binary};
+    let (alice, bob) = (Env::new(), Env::new());
+    let line = identity(&bob);
+    alice
+        .cmd()
+        .args(["trust", "add", "bob", &line])
+        .assert()
+        .success();
+    alice.set(&["app", "API_KEY"], "first-api-key-value-1234");
+    alice
+        .cmd()
+        .args(["rotate", "app", "API_KEY", "--generate", "--url"])
+        .arg("https://dashboard.example.com/keys")
+        .assert()
+        .success();
+    alice
+        .cmd()
+        .args(["share", "app", "--to", &line, "-o", "bob.age"])
+        .assert()
+        .success();
+    let (home, vault) = (
+        alice.dir.path().to_str().unwrap(),
+        alice.vault.to_str().unwrap(),
+    );
+    let cmd = format!("sh -c '{} offboard bob; echo EXIT=$?; sleep 30'", binary());
+    let env = [
+        ("HOME", home),
+        ("DEVVAULT_VAULT", vault),
+        ("DEVVAULT_PASSPHRASE", common::cli::PASS),
+    ];
+    let t = Tmux::start(&cmd, &alice.work(), &env, 150, 20);
+    t.wait_for("remove bob from trust? [y/N]");
+    t.type_text("y");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Value for API_KEY (hidden");
+    assert!(
+        screen.contains("app/dev API_KEY: make a new value at https://dashboard.example.com/keys"),
+        "{screen}"
+    );
+    t.type_text("typed-new-api-key-5678");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=0"), "{screen}");
+    assert!(!screen.contains("typed-new-api-key"), "echoed: {screen}");
+    assert_eq!(alice.get(&["app", "API_KEY"]), "typed-new-api-key-5678");
+    alice
+        .cmd()
+        .args(["offboard", "--verify", "bob"])
+        .assert()
+        .success();
 }

@@ -275,8 +275,9 @@ impl Vault {
         })
     }
 
-    /// Every key still at a version `name` saw (trusted, or offboarded before). A name this
-    /// vault never trusted nor shared with is not found.
+    /// Every key still at a version `name` saw (a teammate trusted or offboarded before, or
+    /// a bare recipient `age1...`). A name this vault never trusted nor shared with is not
+    /// found.
     pub fn offboard_verify(&mut self, name: &str) -> Result<Vec<StillSeen>> {
         let trusted = self.trusted()?;
         let (fp, age) = match trusted.iter().find(|t| t.name == name) {
@@ -291,7 +292,8 @@ impl Vault {
                 })?;
                 match p {
                     Some((_, p)) => (p.fingerprint, p.recipient),
-                    None => (String::new(), String::new()),
+                    // An untrusted recipient (`age1...`) that received keys.
+                    None => (String::new(), name.to_string()),
                 }
             }
         };
