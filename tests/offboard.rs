@@ -347,3 +347,77 @@ fn on_a_terminal_it_asks_then_prompts_without_echo_showing_where_the_key_is_issu
         .assert()
         .success();
 }
+
+#[test]
+fn an_offboarding_cut_by_ctrl_c_resumes_and_skips_keys_rotated_since() {
+    use common::tmux::{Tmux, binary};
+    let (alice, bob) = (Env::new(), Env::new());
+    let line = identity(&bob);
+    alice
+        .cmd()
+        .args(["trust", "add", "bob", &line])
+        .assert()
+        .success();
+    alice.set(&["app", "A_KEY"], "first-a-value-12345678");
+    alice.set(&["app", "B_KEY"], "first-b-value-12345678");
+    alice.set(&["app", "C_KEY"], "first-c-value-12345678");
+    alice
+        .cmd()
+        .args(["share", "app", "--to", &line, "-o", "bob.age"])
+        .assert()
+        .success();
+    let (home, vault) = (
+        alice.dir.path().to_str().unwrap(),
+        alice.vault.to_str().unwrap(),
+    );
+    let cmd = format!("sh -c '{} offboard bob; echo EXIT=$?; sleep 30'", binary());
+    let env = [
+        ("HOME", home),
+        ("DEVVAULT_VAULT", vault),
+        ("DEVVAULT_PASSPHRASE", common::cli::PASS),
+    ];
+    let t = Tmux::start(&cmd, &alice.work(), &env, 150, 20);
+    t.wait_for("[y/N]");
+    t.type_text("y");
+    t.keys(&["Enter"]);
+    t.wait_for("Value for A_KEY (hidden");
+    t.type_text("typed-a-value-87654321");
+    t.keys(&["Enter"]);
+    t.wait_for("Value for B_KEY (hidden");
+    t.keys(&["C-c"]);
+    let screen = t.wait_for("EXIT=");
+    assert!(!screen.contains("EXIT=0"), "{screen}");
+    assert_eq!(alice.get(&["app", "A_KEY"]), "typed-a-value-87654321");
+    assert_eq!(alice.get(&["app", "B_KEY"]), "first-b-value-12345678");
+    // B_KEY is rotated by hand meanwhile; the second run skips it and A_KEY.
+    alice
+        .cmd()
+        .args(["rotate", "app", "B_KEY", "--generate"])
+        .assert()
+        .success();
+    let out = alice
+        .cmd()
+        .args(["offboard", "bob", "--yes", "--generate"])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("Resuming the offboarding of bob"), "{err}");
+    assert!(
+        err.contains("[1/3] app/dev A_KEY: already rotated (version 2), skipped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[2/3] app/dev B_KEY: already rotated (version 2), skipped"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[3/3] app/dev C_KEY: rotated to version 2"),
+        "{err}"
+    );
+    assert_eq!(alice.get(&["app", "A_KEY"]), "typed-a-value-87654321");
+    alice
+        .cmd()
+        .args(["offboard", "--verify", "bob"])
+        .assert()
+        .success();
+}
