@@ -421,3 +421,31 @@ fn an_offboarding_cut_by_ctrl_c_resumes_and_skips_keys_rotated_since() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_ledger_row_removed_to_hide_an_exposure_is_an_integrity_error() {
+    let (e, bob) = (Env::new(), Env::new());
+    e.set(&["app", "KEY"], "some-value-1234567");
+    let age = identity(&bob)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    e.cmd()
+        .args(["share", "app", "--to", &age, "-o", "b.age"])
+        .assert()
+        .success();
+    // The share's ledger row is the last extras row written.
+    let db = common::sql(&e.vault);
+    db.execute(
+        "DELETE FROM extras WHERE id = (SELECT MAX(id) FROM extras)",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    e.cmd().args(["exposure", "app", "KEY"]).assert().code(5);
+    e.cmd()
+        .args(["offboard", "--verify", &age])
+        .assert()
+        .code(5);
+}
