@@ -21,6 +21,7 @@ mod crash_receive;
 mod faults;
 mod formats;
 mod frozen;
+mod grant;
 mod header_properties;
 mod hook;
 mod keychain;

@@ -21,6 +21,7 @@ mod export;
 mod exposure;
 mod generator;
 mod get;
+mod grant;
 mod hidden;
 mod history;
 mod hook;
@@ -43,6 +44,7 @@ mod mcp_tools;
 mod mv;
 mod offboard;
 mod onboard;
+mod onboard_request;
 mod output;
 mod passwd;
 mod policy;
@@ -227,6 +229,9 @@ enum Command {
     Share(share::Share),
     /// Preview and import a bundle made by `share` (in one transaction)
     Receive(receive::Receive),
+    /// Answer a teammate's `onboard --request`: show who asks and for what, then write a
+    /// signed bundle of exactly the asked-for keys this vault holds, to their identity
+    Grant(grant::Grant),
     /// Who received a key at which versions (share, grant, push), or what --to NAME received
     Exposure(exposure::Exposure),
     /// A teammate leaves: rotate every key they saw, push, re-share, remove them from trust
@@ -307,6 +312,7 @@ impl Cli {
                 Command::Check(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
+                Command::Grant(c) => c.run(&ctx),
                 Command::Exposure(c) => c.run(&ctx),
                 Command::Offboard(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
