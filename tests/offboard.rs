@@ -449,3 +449,61 @@ fn a_ledger_row_removed_to_hide_an_exposure_is_an_integrity_error() {
         .assert()
         .code(5);
 }
+
+#[test]
+fn grant_records_into_the_ledger_and_offboard_plans_from_it() {
+    let (owner, bob) = (Env::new(), Env::new());
+    let example = "# required\nAPI_KEY=\n# required\nDB_URL=\n";
+    std::fs::write(bob.work().join(".env.example"), example).unwrap();
+    owner.set(&["myapp/dev", "API_KEY"], "sk_live_granted_12345");
+    owner.set(&["myapp/dev", "DB_URL"], "postgres://u:p@db/app");
+    owner.set(&["myapp/dev", "OWNER_ONLY"], "never-asked-for-123");
+    owner
+        .cmd()
+        .args(["trust", "add", "bob", &identity(&bob)])
+        .assert()
+        .success();
+    let req = bob.work().join("req.devvault");
+    bob.cmd()
+        .args(["onboard", "myapp/dev", "--request", "-o"])
+        .arg(&req)
+        .assert()
+        .success();
+    owner
+        .cmd()
+        .args(["grant", "--yes", "-o", "grant.age"])
+        .arg(&req)
+        .assert()
+        .success();
+    let out = owner
+        .cmd()
+        .args(["exposure", "--to", "bob", "--json"])
+        .assert()
+        .success();
+    let v = json(&String::from_utf8_lossy(&out.get_output().stdout));
+    let got: Vec<(String, String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let s = |f: &str| r[f].as_str().unwrap().to_string();
+            (
+                s("key"),
+                s("via"),
+                r["to"]["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = |k: &str| (k.to_string(), "grant".to_string(), "bob".to_string());
+    assert_eq!(got, [want("API_KEY"), want("DB_URL")]);
+    let out = owner
+        .cmd()
+        .args(["offboard", "--verify", "bob"])
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        text.contains("API_KEY") && !text.contains("OWNER_ONLY"),
+        "{text}"
+    );
+}
