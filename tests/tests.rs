@@ -28,6 +28,7 @@ mod keychain;
 mod limits;
 mod memory;
 mod migrate;
+mod offboard;
 mod onboard;
 mod readers;
 mod references;
