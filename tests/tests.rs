@@ -27,6 +27,8 @@ mod hook;
 mod keychain;
 mod limits;
 mod memory;
+mod migrate;
+mod offboard;
 mod onboard;
 mod readers;
 mod references;
