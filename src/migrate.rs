@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 use crate::secret::SecretValue;
 use std::path::Path;
 
+mod dotenvx;
 mod mapping;
+mod onepassword;
 pub use mapping::key_for;
 
 /// The formats `import --from` reads.
@@ -79,7 +81,11 @@ pub type Passphrase<'a> = &'a mut dyn FnMut() -> Result<SecretValue>;
 
 /// Reads every item of `path` in `format`: all of them, or an error and none.
 pub fn read(format: Format, path: &Path, passphrase: Passphrase<'_>) -> Result<Vec<Item>> {
-    let _ = (path, passphrase);
+    match format {
+        Format::Dotenvx => return dotenvx::read(path, passphrase),
+        Format::OnePassword => return onepassword::read(path, passphrase),
+        _ => {}
+    }
     Err(Error::InvalidInput {
         what: format!("import --from {} is not built yet", format.name()),
         fix: "export the entries as a .env file and run `devvault import FILE`".into(),
