@@ -74,18 +74,15 @@ fn read_with(
     let first = secrets
         .iter()
         .find(|e| e.value.expose_secret().starts_with(PREFIX));
-    let key = match first {
-        None => None,
-        Some(first) => {
-            let probe = Probe {
-                origin: &origin,
-                name: first.key.as_str(),
-                value: first.value.expose_secret(),
-                public: &public,
-            };
-            Some(choose_key(path, env, passphrase, &probe)?)
-        }
-    };
+    let probe = first.map(|first| Probe {
+        origin: &origin,
+        name: first.key.as_str(),
+        value: first.value.expose_secret(),
+        public: &public,
+    });
+    let key = probe
+        .map(|probe| choose_key(path, env, passphrase, &probe))
+        .transpose()?;
     let header = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -94,19 +91,22 @@ fn read_with(
         .into_iter()
         .map(|e| {
             let name = e.key.as_str();
-            let raw = e.value.expose_secret();
-            let value = match (raw.strip_prefix(PREFIX), &key) {
-                (Some(b64), Some(key)) => decrypt_named(&key.secret, b64, name, &origin)?,
-                _ => SecretValue::new(raw.to_string()),
-            };
             Ok(Item {
                 origin: format!("{origin} ({name})"),
                 key: name.to_string(),
-                value,
+                value: value_of(e.value.expose_secret(), key.as_ref(), name, &origin)?,
                 note: note_of(text, e.line, &header),
             })
         })
         .collect()
+}
+
+/// A value as imported: decrypted when it is `encrypted:`, as it is otherwise.
+fn value_of(raw: &str, key: Option<&Candidate>, name: &str, origin: &str) -> Result<SecretValue> {
+    match (raw.strip_prefix(PREFIX), key) {
+        (Some(b64), Some(key)) => decrypt_named(&key.secret, b64, name, origin),
+        _ => Ok(SecretValue::new(raw.to_string())),
+    }
 }
 
 /// The first encrypted value, which a candidate key must open, and the file's public keys.
