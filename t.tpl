@@ -1,0 +1,1 @@
+{{ devvault://app/prod/B }}
