@@ -196,6 +196,20 @@ fn the_named_key_of_an_environment_file_is_found_in_env_keys_or_the_environment(
     let items = read_with(&staging, &no_env, &mut never).unwrap();
     assert_eq!(values(&items), [("B".to_string(), "two".to_string())]);
 
+    // Without its public key line, under a name whose key is another file's: the key that
+    // decrypts is found among all of .env.keys (the named one, tried first, does not).
+    let renamed = dir.path().join("secrets.env");
+    let text = std::fs::read_to_string(&staging).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("DOTENV_PUBLIC_KEY"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&renamed, text).unwrap();
+    assert_eq!(key_name(&renamed), "DOTENV_PRIVATE_KEY");
+    let items = read_with(&renamed, &no_env, &mut never).unwrap();
+    assert_eq!(values(&items), [("B".to_string(), "two".to_string())]);
+
     let key = private_key(dir.path(), "DOTENV_PRIVATE_KEY_CI_LOCAL");
     std::fs::remove_file(dir.path().join(".env.keys")).unwrap();
     let env = move |name: &str| (name == "DOTENV_PRIVATE_KEY_CI_LOCAL").then(|| key.clone());
