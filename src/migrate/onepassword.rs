@@ -156,7 +156,16 @@ fn skipped(item: &Value) -> bool {
 /// The keys one item gives (see the module's docs).
 fn item_keys(origin: &str, vault: &str, item: &Value) -> Result<Vec<Item>> {
     let title = text_at(item, &["overview", "title"]);
-    let url = text_at(item, &["overview", "url"]);
+    let url = match text_at(item, &["overview", "url"]) {
+        "" => item
+            .get("overview")
+            .map_or(&[][..], |o| list(o, "urls"))
+            .iter()
+            .map(|u| text_at(u, &["url"]))
+            .find(|u| !u.is_empty())
+            .unwrap_or(""),
+        url => url,
+    };
     let notes = text_at(item, &["details", "notesPlain"]);
     let mut fields = item_fields(item);
     let note = if fields.is_empty() && !notes.is_empty() {

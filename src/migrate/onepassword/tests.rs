@@ -97,7 +97,7 @@ fn items_map_to_vault_title_and_field_keys() {
     let password = json!({
         "uuid": "u4", "categoryUuid": "005", "state": "active",
         "details": {"loginFields": [], "password": "hunter2", "sections": []},
-        "overview": {"title": "db-root"}
+        "overview": {"title": "db-root", "urls": [{"label": "", "url": ""}, {"label": "admin", "url": "https://db.example/admin"}]}
     });
     let trashed = json!({"uuid": "u5", "trashed": true, "details": {"password": "gone"}, "overview": {"title": "Old"}});
     let archived = json!({"uuid": "u6", "state": "archived", "details": {"password": "gone"}, "overview": {"title": "Older"}});
@@ -147,6 +147,7 @@ fn items_map_to_vault_title_and_field_keys() {
     );
     assert_eq!(items[2].note, None, "a note that became the value");
     assert_eq!(items[3].note.as_deref(), Some("rotate yearly"));
+    assert_eq!(items[7].note.as_deref(), Some("https://db.example/admin"));
     for item in &items {
         if let Some(n) = &item.note {
             crate::text::check("note", n).unwrap();
