@@ -20,11 +20,13 @@ mod example;
 mod export;
 mod generator;
 mod get;
+mod grant;
 mod hidden;
 mod history;
 mod hook;
 mod identity;
 mod import;
+mod import_from;
 mod incoming;
 mod inherit;
 mod init;
@@ -41,6 +43,7 @@ mod mcp_server;
 mod mcp_tools;
 mod mv;
 mod onboard;
+mod onboard_request;
 mod output;
 mod passwd;
 mod policy;
@@ -175,7 +178,8 @@ enum Command {
     Mv(mv::Mv),
     /// Remove, rename, copy or compare scopes: `scope rm|mv|cp|diff`
     Scope(scope::ScopeCmd),
-    /// Load a .env file (`-` = stdin); reports added / changed / unchanged per key
+    /// Load a .env file (`-` = stdin), or with `--from FORMAT` another manager's file
+    /// (keepassxc, pass, bitwarden, dotenvx, 1password); reports added / changed / unchanged
     Import(import::Import),
     /// Print a scope as dotenv, shell, json, yaml, docker or k8s, or write it to a file
     Export(export::Export),
@@ -225,6 +229,9 @@ enum Command {
     Share(share::Share),
     /// Preview and import a bundle made by `share` (in one transaction)
     Receive(receive::Receive),
+    /// Answer a teammate's `onboard --request`: show who asks and for what, then write a
+    /// signed bundle of exactly the asked-for keys this vault holds, to their identity
+    Grant(grant::Grant),
     /// Print this vault's identity line (age1... devvault-sign:...), for teammates
     Identity(identity::Identity),
     /// Trust teammates' signed bundles: add NAME LINE, ls, rm NAME
@@ -301,6 +308,7 @@ impl Cli {
                 Command::Check(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
+                Command::Grant(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
                 Command::Trust(c) => c.run(&ctx),
                 Command::AllowEnv(c) => c.run(&ctx),

@@ -147,15 +147,13 @@ impl Probe<'_> {
                 tried.join(", ")
             )
         };
-        Error::invalid(
-            format!(
-                "{}: `{}` cannot be decrypted: {tried}; nothing was imported",
-                self.origin, self.name
+        Error::SourceLocked {
+            file: self.origin.to_string(),
+            fix: format!(
+                "`{}` cannot be decrypted: {tried}; nothing was imported; give the dotenvx private key of this file ({PRIVATE}* in .env.keys beside it, the {PRIVATE} environment variable, DEVVAULT_IMPORT_PASSPHRASE, or type it)",
+                self.name
             ),
-            format!(
-                "give the dotenvx private key of this file ({PRIVATE}* in .env.keys beside it, the {PRIVATE} environment variable, or when asked)"
-            ),
-        )
+        }
     }
 }
 
@@ -331,20 +329,22 @@ fn decrypt(key: &SecretKey, b64: &str) -> std::result::Result<Zeroizing<Vec<u8>>
         .map_err(|_| Failure::WrongKey)
 }
 
-/// The comment lines right above `line`, on one line, without dotenvx's banner (`#/...`)
-/// and its `# .env.NAME` header; None when nothing is left.
+/// The comment lines right above `line` as a note ([`super::note`]: one line), without
+/// dotenvx's banner (`#/...`) and its `# .env.NAME` header; None when nothing is left.
 fn note_of(text: &str, line: usize, header: &str) -> Option<String> {
     let lines: Vec<String> = crate::dotenv::comments_above(text, line)
         .into_iter()
         .filter(|l| !l.starts_with('/') && l != header && !l.is_empty())
         .collect();
-    let joined = lines.join(" ");
-    (!joined.is_empty()).then(|| one_line(&joined))
+    let note = super::note(&[("", &lines.join("\n"))])?;
+    if crate::text::check("note", &note).is_ok() {
+        return Some(note);
+    }
+    Some(escaped(&note))
 }
 
-/// `text` as a note the vault accepts: escaped to visible characters, at most
-/// [`crate::text::MAX_TEXT`] bytes.
-fn one_line(text: &str) -> String {
+/// `text` escaped to visible characters, at most [`crate::text::MAX_TEXT`] bytes.
+fn escaped(text: &str) -> String {
     let mut max = crate::text::MAX_TEXT / 2;
     loop {
         let shown = crate::text::shown(text, max);

@@ -1,28 +1,27 @@
 //! `import --from 1password`: a 1Password Unencrypted Export (`.1pux`), a zip holding
 //! `export.data`, JSON of `accounts[].vaults[].items[]` (1Password's published 1PUX format).
 //!
-//! Each item gives keys named by [`key_for`] from its vault's name and its title:
+//! Each item gives keys named by [`super::key_for`] from its vault's name and its title:
 //! - its password (the login field designated `password`, or a Password item's
 //!   `details.password`): `VAULT_TITLE`;
 //! - its username (the login field designated `username`): `VAULT_TITLE_USERNAME`;
 //! - every field of its sections holding text (`concealed`, `string`, `url`, `totp`, `phone`,
 //!   an email's address, an SSH key's private key, ...): `VAULT_TITLE_LABEL`;
 //! - an item with none of these (a Secure Note) gives its notes as the value of `VAULT_TITLE`;
-//!   otherwise its URL and notes, on one line, are the note of its keys.
+//!   otherwise its URL and notes are the note of its keys ([`super::note`]).
 //!
 //! Left out: attachments and documents' files (`files/` in the zip is never read), dates,
 //! addresses, references to other items, the other login fields of a web form, and trashed or
 //! archived items. Bounded: a `.1pux` over [`MAX_ARCHIVE`] and an `export.data` over
-//! [`MAX_DATA`] (declared or actually inflated: a zip bomb) are refused. Two items giving one
-//! key name, or one giving none: an error naming them, and no items.
+//! [`MAX_DATA`] (declared or actually inflated: a zip bomb) are refused. An item giving no
+//! key name: an error naming it, and no items (two on one key: [`super::entries`] refuses).
 //!
 //! Reads only the file it is given; never prints, never puts a value in an error.
 
-use super::{Item, Passphrase, key_for};
+use super::{Item, Passphrase};
 use crate::error::{Error, Result};
 use crate::secret::SecretValue;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -70,7 +69,6 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<Item>> {
             }
         }
     }
-    no_two_alike(&origin, &items)?;
     Ok(items)
 }
 
@@ -170,33 +168,38 @@ fn item_keys(origin: &str, vault: &str, item: &Value) -> Result<Vec<Item>> {
     let mut fields = item_fields(item);
     let note = if fields.is_empty() && !notes.is_empty() {
         fields.push((None, notes.to_string()));
-        one_line(&[url])
+        note_of(&[("url", url)])
     } else {
-        one_line(&[url, notes])
+        note_of(&[("url", url), ("", notes)])
     };
     fields
         .into_iter()
         .map(|(label, value)| {
             let label = label.unwrap_or_default();
-            let shown = crate::text::shown(&format!("{vault}/{title}"), 200);
             let from = match label.as_str() {
-                "" => shown,
-                l => format!("{shown} ({})", crate::text::shown(l, 100)),
+                "" => format!("{vault}/{title}"),
+                l => format!("{vault}/{title} ({l})"),
             };
-            let key = key_for(&[vault, title, &label]).ok_or_else(|| {
-                Error::invalid(
-                    format!("{origin}: the 1Password item `{from}` maps to no key name (its vault, title and field hold no letter or digit); nothing was imported"),
-                    "rename it in 1Password and export again",
-                )
-            })?;
-            Ok(Item {
-                origin: from,
-                key,
-                value: SecretValue::new(value),
-                note: note.clone(),
-            })
+            super::item(
+                from,
+                &[vault, title, &label],
+                SecretValue::new(value),
+                note.clone(),
+            )
+            .map_err(|e| in_file(e, origin))
         })
         .collect()
+}
+
+/// `e` with the export's name in front of what it says.
+fn in_file(e: Error, origin: &str) -> Error {
+    match e {
+        Error::InvalidInput { what, fix } => Error::InvalidInput {
+            what: format!("{origin}: {what}"),
+            fix,
+        },
+        e => e,
+    }
 }
 
 /// The (field label, value) pairs of an item: the password (no label), the username, and
@@ -252,37 +255,16 @@ fn field_text(value: &Value) -> Option<&str> {
     text.filter(|t| !t.is_empty())
 }
 
-/// Refuses two items giving one key name, naming both.
-fn no_two_alike(origin: &str, items: &[Item]) -> Result<()> {
-    let mut seen: HashMap<&str, &str> = HashMap::new();
-    for item in items {
-        if let Some(first) = seen.insert(&item.key, &item.origin) {
-            return Err(Error::invalid(
-                format!(
-                    "{origin}: the 1Password items `{first}` and `{}` both map to the key `{}`; nothing was imported",
-                    item.origin, item.key
-                ),
-                "rename one of them in 1Password (or move it to another vault) and export again",
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The non-empty `parts`, whitespace folded, as a note the vault accepts (escaped, at most
-/// [`crate::text::MAX_TEXT`] bytes); None when empty.
-fn one_line(parts: &[&str]) -> Option<String> {
-    let joined = parts
-        .iter()
-        .flat_map(|p| p.split_whitespace())
-        .collect::<Vec<_>>()
-        .join(" ");
-    if joined.is_empty() {
-        return None;
+/// [`super::note`] of `parts`, escaped to visible characters when it holds one a note may
+/// not (a control or invisible character).
+fn note_of(parts: &[(&str, &str)]) -> Option<String> {
+    let note = super::note(parts)?;
+    if crate::text::check("note", &note).is_ok() {
+        return Some(note);
     }
     let mut max = crate::text::MAX_TEXT / 2;
     loop {
-        let shown = crate::text::shown(&joined, max);
+        let shown = crate::text::shown(&note, max);
         if shown.len() <= crate::text::MAX_TEXT || max == 0 {
             return Some(shown);
         }

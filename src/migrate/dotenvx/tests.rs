@@ -146,7 +146,7 @@ fn reads_a_file_the_real_dotenvx_encrypted_with_notes_and_plain_values() {
     let token = &items[0];
     assert_eq!(
         token.note.as_deref(),
-        Some("the api token from the vendor's console")
+        Some("the api token / from the vendor's console")
     );
     assert!(token.origin.contains(".env.production") && token.origin.contains("API_TOKEN"));
 }
@@ -231,6 +231,11 @@ fn a_wrong_key_names_the_first_encrypted_key_and_imports_nothing() {
     std::fs::copy(other.path().join(".env.keys"), dir.path().join(".env.keys")).unwrap();
 
     let check = |e: Error| {
+        assert_eq!(
+            e.exit_code(),
+            3,
+            "a wrong key exits as a wrong passphrase: {e}"
+        );
         let msg = e.to_string();
         assert!(msg.contains("`TOKEN`"), "{msg}");
         assert!(msg.contains("nothing was imported"), "{msg}");

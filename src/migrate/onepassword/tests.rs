@@ -143,16 +143,20 @@ fn items_map_to_vault_title_and_field_keys() {
     assert_eq!(items[1].origin, "Private/GitHub (username)");
     assert_eq!(
         items[0].note.as_deref(),
-        Some("https://github.com 2FA on phone")
+        Some("url: https://github.com; 2FA on / phone")
     );
     assert_eq!(items[2].note, None, "a note that became the value");
     assert_eq!(items[3].note.as_deref(), Some("rotate yearly"));
-    assert_eq!(items[7].note.as_deref(), Some("https://db.example/admin"));
-    for item in &items {
-        if let Some(n) = &item.note {
-            crate::text::check("note", n).unwrap();
-        }
-    }
+    assert_eq!(
+        items[7].note.as_deref(),
+        Some("url: https://db.example/admin")
+    );
+    // Every note passes the vault's check; one holding an escape sequence is escaped.
+    super::super::entries(items, "").unwrap();
+    assert_eq!(
+        note_of(&[("", "a\x1b[2Jb")]).as_deref(),
+        Some("a\\u{1b}[2Jb")
+    );
 }
 
 #[test]
@@ -195,7 +199,7 @@ fn what_is_not_a_1pux_is_named_without_values() {
 }
 
 #[test]
-fn an_item_that_does_not_map_or_collides_is_named_and_nothing_is_read() {
+fn an_item_that_does_not_map_or_two_on_one_key_are_named_and_nothing_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = export(
         dir.path(),
@@ -207,11 +211,10 @@ fn an_item_that_does_not_map_or_collides_is_named_and_nothing_is_read() {
             ]),
         )],
     );
-    let msg = read(&path, &mut || panic!("unused"))
-        .unwrap_err()
-        .to_string();
+    let items = read(&path, &mut || panic!("unused")).unwrap();
+    let msg = super::super::entries(items, "").unwrap_err().to_string();
     assert!(
-        msg.contains("`Private/GitHub` and `Private/github` both map to the key `PRIVATE_GITHUB`"),
+        msg.contains("`Private/GitHub` and `Private/github` both map to the key PRIVATE_GITHUB"),
         "{msg}"
     );
     assert!(
@@ -227,6 +230,9 @@ fn an_item_that_does_not_map_or_collides_is_named_and_nothing_is_read() {
     let msg = read(&path, &mut || panic!("unused"))
         .unwrap_err()
         .to_string();
-    assert!(msg.contains("`✓/—` maps to no key name"), "{msg}");
+    assert!(
+        msg.contains("ACCOUNT.1pux: item `✓/—` has no letter or digit"),
+        "{msg}"
+    );
     assert!(!msg.contains("secret-v"), "{msg}");
 }

@@ -1,1 +1,0 @@
-{{ devvault://app/prod/B }}
