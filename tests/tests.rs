@@ -29,6 +29,7 @@ mod limits;
 mod memory;
 mod migrate;
 mod migrate_more;
+mod offboard;
 mod onboard;
 mod readers;
 mod references;

@@ -18,6 +18,7 @@ mod doctor;
 mod errors;
 mod example;
 mod export;
+mod exposure;
 mod generator;
 mod get;
 mod grant;
@@ -42,6 +43,7 @@ mod mcp_run;
 mod mcp_server;
 mod mcp_tools;
 mod mv;
+mod offboard;
 mod onboard;
 mod onboard_request;
 mod output;
@@ -232,6 +234,10 @@ enum Command {
     /// Answer a teammate's `onboard --request`: show who asks and for what, then write a
     /// signed bundle of exactly the asked-for keys this vault holds, to their identity
     Grant(grant::Grant),
+    /// Who received a key at which versions (share, grant, push), or what --to NAME received
+    Exposure(exposure::Exposure),
+    /// A teammate leaves: rotate every key they saw, push, re-share, remove them from trust
+    Offboard(offboard::Offboard),
     /// Print this vault's identity line (age1... devvault-sign:...), for teammates
     Identity(identity::Identity),
     /// Trust teammates' signed bundles: add NAME LINE, ls, rm NAME
@@ -309,6 +315,8 @@ impl Cli {
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
                 Command::Grant(c) => c.run(&ctx),
+                Command::Exposure(c) => c.run(&ctx),
+                Command::Offboard(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
                 Command::Trust(c) => c.run(&ctx),
                 Command::AllowEnv(c) => c.run(&ctx),

@@ -1,8 +1,9 @@
 //! What `grant` gives: exactly the asked-for keys a scope holds (its own or inherited,
 //! templates expanded, as `run` would see them), with their metadata, as a bundle labelled
-//! with the requester's scope; the read and its audit entry (naming the recipient and each
-//! key at its version) in one transaction. Never a key that was not asked for.
+//! with the requester's scope; the read, its audit entry (naming the recipient and each
+//! key at its version) and its exposure ledger row in one transaction. Never a key that was not asked for.
 
+use super::exposure::{Exposed, Receiver, Via};
 use super::policy::Policies;
 use super::{Vault, audit, inherit, now, state};
 use crate::audit::{Event, EventKind};
@@ -32,6 +33,21 @@ impl Grantee {
     }
 }
 
+impl Grantee {
+    /// The exposure ledger's receiver: the trusted teammate, else the bare age recipient.
+    fn receiver(&self) -> Receiver {
+        let recipient = self.identity.age.clone();
+        match &self.name {
+            Some(name) => Receiver::Teammate {
+                name: name.clone(),
+                fingerprint: self.identity.key.fingerprint(),
+                recipient,
+            },
+            None => Receiver::Recipient { recipient },
+        }
+    }
+}
+
 impl Vault {
     /// The keys of `wanted` that `from` holds, read with their values and metadata into a
     /// bundle whose one scope is `into` (the requester's scope); keys `from` lacks are left
@@ -45,10 +61,13 @@ impl Vault {
         to: &Grantee,
     ) -> Result<Bundle> {
         let keys = &self.keys;
-        self.store.write_relaxed(|tx| {
+        self.store.write(|tx| {
             let (flat, header) = inherit::flatten(tx, keys, from)?;
             let policies = Policies::load(tx, keys, &header)?;
             let mut secrets = Vec::new();
+            // Each key at its version, under the scope that holds it (an ancestor's key
+            // is that ancestor's to rotate), for the exposure ledger.
+            let mut exposed = Vec::new();
             for (key, value) in inherit::values(keys, from, &flat)? {
                 let Some(k) = flat.iter().find(|k| k.name == key) else {
                     continue;
@@ -57,6 +76,11 @@ impl Vault {
                     continue;
                 }
                 let m = &k.meta;
+                exposed.push(Exposed {
+                    scope: k.from.to_string(),
+                    key: key.to_string(),
+                    version: m.version,
+                });
                 secrets.push(BundleSecret {
                     key,
                     value,
@@ -76,6 +100,7 @@ impl Vault {
             if !secrets.is_empty() {
                 let mut h = state::header(tx, keys)?;
                 record_grant(tx, keys, &mut h, from, to, &secrets)?;
+                super::exposure::record(tx, keys, &mut h, &to.receiver(), Via::Grant, &exposed)?;
                 out.scopes.push((into.clone(), secrets));
             }
             Ok(out)

@@ -9,6 +9,7 @@
 //! it was changed outside devvault and is recorded so.
 
 use super::edit::{Edit, Origin};
+use super::exposure::{Exposed, Receiver, Via};
 use super::remotes::Remotes;
 use super::{Vault, now, state};
 use crate::audit::{Event, EventKind};
@@ -193,13 +194,18 @@ impl Vault {
             },
         };
         let pushed = matches!(action, PushAction::Write { .. });
-        self.record_base(
+        let exposed: Vec<Exposed> = match pushed {
+            true => local.iter().map(|e| exposed_of(scope, e)).collect(),
+            false => Vec::new(),
+        };
+        self.record_base_exposed(
             &config.name,
             scope,
             Base {
                 version,
                 digest: ldigest,
             },
+            &exposed,
             pushed.then(|| {
                 Event::new(EventKind::Push).scope(scope).detail(format!(
                     "{} keys to {} version {version}",
@@ -220,11 +226,24 @@ impl Vault {
         base: Base,
         event: Option<Event>,
     ) -> Result<()> {
+        self.record_base_exposed(remote, scope, base, &[], event)
+    }
+
+    /// [`Vault::record_base`], with the keys the remote received (`exposed`) put into the
+    /// exposure ledger in the same transaction.
+    fn record_base_exposed(
+        &mut self,
+        remote: &str,
+        scope: &Scope,
+        base: Base,
+        exposed: &[Exposed],
+        event: Option<Event>,
+    ) -> Result<()> {
         let keys = &self.keys;
         self.store.write(|tx| {
             let mut h = state::header(tx, keys)?;
             let mut remotes = Remotes::load(tx, keys, &h)?;
-            if remotes.base(remote, scope) == Some(base) && event.is_none() {
+            if remotes.base(remote, scope) == Some(base) && event.is_none() && exposed.is_empty() {
                 return Ok(());
             }
             remotes.set_base(&mut h, remote, scope, base);
@@ -232,6 +251,10 @@ impl Vault {
             if let Some(e) = &event {
                 super::audit::record(tx, keys, &mut h, e)?;
             }
+            let to = Receiver::Remote {
+                name: remote.to_string(),
+            };
+            super::exposure::record(tx, keys, &mut h, &to, Via::Push, exposed)?;
             h.scopes_mac = keys.header_mac(&h);
             tx.put_header(&h)
         })
@@ -393,6 +416,15 @@ impl Vault {
             edit.record(&Event::new(EventKind::Pull).scope(scope).detail(detail))?;
             edit.finish()
         })
+    }
+}
+
+/// A pushed entry as a line of the exposure ledger.
+fn exposed_of(scope: &Scope, e: &Entry) -> Exposed {
+    Exposed {
+        scope: scope.to_string(),
+        key: e.key.to_string(),
+        version: e.meta.version,
     }
 }
 
