@@ -7,7 +7,7 @@ use crate::tui::app::{Action, App, Effect, Focus, Msg};
 use crate::tui::dialog::{Dialog, FormKind};
 use crate::tui::input::Edit;
 use crate::tui::scopes::{AfterImport, ScopeOp};
-use crate::tui::test_support::{NOW, config, listing, unlocked};
+use crate::tui::test_support::{NOW, config, listing, typed, unlocked};
 use crate::vault::Trashed;
 use crate::{KeyName, Scope, Target};
 use std::path::PathBuf;
@@ -15,12 +15,6 @@ use std::time::Instant;
 
 fn scope(s: &str) -> Scope {
     Scope::parse(s).unwrap()
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Msg::Input(Edit::Char(c)));
-    }
 }
 
 fn shown(app: &App) -> String {
