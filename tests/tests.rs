@@ -28,6 +28,7 @@ mod keychain;
 mod limits;
 mod memory;
 mod migrate;
+mod migrate_more;
 mod offboard;
 mod onboard;
 mod readers;

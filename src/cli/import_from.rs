@@ -112,6 +112,8 @@ fn read(format: Format, path: &Path) -> Result<Vec<migrate::Item>> {
     let read = migrate::read(format, path, &mut ask);
     match (read, failed) {
         (Ok(items), _) => Ok(items),
+        // The keys at hand were wrong and none could be asked for: the reader's error names them.
+        (Err(e @ crate::Error::SourceLocked { .. }), _) => Err(e.into()),
         (Err(_), Some(asked)) => Err(asked),
         (Err(e), None) => Err(e.into()),
     }
