@@ -71,7 +71,7 @@ impl Redactor {
         min_len: usize,
     ) -> Result<Redactor> {
         let min_len = min_len.max(1);
-        let mut all: Vec<(Zeroizing<Vec<u8>>, usize, Form)> = Vec::new();
+        let mut all: Vec<Pattern> = Vec::new();
         let (mut labels, mut short) = (Vec::new(), Vec::new());
         for (key, value) in values {
             if value.len() < min_len {
@@ -239,10 +239,15 @@ impl Redactor {
     }
 }
 
-/// The patterns with their (label, form), each pattern kept once: with its first label.
-fn first_of_each(
-    all: Vec<(Zeroizing<Vec<u8>>, usize, Form)>,
-) -> (Vec<Zeroizing<Vec<u8>>>, Vec<(usize, Form)>) {
+/// A pattern (one form of a value) with its label's index and its form.
+type Pattern = (Zeroizing<Vec<u8>>, usize, Form);
+
+/// The patterns and, for each, its (label, form); each pattern kept once: with its first
+/// label.
+type Patterns = (Vec<Zeroizing<Vec<u8>>>, Vec<(usize, Form)>);
+
+/// Every pattern once (see [`Patterns`]).
+fn first_of_each(all: Vec<Pattern>) -> Patterns {
     let mut order: Vec<usize> = (0..all.len()).collect();
     order.sort_by(|&a, &b| all[a].0.as_slice().cmp(all[b].0.as_slice()).then(a.cmp(&b)));
     let mut keep = vec![true; all.len()];

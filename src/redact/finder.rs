@@ -10,6 +10,7 @@
 //! non-overlapping): the unit tests check it against the automaton alone. Pure.
 
 use aho_corasick::{AhoCorasick, Input, Match};
+use zeroize::Zeroizing;
 
 /// The q-gram length (bytes read at each sampled position).
 const Q: usize = 4;
@@ -25,7 +26,8 @@ struct Grams {
     step: usize,
     /// log2 of the bit set's size.
     bits: u32,
-    set: Vec<u64>,
+    /// Derived from the values (as the automaton is): wiped when dropped.
+    set: Zeroizing<Vec<u64>>,
 }
 
 impl Grams {
@@ -38,7 +40,7 @@ impl Grams {
         let mut g = Grams {
             step,
             bits,
-            set: vec![0; 1 << (bits - 6)],
+            set: Zeroizing::new(vec![0; 1 << (bits - 6)]),
         };
         for p in patterns {
             for w in p.as_ref().windows(Q).take(step) {
