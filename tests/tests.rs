@@ -35,6 +35,7 @@ mod remote_foreign;
 mod rotation;
 mod rotation_cli;
 mod scan;
+mod scope_marks;
 mod sweep;
 mod tamper;
 mod tui;
