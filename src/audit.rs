@@ -81,6 +81,12 @@ pub enum EventKind {
     Check,
     /// A coding agent called a tool of `devvault mcp` (names only, never a value).
     Agent,
+    /// Keys at versions went to a teammate, a recipient or a remote (the exposure ledger).
+    Exposure,
+    /// An offboarding began or ended (its plan; the teammate removed from trust).
+    Offboard,
+    /// One step of an offboarding: a key rotated, a scope pushed, a bundle re-shared.
+    OffboardStep,
 }
 
 impl EventKind {
@@ -121,6 +127,9 @@ impl EventKind {
             EventKind::Hook => "hook",
             EventKind::Check => "check",
             EventKind::Agent => "agent",
+            EventKind::Exposure => "exposure",
+            EventKind::Offboard => "offboard",
+            EventKind::OffboardStep => "offboard-step",
         }
     }
 }

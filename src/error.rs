@@ -16,6 +16,15 @@ pub enum Error {
         /// The vault file.
         path: String,
     },
+    /// The passphrase (or key) given for another manager's file (`import --from`) did not
+    /// open it (exit 3, as for the vault's own).
+    #[error("wrong passphrase for {file}: {fix}")]
+    SourceLocked {
+        /// The source file or store, as shown.
+        file: String,
+        /// What to do.
+        fix: String,
+    },
     /// A vault, project, environment or key does not exist.
     #[error("{what} not found{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
     NotFound {
@@ -218,7 +227,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Unsettled { .. } => 8,
-            Error::WrongPassphrase { .. } => 3,
+            Error::WrongPassphrase { .. } | Error::SourceLocked { .. } => 3,
             Error::NotFound { .. } | Error::MissingParent { .. } => 4,
             Error::Integrity { .. } => 5,
             Error::Remote { .. } => 6,

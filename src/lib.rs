@@ -33,6 +33,7 @@ pub mod passphrase_policy;
 pub mod preview;
 pub mod redact;
 pub mod reference;
+pub mod request;
 pub mod rotation;
 pub mod scan;
 pub mod schema;

@@ -7,10 +7,18 @@
 //! item, and no items at all (nothing is imported).
 
 use crate::error::{Error, Result};
+use crate::model::KeyName;
 use crate::secret::SecretValue;
+use std::collections::HashMap;
 use std::path::Path;
 
+mod bitwarden;
+mod dotenvx;
+mod keepassxc;
 mod mapping;
+mod onepassword;
+mod pass;
+mod tool;
 pub use mapping::key_for;
 
 /// The formats `import --from` reads.
@@ -78,10 +86,115 @@ pub struct Item {
 pub type Passphrase<'a> = &'a mut dyn FnMut() -> Result<SecretValue>;
 
 /// Reads every item of `path` in `format`: all of them, or an error and none.
+/// A missing source is [`Error::NotFound`] (exit 4), as a missing `.env` is for `import`.
 pub fn read(format: Format, path: &Path, passphrase: Passphrase<'_>) -> Result<Vec<Item>> {
-    let _ = (path, passphrase);
-    Err(Error::InvalidInput {
-        what: format!("import --from {} is not built yet", format.name()),
-        fix: "export the entries as a .env file and run `devvault import FILE`".into(),
+    if !path.try_exists().unwrap_or(true) {
+        return Err(Error::NotFound {
+            what: format!("the {} source {}", format.name(), path.display()),
+            suggestion: None,
+        });
+    }
+    match format {
+        Format::Keepassxc => keepassxc::read(path, passphrase),
+        Format::Pass => pass::read(path, passphrase),
+        Format::Dotenvx => dotenvx::read(path, passphrase),
+        Format::Bitwarden => bitwarden::read(path, passphrase),
+        Format::OnePassword => onepassword::read(path, passphrase),
+    }
+}
+
+/// One imported key: its name, value and note.
+pub type Entry = (KeyName, SecretValue, Option<String>);
+
+/// The keys `items` become with `prefix` in front of each name: every name checked against
+/// the key grammar, every note against the rules of local text, and no two items on one key.
+/// Any failure names the item (both items for a collision) and returns no entries.
+pub fn entries(items: Vec<Item>, prefix: &str) -> Result<Vec<Entry>> {
+    let mut seen: HashMap<String, String> = HashMap::new();
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let name = format!("{prefix}{}", item.key);
+        let key = KeyName::new(&name).map_err(|e| {
+            Error::invalid(
+                format!(
+                    "item `{}` maps to a key devvault cannot take ({e})",
+                    item.origin
+                ),
+                "rename the item in its source, or pick another --prefix",
+            )
+        })?;
+        if let Some(first) = seen.insert(name.clone(), item.origin.clone()) {
+            return Err(Error::invalid(
+                format!(
+                    "items `{first}` and `{}` both map to the key {name}; nothing was imported",
+                    item.origin
+                ),
+                "rename one of them in the source (the mapping rule is in the README)",
+            ));
+        }
+        if let Some(note) = &item.note {
+            crate::text::check(&format!("note of item `{}`", item.origin), note)?;
+        }
+        out.push((key, item.value, item.note));
+    }
+    Ok(out)
+}
+
+/// The note kept with an item: the non-empty `(label, text)` parts as `label: text`, joined
+/// with `; `, line breaks and tabs turned into ` / ` and spaces (a note is one line), cut to
+/// [`crate::text::MAX_TEXT`] bytes. None when every part is empty.
+pub fn note(parts: &[(&str, &str)]) -> Option<String> {
+    let mut out = Vec::new();
+    for (label, text) in parts {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.trim().is_empty())
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let text = lines.join(" / ").replace('\t', " ");
+        out.push(if label.is_empty() {
+            text
+        } else {
+            format!("{label}: {text}")
+        });
+    }
+    let mut note = out.join("; ");
+    if note.len() > crate::text::MAX_TEXT {
+        let mut end = crate::text::MAX_TEXT - '…'.len_utf8();
+        while !note.is_char_boundary(end) {
+            end -= 1;
+        }
+        note.truncate(end);
+        note.push('…');
+    }
+    Some(note).filter(|n| !n.is_empty())
+}
+
+/// An item named `origin` for the key the parts give, or an error naming it when they give
+/// none.
+pub fn item(
+    origin: String,
+    parts: &[&str],
+    value: SecretValue,
+    note: Option<String>,
+) -> Result<Item> {
+    let origin = crate::text::escape(&origin);
+    let key = key_for(parts).ok_or_else(|| {
+        Error::invalid(
+            format!("item `{origin}` has no letter or digit to make a key name from; nothing was imported"),
+            "rename it in its source, or delete it there",
+        )
+    })?;
+    Ok(Item {
+        origin,
+        key,
+        value,
+        note,
     })
 }
+
+#[cfg(test)]
+mod tests;

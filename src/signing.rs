@@ -47,8 +47,14 @@ impl SigningSecret {
 
     /// Signs `body` (with the bundle context prepended); 64 bytes.
     pub fn sign(&self, body: &[u8]) -> [u8; 64] {
-        let mut msg = Vec::with_capacity(CONTEXT.len() + body.len());
-        msg.extend_from_slice(CONTEXT);
+        self.sign_in(CONTEXT, body)
+    }
+
+    /// Signs `body` with `context` prepended (domain separation: a signature made for one
+    /// kind of document never checks out as another); 64 bytes.
+    pub fn sign_in(&self, context: &[u8], body: &[u8]) -> [u8; 64] {
+        let mut msg = Vec::with_capacity(context.len() + body.len());
+        msg.extend_from_slice(context);
         msg.extend_from_slice(body);
         let sig = self.0.sign(&msg);
         zeroize::Zeroize::zeroize(&mut msg);
@@ -79,11 +85,17 @@ impl SignerKey {
 
     /// Whether `sig` is this key's signature of `body` (strict: no malleable forms).
     pub fn verify(&self, body: &[u8], sig: &[u8]) -> bool {
+        self.verify_in(CONTEXT, body, sig)
+    }
+
+    /// Whether `sig` is this key's signature of `body` made with [`SigningSecret::sign_in`]
+    /// under `context`.
+    pub fn verify_in(&self, context: &[u8], body: &[u8], sig: &[u8]) -> bool {
         let Ok(sig) = <[u8; 64]>::try_from(sig) else {
             return false;
         };
-        let mut msg = Vec::with_capacity(CONTEXT.len() + body.len());
-        msg.extend_from_slice(CONTEXT);
+        let mut msg = Vec::with_capacity(context.len() + body.len());
+        msg.extend_from_slice(context);
         msg.extend_from_slice(body);
         let ok = self
             .0

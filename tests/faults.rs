@@ -25,30 +25,19 @@ const NEW_PASS: &str = "a new passphrase 5678";
 /// A plain `devvault` with the vault's environment.
 fn dv(env: &Env, pass: &str) -> Command {
     let mut c = Command::new(bin());
-    c.current_dir(env.work())
-        .env("HOME", env.dir.path())
-        .env("DEVVAULT_VAULT", &env.vault)
-        .env("DEVVAULT_PASSPHRASE", pass)
-        .env("DEVVAULT_NEW_PASSPHRASE", NEW_PASS)
-        .env_remove("DEVVAULT_PASSPHRASE_FILE")
-        .env_remove("DEVVAULT_PASSPHRASE_COMMAND");
+    with_vault(env, &mut c, pass);
     c
+}
+
+/// The vault's environment (and the new passphrase `passwd` takes) for `c`.
+fn with_vault(env: &Env, c: &mut Command, pass: &str) {
+    env.vault_env(c, pass)
+        .env("DEVVAULT_NEW_PASSPHRASE", NEW_PASS);
 }
 
 /// Runs `c` feeding `stdin`, with stdout and stderr captured.
 fn output(c: &mut Command, stdin: &[u8]) -> Output {
-    c.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
+    common::cli::output(c, stdin, "install strace (Debian package strace)")
 }
 
 fn text(b: &[u8]) -> String {
@@ -89,14 +78,8 @@ fn injected(env: &Env, pass: &str, syscall: &str, error: &str, when: &str) -> Co
     for p in vault_files(env) {
         c.arg("-P").arg(p);
     }
-    c.arg(bin())
-        .current_dir(env.work())
-        .env("HOME", env.dir.path())
-        .env("DEVVAULT_VAULT", &env.vault)
-        .env("DEVVAULT_PASSPHRASE", pass)
-        .env("DEVVAULT_NEW_PASSPHRASE", NEW_PASS)
-        .env_remove("DEVVAULT_PASSPHRASE_FILE")
-        .env_remove("DEVVAULT_PASSPHRASE_COMMAND");
+    c.arg(bin());
+    with_vault(env, &mut c, pass);
     c
 }
 
@@ -110,13 +93,8 @@ fn count_calls(env: &Env, pass: &str, syscall: &str, args: &[&str], stdin: &[u8]
     for p in vault_files(env) {
         c.arg("-P").arg(p);
     }
-    c.arg(bin()).args(args).current_dir(env.work());
-    c.env("HOME", env.dir.path())
-        .env("DEVVAULT_VAULT", &env.vault)
-        .env("DEVVAULT_PASSPHRASE", pass)
-        .env("DEVVAULT_NEW_PASSPHRASE", NEW_PASS)
-        .env_remove("DEVVAULT_PASSPHRASE_FILE")
-        .env_remove("DEVVAULT_PASSPHRASE_COMMAND");
+    c.arg(bin()).args(args);
+    with_vault(env, &mut c, pass);
     let out = output(&mut c, stdin);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let calls = std::fs::read_to_string(&log).unwrap();
@@ -431,9 +409,7 @@ fn repro1_fsync_failing_after_the_commit_record_is_not_reported_as_nothing_chang
         .args(["-einject=fsync:error=EIO:when=1+", "-P", &wal])
         .arg(bin())
         .args(["set", "app/dev", "K"]);
-    c.env("DEVVAULT_VAULT", &env.vault)
-        .env("DEVVAULT_PASSPHRASE", PASS)
-        .current_dir(env.work());
+    with_vault(&env, &mut c, PASS);
     let out = output(&mut c, b"new\n");
     assert_no_crash(&out, "set");
     let err = text(&out.stderr);
@@ -540,9 +516,7 @@ fn repro5_export_o_leaves_no_unrecorded_plaintext_when_recording_fails() {
             .args(["-P", &wal])
             .arg(bin())
             .args(["export", "app/dev", "-o", "out.env"]);
-        c.env("DEVVAULT_VAULT", &env.vault)
-            .env("DEVVAULT_PASSPHRASE", PASS)
-            .current_dir(env.work());
+        with_vault(&env, &mut c, PASS);
         let out = output(&mut c, b"");
         assert_no_crash(&out, inject);
         let err = text(&out.stderr);
@@ -574,11 +548,8 @@ fn repro5_export_o_leaves_no_unrecorded_plaintext_when_recording_fails() {
         c.args(["-f", "-qq", "-o", "/dev/null"])
             .arg(format!("-etrace={syscall}"))
             .arg(format!("-einject={syscall}:error={error}:when={when}"));
-        c.arg(bin())
-            .args(["export", "app/dev", "-o", "out.env"])
-            .env("DEVVAULT_VAULT", &env.vault)
-            .env("DEVVAULT_PASSPHRASE", PASS)
-            .current_dir(env.work());
+        c.arg(bin()).args(["export", "app/dev", "-o", "out.env"]);
+        with_vault(&env, &mut c, PASS);
         let out = output(&mut c, b"");
         let what = format!("export -o with {syscall}={error}");
         assert_no_crash(&out, &what);
@@ -688,6 +659,12 @@ fn each_command(
     done
 }
 
+/// What `commands` leaves behind, whatever their output did.
+fn assert_untouched(env: &Env) {
+    assert_eq!(env.get(&["app", "S1"]), "v");
+    assert_eq!(env.get(&["team/a", "K3"]), "bundled-team/a-3");
+}
+
 fn dev_full() -> std::fs::File {
     std::fs::OpenOptions::new()
         .write(true)
@@ -703,8 +680,7 @@ fn every_command_survives_a_full_stderr() {
     }) {
         assert_eq!(status.code(), Some(0), "{args:?} with 2>/dev/full");
     }
-    assert_eq!(env.get(&["app", "S1"]), "v");
-    assert_eq!(env.get(&["team/a", "K3"]), "bundled-team/a-3");
+    assert_untouched(&env);
 }
 
 #[test]
@@ -720,8 +696,7 @@ fn a_full_stdout_fails_the_commands_whose_product_it_is_and_no_other() {
             assert_eq!(status.code(), Some(0), "{args:?} >/dev/full: {err}");
         }
     }
-    assert_eq!(env.get(&["app", "S1"]), "v");
-    assert_eq!(env.get(&["team/a", "K3"]), "bundled-team/a-3");
+    assert_untouched(&env);
 }
 
 #[test]
@@ -733,8 +708,7 @@ fn a_closed_stdout_is_success_for_every_command() {
         assert_eq!(status.code(), Some(0), "{args:?} | (closed): {err}");
         assert!(!err.contains("Broken pipe"), "{args:?}: {err}");
     }
-    assert_eq!(env.get(&["app", "S1"]), "v");
-    assert_eq!(env.get(&["team/a", "K3"]), "bundled-team/a-3");
+    assert_untouched(&env);
 }
 
 // ---- Read-only and full file systems ----

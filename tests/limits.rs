@@ -8,8 +8,7 @@ use crate::common;
 
 use common::cli::{Env, PASS};
 use common::crash::{assert_sound, bin, devvault};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 /// `devvault ARGS` under a file size limit of `bytes`, with `stdin` fed to it.
 fn limited(env: &Env, bytes: u64, args: &[&str], stdin: &[u8]) -> Output {
@@ -23,26 +22,12 @@ fn limited(env: &Env, bytes: u64, args: &[&str], stdin: &[u8]) -> Output {
 
 /// Runs `c` with the vault's environment in its work directory, feeding `stdin`.
 fn run(env: &Env, mut c: Command, stdin: &[u8]) -> Output {
-    c.current_dir(env.work())
-        .env("DEVVAULT_VAULT", &env.vault)
-        .env("DEVVAULT_PASSPHRASE", PASS)
-        .env_remove("DEVVAULT_PASSPHRASE_FILE")
-        .env_remove("DEVVAULT_PASSPHRASE_COMMAND")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let program = c.get_program().to_string_lossy().into_owned();
-    let mut child = c.spawn().unwrap_or_else(|e| {
-        panic!("cannot run {program} ({e}): install the Debian packages util-linux and time")
-    });
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
+    env.vault_env(&mut c, PASS);
+    common::cli::output(
+        &mut c,
+        stdin,
+        "install the Debian packages util-linux and time",
+    )
 }
 
 /// The scope as JSON: what must not change when a write fails.

@@ -3,8 +3,8 @@
 //! and `inject`; `scope inherit` with cycles, depth and rotation seen by children; `set
 //! --template` expanded by export/run/inject; every bad input named, nothing half-applied.
 
-use crate::common::cli::Env;
-use crate::common::{key, new_vault, scope, set};
+use crate::common::cli::{Env, stderr, stdout};
+use crate::common::{key, scope, set, temp_vault};
 use devvault::audit::EventKind;
 use devvault::reference::Reference;
 use devvault::{Error, SecretValue, Vault};
@@ -16,6 +16,16 @@ fn export(v: &mut Vault, sc: &str) -> Vec<(String, String)> {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.expose_secret().to_string()))
         .collect()
+}
+
+/// The scope `sc` exports exactly `items`, in order.
+fn assert_exports(v: &mut Vault, sc: &str, items: &[(&str, &str)]) {
+    assert_eq!(export(v, sc), pairs(items), "{sc}");
+}
+
+/// `child` inherits `parent`.
+fn inherit(v: &mut Vault, child: &str, parent: &str) {
+    v.set_parent(&scope(child), Some(&scope(parent))).unwrap();
 }
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -34,24 +44,16 @@ fn template(v: &mut Vault, sc: &str, k: &str, val: &str) {
 
 #[test]
 fn a_child_sees_its_parents_keys_and_overrides_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     set(&mut v, "app/base", "A", "base-a");
     set(&mut v, "app/base", "B", "base-b");
     set(&mut v, "app/prod", "B", "prod-b");
-    assert_eq!(export(&mut v, "app/prod"), pairs(&[("B", "prod-b")]));
-    v.set_parent(&scope("app/prod"), Some(&scope("app/base")))
-        .unwrap();
-    assert_eq!(
-        export(&mut v, "app/prod"),
-        pairs(&[("A", "base-a"), ("B", "prod-b")])
-    );
+    assert_exports(&mut v, "app/prod", &[("B", "prod-b")]);
+    inherit(&mut v, "app/prod", "app/base");
+    assert_exports(&mut v, "app/prod", &[("A", "base-a"), ("B", "prod-b")]);
     // Rotating a base key is seen by every child, at read time.
     set(&mut v, "app/base", "A", "base-a2");
-    assert_eq!(
-        export(&mut v, "app/prod"),
-        pairs(&[("A", "base-a2"), ("B", "prod-b")])
-    );
+    assert_exports(&mut v, "app/prod", &[("A", "base-a2"), ("B", "prod-b")]);
     // get falls back to the parent too; ls says where each key comes from.
     assert_eq!(
         crate::common::get(&mut v, "app/prod", "A").unwrap(),
@@ -72,11 +74,11 @@ fn a_child_sees_its_parents_keys_and_overrides_them() {
     // Grandparents too, nearest first.
     set(&mut v, "app/root", "C", "root-c");
     set(&mut v, "app/root", "A", "root-a");
-    v.set_parent(&scope("app/base"), Some(&scope("app/root")))
-        .unwrap();
-    assert_eq!(
-        export(&mut v, "app/prod"),
-        pairs(&[("A", "base-a2"), ("B", "prod-b"), ("C", "root-c")])
+    inherit(&mut v, "app/base", "app/root");
+    assert_exports(
+        &mut v,
+        "app/prod",
+        &[("A", "base-a2"), ("B", "prod-b"), ("C", "root-c")],
     );
     assert_eq!(
         v.parent_of(&scope("app/base")).unwrap(),
@@ -84,31 +86,24 @@ fn a_child_sees_its_parents_keys_and_overrides_them() {
     );
     // Removing the link: the child holds only its own keys again.
     v.set_parent(&scope("app/prod"), None).unwrap();
-    assert_eq!(export(&mut v, "app/prod"), pairs(&[("B", "prod-b")]));
+    assert_exports(&mut v, "app/prod", &[("B", "prod-b")]);
     assert_eq!(v.parent_of(&scope("app/prod")).unwrap(), None);
 }
 
 #[test]
 fn a_personal_override_is_created_empty_and_inherits() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut v) = new_vault(dir.path());
+    let (_dir, path, mut v) = temp_vault();
     set(&mut v, "app/dev", "API", "team");
     set(&mut v, "app/dev", "DB", "team-db");
-    v.set_parent(&scope("app/dev.alice"), Some(&scope("app/dev")))
-        .unwrap();
-    assert_eq!(
-        export(&mut v, "app/dev.alice"),
-        pairs(&[("API", "team"), ("DB", "team-db")])
+    inherit(&mut v, "app/dev.alice", "app/dev");
+    assert_exports(
+        &mut v,
+        "app/dev.alice",
+        &[("API", "team"), ("DB", "team-db")],
     );
     set(&mut v, "app/dev.alice", "DB", "mine");
-    assert_eq!(
-        export(&mut v, "app/dev.alice"),
-        pairs(&[("API", "team"), ("DB", "mine")])
-    );
-    assert_eq!(
-        export(&mut v, "app/dev"),
-        pairs(&[("API", "team"), ("DB", "team-db")])
-    );
+    assert_exports(&mut v, "app/dev.alice", &[("API", "team"), ("DB", "mine")]);
+    assert_exports(&mut v, "app/dev", &[("API", "team"), ("DB", "team-db")]);
     // Kept across a reopen (sealed in the vault).
     drop(v);
     let mut v = crate::common::reopen(&path);
@@ -120,16 +115,13 @@ fn a_personal_override_is_created_empty_and_inherits() {
 
 #[test]
 fn inheritance_refuses_cycles_other_projects_missing_parents_and_deep_chains() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     for env in ["a", "b", "c"] {
         set(&mut v, &format!("app/{env}"), "K", env);
     }
     set(&mut v, "other/x", "K", "x");
-    v.set_parent(&scope("app/a"), Some(&scope("app/b")))
-        .unwrap();
-    v.set_parent(&scope("app/b"), Some(&scope("app/c")))
-        .unwrap();
+    inherit(&mut v, "app/a", "app/b");
+    inherit(&mut v, "app/b", "app/c");
     let e = v
         .set_parent(&scope("app/c"), Some(&scope("app/a")))
         .unwrap_err()
@@ -186,12 +178,10 @@ fn inheritance_refuses_cycles_other_projects_missing_parents_and_deep_chains() {
 
 #[test]
 fn a_purged_parent_is_named_with_the_fix() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     set(&mut v, "app/base", "A", "a");
     set(&mut v, "app/prod", "B", "b");
-    v.set_parent(&scope("app/prod"), Some(&scope("app/base")))
-        .unwrap();
+    inherit(&mut v, "app/prod", "app/base");
     v.remove_scope(&devvault::Target::parse("app/base").unwrap(), true)
         .unwrap();
     let e = v.export(&scope("app/prod")).unwrap_err();
@@ -202,8 +192,7 @@ fn a_purged_parent_is_named_with_the_fix() {
 
 #[test]
 fn templates_expand_over_the_flattened_scope_and_plain_values_never_do() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     set(&mut v, "app/base", "DB_USER", "app");
     set(&mut v, "app/prod", "DB_PASSWORD", "s3cret");
     set(&mut v, "app/prod", "PLAIN", "keep ${DB_USER} as is");
@@ -213,8 +202,7 @@ fn templates_expand_over_the_flattened_scope_and_plain_values_never_do() {
         "DATABASE_URL",
         "postgres://${DB_USER}:${DB_PASSWORD}@db/app",
     );
-    v.set_parent(&scope("app/prod"), Some(&scope("app/base")))
-        .unwrap();
+    inherit(&mut v, "app/prod", "app/base");
     let out = export(&mut v, "app/prod");
     assert!(out.contains(&("DATABASE_URL".into(), "postgres://app:s3cret@db/app".into())));
     assert!(out.contains(&("PLAIN".into(), "keep ${DB_USER} as is".into())));
@@ -250,14 +238,12 @@ fn templates_expand_over_the_flattened_scope_and_plain_values_never_do() {
 
 #[test]
 fn a_template_cycle_or_unknown_key_names_the_chain_and_exports_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     template(&mut v, "app/dev", "A", "${B}");
     template(&mut v, "app/dev", "B", "${A}");
     let e = v.export(&scope("app/dev")).unwrap_err().to_string();
     assert!(e.contains("A -> B -> A"), "{e}");
-    let dir2 = tempfile::tempdir().unwrap();
-    let (_, mut w) = new_vault(dir2.path());
+    let (_dir2, _, mut w) = temp_vault();
     template(&mut w, "app/dev", "URL", "x${MISSING}");
     let e = w.export(&scope("app/dev")).unwrap_err();
     assert!(matches!(e, Error::NotFound { .. }));
@@ -266,8 +252,7 @@ fn a_template_cycle_or_unknown_key_names_the_chain_and_exports_nothing() {
 
 #[test]
 fn unknown_references_are_all_named_and_nothing_is_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let (_, mut v) = new_vault(dir.path());
+    let (_dir, _, mut v) = temp_vault();
     set(&mut v, "app/prod", "K", "v");
     let refs = vec![
         (
@@ -298,14 +283,6 @@ fn unknown_references_are_all_named_and_nothing_is_read() {
 }
 
 // ---- the command line ----
-
-fn stdout(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stdout.clone()).unwrap()
-}
-
-fn stderr(a: &assert_cmd::assert::Assert) -> String {
-    String::from_utf8(a.get_output().stderr.clone()).unwrap()
-}
 
 #[test]
 fn cli_read_and_run_resolve_references_from_a_file_and_the_environment() {

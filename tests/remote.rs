@@ -13,12 +13,8 @@ use devvault::kv::{Access, RemoteConfig, Token};
 use devvault::{KeyName, SecretValue};
 
 fn pair(test: &str) -> (Dev, Dev) {
-    let b = bao();
-    let p = prefix(test);
-    (
-        Dev::new(&b.addr, &b.token, &p),
-        Dev::new(&b.addr, &b.token, &p),
-    )
+    let (_, _, alice, bob) = common::bao::pair(test);
+    (alice, bob)
 }
 
 #[test]

@@ -6,16 +6,7 @@
 
 use crate::common;
 
-use common::bao::{Bao, Dev, bao, prefix};
-
-/// A synced developer pair on `p`, and the server.
-fn setup(test: &str) -> (Bao, String, Dev, Dev) {
-    let b = bao();
-    let p = prefix(test);
-    let alice = Dev::new(&b.addr, &b.token, &p);
-    let bob = Dev::new(&b.addr, &b.token, &p);
-    (b, p, alice, bob)
-}
+use common::bao::{Bao, Dev, bao, pair, prefix, state_in};
 
 /// `bao kv OP -mount=secret [FLAGS] PATH [FIELDS]`: `extra` starting with `-` are flags.
 fn kv(b: &Bao, op: &str, path: &str, extra: &[&str]) {
@@ -33,18 +24,9 @@ fn states(dev: &Dev) -> (i32, serde_json::Value) {
     (code, json)
 }
 
-fn state_of(json: &serde_json::Value, scope: &str) -> String {
-    json.as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["scope"] == scope)
-        .map(|s| s["state"].as_str().unwrap().to_string())
-        .unwrap_or_else(|| panic!("{scope} not in {json}"))
-}
-
 #[test]
 fn case1_soft_delete_is_named_and_push_never_resurrects() {
-    let (b, p, alice, _) = setup("softdel");
+    let (b, p, alice, _) = pair("softdel");
     alice.set("app/dev", "K", "alice-value");
     alice.ok(&["push", "app/dev"]);
     kv(&b, "delete", &format!("{p}/app/dev"), &[]);
@@ -83,7 +65,7 @@ fn case1_soft_delete_is_named_and_push_never_resurrects() {
 
 #[test]
 fn case2_pull_all_and_status_go_on_past_bad_entries() {
-    let (b, p, alice, bob) = setup("goon");
+    let (b, p, alice, bob) = pair("goon");
     for scope in ["a/dev", "b/dev", "c/dev"] {
         alice.set(scope, "K", "v1");
         alice.ok(&["push", scope]);
@@ -106,9 +88,9 @@ fn case2_pull_all_and_status_go_on_past_bad_entries() {
 
     let (code, json) = states(&bob);
     assert_eq!(code, 6, "{json}");
-    assert_eq!(state_of(&json, "a/dev"), "remote-deleted");
-    assert_eq!(state_of(&json, "b/dev"), "unreadable");
-    assert_eq!(state_of(&json, "c/dev"), "in-sync");
+    assert_eq!(state_in(&json, "a/dev"), "remote-deleted");
+    assert_eq!(state_in(&json, "b/dev"), "unreadable");
+    assert_eq!(state_in(&json, "c/dev"), "in-sync");
     let (code, out, err) = bob.run(&["remote", "status"]);
     assert_eq!(code, 6);
     assert!(
@@ -120,7 +102,7 @@ fn case2_pull_all_and_status_go_on_past_bad_entries() {
 
 #[test]
 fn case3_destroyed_latest_version_is_named() {
-    let (b, p, alice, _) = setup("destroy");
+    let (b, p, alice, _) = pair("destroy");
     alice.set("app/dev", "K", "v");
     alice.ok(&["push", "app/dev"]);
     kv(&b, "destroy", &format!("{p}/app/dev"), &["-versions=1"]);
@@ -136,7 +118,7 @@ fn case3_destroyed_latest_version_is_named() {
 
 #[test]
 fn case4_metadata_delete_is_not_a_dead_end() {
-    let (b, p, alice, _) = setup("erase");
+    let (b, p, alice, _) = pair("erase");
     alice.set("app/dev", "K", "v");
     alice.set("app/prod", "K", "w");
     alice.ok(&["push", "app/dev"]);
@@ -172,13 +154,29 @@ fn case4_metadata_delete_is_not_a_dead_end() {
     alice.fails(&["get", "app/prod", "K"], 4);
     let (code, json) = states(&alice);
     assert_eq!(code, 0);
-    assert_eq!(state_of(&json, "app/dev"), "in-sync");
-    assert_eq!(state_of(&json, "app/prod"), "in-sync");
+    assert_eq!(state_in(&json, "app/dev"), "in-sync");
+    assert_eq!(state_in(&json, "app/prod"), "in-sync");
 }
 
 /// A mount of this test's own: `kv1-...` (KV version 1) or one that does not exist.
 fn mount_name(kind: &str) -> String {
     prefix(kind).replace('/', "-")
+}
+
+/// A developer whose remote uses `mount` sets `app/dev` K=`value`; push, pull, pull --all
+/// and status must then each fail with exit 6: their messages.
+fn mount_refusals(b: &Bao, mount: &str, value: &str) -> Vec<String> {
+    let dev = Dev::with_mount(&b.addr, &b.token, "devvault", mount);
+    dev.set("app/dev", "K", value);
+    [
+        &["push", "app/dev"][..],
+        &["pull", "app/dev"][..],
+        &["pull", "--all"][..],
+        &["remote", "status"][..],
+    ]
+    .iter()
+    .map(|args| dev.fails(args, 6))
+    .collect()
 }
 
 #[test]
@@ -192,15 +190,7 @@ fn case5_a_kv_version_1_mount_is_refused_before_any_write() {
         &format!("-path={mount}"),
         "kv",
     ]);
-    let dev = Dev::with_mount(&b.addr, &b.token, "devvault", &mount);
-    dev.set("app/dev", "K", "never-written-value");
-    for args in [
-        &["push", "app/dev"][..],
-        &["pull", "app/dev"][..],
-        &["pull", "--all"][..],
-        &["remote", "status"][..],
-    ] {
-        let err = dev.fails(args, 6);
+    for err in mount_refusals(&b, &mount, "never-written-value") {
         assert!(
             err.contains(&format!("`{mount}`")) && err.contains("version 1"),
             "{err}"
@@ -217,15 +207,7 @@ fn case5_a_kv_version_1_mount_is_refused_before_any_write() {
 fn case6_a_missing_mount_is_exit_6_naming_it() {
     let b = bao();
     let mount = mount_name("nomount");
-    let dev = Dev::with_mount(&b.addr, &b.token, "devvault", &mount);
-    dev.set("app/dev", "K", "v");
-    for args in [
-        &["push", "app/dev"][..],
-        &["pull", "app/dev"][..],
-        &["pull", "--all"][..],
-        &["remote", "status"][..],
-    ] {
-        let err = dev.fails(args, 6);
+    for err in mount_refusals(&b, &mount, "v") {
         assert!(
             err.contains(&format!("mount `{mount}`")) && err.contains("does not exist"),
             "{err}"
@@ -235,7 +217,7 @@ fn case6_a_missing_mount_is_exit_6_naming_it() {
 
 #[test]
 fn case7_a_foreign_entry_of_450_fields_keeps_its_shape() {
-    let (b, p, _, bob) = setup("shape");
+    let (b, p, _, bob) = pair("shape");
     let path = format!("{p}/big/dev");
     let fields: Vec<String> = (1..=450).map(|i| format!("K{i:03}=v{i}")).collect();
     let mut args = vec!["kv", "put", "-mount=secret", path.as_str()];
@@ -254,7 +236,7 @@ fn case7_a_foreign_entry_of_450_fields_keeps_its_shape() {
 
 #[test]
 fn case8_a_value_patched_by_bao_is_an_outside_change() {
-    let (b, p, alice, bob) = setup("patch");
+    let (b, p, alice, bob) = pair("patch");
     alice.set("svc/prod", "KEY", "v1");
     alice
         .cmd()
@@ -278,7 +260,7 @@ fn case8_a_value_patched_by_bao_is_an_outside_change() {
 
 #[test]
 fn case9_nested_paths_skipped_by_pull_all_are_named() {
-    let (b, p, _, bob) = setup("nested");
+    let (b, p, _, bob) = pair("nested");
     for path in ["app/dev", "app/dev/extra", "org/app/dev", "MyApp/dev"] {
         kv(&b, "put", &format!("{p}/{path}"), &["X=1"]);
     }

@@ -5,42 +5,18 @@
 use crate::common;
 
 use common::cli::{Env, FAST_INIT, PASS};
-use common::tmux::{Tmux, binary};
+use common::tmux::binary;
+use common::tui::{start, start_locked, start_unlocked};
 use std::os::unix::fs::PermissionsExt;
 
-/// The TUI on `env`'s vault with no passphrase source: it has to ask.
-fn start(env: &Env, w: u16, h: u16) -> Tmux {
-    let home = env.dir.path().to_str().unwrap().to_string();
-    let vault = env.vault.to_str().unwrap().to_string();
-    let cmd = format!("{} tui", binary());
-    Tmux::start(
-        &cmd,
-        &env.work(),
-        &[("HOME", &home), ("DEVVAULT_VAULT", &vault)],
-        w,
-        h,
-    )
-}
-
 fn seeded() -> Env {
-    let e = Env::new();
-    e.cmd()
-        .args(["import", "shop/prod", "-"])
-        .write_stdin("STRIPE_KEY=sk_live_abc123\nDATABASE_URL=postgres://shop:pw@db/shop\n")
-        .assert()
-        .success();
-    e.cmd()
-        .args(["import", "blog/dev", "-"])
-        .write_stdin("SMTP_PASSWORD=hunter2\n")
-        .assert()
-        .success();
-    e
+    common::tui::seeded(true)
 }
 
 #[test]
 fn unlock_browse_filter_reveal_edit_delete_export_lock() {
     let e = seeded();
-    let t = start(&e, 80, 24);
+    let t = start_locked(&e, "", 80, 24);
     t.wait_for("Passphrase:");
     t.type_text("not the passphrase");
     t.keys(&["Enter"]);
@@ -88,7 +64,6 @@ fn unlock_browse_filter_reveal_edit_delete_export_lock() {
     );
     t.keys(&["Enter"]);
     t.wait_for("added NEW_TOKEN to shop/prod");
-    assert_eq!(e.get(&["shop/prod", "NEW_TOKEN"]), "tok-secret-1");
 
     // Edit it: the field starts with the old value; Ctrl-U clears it.
     t.keys(&["e"]);
@@ -97,17 +72,12 @@ fn unlock_browse_filter_reveal_edit_delete_export_lock() {
     t.type_text("tok-secret-2");
     t.keys(&["Enter"]);
     t.wait_for("saved NEW_TOKEN");
-    assert_eq!(e.get(&["shop/prod", "NEW_TOKEN"]), "tok-secret-2");
 
     // Delete it, after a confirmation.
     t.keys(&["d"]);
     t.wait_for("Delete NEW_TOKEN from shop/prod?");
     t.keys(&["y"]);
     t.wait_for("deleted NEW_TOKEN");
-    e.cmd()
-        .args(["get", "shop/prod", "NEW_TOKEN"])
-        .assert()
-        .code(4);
 
     // Export the scope to a file as JSON.
     t.keys(&["x"]);
@@ -130,23 +100,38 @@ fn unlock_browse_filter_reveal_edit_delete_export_lock() {
     assert!(!screen.contains("STRIPE_KEY"), "{screen}");
     t.keys(&["Escape"]);
     t.wait_exit();
+
+    // The vault afterwards. Read only now: a read is audited, a write the TUI follows by
+    // reading the vault again, and a key sent meanwhile would find no row selected.
+    e.cmd()
+        .args(["get", "shop/prod", "NEW_TOKEN"])
+        .assert()
+        .code(4);
+    let out = e
+        .cmd()
+        .args(["history", "shop/prod", "NEW_TOKEN", "--reveal", "--json"])
+        .assert()
+        .success();
+    let rows: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let versions: Vec<(u64, &str)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["version"].as_u64().unwrap(), r["value"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        versions,
+        [(1, "tok-secret-1"), (2, "tok-secret-2")],
+        "added, edited, then deleted (kept in history): {rows}"
+    );
 }
 
 #[test]
 fn first_run_creates_the_vault_and_imports_the_env_file() {
     let e = Env::empty();
     std::fs::write(e.work().join(".env"), "API_KEY=from-dotenv\nDEBUG=1\n").unwrap();
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
     // The cheapest Argon2id, as the other tests use (FAST_INIT's flags after `init`).
-    let cmd = format!("{} tui {}", binary(), FAST_INIT[1..].join(" "));
-    let t = Tmux::start(
-        &cmd,
-        &e.work(),
-        &[("HOME", &home), ("DEVVAULT_VAULT", &vault)],
-        80,
-        24,
-    );
+    let t = start_locked(&e, &FAST_INIT[1..].join(" "), 80, 24);
     let screen = t.wait_for("Welcome to devvault");
     assert!(
         screen.contains("vault.db"),
@@ -196,24 +181,12 @@ fn first_run_creates_the_vault_and_imports_the_env_file() {
 #[test]
 fn small_terminal_and_restored_terminal() {
     let e = seeded();
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
     // A shell runs the TUI, then records the terminal's mode once it has exited.
     let cmd = format!(
         "{} tui; stty -a > stty.tmp; mv stty.tmp stty.txt; sleep 30",
         binary()
     );
-    let t = Tmux::start(
-        &cmd,
-        &e.work(),
-        &[
-            ("HOME", &home),
-            ("DEVVAULT_VAULT", &vault),
-            ("DEVVAULT_PASSPHRASE", PASS),
-        ],
-        60,
-        15,
-    );
+    let t = start(&e, &cmd, &[("DEVVAULT_PASSPHRASE", PASS)], 60, 15);
     let screen = t.wait_for("blog/dev · 1 key");
     let lines: Vec<&str> = screen.lines().collect();
     assert!(
@@ -227,15 +200,13 @@ fn small_terminal_and_restored_terminal() {
     t.keys(&["?"]);
     t.wait_for("Keys");
     t.keys(&["Escape"]);
+    t.wait_gone("Keys");
     t.resize(100, 30);
     t.wait_for("prod (2)");
     t.keys(&["q"]);
     let stty = e.work().join("stty.txt");
     // stty.txt appears whole (written beside it, then renamed).
-    let start = std::time::Instant::now();
-    while !stty.exists() && start.elapsed().as_secs() < 10 {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    t.wait_until("the shell's stty", || stty.exists());
     let modes = std::fs::read_to_string(&stty).unwrap();
     let words: Vec<&str> = modes.split_whitespace().collect();
     for mode in ["icanon", "echo", "isig"] {
@@ -253,33 +224,38 @@ fn copy_clears_after_the_timeout_only_if_still_ours() {
     use common::x11::{other_program_copies, paste, require_display};
     require_display();
     let e = seeded();
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
     let display = std::env::var("DISPLAY").unwrap();
     let xauth = std::env::var("XAUTHORITY").unwrap_or_default();
-    let cmd = format!("{} tui --clear-after 2s", binary());
     let env = [
-        ("HOME", home.as_str()),
-        ("DEVVAULT_VAULT", vault.as_str()),
         ("DEVVAULT_PASSPHRASE", PASS),
         ("DISPLAY", display.as_str()),
         ("XAUTHORITY", xauth.as_str()),
     ];
-    let t = Tmux::start(&cmd, &e.work(), &env, 80, 24);
+    let t = start(
+        &e,
+        // Time enough for another program's copy to land before the clear, under load too.
+        &common::tui::tui_command("--clear-after 5s"),
+        &env,
+        80,
+        24,
+    );
     t.wait_for("SMTP_PASSWORD");
+    // A copy is awaited by the countdown it starts on the right of the footer: the message
+    // `copied ..` of an earlier copy may still show (it outlives a lock), the countdown not.
+    const COUNTDOWN: &str = "clipboard: SMTP_PASSWORD clears in";
     t.keys(&["c"]);
-    let screen = t.wait_for("copied SMTP_PASSWORD");
+    let screen = t.wait_for(COUNTDOWN);
     assert!(
-        screen.contains("clears in"),
-        "the footer counts down:\n{screen}"
+        screen.contains("copied SMTP_PASSWORD"),
+        "the copy is said:\n{screen}"
     );
     assert_eq!(paste(), "hunter2");
     t.wait_for("clipboard cleared");
-    assert_eq!(paste(), "", "cleared after 2 s");
+    assert_eq!(paste(), "", "cleared after 5 s");
 
     // Another program copies after us: its text is left alone.
     t.keys(&["c"]);
-    t.wait_for("copied SMTP_PASSWORD");
+    t.wait_for(COUNTDOWN);
     assert_eq!(paste(), "hunter2");
     let mut other = other_program_copies("someone else's text");
     let start = std::time::Instant::now();
@@ -293,7 +269,7 @@ fn copy_clears_after_the_timeout_only_if_still_ours() {
 
     // Locking with a copy pending clears it.
     t.keys(&["c"]);
-    t.wait_for("copied SMTP_PASSWORD");
+    t.wait_for(COUNTDOWN);
     assert_eq!(paste(), "hunter2");
     t.keys(&["L"]);
     t.wait_for("Unlock");
@@ -308,7 +284,7 @@ fn copy_clears_after_the_timeout_only_if_still_ours() {
 
     // Quitting with a copy pending clears it.
     t.keys(&["c"]);
-    t.wait_for("copied SMTP_PASSWORD");
+    t.wait_for(COUNTDOWN);
     assert_eq!(paste(), "hunter2");
     t.keys(&["q"]);
     t.wait_exit();
@@ -318,40 +294,16 @@ fn copy_clears_after_the_timeout_only_if_still_ours() {
 #[test]
 fn a_change_made_by_the_cli_shows_on_reload() {
     let e = seeded();
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
-    let cmd = format!("{} tui", binary());
-    let env = [
-        ("HOME", home.as_str()),
-        ("DEVVAULT_VAULT", vault.as_str()),
-        ("DEVVAULT_PASSPHRASE", PASS),
-    ];
-    let t = Tmux::start(&cmd, &e.work(), &env, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     // The CLI writes while the TUI holds the vault open.
     e.set(&["blog/dev", "FROM_THE_CLI"], "x");
     e.set(&["newproj/dev", "ELSEWHERE"], "y");
+    // The view may follow the first write by itself before R: wait for R's reading.
     t.keys(&["R"]);
-    let screen = t.wait_for("blog/dev · 2 keys");
-    assert!(
-        screen.contains("FROM_THE_CLI") && screen.contains("newproj"),
-        "{screen}"
-    );
+    t.wait_for_all(&["reloaded", "blog/dev · 2 keys", "FROM_THE_CLI", "newproj"]);
     t.keys(&["q"]);
     t.wait_exit();
-}
-
-/// The TUI on `env`'s vault, unlocked from the environment.
-fn start_unlocked(e: &Env, w: u16, h: u16) -> Tmux {
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
-    let cmd = format!("{} tui", binary());
-    let env = [
-        ("HOME", home.as_str()),
-        ("DEVVAULT_VAULT", vault.as_str()),
-        ("DEVVAULT_PASSPHRASE", PASS),
-    ];
-    Tmux::start(&cmd, &e.work(), &env, w, h)
 }
 
 fn projects(e: &Env) -> serde_json::Value {
@@ -362,7 +314,7 @@ fn projects(e: &Env) -> serde_json::Value {
 #[test]
 fn scopes_are_made_renamed_purged_emptied_and_restored_from_the_trash() {
     let e = seeded();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     // `n` makes the environment in the vault.
     t.keys(&["n"]);
@@ -425,7 +377,7 @@ fn i_imports_a_dotenv_after_its_preview() {
         "NEW_ONE=fresh\nSMTP_PASSWORD=hunter2\n",
     )
     .unwrap();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     t.keys(&["i"]);
     t.wait_for("Import a .env into blog/dev");
@@ -446,13 +398,13 @@ fn i_imports_a_dotenv_after_its_preview() {
 fn opens_on_the_linked_scope_then_the_last_one_and_follows_other_writers() {
     let e = seeded();
     // The last one used: shop/prod.
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     t.keys(&["Tab", "j", "Enter"]);
     t.wait_for("shop/prod · 2 keys");
     t.keys(&["q"]);
     t.wait_exit();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("shop/prod · 2 keys");
     // Another process writes: the view follows without R; R says so.
     e.set(&["shop/prod", "FROM_THE_CLI"], "x");
@@ -463,14 +415,14 @@ fn opens_on_the_linked_scope_then_the_last_one_and_follows_other_writers() {
     t.wait_exit();
     // A linked directory wins.
     std::fs::write(e.work().join(".devvault.toml"), "scope = \"blog/dev\"\n").unwrap();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/dev · 1 key");
     t.keys(&["q"]);
     t.wait_exit();
     // As the CLI resolves it: `.devvault.local.toml` picks the environment.
     e.set(&["blog/prod", "ONLY_HERE"], "y");
     std::fs::write(e.work().join(".devvault.local.toml"), "env = \"prod\"\n").unwrap();
-    let t = start_unlocked(&e, 80, 24);
+    let t = start_unlocked(&e, "", 80, 24);
     t.wait_for("blog/prod · 1 key");
     t.keys(&["q"]);
     t.wait_exit();

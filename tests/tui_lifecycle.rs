@@ -10,43 +10,18 @@ use common::tmux::{Tmux, binary};
 use std::time::{Duration, Instant};
 
 fn seeded() -> Env {
-    let e = Env::new();
-    e.cmd()
-        .args(["import", "blog/dev", "-"])
-        .write_stdin("SMTP_PASSWORD=hunter2\n")
-        .assert()
-        .success();
-    e
+    common::tui::seeded(false)
 }
 
 /// `command` in tmux on `env`'s vault, unlocked by DEVVAULT_PASSPHRASE.
 fn start(e: &Env, command: &str, w: u16, h: u16) -> Tmux {
-    let home = e.dir.path().to_str().unwrap().to_string();
-    let vault = e.vault.to_str().unwrap().to_string();
-    Tmux::start(
+    common::tui::start(
+        e,
         command,
-        &e.work(),
-        &[
-            ("HOME", &home),
-            ("DEVVAULT_VAULT", &vault),
-            ("DEVVAULT_PASSPHRASE", PASS),
-            ("PS1", "$ "),
-        ],
+        &[("DEVVAULT_PASSPHRASE", PASS), ("PS1", "$ ")],
         w,
         h,
     )
-}
-
-fn wait_until(what: &str, t: &Tmux, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "{what} never happened; the screen is:\n{}",
-            t.screen()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// The pid of devvault: the pane's process or one of its children (the pane runs a shell).
@@ -177,7 +152,8 @@ fn sigterm_and_sighup_restore_the_terminal() {
         );
         let t = start(&e, &cmd, 80, 24);
         t.wait_for("blog/dev · 1 key");
-        assert_eq!(modes(&t), TAKEN, "{signal}: the TUI's modes");
+        // The text can show before the end of the frame hides the cursor.
+        t.wait_until("the TUI's modes", || modes(&t) == TAKEN);
         let pid = devvault_pid(&t);
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &pid.to_string()])
@@ -185,7 +161,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
             .unwrap();
         assert!(status.success());
         let stty = e.work().join("stty.txt");
-        wait_until("the shell's stty", &t, || stty.exists());
+        t.wait_until("the shell's stty", || stty.exists());
         let words = std::fs::read_to_string(&stty).unwrap();
         let words: Vec<&str> = words.split_whitespace().collect();
         for mode in ["icanon", "echo", "isig"] {
@@ -231,7 +207,7 @@ fn ctrl_z_suspends_and_fg_restores() {
     t.keys(&["Enter"]);
     let screen = t.wait_for("blog/dev · 1 key");
     assert!(screen.contains("SMTP_PASSWORD"), "{screen}");
-    assert_eq!(modes(&t), TAKEN, "after fg");
+    t.wait_until("the TUI's modes after fg", || modes(&t) == TAKEN);
     t.keys(&["q"]);
-    wait_until("the shell's prompt", &t, || modes(&t) == RESTORED);
+    t.wait_until("the shell's prompt", || modes(&t) == RESTORED);
 }

@@ -5,7 +5,6 @@ use crate::flows::Input;
 use crate::{KeyName, SecretValue};
 use anyhow::Result;
 use clap::Args;
-use std::io::Write;
 
 #[derive(Args, Debug)]
 #[command(allow_missing_positional = true)]
@@ -25,11 +24,38 @@ pub struct Import {
     /// Make the project or environment even when its name is close to an existing one
     #[arg(long)]
     create: bool,
+    /// The scope (the positional's other spelling)
+    #[arg(long = "scope", value_name = "SCOPE", conflicts_with = "scope")]
+    scope_flag: Option<String>,
+    /// Read another manager's file or store: keepassxc, pass, bitwarden, dotenvx, 1password
+    #[arg(long, value_name = "FORMAT")]
+    from: Option<String>,
+    /// With --from: put P in front of every key name
+    #[arg(long, value_name = "P", requires = "from")]
+    prefix: Option<String>,
+    /// With --from: write without the confirmation asked on a terminal
+    #[arg(long, short = 'y', requires = "from")]
+    yes: bool,
+    /// With --from: let this name that changes how programs load code in (repeatable)
+    #[arg(long, value_name = "NAME", requires = "from")]
+    allow_env: Vec<String>,
 }
 
 impl Import {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
-        let scope = ctx.scope(self.scope.as_deref())?;
+        let scope = ctx.scope(self.scope.as_deref().or(self.scope_flag.as_deref()))?;
+        if let Some(from) = &self.from {
+            let request = super::import_from::Request {
+                file: &self.file,
+                prefix: self.prefix.as_deref().unwrap_or(""),
+                yes: self.yes,
+                allow_env: &self.allow_env,
+                json: self.json,
+                dry_run: self.dry_run,
+                create: self.create,
+            };
+            return super::import_from::run(&request, ctx, &scope, from);
+        }
         let input = Input::from_arg(&self.file);
         let bytes = input.read()?;
         let origin = input.name();
@@ -66,31 +92,6 @@ impl Import {
                 .import_noted(&scope, &entries)
                 .map_err(|e| super::check_with(e, format!("devvault ls {scope}")))?
         };
-        if self.json {
-            return super::output::json_report(&report);
-        }
-        let mut out = crate::os::console::report_stdout();
-        for (mark, list) in [
-            ("+", &report.added),
-            ("~", &report.changed),
-            ("=", &report.unchanged),
-        ] {
-            for k in list.iter() {
-                writeln!(out, "{mark} {k}")?;
-            }
-        }
-        writeln!(
-            out,
-            "{scope}: {} added, {} changed, {} unchanged{}",
-            report.added.len(),
-            report.changed.len(),
-            report.unchanged.len(),
-            if self.dry_run {
-                " (dry run: nothing written)"
-            } else {
-                ""
-            }
-        )?;
-        Ok(())
+        super::import_from::report(&scope, &report, self.json, self.dry_run)
     }
 }

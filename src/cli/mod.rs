@@ -12,17 +12,22 @@ mod complete;
 mod completions;
 mod confirm;
 mod creation;
+mod ctx;
 mod deny;
 mod doctor;
+mod errors;
 mod example;
 mod export;
+mod exposure;
 mod generator;
 mod get;
+mod grant;
 mod hidden;
 mod history;
 mod hook;
 mod identity;
 mod import;
+mod import_from;
 mod incoming;
 mod inherit;
 mod init;
@@ -38,7 +43,9 @@ mod mcp_run;
 mod mcp_server;
 mod mcp_tools;
 mod mv;
+mod offboard;
 mod onboard;
+mod onboard_request;
 mod output;
 mod passwd;
 mod policy;
@@ -67,7 +74,10 @@ mod trust;
 mod tui;
 mod unlock;
 
-use crate::{Scope, Vault};
+pub use ctx::Ctx;
+use ctx::watch_reads;
+pub use errors::{UsageError, arg, check_by, check_with, exit_code, is_broken_pipe, split_scope};
+
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -170,7 +180,8 @@ enum Command {
     Mv(mv::Mv),
     /// Remove, rename, copy or compare scopes: `scope rm|mv|cp|diff`
     Scope(scope::ScopeCmd),
-    /// Load a .env file (`-` = stdin); reports added / changed / unchanged per key
+    /// Load a .env file (`-` = stdin), or with `--from FORMAT` another manager's file
+    /// (keepassxc, pass, bitwarden, dotenvx, 1password); reports added / changed / unchanged
     Import(import::Import),
     /// Print a scope as dotenv, shell, json, yaml, docker or k8s, or write it to a file
     Export(export::Export),
@@ -220,6 +231,13 @@ enum Command {
     Share(share::Share),
     /// Preview and import a bundle made by `share` (in one transaction)
     Receive(receive::Receive),
+    /// Answer a teammate's `onboard --request`: show who asks and for what, then write a
+    /// signed bundle of exactly the asked-for keys this vault holds, to their identity
+    Grant(grant::Grant),
+    /// Who received a key at which versions (share, grant, push), or what --to NAME received
+    Exposure(exposure::Exposure),
+    /// A teammate leaves: rotate every key they saw, push, re-share, remove them from trust
+    Offboard(offboard::Offboard),
     /// Print this vault's identity line (age1... devvault-sign:...), for teammates
     Identity(identity::Identity),
     /// Trust teammates' signed bundles: add NAME LINE, ls, rm NAME
@@ -296,6 +314,9 @@ impl Cli {
                 Command::Check(c) => c.run(&ctx),
                 Command::Share(c) => c.run(&ctx),
                 Command::Receive(c) => c.run(&ctx),
+                Command::Grant(c) => c.run(&ctx),
+                Command::Exposure(c) => c.run(&ctx),
+                Command::Offboard(c) => c.run(&ctx),
                 Command::Identity(c) => c.run(&ctx),
                 Command::Trust(c) => c.run(&ctx),
                 Command::AllowEnv(c) => c.run(&ctx),
@@ -313,136 +334,4 @@ impl Cli {
             .map(|()| ExitCode::SUCCESS),
         }
     }
-}
-
-/// What every subcommand needs: where the vault is, how to unlock it, which scope.
-pub struct Ctx {
-    vault_path: Option<PathBuf>,
-}
-
-impl Ctx {
-    /// `--vault`, else `DEVVAULT_VAULT`, else the platform data directory.
-    pub fn vault_path(&self) -> Result<PathBuf> {
-        if let Some(p) = &self.vault_path {
-            return Ok(p.clone());
-        }
-        directories::ProjectDirs::from("", "", "devvault")
-            .map(|d| d.data_dir().join("vault.db"))
-            .ok_or_else(|| {
-                anyhow::anyhow!("cannot find a home directory for the vault; pass --vault PATH")
-            })
-    }
-
-    /// Opens and unlocks the vault: session unlock, keychain slot, then passphrase sources.
-    pub fn unlock(&self) -> Result<Vault> {
-        watch_reads(crate::os::passphrase::unlock(&self.vault_path()?)?)
-    }
-
-    /// Opens and unlocks the vault with the passphrase only (to prove who is asking).
-    pub fn unlock_with_passphrase(&self) -> Result<Vault> {
-        let path = self.vault_path()?;
-        let locked = crate::os::passphrase::open(&path)?;
-        let pass = crate::os::passphrase::passphrase(&path)?;
-        watch_reads(locked.unlock(&pass)?)
-    }
-
-    /// Opens the vault without unlocking it.
-    pub fn open_locked(&self) -> Result<crate::vault::LockedVault> {
-        Ok(Vault::open(&self.vault_path()?)?)
-    }
-
-    /// The scope given, else the one in the nearest `.devvault.toml`.
-    pub fn scope(&self, given: Option<&str>) -> Result<Scope> {
-        match given {
-            Some(s) => arg(Scope::parse(s)),
-            None => link::find_scope(),
-        }
-    }
-}
-
-/// Reads that cannot be audited (a read-only vault, a full disk) warn on stderr and are
-/// counted under the data directory (`unaudited/VAULT_ID`), to be recorded in the audit log
-/// by the next open that can write.
-fn watch_reads(mut vault: Vault) -> Result<Vault> {
-    if let Some(dirs) = directories::ProjectDirs::from("", "", "devvault") {
-        let dir = dirs.data_local_dir().join("unaudited");
-        let warn = |w: &str| crate::os::console::write_status(format_args!("warning: {w}"));
-        vault.on_unaudited_read(&dir, Box::new(warn))?;
-    }
-    Ok(vault)
-}
-
-/// Names the command that shows whether a change whose outcome is unknown
-/// ([`crate::Error::Unsettled`]) landed.
-pub fn check_with(e: crate::Error, command: String) -> crate::Error {
-    check_by(e, format!("check with `{command}`"))
-}
-
-/// [`check_with`] with the whole advice, e.g. "try `devvault ls` with the new passphrase".
-pub fn check_by(e: crate::Error, advice: String) -> crate::Error {
-    match e {
-        crate::Error::Unsettled { what, .. } => crate::Error::Unsettled {
-            what,
-            check: Some(advice),
-        },
-        e => e,
-    }
-}
-
-/// A name given as an argument, checked: a bad one is a usage error (exit 2).
-pub fn arg<T>(parsed: crate::Result<T>) -> Result<T> {
-    parsed.map_err(|e| UsageError(e.to_string()).into())
-}
-
-/// A usage error: exit code 2.
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
-
-/// Splits 1..=`max` positionals into an optional leading scope and the rest.
-pub fn split_scope(args: &[String], want: usize) -> (Option<&str>, &[String]) {
-    if args.len() > want {
-        (Some(args[0].as_str()), &args[1..])
-    } else {
-        (None, args)
-    }
-}
-
-/// The documented exit code of an error.
-pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.downcast_ref::<UsageError>().is_some() {
-        return 2;
-    }
-    if err
-        .downcast_ref::<crate::os::passphrase::Locked>()
-        .is_some()
-    {
-        return 3;
-    }
-    if err.downcast_ref::<run::RunError>().is_some() {
-        return 127;
-    }
-    err.chain()
-        .find_map(|e| e.downcast_ref::<crate::Error>())
-        .map(|e| e.exit_code() as u8)
-        .unwrap_or(1)
-}
-
-/// Whether the error is a closed stdout (e.g. `devvault export | head`).
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| {
-        e.downcast_ref::<crate::os::console::Closed>().is_some()
-            || e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || e.downcast_ref::<serde_json::Error>()
-                .and_then(serde_json::Error::io_error_kind)
-                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
-    })
 }

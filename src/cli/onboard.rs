@@ -1,6 +1,7 @@
 //! `devvault onboard [SCOPE]`: reads the repository's `.env.example` and fills the keys the
 //! scope lacks: a no-echo prompt for each on a terminal (empty skips), or with `--stdin` one
 //! value a line in the order listed. Without a terminal or `--stdin`: lists them, exit 1.
+//! `--request` writes a signed request for a teammate's `grant` instead (`onboard_request.rs`).
 
 use crate::{KeyName, SecretValue};
 use anyhow::{Context, Result, bail};
@@ -25,6 +26,13 @@ pub struct Onboard {
     /// Make the project or environment even when its name is close to an existing one
     #[arg(long)]
     create: bool,
+    /// Instead of asking for values, write a signed request for the keys the schema requires
+    /// that the scope lacks, for a teammate's `devvault grant` (stdout, or -o FILE)
+    #[arg(long, conflicts_with_all = ["stdin", "allow_empty", "create"])]
+    request: bool,
+    /// With --request: write the request to FILE (mode 0600)
+    #[arg(long, short = 'o', value_name = "FILE", requires = "request")]
+    output: Option<PathBuf>,
 }
 
 pub(super) fn example_file(given: Option<&PathBuf>) -> Result<PathBuf> {
@@ -54,6 +62,9 @@ impl Onboard {
     pub fn run(&self, ctx: &super::Ctx) -> Result<()> {
         let scope = ctx.scope(self.scope.as_deref())?;
         let file = example_file(self.file.as_ref())?;
+        if self.request {
+            return super::onboard_request::run(ctx, &scope, &file, self.output.as_deref());
+        }
         let name = file.display().to_string();
         let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
         let wanted: Vec<(KeyName, Vec<String>)> = crate::dotenv::parse(&text, &name)?

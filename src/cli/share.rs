@@ -74,7 +74,10 @@ impl Share {
             Some(p) => vec![crate::signing::passphrase_binding(p.expose_secret())],
             None => recipients.iter().map(Recipient::encode).collect(),
         };
-        let b = vault.bundle(&scopes)?;
+        // Who receives what, for the exposure ledger (recorded with the bundle's audit entry).
+        let encoded: Vec<String> = recipients.iter().map(Recipient::encode).collect();
+        let to = vault.receivers(&encoded)?;
+        let b = vault.bundle_to(&scopes, &to)?;
         let plain = bundle::encode_signed(&b, &secret, &from, &bound)?;
         let lock = match lock_with {
             Some(p) => Lock::Passphrase(p, scrypt_work()?),

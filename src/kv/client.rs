@@ -14,9 +14,11 @@ use std::time::Duration;
 use zeroize::Zeroizing;
 
 mod failure;
+mod listing;
 mod mount;
 
 pub use failure::is_bad_entry;
+pub use listing::Listing;
 
 /// The largest response read (a scope of many large values).
 const MAX_BODY: u64 = 64 << 20;
@@ -39,15 +41,6 @@ pub struct Remote {
     pub gone: Option<Gone>,
     /// How the live entry is laid out (devvault's, or another tool's plain fields).
     pub shape: Shape,
-}
-
-/// A listing of the scopes under the prefix.
-#[derive(Debug, Default)]
-pub struct Listing {
-    /// The scopes (`project/env`), sorted.
-    pub scopes: Vec<String>,
-    /// What was left out, as paths under the prefix (`org/app/`, `MyApp/`, `app/dev/`).
-    pub skipped: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -83,16 +76,6 @@ impl VersionMeta {
 #[derive(serde::Deserialize)]
 struct WriteResponse {
     data: VersionMeta,
-}
-
-#[derive(serde::Deserialize)]
-struct ListResponse {
-    data: ListData,
-}
-
-#[derive(serde::Deserialize)]
-struct ListData {
-    keys: Vec<String>,
 }
 
 /// The state of a scope from its last sync, its local digest and what the server holds
@@ -154,6 +137,11 @@ impl<'a> Client<'a> {
             remote,
             access,
         })
+    }
+
+    /// The server's refusal of `op` (its status and body), naming where the token came from.
+    fn refused(&self, status: u16, body: &[u8], op: &str) -> crate::error::Error {
+        refused(self.remote, self.access.source.as_deref(), status, body, op)
     }
 
     fn url(&self, api: &str, path: &str) -> String {
@@ -256,13 +244,7 @@ impl<'a> Client<'a> {
             404 if failure::no_route(&body) => Err(mount::missing(self.remote)),
             // A deleted or destroyed latest version answers 404 with its metadata.
             404 => Ok(data.and_then(|d| d.metadata).map(|m| gone_remote(Some(m)))),
-            _ => Err(refused(
-                self.remote,
-                self.access.source.as_deref(),
-                status,
-                &body,
-                &op,
-            )),
+            _ => Err(self.refused(status, &body, &op)),
         }
     }
 
@@ -290,89 +272,7 @@ impl<'a> Client<'a> {
                 Ok(Some(w.data.version))
             }
             400 if messages(&answer).contains("check-and-set") => Ok(None),
-            _ => Err(refused(
-                self.remote,
-                self.access.source.as_deref(),
-                status,
-                &answer,
-                &op,
-            )),
-        }
-    }
-
-    /// The scopes (`project/env`) stored under the prefix, sorted. Every name the server
-    /// lists is checked before it goes into a request path: one that could leave the prefix
-    /// (`..`, a `/` inside, a control character) is refused; other names that are not devvault
-    /// scopes (folders nested deeper, names that are not project or environment names) are
-    /// left out and named in [`Listing::skipped`].
-    pub fn scopes(&self) -> Result<Listing> {
-        use crate::model::{EnvName, ProjectName};
-        let mut out = Listing::default();
-        for listed in self.list(&self.remote.prefix)? {
-            let folder = self.listed_folder(&listed)?;
-            let Some(project) = folder.filter(|p| ProjectName::new(p).is_ok()) else {
-                out.skipped.push(crate::text::server_text(&listed));
-                continue;
-            };
-            let under = join(&self.remote.prefix, project);
-            for env in self.list(&under)? {
-                if self.listed_folder(&env)?.is_none() && EnvName::new(&env).is_ok() {
-                    out.scopes.push(format!("{project}/{env}"));
-                } else {
-                    out.skipped
-                        .push(crate::text::server_text(&format!("{project}/{env}")));
-                }
-            }
-        }
-        out.scopes.sort();
-        Ok(out)
-    }
-
-    /// A name from a LIST reply: `Some(folder)` for `folder/`, None for an entry; an error
-    /// for a name that is not one path segment.
-    fn listed_folder<'n>(&self, name: &'n str) -> Result<Option<&'n str>> {
-        let (base, folder) = match name.strip_suffix('/') {
-            Some(b) => (b, true),
-            None => (name, false),
-        };
-        if base.is_empty()
-            || base == "."
-            || base == ".."
-            || base.contains(['/', '\\', '%', '?', '#'])
-            || base.chars().any(crate::text::is_hostile)
-        {
-            return Err(fail(
-                self.remote,
-                Some(200),
-                format!(
-                    "the server listed `{}` under {}/metadata/{}, which is not a name: nothing is read from it",
-                    crate::text::server_text(name),
-                    self.remote.mount,
-                    self.remote.prefix
-                ),
-                "the server or an entry on it is hostile or broken: ask its operator; pull scopes by name meanwhile".into(),
-            ));
-        }
-        Ok(folder.then_some(base))
-    }
-
-    fn list(&self, path: &str) -> Result<Vec<String>> {
-        let op = format!("list {}/metadata/{path}", self.remote.mount);
-        let (status, body) = self.send("LIST", &self.url("metadata", path), None, &op)?;
-        match status {
-            200 => Ok(serde_json::from_slice::<ListResponse>(&body)
-                .map_err(|_| bad_answer(self.remote, &op))?
-                .data
-                .keys),
-            404 if failure::no_route(&body) => Err(mount::missing(self.remote)),
-            404 => Ok(Vec::new()),
-            _ => Err(refused(
-                self.remote,
-                self.access.source.as_deref(),
-                status,
-                &body,
-                &op,
-            )),
+            _ => Err(self.refused(status, &answer, &op)),
         }
     }
 
@@ -383,13 +283,7 @@ impl<'a> Client<'a> {
         let (status, body) = self.send("GET", &url, None, op)?;
         match status {
             200 => Ok(()),
-            _ => Err(refused(
-                self.remote,
-                self.access.source.as_deref(),
-                status,
-                &body,
-                op,
-            )),
+            _ => Err(self.refused(status, &body, op)),
         }
     }
 }
@@ -401,13 +295,5 @@ fn gone_remote(meta: Option<VersionMeta>) -> Remote {
         entries: None,
         gone: Some(meta.map_or(Gone::Deleted, |m| m.gone())),
         shape: Shape::Devvault,
-    }
-}
-
-fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_string()
-    } else {
-        format!("{prefix}/{name}")
     }
 }

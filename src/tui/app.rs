@@ -17,6 +17,7 @@ mod detail;
 #[cfg(test)]
 mod detail_tests;
 mod dialog_keys;
+mod gate_screen;
 #[cfg(test)]
 mod lists_tests;
 mod load;
@@ -290,83 +291,6 @@ impl App {
         let until = self.now + Duration::from_secs(if error { 10 } else { 5 });
         self.status = Some(Status { text, error, until });
         vec![]
-    }
-
-    fn created(&mut self) -> Vec<Effect> {
-        self.screen = Screen::Main;
-        let mut fx = vec![Effect::LoadAll];
-        if let (Some(path), Some(scope)) = (&self.cfg.env_file, &self.cfg.import_scope) {
-            // Previewed, then asked; afterwards the link and the plaintext file are offered.
-            fx.push(Effect::ImportPreview {
-                scope: scope.clone(),
-                path: path.clone(),
-                first_run: true,
-            });
-        } else {
-            fx.extend(self.say("vault created; press a to add a key".into(), false));
-        }
-        fx
-    }
-
-    fn unlock_failed(&mut self, error: String) -> Vec<Effect> {
-        match &mut self.screen {
-            Screen::Unlock(u) => {
-                u.busy = false;
-                u.error = Some(error);
-            }
-            Screen::Welcome(w) => {
-                w.busy = false;
-                w.error = Some(error);
-            }
-            Screen::Main => return self.say(error, true),
-        }
-        vec![]
-    }
-
-    fn gate(&mut self, msg: Msg) -> Vec<Effect> {
-        match (&mut self.screen, msg) {
-            (_, Msg::Cancel) => {
-                self.quit = true;
-                vec![Effect::Quit]
-            }
-            (Screen::Unlock(u), Msg::Input(e)) if !u.busy => {
-                u.error = None;
-                u.pass.apply(&e);
-                vec![]
-            }
-            (Screen::Unlock(u), Msg::Submit) if !u.busy && !u.pass.is_empty() => {
-                u.busy = true;
-                u.error = None;
-                vec![Effect::Unlock(u.pass.take_passphrase())]
-            }
-            (Screen::Welcome(w), Msg::Input(e)) if !w.busy => {
-                w.error = None;
-                w.edit(&e);
-                vec![]
-            }
-            (Screen::Welcome(w), Msg::NextField(_)) => {
-                w.focus = 1 - w.focus;
-                vec![]
-            }
-            (Screen::Welcome(w), Msg::Submit) if !w.busy => {
-                if w.focus == 0 {
-                    w.focus = 1;
-                    return vec![];
-                }
-                match w.check() {
-                    Ok(()) => {
-                        w.busy = true;
-                        w.repeat.wipe();
-                        vec![Effect::Create(w.pass.take_passphrase())]
-                    }
-                    Err(e) => {
-                        w.error = Some(e);
-                        vec![]
-                    }
-                }
-            }
-            _ => vec![],
-        }
     }
 
     /// Opens a form.

@@ -5,7 +5,8 @@
     reason = "fixtures: fixed names that always parse"
 )]
 
-use super::app::{App, Config, Msg, Screen};
+use super::app::{App, Config, Effect, Msg, Screen};
+use super::input::Edit;
 use crate::{KeyName, Scope, SecretMeta};
 use std::time::{Duration, Instant};
 
@@ -98,3 +99,38 @@ pub fn version(v: u32, current: bool) -> crate::rotation::VersionInfo {
         removed_at: None,
     }
 }
+
+/// Types `text` into the field that has the keyboard, one character at a time.
+pub fn typed(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Msg::Input(Edit::Char(c)));
+    }
+}
+
+/// The name of the selected key.
+pub fn selected_key(app: &App) -> String {
+    app.selected().unwrap().1.to_string()
+}
+
+/// A tick `secs` seconds after the app's clock: what the app asks for then.
+pub fn later(app: &mut App, secs: u64) -> Vec<Effect> {
+    let t = app.now + Duration::from_secs(secs);
+    app.update(Msg::Tick(t, NOW + secs as i64))
+}
+
+/// Compares `app` drawn at 80x24 and at 60x15 with the snapshots `NAME_80x24` and
+/// `NAME_60x15` of the calling test module: a macro, so that insta names the snapshot
+/// files after the module that calls it.
+#[cfg(test)]
+macro_rules! both_sizes {
+    ($name:expr, $app:expr) => {{
+        use $crate::tui::test_support::render;
+        let app: &mut $crate::tui::app::App = $app;
+        for (w, h) in [(80, 24), (60, 15)] {
+            app.update($crate::tui::app::Msg::Resize(w, h));
+            insta::assert_snapshot!(format!("{}_{w}x{h}", $name), render(app, w, h));
+        }
+    }};
+}
+#[cfg(test)]
+pub(crate) use both_sizes;

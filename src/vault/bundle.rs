@@ -4,6 +4,7 @@
 //! values kept in history. The age encryption itself lives in [`crate::bundle`].
 
 use super::edit::{Edit, Origin, Outcome};
+use super::exposure::{Exposed, Receiver, Via};
 use super::keys::Keys;
 use super::policy::Policies;
 use super::{Vault, audit, now, state};
@@ -13,6 +14,9 @@ use crate::error::Result;
 use crate::model::{KeyName, Scope};
 use crate::rotation::Change;
 use crate::store::{Table, Tx};
+
+/// A scope and the keys of it to put in a bundle (None: all of them).
+pub type Pick = (Scope, Option<Vec<KeyName>>);
 
 /// What receiving a bundle does (or did) to each key of each scope.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -132,15 +136,33 @@ fn read_scope(tx: &Tx<'_>, keys: &Keys, scope: &Scope, values: bool) -> Result<V
 impl Vault {
     /// Every scope named, with values and metadata, for `share`; recorded in the audit log.
     pub fn bundle(&mut self, scopes: &[Scope]) -> Result<Bundle> {
+        let picks: Vec<Pick> = scopes.iter().map(|s| (s.clone(), None)).collect();
+        self.bundle_keys_to(&picks, &[], Via::Share)
+    }
+
+    /// [`Vault::bundle`] for `to`: each receiver's keys and versions go into the exposure
+    /// ledger in the same transaction as the audit entries.
+    pub fn bundle_to(&mut self, scopes: &[Scope], to: &[Receiver]) -> Result<Bundle> {
+        let picks: Vec<Pick> = scopes.iter().map(|s| (s.clone(), None)).collect();
+        self.bundle_keys_to(&picks, to, Via::Share)
+    }
+
+    /// The keys picked of each scope (None: all of them; a picked key the scope lacks is
+    /// left out), recorded in the audit log and, for each of `to`, in the exposure ledger
+    /// as handed over by `via`, in one transaction.
+    pub fn bundle_keys_to(&mut self, picks: &[Pick], to: &[Receiver], via: Via) -> Result<Bundle> {
         let keys = &self.keys;
-        self.store.write_relaxed(|tx| {
+        let run = |tx: &Tx<'_>| -> Result<Bundle> {
             let mut out = Bundle {
                 created: now(),
                 scopes: Vec::new(),
             };
-            for scope in scopes {
-                out.scopes
-                    .push((scope.clone(), read_scope(tx, keys, scope, true)?));
+            for (scope, only) in picks {
+                let mut secrets = read_scope(tx, keys, scope, true)?;
+                if let Some(only) = only {
+                    secrets.retain(|s| only.contains(&s.key));
+                }
+                out.scopes.push((scope.clone(), secrets));
             }
             let mut h = state::header(tx, keys)?;
             for (scope, secrets) in &out.scopes {
@@ -148,8 +170,26 @@ impl Vault {
                 let event = Event::new(EventKind::Share).scope(scope);
                 audit::record(tx, keys, &mut h, &event.detail(format!("{n} keys")))?;
             }
+            let items: Vec<Exposed> = out
+                .scopes
+                .iter()
+                .flat_map(|(scope, secrets)| {
+                    secrets.iter().map(move |s| Exposed {
+                        scope: scope.to_string(),
+                        key: s.key.to_string(),
+                        version: s.version,
+                    })
+                })
+                .collect();
+            for r in to {
+                super::exposure::record(tx, keys, &mut h, r, via, &items)?;
+            }
             Ok(out)
-        })
+        };
+        match to.is_empty() {
+            true => self.store.write_relaxed(run),
+            false => self.store.write(run),
+        }
     }
 
     /// What receiving `bundle` would do, key by key; nothing is written.

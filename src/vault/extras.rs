@@ -51,7 +51,7 @@ pub struct NotSecret {
 /// A decoded extra record. The first byte of a body says which: `I` identity, `E` export,
 /// `S` signing key, `T` trusted sender, `A` env allowance of a scope, `N` a key marked not
 /// secret, `C` settings, `H` the environment an environment inherits, `G` what coding
-/// agents may do with a scope.
+/// agents may do with a scope, `X` an exposure ledger record, `O` an offboarding's state.
 pub(super) enum Extra {
     Identity(SecretString),
     Export(ExportRecord),
@@ -70,6 +70,10 @@ pub(super) enum Extra {
     HookTrust(Vec<u8>),
     /// A [`super::agent::AgentPolicy`] as JSON.
     Agent(Vec<u8>),
+    /// An exposure ledger record (`X`), as JSON (parsed in [`super::exposure`]).
+    Exposure(Vec<u8>),
+    /// An offboarding's plan and progress (`O`), as JSON (parsed in [`super::offboard`]).
+    Offboard(Vec<u8>),
 }
 
 /// The `strict-audit` setting: the last settings row's, off when there is none.
@@ -144,6 +148,8 @@ pub(super) fn load(tx: &Tx<'_>, keys: &Keys, h: &Header) -> Result<Vec<(SealedRo
             Some((b'H', rest)) => Extra::Inherit(rest.to_vec()),
             Some((b'L', rest)) => Extra::HookTrust(rest.to_vec()),
             Some((b'G', rest)) => Extra::Agent(rest.to_vec()),
+            Some((b'X', rest)) => Extra::Exposure(rest.to_vec()),
+            Some((b'O', rest)) => Extra::Offboard(rest.to_vec()),
             _ => return Err(bad()),
         };
         out.push((row, extra));

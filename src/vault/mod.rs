@@ -22,7 +22,9 @@
 //!   reference reads;
 //! - `bundle.rs`: scopes in and out of bundles (`share`, `receive`), previews of incoming keys;
 //! - `scan.rs`: the leak scanner's automaton over every value;
-//! - `remotes.rs` (team remotes and sync states) and `push_pull.rs` (push, pull, status).
+//! - `remotes.rs` (team remotes and sync states) and `push_pull.rs` (push, pull, status);
+//! - `exposure.rs`: the exposure ledger (who received which keys at which versions);
+//!   `offboard.rs`: an offboarding's plan and resumable progress.
 
 mod agent;
 mod allowance;
@@ -30,14 +32,17 @@ mod audit;
 mod bundle;
 mod codec;
 mod edit;
+mod exposure;
 mod extras;
 mod flat;
+mod grant;
 mod history;
 mod hook_trust;
 mod import;
 mod inherit;
 mod keys;
 mod lifecycle;
+mod offboard;
 mod policy;
 mod push_pull;
 mod reads;
@@ -52,12 +57,16 @@ mod versions;
 
 pub use agent::AgentPolicy;
 pub use allowance::EnvAllowance;
+pub use bundle::Pick;
 pub use bundle::{KeyChange, Preview, Provenance};
 pub use edit::Outcome;
+pub use exposure::{Exposed, Exposure, Receiver, Via};
 pub use extras::{ExportRecord, NotSecret};
 pub use flat::Listed;
+pub use grant::Grantee;
 pub use hook_trust::HookTrust;
 pub use inherit::MAX_DEPTH;
+pub use offboard::{OffboardPlan, PlannedKey, Step, StillSeen, generator_like};
 pub use push_pull::PullPreview;
 pub use rekey::Rekeyed;
 pub use slots::KEYCHAIN_SLOT;

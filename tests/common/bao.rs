@@ -1,5 +1,6 @@
 //! The OpenBao dev server of `.ci/bao-session` and developers with their own vault and a
-//! remote on it, for the team remote tests (`tests/remote.rs`, `tests/remote_failures.rs`).
+//! remote on it, for the team remote tests (`tests/remote.rs`, `tests/remote_failures.rs`,
+//! `tests/remote_foreign.rs`).
 
 use super::cli::Env;
 use assert_cmd::Command;
@@ -166,11 +167,25 @@ impl Dev {
     pub fn state(&self, scope: &str) -> String {
         let json: serde_json::Value =
             serde_json::from_str(&self.ok(&["remote", "status", "--json"])).unwrap();
-        json.as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["scope"] == scope)
-            .map(|s| s["state"].as_str().unwrap().to_string())
-            .unwrap_or_else(|| panic!("{scope} not in {json}"))
+        state_in(&json, scope)
     }
+}
+
+/// The state of `scope` in an answer of `remote status --json`.
+pub fn state_in(json: &serde_json::Value, scope: &str) -> String {
+    json.as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["scope"] == scope)
+        .map(|s| s["state"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("{scope} not in {json}"))
+}
+
+/// Two developers with remote `team` on the same new prefix, with the server and the prefix.
+pub fn pair(test: &str) -> (Bao, String, Dev, Dev) {
+    let b = bao();
+    let p = prefix(test);
+    let alice = Dev::new(&b.addr, &b.token, &p);
+    let bob = Dev::new(&b.addr, &b.token, &p);
+    (b, p, alice, bob)
 }

@@ -2,7 +2,9 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
+use std::io::Write;
 use std::path::PathBuf;
+use std::process::{Output, Stdio};
 
 /// `init` with the cheapest Argon2id the floor allows, so tests stay fast.
 pub const FAST_INIT: [&str; 7] = [
@@ -58,6 +60,22 @@ impl Env {
         c
     }
 
+    /// Gives `c` (devvault run by `std`'s Command, or a wrapper around it such as strace or
+    /// prlimit) this test's work directory, home, vault and passphrase `pass`, and no other
+    /// passphrase source.
+    pub fn vault_env<'c>(
+        &self,
+        c: &'c mut std::process::Command,
+        pass: &str,
+    ) -> &'c mut std::process::Command {
+        c.current_dir(self.work())
+            .env("HOME", self.dir.path())
+            .env("DEVVAULT_VAULT", &self.vault)
+            .env("DEVVAULT_PASSPHRASE", pass)
+            .env_remove("DEVVAULT_PASSPHRASE_FILE")
+            .env_remove("DEVVAULT_PASSPHRASE_COMMAND")
+    }
+
     pub fn set(&self, args: &[&str], value: &str) {
         self.cmd()
             .arg("set")
@@ -71,4 +89,35 @@ impl Env {
         let out = self.cmd().arg("get").args(args).assert().success();
         String::from_utf8(out.get_output().stdout.clone()).unwrap()
     }
+}
+
+/// Runs `c` feeding it `stdin` from a thread (a child that stops reading cannot block the
+/// test), with stdout and stderr captured. `install` says how to get the program when it
+/// cannot be started.
+pub fn output(c: &mut std::process::Command, stdin: &[u8], install: &str) -> Output {
+    c.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let program = c.get_program().to_string_lossy().into_owned();
+    let mut child = c
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): {install}"));
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+/// A finished command's stdout, as text.
+pub fn stdout(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(a.get_output().stdout.clone()).unwrap()
+}
+
+/// A finished command's stderr, as text.
+pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(a.get_output().stderr.clone()).unwrap()
 }

@@ -10,6 +10,7 @@ pub mod keychain;
 pub mod parsers;
 pub mod tmux;
 pub mod traps;
+pub mod tui;
 pub mod x11;
 
 use devvault::crypto::KdfParams;
@@ -27,6 +28,13 @@ pub fn new_vault(dir: &Path) -> (PathBuf, Vault) {
     let path = dir.join("sub/vault.db");
     let v = Vault::create(&path, &pass(PASS), KdfParams::FLOOR).unwrap();
     (path, v)
+}
+
+/// A new vault in a new temporary directory (removed when the `TempDir` drops).
+pub fn temp_vault() -> (tempfile::TempDir, PathBuf, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, v) = new_vault(dir.path());
+    (dir, path, v)
 }
 
 pub fn reopen(path: &Path) -> Vault {

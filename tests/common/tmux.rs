@@ -58,6 +58,8 @@ impl Tmux {
     }
 
     /// Sends keys (tmux key names such as `Enter`, `Tab`, `Escape`, `C-u`, or text with `-l`).
+    /// After `Escape`, wait for what it does before sending more: an ESC the program has
+    /// not read yet merges with the next key into Alt+key.
     pub fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "0"];
         args.extend_from_slice(keys);
@@ -99,6 +101,37 @@ impl Tmux {
             if start.elapsed() > Duration::from_secs(10) {
                 panic!("`{text}` never appeared; the screen is:\n{screen}");
             }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the screen contains every one of `texts` at once (10 s at most); returns
+    /// that screen. For a state shown by several parts, some of which an earlier screen
+    /// may already hold.
+    pub fn wait_for_all(&self, texts: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return screen;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                panic!("{texts:?} never appeared together; the screen is:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until `cond` holds (10 s at most), for what the screen's text does not show
+    /// (the terminal's modes, a file the command writes).
+    pub fn wait_until(&self, what: &str, mut cond: impl FnMut() -> bool) {
+        let start = Instant::now();
+        while !cond() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{what} never happened; the screen is:\n{}",
+                self.screen()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }

@@ -6,7 +6,7 @@
 //! is written.
 
 use super::Client;
-use super::failure::{fail, messages, refused};
+use super::failure::{fail, messages};
 use crate::error::{Error, Result};
 use crate::kv::RemoteConfig;
 
@@ -90,13 +90,7 @@ impl Client<'_> {
             }
             403 if messages(&body).contains("preflight capability check") => Err(missing(remote)),
             404 => Ok(()),
-            _ => Err(refused(
-                remote,
-                self.access.source.as_deref(),
-                status,
-                &body,
-                &op,
-            )),
+            _ => Err(self.refused(status, &body, &op)),
         }
     }
 }

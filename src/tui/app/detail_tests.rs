@@ -6,20 +6,9 @@ use crate::tui::app::{Action, App, Effect, Mode, Msg, SaveKind};
 use crate::tui::dialog::Dialog;
 use crate::tui::input::Edit;
 use crate::tui::sort::SortBy;
-use crate::tui::test_support::{NOW, unlocked};
+use crate::tui::test_support::{later, typed, unlocked};
 use crate::{KeyName, SecretValue};
 use std::time::Duration;
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Msg::Input(Edit::Char(c)));
-    }
-}
-
-fn later(app: &mut App, secs: u64) -> Vec<Effect> {
-    let t = app.now + Duration::from_secs(secs);
-    app.update(Msg::Tick(t, NOW + secs as i64))
-}
 
 fn saved(fx: &[Effect]) -> (String, String) {
     match fx {

@@ -1,20 +1,9 @@
 //! `update` tests of the views over the main screen (history, audit) and of reloading.
 
-use crate::tui::app::{Action, App, Effect, Msg};
+use crate::tui::app::{Action, Effect, Msg};
 use crate::tui::dialog::Dialog;
-use crate::tui::input::Edit;
-use crate::tui::test_support::{NOW, unlocked, version};
+use crate::tui::test_support::{NOW, selected_key, typed, unlocked, version};
 use crate::{KeyName, SecretValue};
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Msg::Input(Edit::Char(c)));
-    }
-}
-
-fn selected_key(app: &App) -> String {
-    app.selected().unwrap().1.to_string()
-}
 
 #[test]
 fn history_reveals_old_versions_and_rolls_back_after_asking() {

@@ -41,10 +41,18 @@ impl App {
         let generation = self.catalog.generation + 1;
         self.catalog = super::super::catalog::Catalog::with_pending(listing, pending);
         self.catalog.generation = generation;
-        self.scope_sel = scope.and_then(|s| self.catalog.find_scope(&s)).unwrap_or(0);
+        self.scope_sel = scope
+            .as_ref()
+            .and_then(|s| self.catalog.find_scope(s))
+            .unwrap_or(0);
         // A value on screen belongs to a row that may have moved: hide it.
         self.revealed = None;
-        self.scopes.pending_key = key.clone();
+        // Nothing selected because the scope's keys have not come yet (a listing before
+        // this one): the key that listing kept waiting is still the one to select.
+        let earlier = self.scopes.pending_key.take();
+        self.scopes.pending_key = key
+            .clone()
+            .or(earlier.filter(|(s, _)| Some(s) == scope.as_ref()));
         let found = key.and_then(|(s, k)| {
             let pos = self.catalog.find_scope(&s)?;
             Some(self.catalog.find_secret(pos, k.as_str())? - self.catalog.scopes[pos].range.start)

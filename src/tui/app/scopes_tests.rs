@@ -7,7 +7,7 @@ use crate::tui::app::{Action, App, Effect, Focus, Msg};
 use crate::tui::dialog::{Dialog, FormKind};
 use crate::tui::input::Edit;
 use crate::tui::scopes::{AfterImport, ScopeOp};
-use crate::tui::test_support::{NOW, config, listing, unlocked};
+use crate::tui::test_support::{NOW, config, listing, typed, unlocked};
 use crate::vault::Trashed;
 use crate::{KeyName, Scope, Target};
 use std::path::PathBuf;
@@ -15,12 +15,6 @@ use std::time::Instant;
 
 fn scope(s: &str) -> Scope {
     Scope::parse(s).unwrap()
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Msg::Input(Edit::Char(c)));
-    }
 }
 
 fn shown(app: &App) -> String {
@@ -382,4 +376,41 @@ fn a_listing_keeps_the_key_of_a_scope_whose_keys_come_later() {
     let batch = all.into_iter().filter(|(s, _)| next.contains(s)).collect();
     app.update(Msg::ScopesLoaded(batch));
     assert_eq!(app.selected().unwrap(), before);
+}
+
+#[test]
+fn two_listings_before_the_keys_come_keep_the_selected_key() {
+    let mut app = unlocked();
+    app.update(Msg::Act(Action::Left));
+    app.update(Msg::Act(Action::Bottom)); // shop/staging
+    app.update(Msg::Act(Action::Up)); // shop/prod
+    app.update(Msg::Act(Action::Right));
+    app.update(Msg::Act(Action::Down));
+    app.update(Msg::Act(Action::Down));
+    let before = app.selected().unwrap();
+    // Two writes by another process: two listings, each with the first scope's keys only.
+    let all = listing();
+    let first = all
+        .iter()
+        .find(|(s, _)| s.to_string() == "blog/prod")
+        .cloned()
+        .unwrap();
+    let rest: Vec<Scope> = all
+        .iter()
+        .map(|(s, _)| s.clone())
+        .filter(|s| *s != first.0)
+        .collect();
+    app.update(Msg::Listed(vec![first.clone()], rest.clone()));
+    app.update(Msg::Listed(vec![first], rest));
+    assert_eq!(shown(&app), "shop/prod");
+    let batch = all
+        .into_iter()
+        .filter(|(s, _)| s.to_string() == "shop/prod")
+        .collect();
+    app.update(Msg::ScopesLoaded(batch));
+    assert_eq!(
+        app.selected().unwrap(),
+        before,
+        "the key selected before both"
+    );
 }

@@ -5,24 +5,9 @@ use crate::tui::app::{Action, App, Effect, Focus, Msg, RotateHow, SaveKind, Scre
 use crate::tui::dialog::Dialog;
 use crate::tui::gate::{Unlock, Welcome};
 use crate::tui::input::Edit;
-use crate::tui::test_support::{NOW, config, unlocked};
+use crate::tui::test_support::{NOW, config, later, selected_key, typed, unlocked};
 use crate::{KeyName, Scope, SecretValue};
-use std::time::{Duration, Instant};
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Msg::Input(Edit::Char(c)));
-    }
-}
-
-fn selected_key(app: &App) -> String {
-    app.selected().unwrap().1.to_string()
-}
-
-fn later(app: &mut App, secs: u64) -> Vec<Effect> {
-    let t = app.now + Duration::from_secs(secs);
-    app.update(Msg::Tick(t, NOW + secs as i64))
-}
+use std::time::Instant;
 
 #[test]
 fn unlock_screen_sends_the_typed_passphrase_once_and_shows_errors() {

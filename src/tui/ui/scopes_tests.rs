@@ -2,19 +2,12 @@
 //! question (the import preview, wrapped whole), the import form, the trash and a diff.
 
 use crate::model::ImportReport;
-use crate::tui::app::{Action, App, Msg};
+use crate::tui::app::{Action, Msg};
 use crate::tui::input::Edit;
-use crate::tui::test_support::{NOW, render, unlocked};
+use crate::tui::test_support::{NOW, both_sizes, unlocked};
 use crate::vault::Trashed;
 use crate::{KeyName, Scope, ScopeDiff};
 use std::path::PathBuf;
-
-fn both_sizes(name: &str, app: &mut App) {
-    for (w, h) in [(80, 24), (60, 15)] {
-        app.update(Msg::Resize(w, h));
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(app, w, h));
-    }
-}
 
 fn scope(s: &str) -> Scope {
     Scope::parse(s).unwrap()
@@ -30,16 +23,16 @@ fn scope_operations_form() {
     for c in "qa".chars() {
         app.update(Msg::Input(Edit::Char(c)));
     }
-    both_sizes("scope_ops_form", &mut app);
+    both_sizes!("scope_ops_form", &mut app);
     app.update(Msg::Submit);
-    both_sizes("scope_ops_confirm", &mut app);
+    both_sizes!("scope_ops_confirm", &mut app);
 }
 
 #[test]
 fn import_form_and_preview() {
     let mut app = unlocked();
     app.update(Msg::Act(Action::Import));
-    both_sizes("import_form", &mut app);
+    both_sizes!("import_form", &mut app);
     app.update(Msg::Cancel);
     let names = |p: &str, n: usize| (0..n).map(|i| format!("{p}_{i}")).collect();
     app.update(Msg::ImportPreviewed {
@@ -52,7 +45,7 @@ fn import_form_and_preview() {
         },
         first_run: false,
     });
-    both_sizes("import_preview", &mut app);
+    both_sizes!("import_preview", &mut app);
 }
 
 #[test]
@@ -68,7 +61,7 @@ fn trash_view() {
         vec![item("OLD_API_TOKEN", 3, 2), item("LEGACY_DB_URL", 1, 40)],
     ));
     app.update(Msg::Act(Action::Down));
-    both_sizes("trash", &mut app);
+    both_sizes!("trash", &mut app);
 }
 
 #[test]
@@ -81,5 +74,5 @@ fn diff_view() {
         same: vec!["STRIPE_SECRET_KEY".into()],
     };
     app.update(Msg::DiffLoaded(scope("shop/dev"), scope("shop/prod"), d));
-    both_sizes("diff", &mut app);
+    both_sizes!("diff", &mut app);
 }

@@ -4,22 +4,8 @@
 //! name, the footer with a countdown, and the too-small screen.
 
 use crate::tui::app::{Action, App, Msg};
-use crate::tui::input::Edit;
-use crate::tui::test_support::{render, unlocked};
+use crate::tui::test_support::{both_sizes, render, typed, unlocked};
 use crate::{KeyName, SecretValue};
-
-fn both_sizes(name: &str, app: &mut App) {
-    for (w, h) in [(80, 24), (60, 15)] {
-        app.update(Msg::Resize(w, h));
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(app, w, h));
-    }
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Msg::Input(Edit::Char(c)));
-    }
-}
 
 fn pem() -> String {
     let mut s = String::from("-----BEGIN PRIVATE KEY-----\n");
@@ -42,9 +28,9 @@ fn detail_pane_with_a_pem() {
     let mut app = unlocked();
     reveal(&mut app, &pem());
     app.update(Msg::Note(Some("deploy key for CI".into())));
-    both_sizes("detail_pem", &mut app);
+    both_sizes!("detail_pem", &mut app);
     app.update(Msg::Act(Action::Bottom));
-    both_sizes("detail_pem_scrolled", &mut app);
+    both_sizes!("detail_pem_scrolled", &mut app);
 }
 
 #[test]
@@ -54,9 +40,9 @@ fn detail_pane_with_a_long_url_and_an_empty_value() {
         &mut app,
         "postgres://shop:pw@db.internal.example.com:5432/shop?sslmode=require&application_name=devvault-long-connection-string",
     );
-    both_sizes("detail_url", &mut app);
+    both_sizes!("detail_url", &mut app);
     reveal(&mut app, "");
-    both_sizes("detail_empty", &mut app);
+    both_sizes!("detail_empty", &mut app);
 }
 
 #[test]
@@ -65,9 +51,9 @@ fn add_form_after_enter_in_the_key_field_and_the_empty_question() {
     app.update(Msg::Act(Action::Add));
     typed(&mut app, "API_TOKEN");
     app.update(Msg::Submit);
-    both_sizes("add_value_field", &mut app);
+    both_sizes!("add_value_field", &mut app);
     app.update(Msg::Submit);
-    both_sizes("add_empty_question", &mut app);
+    both_sizes!("add_empty_question", &mut app);
 }
 
 #[test]
@@ -76,7 +62,7 @@ fn edit_form_with_a_pem_keeps_its_help_line() {
     let (scope, key) = app.selected().unwrap();
     app.update(Msg::EditLoaded(scope, key, SecretValue::from(pem())));
     app.update(Msg::ToggleMask);
-    both_sizes("edit_pem", &mut app);
+    both_sizes!("edit_pem", &mut app);
 }
 
 #[test]
@@ -85,14 +71,14 @@ fn long_errors_wrap_in_forms_and_in_the_message_area() {
     app.update(Msg::Act(Action::New));
     typed(&mut app, "bad name/with spaces");
     app.update(Msg::Submit);
-    both_sizes("form_error_wrapped", &mut app);
+    both_sizes!("form_error_wrapped", &mut app);
     app.update(Msg::Cancel);
     app.update(Msg::Failed(
         "cannot create a file in nodir: No such file or directory (os error 2) at path \
          \"/home/me/repo/nodir/out.env\"; create the directory first"
             .into(),
     ));
-    both_sizes("message_area", &mut app);
+    both_sizes!("message_area", &mut app);
 }
 
 #[test]
@@ -104,7 +90,7 @@ fn empty_values_sorted_table_and_countdown() {
     app.update(Msg::Act(Action::Sort));
     app.update(Msg::Copied(KeyName::new("GITHUB_TOKEN").unwrap()));
     app.status = None;
-    both_sizes("sorted_empty_countdown", &mut app);
+    both_sizes!("sorted_empty_countdown", &mut app);
 }
 
 #[test]
@@ -117,7 +103,7 @@ fn a_scope_with_no_keys_says_nothing_selected() {
         None,
     ));
     app.update(Msg::Act(Action::Copy));
-    both_sizes("nothing_selected", &mut app);
+    both_sizes!("nothing_selected", &mut app);
 }
 
 #[test]

@@ -3,23 +3,9 @@
 
 use crate::tui::app::{Action, App, Msg, Screen};
 use crate::tui::gate::{Unlock, Welcome};
-use crate::tui::input::Edit;
-use crate::tui::test_support::{NOW, config, render, unlocked, version};
+use crate::tui::test_support::{NOW, both_sizes, config, render, typed, unlocked, version};
 use crate::{KeyName, SecretValue};
 use std::time::Instant;
-
-fn both_sizes(name: &str, app: &mut App) {
-    for (w, h) in [(80, 24), (60, 15)] {
-        app.update(Msg::Resize(w, h));
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(app, w, h));
-    }
-}
-
-fn typed(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.update(Msg::Input(Edit::Char(c)));
-    }
-}
 
 #[test]
 fn welcome() {
@@ -30,7 +16,7 @@ fn welcome() {
         NOW,
     );
     typed(&mut app, "correct horse");
-    both_sizes("welcome", &mut app);
+    both_sizes!("welcome", &mut app);
 }
 
 #[test]
@@ -45,7 +31,7 @@ fn unlock_with_a_wrong_passphrase() {
     app.update(Msg::Submit);
     app.update(Msg::UnlockFailed("wrong passphrase; try again".into()));
     typed(&mut app, "agai");
-    both_sizes("unlock", &mut app);
+    both_sizes!("unlock", &mut app);
 }
 
 #[test]
@@ -65,7 +51,7 @@ fn main_screen_with_a_revealed_value_and_a_copy() {
     ));
     app.update(Msg::Copied(KeyName::new("DATABASE_URL").unwrap()));
     app.status = None;
-    both_sizes("main", &mut app);
+    both_sizes!("main", &mut app);
 }
 
 #[test]
@@ -73,33 +59,33 @@ fn filter_across_projects() {
     let mut app = unlocked();
     app.update(Msg::Act(Action::Filter));
     typed(&mut app, "stripe");
-    both_sizes("filter", &mut app);
+    both_sizes!("filter", &mut app);
 }
 
 #[test]
 fn help_overlay() {
     let mut app = unlocked();
     app.update(Msg::Act(Action::Help));
-    both_sizes("help", &mut app);
+    both_sizes!("help", &mut app);
 }
 
 #[test]
 fn dialogs() {
     let mut app = unlocked();
     app.update(Msg::Act(Action::Delete));
-    both_sizes("confirm_delete", &mut app);
+    both_sizes!("confirm_delete", &mut app);
     app.update(Msg::Cancel);
     app.update(Msg::Act(Action::Add));
     typed(&mut app, "NEW_KEY");
     app.update(Msg::NextField(1));
     typed(&mut app, "value");
-    both_sizes("add", &mut app);
+    both_sizes!("add", &mut app);
     app.update(Msg::Cancel);
     app.update(Msg::Act(Action::Rotate));
-    both_sizes("rotate", &mut app);
+    both_sizes!("rotate", &mut app);
     app.update(Msg::Cancel);
     app.update(Msg::Act(Action::Export));
-    both_sizes("export", &mut app);
+    both_sizes!("export", &mut app);
 }
 
 #[test]
@@ -114,7 +100,7 @@ fn history_and_audit_views() {
         2,
         SecretValue::from("ghp_old_value_2"),
     ));
-    both_sizes("history", &mut app);
+    both_sizes!("history", &mut app);
     app.update(Msg::Act(Action::Up)); // hides the old value: the provider's URL shows instead
     app.catalog.secrets[0].meta.url = Some("https://github.com/settings/tokens".into());
     let screen = render(&app, 80, 24);
@@ -142,14 +128,14 @@ fn history_and_audit_views() {
     })
     .collect();
     app.update(Msg::AuditLoaded(events));
-    both_sizes("audit", &mut app);
+    both_sizes!("audit", &mut app);
 }
 
 #[test]
 fn empty_vault() {
     let mut app = App::new(config(), Screen::Main, Instant::now(), NOW);
     app.update(Msg::Loaded(vec![]));
-    both_sizes("empty", &mut app);
+    both_sizes!("empty", &mut app);
 }
 
 /// The README's screenshot is the real view: this test fails when `assets/screenshot.svg`
