@@ -151,7 +151,7 @@ impl Sweep<'_> {
         matcher: &Matcher,
         path: &Path,
         encoding: Encoding,
-        data: std::io::Result<Vec<u8>>,
+        data: std::io::Result<&[u8]>,
     ) -> Outcome {
         let data = match data {
             Ok(d) => d,
@@ -161,12 +161,12 @@ impl Sweep<'_> {
             return Outcome::Skipped(format!("skipped {}: a binary file", path.display()));
         }
         let shown = path.display().to_string();
-        let Some(swept) = sweep::sweep(matcher, &data, &shown, encoding) else {
+        let Some(swept) = sweep::sweep(matcher, data, &shown, encoding) else {
             return Outcome::Clean;
         };
         let note = self
             .redact
-            .then(|| match write_back(path, &data, &swept.redacted) {
+            .then(|| match write_back(path, data, &swept.redacted) {
                 Ok(()) => format!(
                     "redacted {} {} in {}",
                     swept.findings.len(),

@@ -1,3 +1,5 @@
+//! Unit tests of the import plumbing: prefixes, the key grammar, collisions and notes.
+
 use super::*;
 
 fn it(origin: &str, key: &str, note: Option<&str>) -> Item {

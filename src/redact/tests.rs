@@ -132,6 +132,8 @@ proptest! {
         let out = chunked(&r, &data, &cuts);
         prop_assert_eq!(&out, &reference(&pats, &data));
         prop_assert_eq!(&out, &r.redact(&data));
+        let whole = r.redact_found(&data).map_or_else(|| data.clone(), |(o, _)| o);
+        prop_assert_eq!(&out, &whole);
         for (pat, _) in &pats {
             prop_assert!(!out.windows(pat.len()).any(|w| w == pat.as_slice()));
         }
@@ -204,4 +206,65 @@ fn megabytes_without_a_newline_hold_nothing_back() {
 fn no_values_passes_everything() {
     let r = Redactor::new(std::iter::empty(), MIN_LENGTH).unwrap();
     assert_eq!(r.redact(b"\xFF\x00any"), b"\xFF\x00any");
+}
+
+/// The whole-buffer redaction (the sweep's): the same bytes as the stream, each
+/// replacement's line, value and form.
+#[test]
+fn a_whole_buffer_says_where_each_replacement_was() {
+    let (short, long) = ("abcdefgh", "abcdefgh-ijkl\"m");
+    let r = Redactor::new([("SHORT", short), ("LONG", long)], MIN_LENGTH).unwrap();
+    let text = "x\nuse abcdefgh-ijkl\\\"m and\nabcdefgh\n\nYWJjZGVmZ2g= end".as_bytes();
+    let (out, found) = r.redact_found(text).unwrap();
+    assert_eq!(out, r.redact(text));
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "x\nuse [devvault:LONG] and\n[devvault:SHORT]\n\n[devvault:SHORT] end"
+    );
+    assert_eq!(
+        found,
+        [
+            (2, 1, Form::JsonEscaped),
+            (3, 0, Form::Raw),
+            (5, 0, Form::Base64)
+        ]
+    );
+    assert!(r.redact_found(b"nothing here\n").is_none());
+    assert!(
+        Redactor::new(std::iter::empty(), MIN_LENGTH)
+            .unwrap()
+            .redact_found(b"x")
+            .is_none()
+    );
+}
+
+/// Above `DFA_PATTERNS` patterns the automaton is an NFA: the same replacements.
+#[test]
+fn many_values_are_redacted_as_few() {
+    let values: Vec<(String, String)> = (0..200)
+        .map(|i| {
+            (
+                format!("K{i}"),
+                format!("sk_{i:04}_{}", "q/x+".repeat(i % 5 + 2)),
+            )
+        })
+        .collect();
+    let r = Redactor::new(
+        values.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        MIN_LENGTH,
+    )
+    .unwrap();
+    assert!(r.label_of.len() > DFA_PATTERNS);
+    let pats = patterns(&values);
+    let mut data = Vec::new();
+    for (i, (p, _)) in pats.iter().enumerate().step_by(7) {
+        data.extend_from_slice(format!("line {i} ").as_bytes());
+        data.extend_from_slice(p);
+        data.extend_from_slice(&p[..p.len() / 2]);
+        data.push(b'\n');
+    }
+    let want = reference(&pats, &data);
+    assert_eq!(r.redact(&data), want);
+    assert_eq!(r.redact_found(&data).unwrap().0, want);
+    assert_eq!(chunked(&r, &data, &[5, 100, 101, 333, 1000]), want);
 }

@@ -1,6 +1,8 @@
 //! Finding the vault's own values where they should not be: one Aho-Corasick automaton over
 //! every value and its base64 (standard and URL-safe, at any alignment), URL-encoded and
-//! JSON-escaped forms. A finding names the file, line, key and scope, never the value.
+//! JSON-escaped forms (`crate::redact`'s forms). A finding names the file, line, key and
+//! scope, never the value. A matcher that replaces (leftmost-longest, the sweep's) is the
+//! redactor itself ([`crate::redact::Redactor`]): one piece of code for both.
 //! Walking a directory lives in `walk.rs`, git history and the index in `git.rs`.
 //!
 //! The automaton necessarily holds the values (and their encodings) in memory while it
@@ -16,33 +18,20 @@ pub use decode::as_text;
 pub use git::{git_command, scan_history, scan_staged};
 pub use walk::{each_file, files_under, scan_path, scan_tree};
 
+pub use crate::redact::Form;
+
 use crate::error::{Error, Result};
+use crate::redact::{Redactor, forms};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-/// Values shorter than this are ignored unless asked (`--min-length`).
-pub const DEFAULT_MIN_LENGTH: usize = 8;
+/// Values shorter than this are ignored unless asked (`--min-length`): the redactor's.
+pub const DEFAULT_MIN_LENGTH: usize = crate::redact::MIN_LENGTH;
 
 /// Files whose first 8 KiB hold a NUL byte are binary (and skipped) unless they are
 /// UTF-16 or UTF-32 text ([`as_text`]).
 pub const BINARY_PROBE: usize = decode::PROBE;
-
-/// How a value appeared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Form {
-    /// As is.
-    Raw,
-    /// Base64 (standard or URL-safe alphabet).
-    Base64,
-    /// Percent-encoded.
-    UrlEncoded,
-    /// Escaped as in a JSON string.
-    JsonEscaped,
-}
 
 /// One value to look for: where it lives in the vault (never the value itself).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -73,15 +62,18 @@ pub struct Finding {
 
 /// The automaton over every value and its encoded forms.
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
-    /// For each pattern: the owner index and the form.
-    patterns: Vec<(usize, Form)>,
+    engine: Engine,
     owners: Vec<Owner>,
     /// Values left out for being shorter than the minimum length.
     short: usize,
-    /// Leftmost-longest, non-overlapping matches (what [`Matcher::redact`] replaces) instead
-    /// of every overlapping one.
-    longest: bool,
+}
+
+/// How a [`Matcher`] searches.
+enum Engine {
+    /// Every overlapping match; for each pattern, the owner index and the form.
+    All(Option<AhoCorasick>, Vec<(usize, Form)>),
+    /// Leftmost-longest matches: the redactor (its value indexes are the owners').
+    Longest(Redactor),
 }
 
 /// One match: its line, whose value it is, and in which form.
@@ -98,74 +90,7 @@ pub enum Overlap {
 
 impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Matcher({} patterns)", self.patterns.len())
-    }
-}
-
-/// The forms of `value` to look for: itself, base64 at three alignments in both
-/// alphabets, percent-encoded and JSON-escaped (the encoded ones only when they differ).
-/// The redactor (`crate::redact`) replaces the same forms.
-pub(crate) fn forms(value: &str) -> Vec<(Zeroizing<String>, Form)> {
-    let mut out = vec![(Zeroizing::new(value.to_string()), Form::Raw)];
-    let bytes = value.as_bytes();
-    out.push((Zeroizing::new(STANDARD.encode(bytes)), Form::Base64));
-    for k in 0..3usize {
-        let mut prefixed = Zeroizing::new(vec![0u8; k]);
-        prefixed.extend_from_slice(bytes);
-        let skip = [0, 2, 3][k];
-        let cut_end = usize::from(!(k + bytes.len()).is_multiple_of(3));
-        for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
-            let enc = Zeroizing::new(engine.encode(&prefixed[..]));
-            if enc.len() > skip + cut_end {
-                let core = &enc[skip..enc.len() - cut_end];
-                out.push((Zeroizing::new(core.to_string()), Form::Base64));
-            }
-        }
-    }
-    let mut url = Zeroizing::new(String::new());
-    for b in bytes {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                url.push(*b as char)
-            }
-            _ => url.push_str(&format!("%{b:02X}")),
-        }
-    }
-    if url.as_str() != value {
-        out.push((Zeroizing::new(url.to_lowercase_hex()), Form::UrlEncoded));
-        out.push((url, Form::UrlEncoded));
-    }
-    if let Ok(json) = serde_json::to_string(value) {
-        let json = Zeroizing::new(json);
-        let inner = &json[1..json.len() - 1];
-        if inner != value {
-            out.push((Zeroizing::new(inner.to_string()), Form::JsonEscaped));
-        }
-    }
-    out
-}
-
-trait LowerHex {
-    fn to_lowercase_hex(&self) -> String;
-}
-
-impl LowerHex for String {
-    /// `%2F` -> `%2f`: both spellings are valid percent-encoding.
-    fn to_lowercase_hex(&self) -> String {
-        let mut out = String::with_capacity(self.len());
-        let mut rest = 0;
-        for c in self.chars() {
-            if c == '%' {
-                rest = 2;
-                out.push(c);
-            } else if rest > 0 {
-                rest -= 1;
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.push(c);
-            }
-        }
-        out
+        write!(f, "Matcher({} values)", self.owners.len())
     }
 }
 
@@ -185,43 +110,26 @@ impl Matcher {
         min_len: usize,
         overlap: Overlap,
     ) -> Result<Matcher> {
-        let mut pats: Vec<Zeroizing<String>> = Vec::new();
-        let mut patterns = Vec::new();
-        let mut owners = Vec::new();
+        let mut kept: Vec<(Owner, &str)> = Vec::new();
         let mut short = 0;
         for (owner, value) in values {
             if value.len() < min_len.max(1) {
                 short += usize::from(!value.is_empty());
-                continue;
-            }
-            let i = owners.len();
-            owners.push(owner);
-            for (p, form) in forms(value) {
-                if p.len() >= min_len.max(1) && !pats.iter().any(|q| q.as_str() == p.as_str()) {
-                    pats.push(p);
-                    patterns.push((i, form));
-                }
+            } else {
+                kept.push((owner, value));
             }
         }
-        let ac = if pats.is_empty() {
-            None
-        } else {
-            let kind = match overlap {
-                Overlap::All => MatchKind::Standard,
-                Overlap::Longest => MatchKind::LeftmostLongest,
-            };
-            let ac = AhoCorasickBuilder::new()
-                .match_kind(kind)
-                .build(pats.iter().map(|p| p.as_bytes()))
-                .map_err(|e| Error::invalid("the scan patterns", e.to_string()))?;
-            Some(ac)
+        let engine = match overlap {
+            Overlap::All => all_engine(&kept, min_len)?,
+            Overlap::Longest => Engine::Longest(Redactor::new(
+                kept.iter().map(|(o, v)| (o.key.as_str(), *v)),
+                min_len,
+            )?),
         };
         Ok(Matcher {
-            ac,
-            patterns,
-            owners,
+            engine,
+            owners: kept.into_iter().map(|(o, _)| o).collect(),
             short,
-            longest: overlap == Overlap::Longest,
         })
     }
 
@@ -236,53 +144,41 @@ impl Matcher {
     }
 
     /// Every match in `data` as (start, end, owner index, form), in order.
-    fn spans(&self, ac: &AhoCorasick, data: &[u8]) -> Vec<(usize, usize, usize, Form)> {
-        let one = |m: aho_corasick::Match| {
-            let (owner, form) = self.patterns[m.pattern().as_usize()];
-            (m.start(), m.end(), owner, form)
-        };
-        if self.longest {
-            ac.find_iter(data).map(one).collect()
-        } else {
-            ac.find_overlapping_iter(data).map(one).collect()
+    fn spans(&self, data: &[u8]) -> Vec<(usize, usize, usize, Form)> {
+        match &self.engine {
+            Engine::All(None, _) => Vec::new(),
+            Engine::All(Some(ac), patterns) => ac
+                .find_overlapping_iter(data)
+                .map(|m| {
+                    let (owner, form) = patterns[m.pattern().as_usize()];
+                    (m.start(), m.end(), owner, form)
+                })
+                .collect(),
+            Engine::Longest(r) => r.matches(data),
         }
     }
 
-    /// `data` with every match replaced by `[devvault:KEY]` (a [`Overlap::Longest`] matcher
-    /// replaces whole values; an [`Overlap::All`] one, the leftmost of overlapping matches),
-    /// and each replacement as (line, owner, form); None when nothing matched.
+    /// `data` with every match replaced by `[devvault:KEY]`, and each replacement as (line,
+    /// owner, form); None when nothing matched. Only a matcher built with
+    /// [`Overlap::Longest`] replaces (it is the redactor, [`Redactor::redact_found`]);
+    /// another one gives None.
     pub fn redact(&self, data: &[u8]) -> Option<(Vec<u8>, Vec<Hit<'_>>)> {
-        let ac = self.ac.as_ref()?;
-        let spans = self.spans(ac, data);
-        if spans.is_empty() {
+        let Engine::Longest(r) = &self.engine else {
             return None;
-        }
-        let mut out = Vec::with_capacity(data.len());
-        let mut done = Vec::new();
-        let (mut at, mut line, mut counted) = (0usize, 1usize, 0usize);
-        for (start, end, owner, form) in spans {
-            if start < at {
-                continue;
-            }
-            line += bytecount(&data[counted..start]);
-            counted = start;
-            out.extend_from_slice(&data[at..start]);
-            out.extend_from_slice(format!("[devvault:{}]", self.owners[owner].key).as_bytes());
-            at = end;
-            done.push((line, &self.owners[owner], form));
-        }
-        out.extend_from_slice(&data[at..]);
-        Some((out, done))
+        };
+        let (out, found) = r.redact_found(data)?;
+        let hits = found
+            .into_iter()
+            .map(|(line, owner, form)| (line, &self.owners[owner], form))
+            .collect();
+        Some((out, hits))
     }
 
     /// Every (line, owner, form) found in `data`, each at most once per line.
     pub fn find(&self, data: &[u8]) -> Vec<Hit<'_>> {
-        let Some(ac) = &self.ac else {
-            return Vec::new();
-        };
         let mut out: Vec<(usize, usize, Form)> = Vec::new();
         let (mut line, mut counted) = (1usize, 0usize);
-        for (start, _, owner, form) in self.spans(ac, data) {
+        for (start, _, owner, form) in self.spans(data) {
             line += bytecount(&data[counted..start]);
             counted = start;
             if !out.iter().any(|&(l, o, _)| l == line && o == owner) {
@@ -316,6 +212,29 @@ impl Matcher {
     }
 }
 
+/// The automaton of every overlapping match over the forms of `values` (each at least
+/// `min_len` bytes long), each pattern with its first owner.
+fn all_engine(values: &[(Owner, &str)], min_len: usize) -> Result<Engine> {
+    let mut pats: Vec<Zeroizing<String>> = Vec::new();
+    let mut patterns = Vec::new();
+    for (i, (_, value)) in values.iter().enumerate() {
+        for (p, form) in forms(value) {
+            if p.len() >= min_len.max(1) && !pats.iter().any(|q| q.as_str() == p.as_str()) {
+                pats.push(p);
+                patterns.push((i, form));
+            }
+        }
+    }
+    if pats.is_empty() {
+        return Ok(Engine::All(None, patterns));
+    }
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .build(pats.iter().map(|p| p.as_bytes()))
+        .map_err(|e| Error::invalid("the scan patterns", e.to_string()))?;
+    Ok(Engine::All(Some(ac), patterns))
+}
+
 /// How many line feeds `data` holds.
 fn bytecount(data: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', data).count()
@@ -329,6 +248,8 @@ pub fn is_binary(data: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
 
     fn owner(k: &str) -> Owner {
         Owner {

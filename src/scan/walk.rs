@@ -121,7 +121,7 @@ pub fn scan_tree(matcher: &Matcher, root: &Path, include_ignored: bool) -> Resul
     }
     let (per_file, bytes) = each_file(&files, |path, data| {
         // An unreadable file (gone, no permission) is skipped, not fatal.
-        data.map(|d| matcher.findings(&d, &shown(path), None))
+        data.map(|d| matcher.findings(d, &shown(path), None))
             .unwrap_or_default()
     });
     let mut findings: Vec<Finding> = per_file.into_iter().flatten().collect();
@@ -135,10 +135,11 @@ pub fn scan_tree(matcher: &Matcher, root: &Path, include_ignored: bool) -> Resul
 }
 
 /// Calls `f` on each file with its contents (or the error reading it), one thread per core
-/// (at most 8); the answers in no particular order, and the bytes read.
+/// (at most 8); the answers in no particular order, and the bytes read. Each thread reads
+/// into one buffer it reuses (no fresh pages to fault in and zero for every file).
 pub fn each_file<T: Send>(
     files: &[PathBuf],
-    f: impl Fn(&Path, std::io::Result<Vec<u8>>) -> T + Sync,
+    f: impl Fn(&Path, std::io::Result<&[u8]>) -> T + Sync,
 ) -> (Vec<T>, u64) {
     let next = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
@@ -148,10 +149,11 @@ pub fn each_file<T: Send>(
         for _ in 0..threads {
             s.spawn(|| {
                 let mut local = Vec::new();
+                let mut buf = Vec::new();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
-                    let data = std::fs::read(path);
+                    let data = read_into(path, &mut buf);
                     if let Ok(d) = &data {
                         bytes.fetch_add(d.len(), Ordering::Relaxed);
                     }
@@ -165,6 +167,17 @@ pub fn each_file<T: Send>(
     });
     let out = found.into_inner().unwrap_or_default();
     (out, bytes.into_inner() as u64)
+}
+
+/// The whole of `path` in `buf` (its old contents replaced).
+fn read_into<'b>(path: &Path, buf: &'b mut Vec<u8>) -> std::io::Result<&'b [u8]> {
+    use std::io::Read;
+    buf.clear();
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    buf.reserve(usize::try_from(size).unwrap_or(0));
+    file.read_to_end(buf)?;
+    Ok(buf)
 }
 
 /// The regular files under `root` (itself when it is a file), `.git` left out, links not
