@@ -10,7 +10,9 @@
 //! `age` CLI, or by older devvault), is unsigned:
 //! `{"devvault_bundle":1,"created":T,"scopes":[{"scope":"app/dev","secrets":[{"key":"K",
 //! "value":"V","comment":null,"url":null,"created":T,"updated":T,"version":1,
-//! "rotated_at":null,"max_age":7776000}]}]}`.
+//! "rotated_at":null,"max_age":7776000}]}]}`. Since the template mark travels,
+//! every secret `share` writes says `"template":true` or `false`; a secret without it (an
+//! older bundle) arrives plain when new and keeps the receiver's mark when it exists.
 
 mod payload;
 
@@ -47,6 +49,9 @@ pub struct BundleSecret {
     pub rotated_at: Option<i64>,
     /// The maximum age in force in the sending vault (seconds).
     pub max_age: Option<u64>,
+    /// Whether the value is a template (`set --template`); `None` for a bundle made before
+    /// the mark travelled: a new key then arrives plain and an existing one keeps its mark.
+    pub template: Option<bool>,
 }
 
 /// A decrypted bundle: scopes and their secrets.

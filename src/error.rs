@@ -33,6 +33,19 @@ pub enum Error {
         /// The closest existing name.
         suggestion: Option<String>,
     },
+    /// An environment inherits one that no longer exists (it was purged): its reads name the
+    /// broken link and the fix (exit 4, like any missing scope).
+    #[error(
+        "{parent}, which {child} inherits ({chain}), does not exist any more: remove the link with `devvault scope inherit {child} --rm`, or create {parent} again"
+    )]
+    MissingParent {
+        /// The environment whose parent is gone (the nearest to it in the chain).
+        child: String,
+        /// The environment that is gone.
+        parent: String,
+        /// The chain from the scope read to the missing one, `a -> b -> c`.
+        chain: String,
+    },
     /// Tampered or corrupt data: a ciphertext, manifest, MAC or the audit chain failed its
     /// check, or SQLite found the file's structure damaged (never a failed read: that is
     /// [`Error::Storage`]).
@@ -215,7 +228,7 @@ impl Error {
         match self {
             Error::Unsettled { .. } => 8,
             Error::WrongPassphrase { .. } | Error::SourceLocked { .. } => 3,
-            Error::NotFound { .. } => 4,
+            Error::NotFound { .. } | Error::MissingParent { .. } => 4,
             Error::Integrity { .. } => 5,
             Error::Remote { .. } => 6,
             Error::Conflict { .. } => 7,

@@ -205,7 +205,8 @@ pub fn digest(link: &[u8], local: Option<&[u8]>) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The hook code `devvault hook SHELL` prints, calling devvault at `exe`.
+/// The hook code `devvault hook SHELL` prints, calling devvault at `exe`. bash and zsh
+/// share `hook/posix.sh` (the link file search and the prompt hook), put in at `@POSIX@`.
 pub fn script(shell: Shell, exe: &str) -> String {
     let (text, quoted) = match shell {
         Shell::Bash => (include_str!("hook/bash.sh"), quote_posix(exe)),
@@ -213,24 +214,53 @@ pub fn script(shell: Shell, exe: &str) -> String {
         Shell::Fish => (include_str!("hook/fish.fish"), quote_fish(exe)),
         Shell::Direnv => (include_str!("hook/direnv.sh"), quote_posix(exe)),
     };
-    text.replace("@DEVVAULT@", &quoted)
+    let name = match shell {
+        Shell::Zsh => "zsh",
+        _ => "bash",
+    };
+    let common = include_str!("hook/posix.sh").replace("@SHELL@", name);
+    text.replace("@POSIX@", common.trim_end())
+        .replace("@DEVVAULT@", &quoted)
 }
 
 /// `s` in POSIX single quotes (bash, zsh, sh): exact for every string without NUL.
 pub fn quote_posix(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
+    let mut out = String::with_capacity(quoted_len(Shell::Bash, s));
+    push_quoted(&mut out, Shell::Bash, s);
+    out
 }
 
 /// `s` in fish single quotes, where only `\\` and `\'` are escapes.
 pub fn quote_fish(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+    let mut out = String::with_capacity(quoted_len(Shell::Fish, s));
+    push_quoted(&mut out, Shell::Fish, s);
+    out
 }
 
-fn quote(shell: Shell, s: &str) -> String {
-    match shell {
-        Shell::Fish => quote_fish(s),
-        _ => quote_posix(s),
+/// Appends `s` quoted for `shell` to `out`, with no copy of it elsewhere (a value is
+/// quoted straight into the zeroized load code).
+fn push_quoted(out: &mut String, shell: Shell, s: &str) {
+    out.push('\'');
+    for c in s.chars() {
+        match (shell, c) {
+            (Shell::Fish, '\\') => out.push_str("\\\\"),
+            (Shell::Fish, '\'') => out.push_str("\\'"),
+            (_, '\'') => out.push_str("'\\''"),
+            _ => out.push(c),
+        }
     }
+    out.push('\'');
+}
+
+/// The length of `s` quoted for `shell` (see [`push_quoted`]).
+fn quoted_len(shell: Shell, s: &str) -> usize {
+    let extra = |b: &u8| match (shell, b) {
+        (Shell::Fish, b'\\' | b'\'') => 1,
+        (Shell::Fish, _) => 0,
+        (_, b'\'') => 3,
+        _ => 0,
+    };
+    s.len() + 2 + s.as_bytes().iter().map(extra).sum::<usize>()
 }
 
 /// The code that undoes whatever the hook set (restoring what it replaced) and, when
@@ -244,49 +274,86 @@ pub fn clear(shell: Shell, pending: bool) -> String {
     }
 }
 
+/// bash's and zsh's undo of a load: unset every name it set, then put back (exported) the
+/// values it replaced, saved as `NAME=value` words in `__devvault_save`. Constant, so
+/// undoing costs two builtins whatever the size of the scope.
+const POSIX_RESTORE: &str = "unset -v \"${__devvault_names[@]}\"; if [ ${#__devvault_save[@]} -gt 0 ]; then export \"${__devvault_save[@]}\"; fi; __devvault_names=() __devvault_save=()";
+
+/// fish's: erase every name set, then put back the values replaced (kept in
+/// `__devvault_old_NAME`, lists intact) of the names in `__devvault_had`.
+const FISH_RESTORE: &str = "set -q __devvault_names[1]; and set -e $__devvault_names; for __devvault_n in $__devvault_had; set -l __devvault_o __devvault_old_$__devvault_n; set -gx $__devvault_n $$__devvault_o; set -e $__devvault_o; end; set -g __devvault_names; set -g __devvault_had";
+
+/// fish's save of what a load replaces, run before the values are set.
+const FISH_SAVE: &str = "set -g __devvault_had; for __devvault_n in $__devvault_names; if set -q $__devvault_n; set -g __devvault_old_$__devvault_n $$__devvault_n; set -a __devvault_had $__devvault_n; end; end";
+
 /// The code that sets `entries` (already filtered by [`skip`]) in `shell`, first undoing
-/// an earlier load, and keeps the code that restores the variables they replace.
+/// an earlier load, and leaves in `__devvault_restore` the code that restores what they
+/// replace. bash and zsh save what each name held with one array assignment
+/// (`${NAME+"NAME=$NAME"}` is no word at all when NAME is unset) and set every value with
+/// one `export`, so the shell runs a few builtins, not a few per key; the restore code is
+/// the same constant for every load (`__devvault_unload` evaluates it, as it did the
+/// per-key code of earlier versions, so a shell that loaded the old hook keeps working).
 pub fn load(shell: Shell, entries: &[(&KeyName, &SecretValue)]) -> Zeroizing<String> {
-    let mut out = Zeroizing::new(clear(shell, false));
-    let mut restore = String::new();
-    for (k, v) in entries {
-        let value = Zeroizing::new(quote(shell, v.expose_secret()));
-        let (save, set, undo) = match shell {
-            Shell::Fish => (
-                format!(
-                    "if set -q {k}; set -g __devvault_old_{k} ${k}; else; set -e __devvault_old_{k}; end\n"
-                ),
-                format!("set -gx {k} "),
-                format!(
-                    "if set -q __devvault_old_{k}; set -gx {k} $__devvault_old_{k}; set -e __devvault_old_{k}; else; set -e {k}; end; "
-                ),
-            ),
-            Shell::Direnv => (String::new(), format!("export {k}="), String::new()),
-            _ => (
-                format!(
-                    "if [ -n \"${{{k}+x}}\" ]; then __devvault_old_{k}=${k}; else unset __devvault_old_{k}; fi\n"
-                ),
-                format!("export {k}="),
-                format!(
-                    "if [ -n \"${{__devvault_old_{k}+x}}\" ]; then export {k}=\"$__devvault_old_{k}\"; unset __devvault_old_{k}; else unset {k}; fi; "
-                ),
-            ),
-        };
-        out.push_str(&save);
-        out.push_str(&set);
-        out.push_str(&value);
-        out.push('\n');
-        restore.push_str(&undo);
-    }
+    let size: usize = entries
+        .iter()
+        .map(|(k, v)| 6 * k.as_str().len() + quoted_len(shell, v.expose_secret()) + 16)
+        .sum();
+    let mut out = Zeroizing::new(String::with_capacity(size + 1024));
+    out.push_str(&clear(shell, false));
     match shell {
-        Shell::Fish => out.push_str(&format!(
-            "set -g __devvault_restore {}\n",
-            quote_fish(&restore)
-        )),
-        Shell::Direnv => {}
-        _ => out.push_str(&format!("__devvault_restore={}\n", quote_posix(&restore))),
+        Shell::Direnv => {
+            for (k, v) in entries {
+                push_all(&mut out, &["export ", k.as_str(), "="]);
+                push_quoted(&mut out, shell, v.expose_secret());
+                out.push('\n');
+            }
+        }
+        Shell::Fish => {
+            out.push_str("set -g __devvault_names");
+            for (k, _) in entries {
+                push_all(&mut out, &[" ", k.as_str()]);
+            }
+            push_all(&mut out, &["\n", FISH_SAVE, "\n"]);
+            for (k, v) in entries {
+                push_all(&mut out, &["set -gx ", k.as_str(), " "]);
+                push_quoted(&mut out, shell, v.expose_secret());
+                out.push('\n');
+            }
+            out.push_str("set -g __devvault_restore ");
+            push_quoted(&mut out, shell, FISH_RESTORE);
+            out.push('\n');
+        }
+        Shell::Bash | Shell::Zsh => {
+            out.push_str("__devvault_names=(");
+            for (i, (k, _)) in entries.iter().enumerate() {
+                push_all(&mut out, &[if i == 0 { "" } else { " " }, k.as_str()]);
+            }
+            out.push_str(")\n__devvault_save=(");
+            for (i, (k, _)) in entries.iter().enumerate() {
+                let (k, sep) = (k.as_str(), if i == 0 { "${" } else { " ${" });
+                push_all(&mut out, &[sep, k, "+\"", k, "=$", k, "\"}"]);
+            }
+            out.push_str(")\n__devvault_restore=");
+            push_quoted(&mut out, shell, POSIX_RESTORE);
+            out.push('\n');
+            if !entries.is_empty() {
+                out.push_str("export");
+                for (k, v) in entries {
+                    push_all(&mut out, &[" ", k.as_str(), "="]);
+                    push_quoted(&mut out, shell, v.expose_secret());
+                }
+                out.push('\n');
+            }
+        }
     }
     out
+}
+
+/// Appends `parts` to `out` (names and code, never a value).
+fn push_all(out: &mut String, parts: &[&str]) {
+    for p in parts {
+        out.push_str(p);
+    }
 }
 
 #[cfg(test)]
@@ -297,6 +364,40 @@ mod tests {
     fn quoting_keeps_every_byte() {
         assert_eq!(quote_posix("a'b"), "'a'\\''b'");
         assert_eq!(quote_fish("a'b\\c"), "'a\\'b\\\\c'");
+    }
+
+    #[test]
+    fn load_code_is_one_export_and_a_constant_restore() {
+        let names: Vec<KeyName> = (0..200)
+            .map(|i| KeyName::new(&format!("KEY_{i:03}")).unwrap())
+            .collect();
+        let value = SecretValue::from("v".repeat(40));
+        let entries: Vec<(&KeyName, &SecretValue)> = names.iter().map(|k| (k, &value)).collect();
+        let code = load(Shell::Bash, &entries);
+        let exports = code.lines().filter(|l| l.starts_with("export ")).count();
+        assert_eq!(exports, 1, "{}", code.as_str());
+        // Names (five times) and quoted values, plus a constant: no per-key code.
+        assert!(code.len() < 200 * (7 * 5 + 42 + 12) + 512, "{}", code.len());
+        let restore = |c: &str| {
+            c.lines()
+                .find(|l| l.starts_with("__devvault_restore="))
+                .map(str::to_string)
+        };
+        let one = load(Shell::Bash, &entries[..1]);
+        assert_eq!(restore(&code), restore(&one));
+        assert!(restore(&code).is_some());
+        let fish = load(Shell::Fish, &entries);
+        let sets = fish.lines().filter(|l| l.starts_with("set -gx ")).count();
+        assert_eq!(sets, 200);
+        assert_eq!(load(Shell::Direnv, &entries[..2]).lines().count(), 2);
+    }
+
+    #[test]
+    fn quoted_lengths_are_exact() {
+        for s in ["", "a'b", "\\", "it's \\' \n", "ü'✓"] {
+            assert_eq!(quote_posix(s).len(), quoted_len(Shell::Bash, s), "{s}");
+            assert_eq!(quote_fish(s).len(), quoted_len(Shell::Fish, s), "{s}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ fn sample() -> Bundle {
         version: 3,
         rotated_at: None,
         max_age: Some(86400),
+        template: Some(false),
     };
     Bundle {
         created: 5,

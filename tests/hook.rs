@@ -436,3 +436,131 @@ fn direnv_use_devvault_loads_the_allowed_scope() {
     assert_eq!(vars.get("PATH").copied(), Some("/usr/bin:/bin"));
     env.cmd().arg("lock").assert().success();
 }
+
+/// Values no encoding may bend, beside [`TRICKY`]: empty, trailing newlines, a lone quote,
+/// a final backslash, unicode, what looks like an option or an assignment, fish's escapes.
+const EDGES: &[(&str, &str)] = &[
+    ("EMPTY", ""),
+    ("NL", "two\n\n"),
+    ("QUOTE", "'"),
+    ("BACKSLASH", "end\\"),
+    ("UNICODE", "ü✓ 日本 \u{1F512}"),
+    ("DASH", "-n --"),
+    ("ASSIGN", "B=1 C='2'"),
+    ("DOLLARS", "$$ $1 ${A+x} $'\\x41' \\$A"),
+    ("ESCAPES", "\\' (echo x) {a,b} ~"),
+];
+
+/// The environment a shell prints with `env -0` into `file`, as a map.
+fn dumped(file: &Path) -> HashMap<String, String> {
+    let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    String::from_utf8(bytes)
+        .unwrap()
+        .split('\0')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// In each shell, with the hook's own functions (no terminal): the load code of one scope
+/// sets every value byte for byte; loading another scope over it first restores what the
+/// first replaced; unloading puts back exactly what was there (an exported value, a shell
+/// variable of the user's, now exported) and unsets the rest.
+#[test]
+fn load_code_round_trips_edges_and_restores_in_bash_zsh_and_fish() {
+    let env = seeded();
+    for (k, v) in EDGES {
+        // `set` drops one trailing newline of stdin: add one, so the value is exactly `v`.
+        env.cmd()
+            .args(["set", "app", k, "--allow-empty"])
+            .write_stdin(format!("{v}\n"))
+            .assert()
+            .success();
+    }
+    env.cmd().arg("allow").assert().success();
+    let other = env.work().join("other");
+    std::fs::create_dir(&other).unwrap();
+    env.set(&["app/other", "A"], "from other");
+    env.set(&["app/other", "ONLY_OTHER"], "x");
+    env.cmd()
+        .current_dir(&other)
+        .args(["link", "app/other"])
+        .assert()
+        .success();
+    env.cmd()
+        .current_dir(&other)
+        .arg("allow")
+        .assert()
+        .success();
+    env.cmd().args(["unlock", "--for", "1m"]).assert().success();
+    let dir = env.dir.path();
+    for sh in [Sh::Bash, Sh::Zsh, Sh::Fish] {
+        assert!(!tool_missing(sh.name()), "install {}", sh.name());
+        let name = sh.name();
+        let out = |args: &[&str], cwd: &Path| {
+            let o = env
+                .cmd()
+                .current_dir(cwd)
+                .env_remove("DEVVAULT_PASSPHRASE")
+                .args(args)
+                .assert()
+                .success();
+            o.get_output().stdout.clone()
+        };
+        std::fs::write(dir.join("hook"), out(&["hook", name], &env.work())).unwrap();
+        let load = out(&["hook", name, "--load"], &env.work());
+        std::fs::write(dir.join("load1"), &load).unwrap();
+        std::fs::write(dir.join("load2"), out(&["hook", name, "--load"], &other)).unwrap();
+        let script = match sh {
+            Sh::Fish => "source hook; set -gx PRE 'orig  *'; set -g A 'shell only'
+source load1; env -0 > d1; source load2; env -0 > d2; __devvault_unload; env -0 > d3",
+            _ => "eval \"$(cat hook)\"; export PRE='orig  *'; A='shell only'
+eval \"$(cat load1)\"; env -0 > d1; eval \"$(cat load2)\"; env -0 > d2; __devvault_unload; env -0 > d3",
+        };
+        let run = std::process::Command::new(name)
+            .args(match sh {
+                Sh::Bash => &["--norc", "--noprofile", "-c"][..],
+                Sh::Zsh => &["-f", "-c"][..],
+                Sh::Fish => &["--no-config", "-c"][..],
+            })
+            .arg(script)
+            .current_dir(dir)
+            .env_clear()
+            .env("HOME", dir)
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let (d1, d2, d3) = (
+            dumped(&dir.join("d1")),
+            dumped(&dir.join("d2")),
+            dumped(&dir.join("d3")),
+        );
+        let get = |d: &HashMap<String, String>, k: &str| d.get(k).cloned();
+        for (k, v) in EDGES.iter().chain(&[("TRICKY", TRICKY), ("A", "alpha")]) {
+            assert_eq!(get(&d1, k).as_deref(), Some(*v), "{name}: {k}");
+        }
+        assert_eq!(get(&d1, "PRE").as_deref(), Some("from the vault"), "{name}");
+        // The second scope over the first: only its keys, the rest restored.
+        assert_eq!(get(&d2, "A").as_deref(), Some("from other"), "{name}");
+        assert_eq!(get(&d2, "ONLY_OTHER").as_deref(), Some("x"), "{name}");
+        assert_eq!(get(&d2, "PRE").as_deref(), Some("orig  *"), "{name}");
+        for (k, _) in EDGES {
+            assert_eq!(get(&d2, k), None, "{name}: {k} stayed after the next load");
+        }
+        assert_eq!(get(&d3, "A").as_deref(), Some("shell only"), "{name}");
+        assert_eq!(get(&d3, "PRE").as_deref(), Some("orig  *"), "{name}");
+        for k in ["ONLY_OTHER", "TRICKY", "EMPTY", "UNICODE"] {
+            assert_eq!(get(&d3, k), None, "{name}: {k} stayed after unload");
+        }
+        for f in ["d1", "d2", "d3"] {
+            std::fs::remove_file(dir.join(f)).unwrap();
+        }
+        no_pwned(dir);
+    }
+    env.cmd().arg("lock").assert().success();
+}

@@ -185,7 +185,7 @@ fn a_purged_parent_is_named_with_the_fix() {
     v.remove_scope(&devvault::Target::parse("app/base").unwrap(), true)
         .unwrap();
     let e = v.export(&scope("app/prod")).unwrap_err();
-    assert!(matches!(e, Error::NotFound { .. }), "{e}");
+    assert!(matches!(e, Error::MissingParent { .. }), "{e}");
     let e = e.to_string();
     assert!(e.contains("app/base") && e.contains("--rm"), "{e}");
 }

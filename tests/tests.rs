@@ -39,6 +39,7 @@ mod remote_foreign;
 mod rotation;
 mod rotation_cli;
 mod scan;
+mod scope_marks;
 mod sweep;
 mod tamper;
 mod tui;

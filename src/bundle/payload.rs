@@ -46,6 +46,8 @@ struct WireSecret {
     rotated_at: Option<i64>,
     #[serde(default)]
     max_age: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    template: Option<bool>,
 }
 
 impl Drop for WireSecret {
@@ -123,6 +125,7 @@ fn write_scopes(out: &mut Vec<u8>, bundle: &Bundle) -> Result<()> {
                 version: s.version,
                 rotated_at: s.rotated_at,
                 max_age: s.max_age,
+                template: s.template,
             };
             serde_json::to_writer(&mut *out, &wire).map_err(|_| encode_failed())?;
         }
@@ -237,6 +240,7 @@ fn to_bundle(created: i64, scopes: &mut [WireScope]) -> Result<Bundle> {
                 version: s.version,
                 rotated_at: s.rotated_at,
                 max_age: s.max_age,
+                template: s.template,
             });
         }
         out.scopes.push((scope, secrets));

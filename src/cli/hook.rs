@@ -190,6 +190,10 @@ impl Hook {
                 ));
                 Outcome::Clear { pending: true }
             }
+            Err(e @ crate::Error::MissingParent { .. }) => {
+                self.say(&format!("{scope}: {e}"));
+                Outcome::Clear { pending: true }
+            }
             Err(e) => {
                 self.say(&format!("{scope}: {e}"));
                 Outcome::Clear { pending: false }

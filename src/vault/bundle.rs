@@ -43,6 +43,21 @@ pub struct KeyChange {
 }
 
 impl KeyChange {
+    /// A value that stays the same but becomes (or stops being) a template.
+    pub fn marked(key: &KeyName, template: bool) -> KeyChange {
+        let hint = match template {
+            true => "same value, now a template",
+            false => "same value, no longer a template",
+        };
+        KeyChange {
+            key: key.clone(),
+            outcome: Outcome::Changed,
+            hint: Some(hint.to_string()),
+            note: None,
+            dangerous: crate::dangerous::is_dangerous(key.as_str()),
+        }
+    }
+
     /// The change of `key` from `old` (None: added) to `new`; None when unchanged.
     pub fn of(
         key: &KeyName,
@@ -111,6 +126,7 @@ fn read_scope(tx: &Tx<'_>, keys: &Keys, scope: &Scope, values: bool) -> Result<V
             version: meta.version,
             rotated_at: meta.rotated_at,
             max_age: Some(policies.get(row.id, &r.idx).max_age),
+            template: Some(meta.template),
         });
     }
     out.sort_by(|a, b| a.key.cmp(&b.key));
@@ -186,14 +202,21 @@ impl Vault {
                 let mut current = std::collections::HashMap::new();
                 if let Some(pos) = pos {
                     for r in state::records(tx, keys, Table::Secrets, &snap.scopes[pos])? {
-                        let k = state::open_name(keys, Table::Secrets, &r)?;
-                        current.insert(k, state::open_value(keys, Table::Secrets, &r)?);
+                        let (k, meta) = state::open_name_meta(keys, Table::Secrets, &r)?;
+                        let value = state::open_value(keys, Table::Secrets, &r)?;
+                        current.insert(k, (value, meta.template));
                     }
                 }
                 let mut list = Vec::with_capacity(secrets.len());
                 for s in secrets {
                     let old = current.get(&s.key);
-                    let change = KeyChange::of(&s.key, old, &s.value, s.comment.as_deref());
+                    let mut change =
+                        KeyChange::of(&s.key, old.map(|o| &o.0), &s.value, s.comment.as_deref());
+                    if let (None, Some((_, was)), Some(now)) = (&change, old, s.template)
+                        && *was != now
+                    {
+                        change = Some(KeyChange::marked(&s.key, now));
+                    }
                     list.push((
                         s.key.clone(),
                         change.as_ref().map_or(Outcome::Unchanged, |c| c.outcome),
@@ -225,7 +248,8 @@ impl Vault {
                         url: s.url.clone(),
                         rotated_at: s.rotated_at,
                     };
-                    list.push((s.key.clone(), edit.put(&s.key, &s.value, &origin)?.0));
+                    let put = edit.put_marked(&s.key, &s.value, &origin, s.template)?;
+                    list.push((s.key.clone(), put.0));
                 }
                 let (a, c, u) = Preview {
                     scopes: vec![(scope.clone(), list.clone())],

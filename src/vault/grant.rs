@@ -91,6 +91,8 @@ impl Vault {
                     version: m.version,
                     rotated_at: m.rotated_at,
                     max_age: Some(policies.get(k.record.scope_id, &k.record.idx).max_age),
+                    // The value is sent expanded, so it arrives as a plain value.
+                    template: Some(false),
                 });
             }
             let mut out = Bundle {

@@ -121,13 +121,14 @@ pub(super) fn flatten(tx: &Tx<'_>, keys: &Keys, scope: &Scope) -> Result<(Vec<Fl
 
 fn missing_parent(chain: &[Scope]) -> Error {
     let names: Vec<String> = chain.iter().map(Scope::to_string).collect();
-    let (child, parent) = (&names[names.len() - 2], &names[names.len() - 1]);
-    Error::NotFound {
-        what: format!(
-            "{parent}, which {child} inherits ({}), does not exist any more: `devvault scope inherit {child} --rm` removes the link, or create {parent};",
-            names.join(" -> ")
-        ),
-        suggestion: None,
+    let (child, parent) = match names.as_slice() {
+        [.., c, p] => (c.clone(), p.clone()),
+        _ => (String::new(), String::new()),
+    };
+    Error::MissingParent {
+        child,
+        parent,
+        chain: names.join(" -> "),
     }
 }
 

@@ -162,9 +162,10 @@ impl Vault {
         })
     }
 
-    /// Copies the keys of `from` (values, notes, URLs, rotation dates and policies) into
-    /// `to`, an environment or a project's environments, made when absent. A key `to`
-    /// already holds is refused unless `overwrite` (its old value then goes to history).
+    /// Copies the keys of `from` (values, notes, URLs, rotation dates, template marks and
+    /// policies) into `to`, an environment or a project's environments, made when absent. A
+    /// key `to` already holds is refused unless `overwrite` (its old value then goes to
+    /// history).
     pub fn copy_scope(
         &mut self,
         from: &Target,
@@ -314,7 +315,7 @@ fn copy_one(
             rotated_at: meta.rotated_at,
             ..Origin::of(Change::Import)
         };
-        let list = match edit.put(key, value, &origin)?.0 {
+        let list = match edit.put_marked(key, value, &origin, Some(meta.template))?.0 {
             super::Outcome::Added => &mut report.added,
             super::Outcome::Changed => &mut report.changed,
             super::Outcome::Unchanged => &mut report.unchanged,

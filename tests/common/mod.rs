@@ -91,6 +91,7 @@ pub fn unsigned_bundle(
                         version: 1,
                         rotated_at: None,
                         max_age: None,
+                        template: None,
                     })
                     .collect();
                 (scope(s), secrets)
