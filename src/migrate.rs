@@ -86,13 +86,26 @@ pub struct Item {
 pub type Passphrase<'a> = &'a mut dyn FnMut() -> Result<SecretValue>;
 
 /// Reads every item of `path` in `format`: all of them, or an error and none.
-/// A missing source is [`Error::NotFound`] (exit 4), as a missing `.env` is for `import`.
+/// A missing source is [`Error::NotFound`] (exit 4), as a missing `.env` is for `import`;
+/// a directory given for a file (or a file for a pass store) is invalid input naming it.
 pub fn read(format: Format, path: &Path, passphrase: Passphrase<'_>) -> Result<Vec<Item>> {
     if !path.try_exists().unwrap_or(true) {
         return Err(Error::NotFound {
             what: format!("the {} source {}", format.name(), path.display()),
             suggestion: None,
         });
+    }
+    let is_dir = path.is_dir();
+    if is_dir != (format == Format::Pass) {
+        let (is, give) = if is_dir {
+            ("is a directory", "the export or database file")
+        } else {
+            ("is not a directory", "the store's directory")
+        };
+        return Err(Error::invalid(
+            format!("the {} source {} {is}", format.name(), path.display()),
+            format!("give {give}"),
+        ));
     }
     match format {
         Format::Keepassxc => keepassxc::read(path, passphrase),
@@ -107,7 +120,8 @@ pub fn read(format: Format, path: &Path, passphrase: Passphrase<'_>) -> Result<V
 pub type Entry = (KeyName, SecretValue, Option<String>);
 
 /// The keys `items` become with `prefix` in front of each name: every name checked against
-/// the key grammar, every note against the rules of local text, and no two items on one key.
+/// the key grammar, no two items on one key, and every note made one that passes the rules
+/// of local text ([`safe_note`]; [`note_warnings`] names the items whose note it changed).
 /// Any failure names the item (both items for a collision) and returns no entries.
 pub fn entries(items: Vec<Item>, prefix: &str) -> Result<Vec<Entry>> {
     let mut seen: HashMap<String, String> = HashMap::new();
@@ -132,10 +146,8 @@ pub fn entries(items: Vec<Item>, prefix: &str) -> Result<Vec<Entry>> {
                 "rename one of them in the source (the mapping rule is in the README)",
             ));
         }
-        if let Some(note) = &item.note {
-            crate::text::check(&format!("note of item `{}`", item.origin), note)?;
-        }
-        out.push((key, item.value, item.note));
+        let note = item.note.as_deref().map(safe_note);
+        out.push((key, item.value, note));
     }
     Ok(out)
 }
@@ -171,6 +183,38 @@ pub fn note(parts: &[(&str, &str)]) -> Option<String> {
         note.push('…');
     }
     Some(note).filter(|n| !n.is_empty())
+}
+
+/// One warning per item whose note holds a control or invisible character (a terminal
+/// escape, a bidi control, ...): [`entries`] keeps such a note escaped to visible text. The
+/// same for every format, so one odd note never fails a whole import.
+pub fn note_warnings(items: &[Item]) -> Vec<String> {
+    items
+        .iter()
+        .filter(|i| i.note.as_deref().is_some_and(|n| safe_note(n) != n))
+        .map(|i| {
+            format!(
+                "warning: the note of item `{}` held control or invisible characters; they are kept escaped (\\u{{..}})",
+                i.origin
+            )
+        })
+        .collect()
+}
+
+/// `note` as kept: as it is when [`crate::text::check`] passes it, else escaped to visible
+/// characters and cut to at most [`crate::text::MAX_TEXT`] bytes.
+pub fn safe_note(note: &str) -> String {
+    if crate::text::check("note", note).is_ok() {
+        return note.to_string();
+    }
+    let mut max = crate::text::MAX_TEXT / 2;
+    loop {
+        let shown = crate::text::shown(note, max);
+        if shown.len() <= crate::text::MAX_TEXT || max == 0 {
+            return shown;
+        }
+        max /= 2;
+    }
 }
 
 /// An item named `origin` for the key the parts give, or an error naming it when they give

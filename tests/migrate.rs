@@ -557,3 +557,112 @@ fn pass_key_with_a_passphrase_is_asked_for_it_and_a_wrong_one_is_exit_3() {
         .stdout(predicate::str::contains("+ API\n"));
     assert_eq!(e.get(&["app/dev", "API"]), "api_value");
 }
+
+/// The note of an item imported into app/dev (`history` shows it, escaped).
+fn history_text(e: &Env, key: &str) -> String {
+    let h = e.cmd().args(["history", "app/dev", key]).assert().success();
+    stdout(&h)
+}
+
+#[test]
+fn a_hostile_note_is_escaped_with_a_warning_naming_the_item_in_every_importer() {
+    let e = Env::new();
+    // Bitwarden: a terminal escape (OSC 0, set the title) in a login's notes.
+    let file = bitwarden(
+        &e,
+        r#"{"encrypted": false, "folders": [], "items": [
+            {"type": 1, "name": "evil note", "notes": "x\u001b]0;pwned\u0007y",
+             "login": {"password": "v1"}},
+            {"type": 1, "name": "plain", "notes": "ok", "login": {"password": "v2"}}]}"#,
+    );
+    let a = import_from(&e, "bitwarden", &file)
+        .arg("--yes")
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("`evil note`") && !err.contains('\u{1b}'),
+        "{err}"
+    );
+    assert!(stdout(&a).contains("2 added"), "{}", stdout(&a));
+    assert!(history_text(&e, "EVIL_NOTE").contains("x\\u{1b}]0;pwned\\u{7}y"));
+    // pass: the same in the lines after the value.
+    let s = Store::new(e.dir.path());
+    s.insert("hostile", "pass_value\nline \u{1b}[2J two\n");
+    let a = import_from(&e, "pass", &s.dir)
+        .arg("--yes")
+        .env("GNUPGHOME", &s.gnupghome)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("`hostile`") && !err.contains('\u{1b}'),
+        "{err}"
+    );
+    assert_eq!(e.get(&["app/dev", "HOSTILE"]), "pass_value");
+}
+
+#[test]
+fn a_malformed_bitwarden_export_never_shows_a_value_in_its_error() {
+    let e = Env::new();
+    for json in [
+        r#"{"items": [{"type": 1, "name": "a", "login": {"password": 987654321012}}]}"#,
+        r#"{"items": [{"type": 1, "name": "a", "login": "hunter2-secret-value"}]}"#,
+        r#"{"items": [{"type": 1, "name": "a", "fields": [{"name": "f", "value": ["hunter2-secret-value"]}]}]}"#,
+    ] {
+        let file = bitwarden(&e, json);
+        let a = import_from(&e, "bitwarden", &file)
+            .arg("--yes")
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(
+            !err.contains("987654321012") && !err.contains("hunter2"),
+            "{err}"
+        );
+        assert!(err.contains("line 1"), "{err}");
+    }
+    assert_nothing_imported(&e);
+}
+
+#[test]
+fn a_pass_entry_named_with_a_terminal_escape_is_escaped_in_the_error() {
+    let e = Env::new();
+    let s = Store::new(e.dir.path());
+    std::fs::write(s.dir.join("evil\u{1b}]0;pwned\u{7}.gpg"), b"not OpenPGP").unwrap();
+    let a = import_from(&e, "pass", &s.dir)
+        .arg("--yes")
+        .env("GNUPGHOME", &s.gnupghome)
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("evil\\u{1b}]0;pwned"), "{err}");
+    assert_nothing_imported(&e);
+}
+
+#[test]
+fn import_from_stdin_or_the_wrong_kind_of_path_says_so() {
+    let e = Env::new();
+    // `-` is not a file: a usage error naming the fix, not "not found".
+    let a = import_from(&e, "bitwarden", Path::new("-"))
+        .arg("--yes")
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(err.contains("stdin"), "{err}");
+    // A directory where a file is read: named as a directory, whatever the format.
+    for format in ["keepassxc", "bitwarden", "dotenvx", "1password"] {
+        let a = import_from(&e, format, &e.work())
+            .arg("--yes")
+            .env("DEVVAULT_IMPORT_PASSPHRASE", "x")
+            .assert()
+            .code(1);
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(
+            err.contains("is a directory") && !err.contains("no such file"),
+            "{format}: {err}"
+        );
+    }
+    assert_nothing_imported(&e);
+}

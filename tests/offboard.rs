@@ -507,3 +507,46 @@ fn grant_records_into_the_ledger_and_offboard_plans_from_it() {
         "{text}"
     );
 }
+
+/// A pipe whose reader is already gone.
+fn closed_pipe() -> std::io::PipeWriter {
+    let (r, w) = std::io::pipe().unwrap();
+    drop(r);
+    w
+}
+
+#[test]
+fn an_offboarding_whose_stdout_is_closed_still_rotates_everything() {
+    let (owner, bob) = (Env::new(), Env::new());
+    owner.set(&["myapp/dev", "API_KEY"], "sk_live_closed_pipe_1");
+    owner
+        .cmd()
+        .args(["trust", "add", "bob", &identity(&bob)])
+        .assert()
+        .success();
+    owner
+        .cmd()
+        .args([
+            "share",
+            "myapp/dev",
+            "--to",
+            &identity(&bob),
+            "-o",
+            "bob.age",
+        ])
+        .assert()
+        .success();
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("devvault"));
+    owner.vault_env(&mut c, common::cli::PASS);
+    c.args(["offboard", "bob", "--yes", "--generate"])
+        .stdin(std::process::Stdio::null())
+        .stdout(closed_pipe());
+    let out = c.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    owner
+        .cmd()
+        .args(["offboard", "--verify", "bob"])
+        .assert()
+        .success();
+}

@@ -37,9 +37,23 @@ pub struct Request<'a> {
 /// Runs `import --from FORMAT` for `cmd`.
 pub fn run(cmd: &Request<'_>, ctx: &Ctx, scope: &Scope, from: &str) -> Result<()> {
     let format = super::arg(Format::parse(from))?;
+    if cmd.file == "-" {
+        anyhow::bail!(super::UsageError(format!(
+            "import --from {} reads a file, not stdin (`-`): give the path of the {}",
+            format.name(),
+            if format == Format::Pass {
+                "store's directory"
+            } else {
+                "export or database"
+            }
+        )));
+    }
     let path = Path::new(cmd.file);
     let source = format!("the {} source {}", format.name(), path.display());
     let items = read(format, path)?;
+    for warning in migrate::note_warnings(&items) {
+        crate::os::console::status!("{warning}");
+    }
     let entries = migrate::entries(items, cmd.prefix)?;
     let flagged = crate::dangerous::find(entries.iter().map(|(k, _, _)| k.as_str()));
     incoming::admit(&flagged, cmd.allow_env, cmd.yes, &source)?;

@@ -123,10 +123,15 @@ impl Offboard {
         Ok(())
     }
 
-    /// The plan on stdout (JSON with --json).
+    /// The plan on stdout (JSON with --json): the product of `--dry-run`; before a run, a
+    /// report that a closed or failing stdout must not stop (the offboarding goes on).
     fn show(&self, plan: &OffboardPlan) -> Result<()> {
         if self.json {
-            return super::output::json(plan);
+            return if self.dry_run {
+                super::output::json(plan)
+            } else {
+                super::output::json_report(plan)
+            };
         }
         let name = &plan.name;
         if !plan.done.is_empty() {
@@ -136,34 +141,13 @@ impl Offboard {
                 plan.done.len()
             );
         }
-        crate::os::console::outln!(
-            "Offboarding {name} ({}): {} {} whose current version {name} saw",
-            plan.fingerprint,
-            plan.keys.len(),
-            if plan.keys.len() == 1 { "key" } else { "keys" }
-        )?;
-        for k in &plan.keys {
-            let seen: Vec<String> = k.seen.iter().map(|v| format!("v{v}")).collect();
-            let mut line = format!(
-                "  {} {}  now v{}, {name} saw {}",
-                k.scope,
-                k.key,
-                k.current,
-                seen.join(", ")
-            );
-            if plan.rotated(&k.scope, &k.key) {
-                line.push_str("  [rotated]");
+        for line in plan_lines(plan) {
+            if self.dry_run {
+                crate::os::console::outln!("{line}")?;
+            } else {
+                crate::os::console::report!("{line}");
             }
-            if !k.remotes.is_empty() {
-                line.push_str(&format!("; push to {}", k.remotes.join(", ")));
-            }
-            if !k.others.is_empty() {
-                let to: Vec<String> = k.others.iter().map(label).collect();
-                line.push_str(&format!("; re-share to {}", to.join(", ")));
-            }
-            crate::os::console::outln!("{line}")?;
         }
-        crate::os::console::outln!("Then {name} is removed from trust.")?;
         Ok(())
     }
 
@@ -261,6 +245,40 @@ impl Offboard {
         }
         Ok(value)
     }
+}
+
+/// The plan as lines: a heading, one line per key, the last step.
+fn plan_lines(plan: &OffboardPlan) -> Vec<String> {
+    let name = &plan.name;
+    let mut out = vec![format!(
+        "Offboarding {name} ({}): {} {} whose current version {name} saw",
+        plan.fingerprint,
+        plan.keys.len(),
+        if plan.keys.len() == 1 { "key" } else { "keys" }
+    )];
+    for k in &plan.keys {
+        let seen: Vec<String> = k.seen.iter().map(|v| format!("v{v}")).collect();
+        let mut line = format!(
+            "  {} {}  now v{}, {name} saw {}",
+            k.scope,
+            k.key,
+            k.current,
+            seen.join(", ")
+        );
+        if plan.rotated(&k.scope, &k.key) {
+            line.push_str("  [rotated]");
+        }
+        if !k.remotes.is_empty() {
+            line.push_str(&format!("; push to {}", k.remotes.join(", ")));
+        }
+        if !k.others.is_empty() {
+            let to: Vec<String> = k.others.iter().map(label).collect();
+            line.push_str(&format!("; re-share to {}", to.join(", ")));
+        }
+        out.push(line);
+    }
+    out.push(format!("Then {name} is removed from trust."));
+    out
 }
 
 fn rotated(k: &PlannedKey, version: u32) -> Step {

@@ -101,9 +101,14 @@ pub fn read(path: &Path, _passphrase: Passphrase<'_>) -> Result<Vec<Item>> {
         std::fs::read(path)
             .map_err(|e| Error::io(format!("cannot read the Bitwarden export {shown}"), e))?,
     );
+    // Only where: serde's words can quote the value it did not expect (a password).
     let export: Export = serde_json::from_slice(&bytes).map_err(|e| {
         Error::invalid(
-            format!("{shown} is not a Bitwarden JSON export ({e})"),
+            format!(
+                "{shown} is not a Bitwarden JSON export (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
             "export the vault as .json (not .csv) from Bitwarden, or check the file",
         )
     })?;

@@ -331,28 +331,13 @@ fn decrypt(key: &SecretKey, b64: &str) -> std::result::Result<Zeroizing<Vec<u8>>
 
 /// The comment lines right above `line` as a note ([`super::note`]: one line), without
 /// dotenvx's banner (`#/...`) and its `# .env.NAME` header; None when nothing is left.
+/// A control character in it is escaped, with a warning, by [`super::entries`].
 fn note_of(text: &str, line: usize, header: &str) -> Option<String> {
     let lines: Vec<String> = crate::dotenv::comments_above(text, line)
         .into_iter()
         .filter(|l| !l.starts_with('/') && l != header && !l.is_empty())
         .collect();
-    let note = super::note(&[("", &lines.join("\n"))])?;
-    if crate::text::check("note", &note).is_ok() {
-        return Some(note);
-    }
-    Some(escaped(&note))
-}
-
-/// `text` escaped to visible characters, at most [`crate::text::MAX_TEXT`] bytes.
-fn escaped(text: &str) -> String {
-    let mut max = crate::text::MAX_TEXT / 2;
-    loop {
-        let shown = crate::text::shown(text, max);
-        if shown.len() <= crate::text::MAX_TEXT || max == 0 {
-            return shown;
-        }
-        max /= 2;
-    }
+    super::note(&[("", &lines.join("\n"))])
 }
 
 /// The bytes of `path`, refusing a missing file (not found), a non-file or one over

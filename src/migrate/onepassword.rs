@@ -255,21 +255,10 @@ fn field_text(value: &Value) -> Option<&str> {
     text.filter(|t| !t.is_empty())
 }
 
-/// [`super::note`] of `parts`, escaped to visible characters when it holds one a note may
-/// not (a control or invisible character).
+/// [`super::note`] of `parts` (a control character in it is escaped, with a warning, by
+/// [`super::entries`]).
 fn note_of(parts: &[(&str, &str)]) -> Option<String> {
-    let note = super::note(parts)?;
-    if crate::text::check("note", &note).is_ok() {
-        return Some(note);
-    }
-    let mut max = crate::text::MAX_TEXT / 2;
-    loop {
-        let shown = crate::text::shown(&note, max);
-        if shown.len() <= crate::text::MAX_TEXT || max == 0 {
-            return Some(shown);
-        }
-        max /= 2;
-    }
+    super::note(parts)
 }
 
 #[cfg(test)]

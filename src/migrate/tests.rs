@@ -31,10 +31,21 @@ fn entries_refuse_a_bad_key_or_note_naming_the_item() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("`token`"), "{err}");
-    let err = entries(vec![it("x", "X", Some("a\u{1b}[2J"))], "")
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("item `x`"), "{err}");
+}
+
+#[test]
+fn a_hostile_note_is_escaped_with_a_warning_naming_the_item() {
+    let items = vec![it("x", "X", Some("a\u{1b}[2J")), it("y", "Y", Some("fine"))];
+    let warnings = note_warnings(&items);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("`x`"), "{warnings:?}");
+    let ok = entries(items, "").unwrap();
+    assert_eq!(ok[0].2.as_deref(), Some("a\\u{1b}[2J"));
+    assert_eq!(ok[1].2.as_deref(), Some("fine"));
+    let long = "\u{1b}".repeat(crate::text::MAX_TEXT);
+    let ok = entries(vec![it("z", "Z", Some(&long))], "").unwrap();
+    let kept = ok[0].2.as_deref().unwrap();
+    crate::text::check("note", kept).unwrap();
 }
 
 #[test]
