@@ -550,3 +550,66 @@ fn an_offboarding_whose_stdout_is_closed_still_rotates_everything() {
         .assert()
         .success();
 }
+
+#[test]
+fn a_teammate_whose_offboarding_is_under_way_gets_no_bundle_from_another_and_it_resumes() {
+    let (owner, bob, carol) = (Env::new(), Env::new(), Env::new());
+    owner.set(&["myapp/dev", "API_KEY"], "sk_live_two_offboardings_1");
+    for (name, e) in [("bob", &bob), ("carol", &carol)] {
+        let line = identity(e);
+        owner
+            .cmd()
+            .args(["trust", "add", name, &line])
+            .assert()
+            .success();
+        owner
+            .cmd()
+            .args(["share", "myapp/dev", "--to", &line, "-o"])
+            .arg(format!("{name}.age"))
+            .assert()
+            .success();
+    }
+    // Bob's offboarding stops after the rotation: carol's bundle cannot be written.
+    let blocker = owner.work().join("handover/carol.age");
+    std::fs::create_dir_all(&blocker).unwrap();
+    owner
+        .cmd()
+        .args([
+            "offboard",
+            "bob",
+            "--yes",
+            "--generate",
+            "--out-dir",
+            "handover",
+        ])
+        .assert()
+        .failure();
+    // Carol leaves meanwhile: the new value must not go to bob, who is leaving.
+    let out = owner
+        .cmd()
+        .args(["offboard", "carol", "--dry-run"])
+        .assert()
+        .success();
+    let plan = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(!plan.contains("re-share to bob"), "{plan}");
+    // Bob's offboarding resumes and finishes.
+    std::fs::remove_dir(&blocker).unwrap();
+    owner
+        .cmd()
+        .args([
+            "offboard",
+            "bob",
+            "--yes",
+            "--generate",
+            "--out-dir",
+            "handover",
+        ])
+        .assert()
+        .success();
+    assert!(blocker.is_file());
+    owner
+        .cmd()
+        .args(["offboard", "--verify", "bob"])
+        .assert()
+        .success();
+}

@@ -182,14 +182,14 @@ impl Vault {
         Ok(out)
     }
 
-    /// The age recipients of every teammate offboarded before.
+    /// The age recipients of every teammate offboarded before or being offboarded now (an
+    /// offboarding interrupted and not yet resumed: they are leaving, still trusted).
     fn offboarded_recipients(&mut self) -> Result<Vec<String>> {
         let keys = &self.keys;
         self.store.read(|tx| {
             let h = state::header(tx, keys)?;
             Ok(saved(tx, keys, &h)?
                 .into_iter()
-                .filter(|(_, p)| p.finished.is_some())
                 .map(|(_, p)| p.recipient)
                 .collect())
         })
@@ -345,8 +345,9 @@ fn seen_by(
 }
 
 /// Whether `to` should get the new value when `leaving` goes: a teammate still trusted
-/// (not `leaving`), or a bare recipient that is neither `leaving` nor someone offboarded
-/// (mapped to a teammate when one's recipient matches). Remotes and passphrases: no.
+/// (not `leaving`, nor in `gone`: offboarded, or with an offboarding under way), or a bare
+/// recipient that is neither `leaving` nor in `gone` (mapped to a teammate when one's
+/// recipient matches). Remotes and passphrases: no.
 fn remaining(
     to: &Receiver,
     leaving: &TrustedSender,
@@ -360,7 +361,7 @@ fn remaining(
     match to {
         Receiver::Teammate { fingerprint, .. } => trusted
             .iter()
-            .find(|t| &t.fingerprint() == fingerprint)
+            .find(|t| &t.fingerprint() == fingerprint && !gone.contains(&age_of(t)))
             .map(teammate),
         Receiver::Recipient { recipient } if !gone.contains(recipient) => Some(
             trusted
