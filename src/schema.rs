@@ -130,7 +130,8 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The rule line (without `# `): `required, format: url, owner: alice, max-age: 90d`.
+    /// The rule line (without `# `): `required, format: url, owner: alice, max-age: 90d`,
+    /// escaped ([`crate::text::escape`]).
     pub fn line(&self) -> String {
         let mut parts = vec![
             if self.optional {
@@ -150,7 +151,10 @@ impl Rule {
         if let Some(f) = &self.format {
             parts.push(format!("format: {}", f.name()));
         }
-        parts.join(", ")
+        // The owner and a regex come from a checkout: no control character goes on as it
+        // is (a terminal escape, or a line end a `.env` reader would act on). A regex
+        // keeps its meaning: `\u{1b}` is the regex for that character.
+        crate::text::escape(&parts.join(", "))
     }
 }
 

@@ -138,3 +138,28 @@ fn example_keeps_the_rule_lines() {
     assert!(text.contains("# optional, format: port\nPORT=\n"), "{text}");
     assert!(!text.contains("postgres://"));
 }
+
+#[test]
+fn a_cloned_schema_cannot_put_a_terminal_escape_on_the_screen() {
+    let e = Env::new();
+    std::fs::write(
+        e.work().join(".env.example"),
+        "# required, format: regex:^zz\u{1b}]0;pwned\u{7}$\nSTRIPE_KEY=\n# required, owner: al\u{1b}[2Jice\nDB=\n",
+    )
+    .unwrap();
+    e.set(&["app/dev", "STRIPE_KEY"], "sk_not_matching");
+    e.set(&["app/dev", "DB"], "x");
+    for args in [&["check", "app/dev"][..], &["example", "app/dev"][..]] {
+        let out = e.cmd().args(args).assert();
+        let o = out.get_output();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            !all.contains('\u{1b}') && !all.contains('\u{7}'),
+            "{args:?}: {all:?}"
+        );
+    }
+}

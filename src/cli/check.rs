@@ -96,8 +96,9 @@ impl Check {
             };
             return super::output::json(&report);
         }
+        // A rule's text comes from the checkout (a cloned `.env.example`): escaped.
         for p in problems {
-            crate::os::console::outln!("{}", p.line())?;
+            crate::os::console::outln!("{}", crate::text::Escaped::line(&p.line()))?;
         }
         if problems.is_empty() {
             crate::os::console::status!("{checked} matches {name} ({keys} keys).");
