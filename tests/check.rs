@@ -163,3 +163,24 @@ fn a_cloned_schema_cannot_put_a_terminal_escape_on_the_screen() {
         );
     }
 }
+
+#[test]
+fn a_failing_check_exits_1_even_when_its_reader_closed_the_pipe() {
+    let e = env();
+    let (r, w) = std::io::pipe().unwrap();
+    drop(r);
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("devvault"));
+    e.vault_env(&mut c, common::cli::PASS);
+    let out = c
+        .args(["check", "app/dev"])
+        .stdout(w)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

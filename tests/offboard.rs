@@ -541,6 +541,15 @@ fn an_offboarding_whose_stdout_is_closed_still_rotates_everything() {
     c.args(["offboard", "bob", "--yes", "--generate"])
         .stdin(std::process::Stdio::null())
         .stdout(closed_pipe());
+    // `--verify`'s verdict is its exit code, whoever reads its list.
+    let mut v = std::process::Command::new(assert_cmd::cargo::cargo_bin("devvault"));
+    owner.vault_env(&mut v, common::cli::PASS);
+    let verdict = v
+        .args(["offboard", "--verify", "bob"])
+        .stdout(closed_pipe())
+        .output()
+        .unwrap();
+    assert_eq!(verdict.status.code(), Some(1));
     let out = c.output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");

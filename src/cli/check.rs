@@ -75,8 +75,12 @@ impl Check {
                 schema::check(&schema, &present, now, true),
             )
         };
-        self.print(&checked, &name, schema.len(), &problems)?;
-        if !problems.is_empty() {
+        let printed = self.print(&checked, &name, schema.len(), &problems);
+        // The verdict is the exit code: a reader that closed the pipe (`| head`) or a
+        // failing stdout never turns a failed check into a pass.
+        if problems.is_empty() {
+            printed?;
+        } else {
             let n = problems.len();
             bail!(
                 "{checked} does not match {name}: {n} {}",

@@ -100,19 +100,22 @@ impl Offboard {
     fn verify(&self, vault: &mut Vault) -> Result<()> {
         let name = &self.name;
         let still = vault.offboard_verify(name)?;
-        if self.json {
-            super::output::json(&still)?;
+        let printed = if self.json {
+            super::output::json(&still)
         } else {
-            for s in &still {
+            still.iter().try_for_each(|s| {
                 crate::os::console::outln!(
                     "{} {}  version {}, which {name} saw",
                     s.scope,
                     s.key,
                     s.version
-                )?;
-            }
-        }
-        if !still.is_empty() {
+                )
+            })
+        };
+        // The verdict is the exit code, even when the list could not be written.
+        if still.is_empty() {
+            printed?;
+        } else {
             let n = still.len();
             bail!(
                 "{n} {} still at a version {name} saw: rotate them with `devvault offboard {name}`",
