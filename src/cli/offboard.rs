@@ -61,7 +61,9 @@ impl Offboard {
             return Ok(());
         }
         let out_dir = self.out_dir_for(&plan)?;
-        if !self.generate && !plan.keys.is_empty() && !super::confirm::has_terminal() {
+        // Only keys not rotated yet need a value (a resumed run may have none left).
+        let to_rotate = plan.keys.iter().any(|k| !plan.rotated(&k.scope, &k.key));
+        if !self.generate && to_rotate && !super::confirm::has_terminal() {
             bail!(super::UsageError(
                 "there is no terminal to ask the new values on; pass --generate to generate them"
                     .into()
