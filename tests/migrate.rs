@@ -666,3 +666,28 @@ fn import_from_stdin_or_the_wrong_kind_of_path_says_so() {
     }
     assert_nothing_imported(&e);
 }
+
+#[test]
+fn a_pass_store_never_follows_a_symbolic_link_out_of_it() {
+    let e = Env::new();
+    let s = Store::new(e.dir.path());
+    s.insert("good", "good_value\n");
+    s.insert("elsewhere/outside", "outside_value\n");
+    // Move an entry and a directory out of the store, and link them back in.
+    let out = e.dir.path().join("outside");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::rename(s.dir.join("elsewhere"), out.join("dir")).unwrap();
+    std::os::unix::fs::symlink(out.join("dir"), s.dir.join("linked-dir")).unwrap();
+    std::os::unix::fs::symlink(out.join("dir/outside.gpg"), s.dir.join("linked-file.gpg")).unwrap();
+    let a = import_from(&e, "pass", &s.dir)
+        .arg("--yes")
+        .env("GNUPGHOME", &s.gnupghome)
+        .assert()
+        .success();
+    let listed = stdout(&a);
+    assert!(
+        listed.contains("+ GOOD\n") && listed.contains("1 added"),
+        "{listed}"
+    );
+    assert!(!listed.contains("LINKED"), "{listed}");
+}
