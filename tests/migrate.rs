@@ -664,6 +664,25 @@ fn import_from_stdin_or_the_wrong_kind_of_path_says_so() {
             "{format}: {err}"
         );
     }
+    // A pipe (`<(...)`) is no KeePassXC database file: said so, not "no such file".
+    let fifo = e.dir.path().join("fifo.kdbx");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let a = import_from(&e, "keepassxc", &fifo)
+        .arg("--yes")
+        .env("DEVVAULT_IMPORT_PASSPHRASE", "x")
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(
+        err.contains("not a regular file") && !err.contains("no such file"),
+        "{err}"
+    );
     assert_nothing_imported(&e);
 }
 

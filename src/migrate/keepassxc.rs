@@ -21,8 +21,8 @@ pub fn read(path: &Path, passphrase: Passphrase<'_>) -> Result<Vec<Item>> {
     let shown = path.display().to_string();
     if !path.is_file() {
         return Err(Error::invalid(
-            format!("cannot read the KeePassXC database {shown}: no such file"),
-            "give the path of a .kdbx file",
+            format!("cannot read the KeePassXC database {shown}: it is not a regular file"),
+            "give the path of a .kdbx file (keepassxc-cli cannot read one from a pipe)",
         ));
     }
     let pass = passphrase()?;
