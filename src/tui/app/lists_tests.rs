@@ -1,9 +1,11 @@
 //! `update` tests of the views over the main screen (history, audit) and of reloading.
 
+use crate::tui::app::App;
 use crate::tui::app::{Action, Effect, Msg};
 use crate::tui::dialog::Dialog;
+use crate::tui::test_support::listing;
 use crate::tui::test_support::{NOW, selected_key, typed, unlocked, version};
-use crate::{KeyName, SecretValue};
+use crate::{KeyName, Scope, SecretValue};
 
 #[test]
 fn history_reveals_old_versions_and_rolls_back_after_asking() {
@@ -129,4 +131,87 @@ fn a_large_vault_lists_scope_names_first_and_loads_the_rest_when_idle() {
     );
     let total: usize = listing.iter().map(|(_, m)| m.len()).sum();
     assert_eq!(app.catalog.secrets.len(), total);
+}
+
+fn scope(s: &str) -> Scope {
+    Scope::parse(s).unwrap()
+}
+
+fn shown(app: &App) -> String {
+    app.current_scope().unwrap().to_string()
+}
+
+#[test]
+fn a_listing_keeps_the_key_of_a_scope_whose_keys_come_later() {
+    let mut app = unlocked();
+    app.update(Msg::Act(Action::Left));
+    app.update(Msg::Act(Action::Bottom)); // shop/staging
+    app.update(Msg::Act(Action::Up)); // shop/prod
+    app.update(Msg::Act(Action::Right));
+    app.update(Msg::Act(Action::Down));
+    app.update(Msg::Act(Action::Down));
+    let before = app.selected().unwrap();
+    // Another process changed the vault: the first scope's keys, the others pending.
+    let all = listing();
+    let first = all
+        .iter()
+        .find(|(s, _)| s.to_string() == "blog/prod")
+        .cloned()
+        .unwrap();
+    let rest: Vec<Scope> = all
+        .iter()
+        .map(|(s, _)| s.clone())
+        .filter(|s| *s != first.0)
+        .collect();
+    app.update(Msg::Listed(vec![first], rest));
+    assert_eq!(shown(&app), "shop/prod");
+    let fx = app.update(Msg::Idle);
+    let [Effect::LoadScopes(next)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(
+        next[0],
+        scope("shop/prod"),
+        "the selected scope loads first"
+    );
+    let batch = all.into_iter().filter(|(s, _)| next.contains(s)).collect();
+    app.update(Msg::ScopesLoaded(batch));
+    assert_eq!(app.selected().unwrap(), before);
+}
+
+#[test]
+fn two_listings_before_the_keys_come_keep_the_selected_key() {
+    let mut app = unlocked();
+    app.update(Msg::Act(Action::Left));
+    app.update(Msg::Act(Action::Bottom)); // shop/staging
+    app.update(Msg::Act(Action::Up)); // shop/prod
+    app.update(Msg::Act(Action::Right));
+    app.update(Msg::Act(Action::Down));
+    app.update(Msg::Act(Action::Down));
+    let before = app.selected().unwrap();
+    // Two writes by another process: two listings, each with the first scope's keys only.
+    let all = listing();
+    let first = all
+        .iter()
+        .find(|(s, _)| s.to_string() == "blog/prod")
+        .cloned()
+        .unwrap();
+    let rest: Vec<Scope> = all
+        .iter()
+        .map(|(s, _)| s.clone())
+        .filter(|s| *s != first.0)
+        .collect();
+    app.update(Msg::Listed(vec![first.clone()], rest.clone()));
+    app.update(Msg::Listed(vec![first], rest));
+    assert_eq!(shown(&app), "shop/prod");
+    let batch = all
+        .into_iter()
+        .filter(|(s, _)| s.to_string() == "shop/prod")
+        .collect();
+    app.update(Msg::ScopesLoaded(batch));
+    assert_eq!(
+        app.selected().unwrap(),
+        before,
+        "the key selected before both"
+    );
 }
