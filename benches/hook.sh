@@ -57,8 +57,14 @@ hyperfine -N --warmup 20 --runs "$runs" \
     -n "devvault hook (enter a linked dir, 200 keys)" \
     "bash -c \"__devvault_unload() { :; }; cd '$HOME/proj' && eval \\\"\\\$('$bin' hook bash --load 2>/dev/null)\\\"\"" \
     -n "direnv (enter a dir, .envrc: dotenv, 200 keys)" \
-    "bash -c \"cd '$HOME/envrc' && eval \\\"\\\$(direnv export bash 2>/dev/null)\\\"\""
+    "bash -c \"cd '$HOME/envrc' && eval \\\"\\\$(direnv export bash 2>/dev/null)\\\"\"" \
+    -n "bash alone (start, cd: in both figures above)" \
+    "bash -c \"cd '$HOME/proj'\""
 
 echo
 echo "a prompt where nothing changed (the hook's shell function, no process):"
 bash -c "eval \"\$('$bin' hook bash)\"; cd '$HOME/proj'; __devvault_hook 2>/dev/null; TIMEFORMAT='1000 prompts: %3R s'; time for i in {1..1000}; do __devvault_hook; done"
+
+echo
+echo "entering and leaving the linked directory inside one running bash, as at a prompt (the real hook: one devvault process per entry; leaving starts none):"
+bash -c "eval \"\$('$bin' hook bash)\"; cd /; __devvault_hook 2>/dev/null; TIMEFORMAT='200 entries and leaves: %3R s'; time for i in {1..200}; do cd '$HOME/proj'; __devvault_hook 2>/dev/null; cd /; __devvault_hook; done"
