@@ -141,8 +141,9 @@ fn shown(app: &App) -> String {
     app.current_scope().unwrap().to_string()
 }
 
-#[test]
-fn a_listing_keeps_the_key_of_a_scope_whose_keys_come_later() {
+/// An app on shop/prod's third key, and what another process's write lists: the first
+/// scope's keys, the other scopes pending.
+fn on_shop_prod_with_a_listing() -> (App, Msg, Vec<(Scope, Vec<crate::SecretMeta>)>) {
     let mut app = unlocked();
     app.update(Msg::Act(Action::Left));
     app.update(Msg::Act(Action::Bottom)); // shop/staging
@@ -150,8 +151,6 @@ fn a_listing_keeps_the_key_of_a_scope_whose_keys_come_later() {
     app.update(Msg::Act(Action::Right));
     app.update(Msg::Act(Action::Down));
     app.update(Msg::Act(Action::Down));
-    let before = app.selected().unwrap();
-    // Another process changed the vault: the first scope's keys, the others pending.
     let all = listing();
     let first = all
         .iter()
@@ -163,7 +162,14 @@ fn a_listing_keeps_the_key_of_a_scope_whose_keys_come_later() {
         .map(|(s, _)| s.clone())
         .filter(|s| *s != first.0)
         .collect();
-    app.update(Msg::Listed(vec![first], rest));
+    (app, Msg::Listed(vec![first], rest), all)
+}
+
+#[test]
+fn a_listing_keeps_the_key_of_a_scope_whose_keys_come_later() {
+    let (mut app, listed, all) = on_shop_prod_with_a_listing();
+    let before = app.selected().unwrap();
+    app.update(listed);
     assert_eq!(shown(&app), "shop/prod");
     let fx = app.update(Msg::Idle);
     let [Effect::LoadScopes(next)] = fx.as_slice() else {
@@ -181,28 +187,14 @@ fn a_listing_keeps_the_key_of_a_scope_whose_keys_come_later() {
 
 #[test]
 fn two_listings_before_the_keys_come_keep_the_selected_key() {
-    let mut app = unlocked();
-    app.update(Msg::Act(Action::Left));
-    app.update(Msg::Act(Action::Bottom)); // shop/staging
-    app.update(Msg::Act(Action::Up)); // shop/prod
-    app.update(Msg::Act(Action::Right));
-    app.update(Msg::Act(Action::Down));
-    app.update(Msg::Act(Action::Down));
+    let (mut app, listed, all) = on_shop_prod_with_a_listing();
     let before = app.selected().unwrap();
-    // Two writes by another process: two listings, each with the first scope's keys only.
-    let all = listing();
-    let first = all
-        .iter()
-        .find(|(s, _)| s.to_string() == "blog/prod")
-        .cloned()
-        .unwrap();
-    let rest: Vec<Scope> = all
-        .iter()
-        .map(|(s, _)| s.clone())
-        .filter(|s| *s != first.0)
-        .collect();
-    app.update(Msg::Listed(vec![first.clone()], rest.clone()));
-    app.update(Msg::Listed(vec![first], rest));
+    // Two writes by another process: two listings before the selected scope's keys.
+    let Msg::Listed(first, rest) = &listed else {
+        panic!()
+    };
+    app.update(Msg::Listed(first.clone(), rest.clone()));
+    app.update(listed);
     assert_eq!(shown(&app), "shop/prod");
     let batch = all
         .into_iter()
