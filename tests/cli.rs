@@ -951,3 +951,42 @@ fn policy_and_share_default_to_the_linked_scope() {
         .success()
         .stderr(predicate::str::contains("of 1 scope"));
 }
+
+#[test]
+fn options_may_stand_between_the_scope_and_the_key() {
+    let env = Env::new();
+    env.set(&["app/dev", "KEY"], "v1");
+    env.cmd()
+        .args(["get", "app/dev", "-n", "KEY"])
+        .assert()
+        .success()
+        .stdout("v1\n");
+    env.cmd()
+        .args(["history", "app/dev", "--json", "KEY"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"version\": 1"));
+    std::fs::write(env.work().join("b.env"), "B=2\n").unwrap();
+    env.cmd()
+        .current_dir(env.work())
+        .args(["import", "app/dev", "--json", "b.env"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"added\""));
+    // A word after KEY is still refused, and not echoed (it may be a value).
+    env.cmd()
+        .args(["set", "app/dev", "--raw", "KEY", "hunter2hunter2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("hunter2").not());
+    // An option's value is never taken for a positional.
+    env.cmd()
+        .args(["rotate", "app/dev", "--note", "why", "KEY", "--generate"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["history", "app/dev", "KEY", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("why"));
+}

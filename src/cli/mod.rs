@@ -105,7 +105,12 @@ pub fn main() -> ExitCode {
     }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => return positionals::parse_failed(e),
+        // `get app/dev -n KEY`: clap takes no positional after an option once one optional
+        // positional was given; the same words with the options last are tried once.
+        Err(e) => match positionals::options_last(&e).map(Cli::try_parse_from) {
+            Some(Ok(cli)) => cli,
+            _ => return positionals::parse_failed(e),
+        },
     };
     match cli.run() {
         Ok(code) => code,
