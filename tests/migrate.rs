@@ -159,12 +159,7 @@ fn keepassxc_database_maps_groups_titles_and_attributes() {
         "whsec_value"
     );
     assert_eq!(e.get(&["app/dev", "GITHUB_TOKEN"]), "ghp_token_value");
-    let h = e
-        .cmd()
-        .args(["history", "app/dev", "WORK_STRIPE_API"])
-        .assert()
-        .success();
-    let h = stdout(&h);
+    let h = history_text(&e, "WORK_STRIPE_API");
     assert!(
         h.contains("user: alice; url: https://dash.stripe.example; live key / rotate yearly"),
         "{h}"
@@ -291,12 +286,8 @@ fn pass_store_first_line_is_the_value_the_rest_the_note() {
     assert!(out.contains("2 added"), "{out}");
     assert_eq!(e.get(&["app/dev", "WORK_DB_URL"]), "postgres://u:p@db/app");
     assert_eq!(e.get(&["app/dev", "DEPLOY_TOKEN"]), "dpl_value");
-    let h = e
-        .cmd()
-        .args(["history", "app/dev", "WORK_DB_URL"])
-        .assert()
-        .success();
-    assert!(stdout(&h).contains("prod database / owner: ops"));
+    let h = history_text(&e, "WORK_DB_URL");
+    assert!(h.contains("prod database / owner: ops"));
 }
 
 #[test]
@@ -369,12 +360,8 @@ fn bitwarden_export_maps_folders_names_and_fields() {
         "whsec_bw"
     );
     assert_eq!(e.get(&["app/dev", "BW_SSH_CONFIG"]), "Host *");
-    let h = e
-        .cmd()
-        .args(["history", "app/dev", "BW_WORK_PAYMENTS_STRIPE"])
-        .assert()
-        .success();
-    assert!(stdout(&h).contains("user: bob; url: https://stripe.example; live / keys"));
+    let h = history_text(&e, "BW_WORK_PAYMENTS_STRIPE");
+    assert!(h.contains("user: bob; url: https://stripe.example; live / keys"));
 }
 
 #[test]

@@ -8,6 +8,7 @@ use crate::common;
 
 use common::bao::{Dev, bao, prefix};
 use common::cli::Env;
+use common::tmux::{Tmux, binary};
 
 /// The one line `devvault identity` prints: `age1... devvault-sign:...`.
 fn identity(e: &Env) -> String {
@@ -296,7 +297,6 @@ fn unknown_or_untrusted_names_are_not_found() {
 
 #[test]
 fn on_a_terminal_it_asks_then_prompts_without_echo_showing_where_the_key_is_issued() {
-    use common::tmux::{Tmux, binary};
     let (alice, bob) = (Env::new(), Env::new());
     let line = identity(&bob);
     alice
@@ -316,17 +316,7 @@ fn on_a_terminal_it_asks_then_prompts_without_echo_showing_where_the_key_is_issu
         .args(["share", "app", "--to", &line, "-o", "bob.age"])
         .assert()
         .success();
-    let (home, vault) = (
-        alice.dir.path().to_str().unwrap(),
-        alice.vault.to_str().unwrap(),
-    );
-    let cmd = format!("sh -c '{} offboard bob; echo EXIT=$?; sleep 30'", binary());
-    let env = [
-        ("HOME", home),
-        ("DEVVAULT_VAULT", vault),
-        ("DEVVAULT_PASSPHRASE", common::cli::PASS),
-    ];
-    let t = Tmux::start(&cmd, &alice.work(), &env, 150, 20);
+    let t = offboard_bob_in_tmux(&alice);
     t.wait_for("remove bob from trust? [y/N]");
     t.type_text("y");
     t.keys(&["Enter"]);
@@ -350,7 +340,6 @@ fn on_a_terminal_it_asks_then_prompts_without_echo_showing_where_the_key_is_issu
 
 #[test]
 fn an_offboarding_cut_by_ctrl_c_resumes_and_skips_keys_rotated_since() {
-    use common::tmux::{Tmux, binary};
     let (alice, bob) = (Env::new(), Env::new());
     let line = identity(&bob);
     alice
@@ -366,17 +355,7 @@ fn an_offboarding_cut_by_ctrl_c_resumes_and_skips_keys_rotated_since() {
         .args(["share", "app", "--to", &line, "-o", "bob.age"])
         .assert()
         .success();
-    let (home, vault) = (
-        alice.dir.path().to_str().unwrap(),
-        alice.vault.to_str().unwrap(),
-    );
-    let cmd = format!("sh -c '{} offboard bob; echo EXIT=$?; sleep 30'", binary());
-    let env = [
-        ("HOME", home),
-        ("DEVVAULT_VAULT", vault),
-        ("DEVVAULT_PASSPHRASE", common::cli::PASS),
-    ];
-    let t = Tmux::start(&cmd, &alice.work(), &env, 150, 20);
+    let t = offboard_bob_in_tmux(&alice);
     t.wait_for("[y/N]");
     t.type_text("y");
     t.keys(&["Enter"]);
@@ -615,4 +594,19 @@ fn a_teammate_whose_offboarding_is_under_way_gets_no_bundle_from_another_and_it_
         .args(["offboard", "--verify", "bob"])
         .assert()
         .success();
+}
+
+/// `devvault offboard bob` in alice's vault on a tmux terminal; `EXIT=N` shows its exit code.
+fn offboard_bob_in_tmux(alice: &Env) -> Tmux {
+    let (home, vault) = (
+        alice.dir.path().to_str().unwrap(),
+        alice.vault.to_str().unwrap(),
+    );
+    let cmd = format!("sh -c '{} offboard bob; echo EXIT=$?; sleep 30'", binary());
+    let env = [
+        ("HOME", home),
+        ("DEVVAULT_VAULT", vault),
+        ("DEVVAULT_PASSPHRASE", common::cli::PASS),
+    ];
+    Tmux::start(&cmd, &alice.work(), &env, 150, 20)
 }
